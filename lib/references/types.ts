@@ -124,12 +124,13 @@ export type ChangedResource =
  *
  * - `unrelated`: the reference points at another resource (different name, Region, account, partition or kind).
  * - `affected`: the value this reference reads is new (or, for a deletion, gone).
- * - `pinned`: same resource, but this reference reads a value the change did not touch
- *   (version-id pin, a custom stage that did not move, an SSM selector, an AWSPENDING pin).
+ * - `unchanged`: same resource, but this reference reads a value the change did not touch
+ *   (version-id pin, a custom stage that did not move, an SSM selector, an AWSPENDING pin, or AWSCURRENT
+ *   when only a custom label moved).
  * - `previous-changed`: pinned to AWSPREVIOUS, which moves whenever AWSCURRENT moves: its value changed,
  *   but redeploying is opt-in.
  */
-export type ReferenceImpact = 'unrelated' | 'affected' | 'pinned' | 'previous-changed';
+export type ReferenceImpact = 'unrelated' | 'affected' | 'unchanged' | 'previous-changed';
 
 /** The result of matching one reference against one change, with a reason a person can read. */
 export interface ReferenceMatch {

@@ -1,0 +1,121 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  type ECSClient,
+  paginateListClusters,
+  paginateListServices,
+  type Service,
+  type TaskDefinition,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { chunk, mapWithConcurrency } from './concurrency.js';
+
+/** ECS accepts at most 10 services per DescribeServices call. */
+export const DESCRIBE_SERVICES_BATCH = 10;
+/** ListClusters / ListServices page size (the API maximum; ListServices defaults to 10 without it). */
+export const LIST_PAGE_SIZE = 100;
+
+/** Every cluster ARN in the client's Region (ListClusters, 100 a page). */
+export async function listClusterArns(client: ECSClient): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const page of paginateListClusters({ client, pageSize: LIST_PAGE_SIZE }, {})) {
+    arns.push(...(page.clusterArns ?? []));
+  }
+  return arns;
+}
+
+/** Every ACTIVE service ARN of a cluster (ListServices, 100 a page; DRAINING/INACTIVE are never listed). */
+export async function listServiceArns(client: ECSClient, cluster: string): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const page of paginateListServices({ client, pageSize: LIST_PAGE_SIZE }, { cluster })) {
+    arns.push(...(page.serviceArns ?? []));
+  }
+  return arns;
+}
+
+/** Result of {@link describeServices}: services found, plus ARNs ECS reported as failures (e.g. MISSING). */
+export interface DescribedServices {
+  readonly services: Service[];
+  readonly failures: { arn: string; reason: string }[];
+}
+
+/**
+ * Describes services 10 at a time, with their tags, `concurrency` calls in flight.
+ * Tags are needed for `secret-refresh:*` tags; `include: ['TAGS']` saves a ListTagsForResource per service.
+ */
+export async function describeServices(
+  client: ECSClient,
+  cluster: string,
+  serviceArns: readonly string[],
+  concurrency: number,
+): Promise<DescribedServices> {
+  const pages = await mapWithConcurrency(chunk(serviceArns, DESCRIBE_SERVICES_BATCH), concurrency, (services) =>
+    client.send(new DescribeServicesCommand({ cluster, services, include: ['TAGS'] })),
+  );
+  return {
+    services: pages.flatMap((page) => page.services ?? []),
+    failures: pages.flatMap((page) =>
+      (page.failures ?? []).map((failure) => ({ arn: failure.arn ?? '?', reason: failure.reason ?? 'unknown' })),
+    ),
+  };
+}
+
+/**
+ * Task definitions by ARN, cached for the life of the process (warm Lambda invocations included).
+ *
+ * Why it is safe: a task definition *revision* is immutable, so `family:rev` ARNs never go stale.
+ * Values that are not a revision ARN (a bare family in moto's UpdateService quirk) are not cached.
+ * The cache holds promises, so concurrent look-ups of one revision make one call.
+ */
+export class TaskDefinitionCache {
+  readonly #entries = new Map<string, Promise<TaskDefinition>>();
+  /** Calls made and calls saved, for reports and benchmarks. */
+  public readonly stats = { described: 0, cached: 0 };
+
+  public constructor(private readonly maxEntries = 10_000) {}
+
+  /** Describes `taskDefinition` in `region` unless this process already did. */
+  public get(client: ECSClient, region: string, taskDefinition: string): Promise<TaskDefinition> {
+    const cacheable = /^arn:[^:]+:ecs:[^:]+:\d{12}:task-definition\/[^:]+:\d+$/.test(taskDefinition);
+    const key = `${region}|${taskDefinition}`;
+    const hit = cacheable ? this.#entries.get(key) : undefined;
+    if (hit) {
+      this.stats.cached++;
+      return hit;
+    }
+    this.stats.described++;
+    const pending = client.send(new DescribeTaskDefinitionCommand({ taskDefinition })).then((output) => {
+      if (!output.taskDefinition) throw new Error(`DescribeTaskDefinition returned no task definition for ${taskDefinition}`);
+      return output.taskDefinition;
+    });
+    if (cacheable) {
+      if (this.#entries.size >= this.maxEntries) this.#entries.clear();
+      this.#entries.set(key, pending);
+      pending.catch(() => this.#entries.delete(key));
+    }
+    return pending;
+  }
+
+  /** Forgets everything (tests; a cold start does the same). */
+  public clear(): void {
+    this.#entries.clear();
+  }
+}
+
+/** The process-wide cache shared by warm invocations. */
+export const taskDefinitionCache = new TaskDefinitionCache();
+
+/**
+ * `UpdateService { forceNewDeployment: true }`: ECS starts new tasks with the same task definition, and
+ * their containers read the current secret values. Returns the new PRIMARY deployment's id, which is what
+ * deployment state change events carry.
+ */
+export async function forceNewDeployment(
+  client: ECSClient,
+  cluster: string,
+  service: string,
+): Promise<{ deploymentId?: string }> {
+  const output = await client.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
+  const primary = output.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+  return primary?.id ? { deploymentId: primary.id } : {};
+}

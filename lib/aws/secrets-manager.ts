@@ -1,0 +1,24 @@
+import { DescribeSecretCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretMetadata } from '../changes/types.js';
+
+/**
+ * DescribeSecret: ARN, name, version → staging labels, deletion date. Metadata only: secret-refresh has no
+ * permission to read a value (`secretsmanager:GetSecretValue` is deliberately not granted).
+ *
+ * @returns `undefined` when the secret does not exist.
+ */
+export async function describeSecret(client: SecretsManagerClient, secretId: string): Promise<SecretMetadata | undefined> {
+  try {
+    const output = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+    if (!output.ARN || !output.Name) return undefined;
+    return {
+      arn: output.ARN,
+      name: output.Name,
+      versionIdsToStages: output.VersionIdsToStages ?? {},
+      ...(output.DeletedDate ? { deletedDate: output.DeletedDate } : {}),
+    };
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}

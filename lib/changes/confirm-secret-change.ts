@@ -1,0 +1,111 @@
+/**
+ * Confirmation of a secret change with one DescribeSecret call before anything is redeployed.
+ *
+ * Why: events arrive late, twice and out of order. A version that an event says became AWSCURRENT may already
+ * have been replaced; redeploying for it would be wasted (the later change triggers its own refresh), and the
+ * dedupe key `(ARN, versionId)` must name the version that is really current. DescribeSecret also gives the
+ * full ARN and the true name (never guessed from an ARN suffix), and tells whether the secret is being deleted.
+ * It returns metadata only, never the value.
+ */
+import { buildChange } from './build-change.js';
+import type { EventScope } from './build-change.js';
+import type { Change, MetadataDirectory, SecretMetadata } from './types.js';
+
+/** AWSCURRENT: the label ECS and Batch read when a reference names no stage. */
+export const CURRENT_LABEL = 'AWSCURRENT';
+
+/** What an event claims happened to a secret, before it is confirmed. */
+export interface SecretChangeClaim {
+  /** The id to describe: the full ARN when the event has it, else what the caller passed (name or partial ARN). */
+  readonly secretId: string;
+  /** The full ARN when the event carried it, kept on `none` results. */
+  readonly eventArn?: string | undefined;
+  /** A name for `none` results when DescribeSecret has none to give (see `fallbackSecretName`). */
+  readonly fallbackName: string;
+  readonly effect: 'new-current-value' | 'label-moved';
+  /** The version the labels moved to; when unknown (RotationSucceeded), the version now carrying `labels[0]`. */
+  readonly versionId?: string | undefined;
+  /** Labels that moved; `AWSCURRENT` first for `new-current-value`. */
+  readonly labels: readonly string[];
+  /** Reason used when the claim is confirmed. */
+  readonly reason: string;
+  /** Reason used when `versionId` is not a version of the secret at all (e.g. UpdateSecret without a value). */
+  readonly noSuchVersionReason?: string;
+}
+
+function versionCarrying(secret: SecretMetadata, label: string): string | undefined {
+  return Object.entries(secret.versionIdsToStages).find(([, stages]) => stages.includes(label))?.[0];
+}
+
+/**
+ * Confirm `claim` against DescribeSecret (exactly one call) and return the resulting change.
+ *
+ * - secret gone → `none` ("secret no longer exists");
+ * - scheduled for deletion → `none` with a warning;
+ * - `versionId` no longer carries the moved label → `none` ("superseded …");
+ * - otherwise the claimed effect, with the name and full ARN from DescribeSecret.
+ */
+export async function confirmSecretChange(
+  claim: SecretChangeClaim,
+  scope: EventScope,
+  directory: MetadataDirectory,
+): Promise<Change> {
+  const secret = await directory.describeSecret(claim.secretId, scope.region);
+  if (secret === undefined) {
+    return buildChange(scope, {
+      effect: 'none',
+      reason: `secret no longer exists: DescribeSecret found no secret "${claim.secretId}" in ${scope.region}`,
+      name: claim.fallbackName,
+      arn: claim.eventArn,
+      versionId: claim.versionId,
+    });
+  }
+  if (secret.deletedDate !== undefined) {
+    const warning = `secret ${secret.name} is scheduled for deletion (since ${secret.deletedDate.toISOString()}): it cannot be read, so new tasks that reference it fail to start`;
+    return buildChange(scope, {
+      effect: 'none',
+      reason: `not redeploying: ${warning}`,
+      name: secret.name,
+      arn: secret.arn,
+      versionId: claim.versionId,
+      warnings: [warning],
+    });
+  }
+
+  const primaryLabel = claim.labels[0] ?? CURRENT_LABEL;
+  const versionId = claim.versionId ?? versionCarrying(secret, primaryLabel);
+  const stages = versionId === undefined ? undefined : secret.versionIdsToStages[versionId];
+  if (versionId === undefined || stages === undefined) {
+    return buildChange(scope, {
+      effect: 'none',
+      reason:
+        versionId === undefined
+          ? `no version of secret ${secret.name} carries ${primaryLabel}`
+          : (claim.noSuchVersionReason ??
+            `superseded: version ${versionId} no longer exists; the later change triggers its own refresh`),
+      name: secret.name,
+      arn: secret.arn,
+    });
+  }
+
+  const stillCarried = claim.labels.filter((label) => stages.includes(label));
+  const confirmed = claim.effect === 'new-current-value' ? stillCarried.includes(CURRENT_LABEL) : stillCarried.length > 0;
+  if (!confirmed) {
+    const moved = claim.effect === 'new-current-value' ? CURRENT_LABEL : claim.labels.join(', ');
+    return buildChange(scope, {
+      effect: 'none',
+      reason: `superseded: version ${versionId} no longer carries ${moved}; the later change triggers its own refresh`,
+      name: secret.name,
+      arn: secret.arn,
+      versionId,
+    });
+  }
+  return buildChange(scope, {
+    effect: claim.effect,
+    reason: claim.reason,
+    name: secret.name,
+    arn: secret.arn,
+    versionId,
+    labels: stillCarried,
+  });
+}

@@ -1,0 +1,122 @@
+import { AmbiguousReferenceError, InvalidInputError, ResourceNotFoundError } from '../errors.js';
+import type { Change, ChangeKind, MetadataDirectory, ParameterMetadata, SecretMetadata } from './types.js';
+
+/** Input of a manual refresh (`refresh` function / `secret-refresh refresh`). */
+export interface ManualRefreshInput {
+  /** ARN or name of a secret or parameter. */
+  readonly ref: string;
+  readonly kind?: ChangeKind;
+}
+
+const ARN = /^arn:(aws[a-z-]*):(secretsmanager|ssm):([a-z0-9-]+):(\d{12}):(.+)$/;
+
+/**
+ * Turns a manual refresh request into a {@link Change} with effect `new-current-value`, after checking
+ * (metadata only) that the secret or parameter exists. A name that exists as both a secret and a
+ * parameter is ambiguous: the caller must say which `kind`. A secret scheduled for deletion becomes a
+ * `deleted` change, which reports its readers and redeploys nothing.
+ *
+ * @throws {InvalidInputError} on a malformed ref, {@link AmbiguousReferenceError}, {@link ResourceNotFoundError}.
+ */
+export async function resolveManualChange(
+  input: ManualRefreshInput,
+  homeRegion: string,
+  now: Date,
+  directory: MetadataDirectory,
+): Promise<Change> {
+  const ref = input.ref;
+  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 2048 || /[\s\p{Cc}]/u.test(ref)) {
+    throw new InvalidInputError('ref must be a secret or parameter ARN or name, without whitespace, at most 2048 characters');
+  }
+  if (ref.startsWith('arn:')) {
+    const match = ARN.exec(ref);
+    if (!match) {
+      throw new InvalidInputError(`ref "${ref}" is not a Secrets Manager secret ARN or an SSM parameter ARN`);
+    }
+    const [, , service, region = homeRegion, , resource = ''] = match;
+    const kind: ChangeKind = service === 'secretsmanager' ? 'secret' : 'parameter';
+    if (input.kind && input.kind !== kind) {
+      throw new InvalidInputError(`ref "${ref}" is a ${kind} ARN but kind is "${input.kind}"`);
+    }
+    if (kind === 'secret') {
+      if (!resource.startsWith('secret:') || resource.split(':').length !== 2) {
+        throw new InvalidInputError(`ref "${ref}" is not a secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)`);
+      }
+      const secret = await directory.describeSecret(ref, region);
+      if (!secret) throw new ResourceNotFoundError(`secret ${ref} was not found in ${region}`);
+      return secretChange(secret, region, now);
+    }
+    if (!/^parameter\/[^/]/.test(resource)) {
+      throw new InvalidInputError(`ref "${ref}" is not a parameter ARN (arn:<partition>:ssm:<region>:<account>:parameter/<name>)`);
+    }
+    const rest = resource.slice('parameter/'.length);
+    const name = rest.includes('/') ? `/${rest}` : rest;
+    const parameter = await directory.describeParameter(name, region);
+    if (!parameter) throw new ResourceNotFoundError(`parameter ${name} was not found in ${region}`);
+    return parameterChange(parameter, region, match[1] ?? 'aws', match[4] ?? '', now);
+  }
+  const [secret, parameter] = await Promise.all([
+    input.kind === 'parameter' ? undefined : directory.describeSecret(ref, homeRegion),
+    input.kind === 'secret' ? undefined : directory.describeParameter(ref, homeRegion),
+  ]);
+  if (secret && parameter) {
+    throw new AmbiguousReferenceError(
+      `"${ref}" names both a secret and a parameter in ${homeRegion}: say which with --kind secret or --kind parameter`,
+    );
+  }
+  if (secret) return secretChange(secret, homeRegion, now);
+  if (parameter) {
+    const arn = ARN.exec(parameter.arn ?? '');
+    return parameterChange(parameter, homeRegion, arn?.[1] ?? partitionOf(homeRegion), arn?.[4] ?? '', now);
+  }
+  const what = input.kind ?? 'secret or parameter';
+  throw new ResourceNotFoundError(`no ${what} named "${ref}" was found in ${homeRegion}`);
+}
+
+function secretChange(secret: SecretMetadata, region: string, now: Date): Change {
+  const [, partition = 'aws', , , account = ''] = secret.arn.split(':');
+  const current = Object.entries(secret.versionIdsToStages).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
+  const deleted = secret.deletedDate !== undefined;
+  return {
+    kind: 'secret',
+    effect: deleted ? 'deleted' : 'new-current-value',
+    reason: deleted
+      ? `manual refresh: secret is scheduled for deletion (since ${secret.deletedDate?.toISOString()})`
+      : `manual refresh of the AWSCURRENT value${current ? ` (version ${current})` : ''}`,
+    partition,
+    region,
+    account,
+    name: secret.name,
+    arn: secret.arn,
+    ...(current ? { versionId: current } : {}),
+    labels: ['AWSCURRENT'],
+    time: now.toISOString(),
+    origin: { channel: 'manual', eventName: 'manual' },
+    warnings: [],
+  };
+}
+
+function parameterChange(parameter: ParameterMetadata, region: string, partition: string, account: string, now: Date): Change {
+  const key = parameter.name.replace(/^\/+/, '');
+  return {
+    kind: 'parameter',
+    effect: 'new-current-value',
+    reason: `manual refresh of the latest value (version ${parameter.version})`,
+    partition,
+    region,
+    account,
+    name: parameter.name,
+    arn: parameter.arn ?? `arn:${partition}:ssm:${region}:${account}:parameter/${key}`,
+    versionId: String(parameter.version),
+    labels: [],
+    time: now.toISOString(),
+    origin: { channel: 'manual', eventName: 'manual' },
+    warnings: [],
+  };
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}

@@ -1,0 +1,22 @@
+/**
+ * Native SSM `Parameter Store Policy Action` event (advanced-tier parameter policies). Its detail keys are
+ * kebab-case, unlike `Parameter Store Change`.
+ */
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+
+/** `detail` of a Parameter Store Policy Action: `Expiration`, `ExpirationNotification` or `NoChangeNotification`. */
+export const ParameterStorePolicyActionDetailSchema = z.object({
+  'policy-type': z.string().min(1),
+  'parameter-name': z.string().min(1),
+});
+
+/** A whole Parameter Store Policy Action event: the Powertools EventBridge envelope with our `detail`. */
+export const ParameterStorePolicyActionEventSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.ssm'),
+  'detail-type': z.literal('Parameter Store Policy Action'),
+  detail: ParameterStorePolicyActionDetailSchema,
+});
+
+/** A validated Parameter Store Policy Action event. */
+export type ParameterStorePolicyActionEvent = z.output<typeof ParameterStorePolicyActionEventSchema>;

@@ -1,0 +1,23 @@
+/**
+ * Native Secrets Manager `Secret Label Updated` event: sent when any staging label except AWSPENDING and
+ * AWSPREVIOUS moves to a version. The full secret ARN is in `resources[0]`. No CloudTrail needed.
+ */
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+
+/** `detail` of a Secret Label Updated event. */
+export const SecretLabelUpdatedDetailSchema = z.object({
+  name: z.string().min(1),
+  labelUpdated: z.string().min(1),
+  versionId: z.string().min(1),
+});
+
+/** A whole Secret Label Updated event: the Powertools EventBridge envelope with our `detail`. */
+export const SecretLabelUpdatedEventSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.secretsmanager'),
+  'detail-type': z.literal('Secret Label Updated'),
+  detail: SecretLabelUpdatedDetailSchema,
+});
+
+/** A validated Secret Label Updated event. */
+export type SecretLabelUpdatedEvent = z.output<typeof SecretLabelUpdatedEventSchema>;

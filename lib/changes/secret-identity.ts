@@ -1,0 +1,50 @@
+/**
+ * How a Secrets Manager event names its secret, and what can be read from that name without calling AWS.
+ *
+ * Why: CloudTrail records name the secret in several ways (`responseElements.arn`, the legacy `aRN` key, a
+ * `secretId` that is a name, partial ARN or full ARN). The canonical id is the *full* ARN; anything else must
+ * be resolved with DescribeSecret.
+ */
+
+const SECRET_RESOURCE_PREFIX = ':secret:';
+/** Secrets Manager appends `-` and six random characters to a secret's name to form its full ARN. */
+const FULL_ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
+/**
+ * The full secret ARN from a CloudTrail `responseElements`, read case-insensitively: before February 2024 some
+ * operations logged `aRN` instead of `arn`.
+ *
+ * @example
+ * responseArn({ aRN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-Ab12Cd' }); // → that ARN
+ */
+export function responseArn(responseElements: Readonly<Record<string, unknown>> | null | undefined): string | undefined {
+  if (responseElements === null || responseElements === undefined) {
+    return undefined;
+  }
+  for (const [key, value] of Object.entries(responseElements)) {
+    if (key.toLowerCase() === 'arn' && typeof value === 'string' && value.startsWith('arn:')) {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A best-effort secret name for a change that does not redeploy (effect `none` or `deleted`) and so made no
+ * DescribeSecret call. A name given by the event or by DescribeSecret always wins over this.
+ *
+ * - a name is returned as is;
+ * - a full ARN (known to be full, e.g. `responseElements.arn`) loses its `-XXXXXX` suffix, which is exact;
+ * - any other ARN (a `secretId` may be partial) keeps its resource as is.
+ *
+ * @example
+ * fallbackSecretName('arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/db-Ab12Cd', true); // → 'demo/db'
+ */
+export function fallbackSecretName(secretId: string, isFullArn: boolean): string {
+  const at = secretId.startsWith('arn:') ? secretId.indexOf(SECRET_RESOURCE_PREFIX) : -1;
+  if (at < 0) {
+    return secretId;
+  }
+  const resource = secretId.slice(at + SECRET_RESOURCE_PREFIX.length);
+  return isFullArn ? resource.replace(FULL_ARN_SUFFIX, '') : resource;
+}

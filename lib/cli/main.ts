@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.js';
+import { EventParseError, InvalidInputError } from '../errors.js';
+import { createPipelineDependencies } from '../pipeline/dependencies.js';
+import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
+import { reportFailed } from '../report/build-report.js';
+import { formatReport } from './format-report.js';
+
+/** Exit codes: part of the public interface, scripts depend on them. */
+export const EXIT = { ok: 0, failed: 1, invalidInput: 2 } as const;
+
+/** Where the CLI reads and writes; injected so tests can run it in-process. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly readText: (path: string) => Promise<string>;
+}
+
+export const USAGE = `Usage:
+  secret-refresh event <file|-> [--dry-run] [--json]
+      Handle one EventBridge event (JSON file, or - for stdin) as the Lambda functions would.
+  secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json]
+      Redeploy every ECS service that reads this secret or parameter (no "already fresh" skip).
+
+Options:
+  --dry-run   plan and report, change nothing (also SECRET_REFRESH_DRY_RUN=true)
+  --json      print only the JSON report on stdout (messages go to stderr)
+  --help      this text
+
+Environment: AWS_REGION (required), AWS_ENDPOINT_URL, SECRET_REFRESH_REGIONS, SECRET_REFRESH_DRY_RUN,
+SECRET_REFRESH_IDEMPOTENCY_TABLE, SECRET_REFRESH_CONCURRENCY, SECRET_REFRESH_REDEPLOY_AWSPREVIOUS.
+Exit codes: 0 success or nothing to do; 1 a target failed; 2 invalid input (nothing was changed).
+`;
+
+/**
+ * The `secret-refresh` command line. Same pipeline as the Lambda functions.
+ *
+ * @returns the exit code: 0 success or nothing to do, 1 some target failed, 2 invalid input.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let request: RefreshRequest;
+  let json: boolean;
+  let dryRun: boolean;
+  try {
+    const parsed = parseCommand(argv);
+    if (parsed === 'help') {
+      io.stdout(USAGE);
+      return EXIT.ok;
+    }
+    ({ json, dryRun } = parsed);
+    request = parsed.type === 'event' ? { type: 'event', event: parseEventText(await readInput(parsed.file, io), parsed.file) } : parsed.request;
+  } catch (error) {
+    return invalid(error, io);
+  }
+  try {
+    const config = loadConfig(io.env);
+    const report = await runRefresh(request, config, createPipelineDependencies(config), { dryRun });
+    if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stdout(formatReport(report));
+    return reportFailed(report) ? EXIT.failed : EXIT.ok;
+  } catch (error) {
+    if (error instanceof InvalidInputError) return invalid(error, io);
+    io.stderr(`secret-refresh: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
+type ParsedCommand =
+  | 'help'
+  | { type: 'event'; file: string; json: boolean; dryRun: boolean }
+  | { type: 'refresh'; request: RefreshRequest & { type: 'manual' }; json: boolean; dryRun: boolean };
+
+function parseCommand(argv: readonly string[]): ParsedCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return 'help';
+  if (command !== 'event' && command !== 'refresh') {
+    throw new InvalidInputError(`unknown command "${command}": use "event" or "refresh" (see --help)`);
+  }
+  let values: { json?: boolean; 'dry-run'?: boolean; ref?: string; kind?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        ...(command === 'refresh' ? { ref: { type: 'string' as const }, kind: { type: 'string' as const } } : {}),
+      },
+    }) as { values: typeof values; positionals: string[] });
+  } catch (error) {
+    throw new InvalidInputError(`${command}: ${error instanceof Error ? error.message : String(error)} (see --help)`);
+  }
+  if (values.help) return 'help';
+  const json = values.json === true;
+  const dryRun = values['dry-run'] === true;
+  if (command === 'event') {
+    if (positionals.length !== 1 || positionals[0] === undefined) {
+      throw new InvalidInputError('event: give exactly one event file (or - for stdin)');
+    }
+    return { type: 'event', file: positionals[0], json, dryRun };
+  }
+  if (positionals.length > 0) throw new InvalidInputError(`refresh: unexpected argument "${positionals[0]}" (use --ref)`);
+  if (!values.ref) throw new InvalidInputError('refresh: --ref <arn-or-name> is required');
+  if (values.kind !== undefined && values.kind !== 'secret' && values.kind !== 'parameter') {
+    throw new InvalidInputError(`refresh: --kind must be "secret" or "parameter", got "${values.kind}"`);
+  }
+  const kind = values.kind as 'secret' | 'parameter' | undefined;
+  return { type: 'refresh', request: { type: 'manual', ref: values.ref, ...(kind ? { kind } : {}) }, json, dryRun };
+}
+
+async function readInput(file: string, io: CliIo): Promise<string> {
+  try {
+    return await io.readText(file);
+  } catch (error) {
+    throw new InvalidInputError(`cannot read event file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function parseEventText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new EventParseError(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function invalid(error: unknown, io: CliIo): number {
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`secret-refresh: ${message.split('\n')[0]}\n`);
+  return EXIT.invalidInput;
+}
+
+/** The real process I/O. */
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    readText: (path) => (path === '-' ? readStdin() : readFile(path, 'utf8')),
+  };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

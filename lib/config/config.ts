@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../errors.js';
+
+/**
+ * Runtime configuration, read from the environment once, validated, typed and passed down.
+ * Nothing else in secret-refresh reads `process.env` (the AWS SDK reads its own variables:
+ * `AWS_ENDPOINT_URL`, `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`, credentials).
+ *
+ * | variable | meaning | default |
+ * |---|---|---|
+ * | `AWS_REGION` | home Region (the Lambda's own) | required |
+ * | `SECRET_REFRESH_REGIONS` | comma-separated Regions to scan for ECS services | the home Region |
+ * | `SECRET_REFRESH_DRY_RUN` | `true`: plan and report, never act | `false` |
+ * | `SECRET_REFRESH_IDEMPOTENCY_TABLE` | DynamoDB table for the one-deployment-per-change record | unset: no record (the already-fresh rule still applies) |
+ * | `SECRET_REFRESH_CONCURRENCY` | parallel UpdateService calls | `5` |
+ * | `SECRET_REFRESH_REDEPLOY_AWSPREVIOUS` | `true`: also redeploy references pinned to AWSPREVIOUS | `false` |
+ * | `SECRET_REFRESH_ACCOUNT_ID` | account whose events this deployment handles (the Lambda's own is used when unset) | unset |
+ */
+export interface Config {
+  readonly homeRegion: string;
+  readonly regions: readonly string[];
+  readonly dryRun: boolean;
+  readonly idempotencyTable?: string;
+  readonly concurrency: number;
+  readonly redeployOnPreviousChange: boolean;
+  readonly accountId?: string;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+const booleanFlag = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return false;
+      const normalised = value.trim().toLowerCase();
+      if (normalised === 'true' || normalised === '1') return true;
+      if (normalised === 'false' || normalised === '0') return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${value}"` });
+      return z.NEVER;
+    });
+
+const EnvironmentSchema = z.object({
+  AWS_REGION: z
+    .string({ error: 'AWS_REGION is not set: set it to the home Region, e.g. AWS_REGION=us-east-1' })
+    .regex(REGION, 'AWS_REGION must be a Region name such as us-east-1'),
+  SECRET_REFRESH_REGIONS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      const regions = value.split(',').map((region) => region.trim());
+      const invalid = regions.filter((region) => !REGION.test(region));
+      if (invalid.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `SECRET_REFRESH_REGIONS has invalid Region(s) ${invalid.map((r) => `"${r}"`).join(', ')}: use a comma-separated list such as us-east-1,eu-west-1`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(regions)];
+    }),
+  SECRET_REFRESH_DRY_RUN: booleanFlag('SECRET_REFRESH_DRY_RUN'),
+  SECRET_REFRESH_IDEMPOTENCY_TABLE: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim())),
+  SECRET_REFRESH_CONCURRENCY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return 5;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 1 || parsed > 50) {
+        ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_CONCURRENCY must be an integer from 1 to 50, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  SECRET_REFRESH_REDEPLOY_AWSPREVIOUS: booleanFlag('SECRET_REFRESH_REDEPLOY_AWSPREVIOUS'),
+  SECRET_REFRESH_ACCOUNT_ID: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '' || /^\d{12}$/.test(value), {
+      message: 'SECRET_REFRESH_ACCOUNT_ID must be a 12-digit account id',
+    }),
+});
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @throws {ConfigurationError} listing every invalid variable, so a user fixes them all at once.
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const result = EnvironmentSchema.safeParse(env);
+  if (!result.success) {
+    const messages = result.error.issues.map((issue) => issue.message);
+    throw new ConfigurationError(`Invalid configuration: ${messages.join('; ')}`, { cause: result.error });
+  }
+  const parsed = result.data;
+  return {
+    homeRegion: parsed.AWS_REGION,
+    regions: parsed.SECRET_REFRESH_REGIONS ?? [parsed.AWS_REGION],
+    dryRun: parsed.SECRET_REFRESH_DRY_RUN,
+    ...(parsed.SECRET_REFRESH_IDEMPOTENCY_TABLE ? { idempotencyTable: parsed.SECRET_REFRESH_IDEMPOTENCY_TABLE } : {}),
+    concurrency: parsed.SECRET_REFRESH_CONCURRENCY,
+    redeployOnPreviousChange: parsed.SECRET_REFRESH_REDEPLOY_AWSPREVIOUS,
+    ...(parsed.SECRET_REFRESH_ACCOUNT_ID ? { accountId: parsed.SECRET_REFRESH_ACCOUNT_ID } : {}),
+  };
+}

@@ -1,0 +1,108 @@
+import type { Service } from '@aws-sdk/client-ecs';
+import type { AwsClients } from '../aws/clients.js';
+import { mapWithConcurrency } from '../aws/concurrency.js';
+import { describeServices, listClusterArns, listServiceArns, type TaskDefinitionCache } from '../aws/ecs.js';
+import { taskDefinitionReferences } from './task-definition-references.js';
+import type { DeploymentController, EcsInventory, EcsServiceRecord, InventoryProblem } from './types.js';
+
+/** What {@link collectEcsInventory} needs. */
+export interface EcsInventoryOptions {
+  readonly clients: AwsClients;
+  readonly regions: readonly string[];
+  /** Parallel Describe* calls per Region. */
+  readonly concurrency: number;
+  readonly taskDefinitions: TaskDefinitionCache;
+}
+
+const CLUSTER_ARN = /^arn:([^:]+):ecs:([^:]+):(\d{12}):cluster\/(.+)$/;
+
+/**
+ * Finds every ACTIVE ECS service in every cluster of every configured Region, with the references its
+ * task definition makes. A Region or cluster that cannot be read becomes an {@link InventoryProblem}
+ * (reported, and it makes the run fail so Lambda retries) instead of hiding services.
+ */
+export async function collectEcsInventory(options: EcsInventoryOptions): Promise<EcsInventory> {
+  const problems: InventoryProblem[] = [];
+  let clusters = 0;
+  const perRegion = await Promise.all(
+    options.regions.map(async (region) => {
+      const client = options.clients.ecs(region);
+      let clusterArns: string[];
+      try {
+        clusterArns = await listClusterArns(client);
+      } catch (error) {
+        problems.push({ region, subject: 'ListClusters', message: describeError(error) });
+        return [];
+      }
+      clusters += clusterArns.length;
+      const perCluster = await mapWithConcurrency(clusterArns, options.concurrency, async (clusterArn) => {
+        try {
+          const serviceArns = await listServiceArns(client, clusterArn);
+          const { services, failures } = await describeServices(client, clusterArn, serviceArns, options.concurrency);
+          for (const failure of failures) {
+            problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
+          }
+          const records = await mapWithConcurrency(services, options.concurrency, (service) =>
+            serviceRecord(service, clusterArn, region, options, problems),
+          );
+          return records.filter((record): record is EcsServiceRecord => record !== undefined);
+        } catch (error) {
+          problems.push({ region, subject: clusterArn, message: describeError(error) });
+          return [];
+        }
+      });
+      return perCluster.flat();
+    }),
+  );
+  return { regions: options.regions, clusters, services: perRegion.flat(), problems };
+}
+
+async function serviceRecord(
+  service: Service,
+  clusterArn: string,
+  region: string,
+  options: EcsInventoryOptions,
+  problems: InventoryProblem[],
+): Promise<EcsServiceRecord | undefined> {
+  const arn = service.serviceArn;
+  if (!arn) return undefined;
+  const clusterMatch = CLUSTER_ARN.exec(clusterArn);
+  const [, partition = 'aws', , account = '', clusterName = clusterArn] = clusterMatch ?? [];
+  const controller = (service.deploymentController?.type ?? 'ECS') as DeploymentController;
+  // EXTERNAL services may have no service-level task definition: read the PRIMARY task set's.
+  const taskDefinitionArn =
+    service.taskDefinition ||
+    service.taskSets?.find((set) => set.status === 'PRIMARY')?.taskDefinition ||
+    service.taskSets?.[0]?.taskDefinition;
+  const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+  const base = {
+    arn,
+    name: service.serviceName ?? arn.split('/').pop() ?? arn,
+    clusterArn,
+    clusterName,
+    partition,
+    region,
+    account,
+    status: service.status ?? 'UNKNOWN',
+    desiredCount: service.desiredCount ?? 0,
+    deploymentController: controller,
+    ...(taskDefinitionArn ? { taskDefinitionArn } : {}),
+    ...(primary?.id && primary.createdAt
+      ? { primaryDeployment: { id: primary.id, createdAt: primary.createdAt.toISOString() } }
+      : {}),
+    tags: Object.fromEntries((service.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? ''])),
+  };
+  if (!taskDefinitionArn) return { ...base, references: [] };
+  try {
+    const taskDefinition = await options.taskDefinitions.get(options.clients.ecs(region), region, taskDefinitionArn);
+    return { ...base, references: taskDefinitionReferences(taskDefinition, { partition, region, account }) };
+  } catch (error) {
+    problems.push({ region, subject: arn, message: `could not read task definition ${taskDefinitionArn}: ${describeError(error)}` });
+    return undefined;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,41 @@
+import type { TaskDefinition } from '@aws-sdk/client-ecs';
+import { safeParseReference } from '../references/index.js';
+import type { ReferenceContext, ReferenceLocation } from '../references/types.js';
+import type { FoundReference } from './types.js';
+
+/**
+ * Every secret reference an ECS task definition makes: `containerDefinitions[].secrets`,
+ * `logConfiguration.secretOptions`, `repositoryCredentials.credentialsParameter`, and FSx for Windows
+ * volume credentials. `context` is the partition/Region/account of the cluster that runs the task, which
+ * is where a bare name resolves.
+ */
+export function taskDefinitionReferences(taskDefinition: TaskDefinition, context: ReferenceContext): FoundReference[] {
+  const found: FoundReference[] = [];
+  const add = (container: string, location: ReferenceLocation, valueFrom: string | undefined, name?: string) => {
+    if (valueFrom === undefined) return;
+    const result = safeParseReference(valueFrom, location, context);
+    found.push({
+      container,
+      location,
+      ...(name !== undefined ? { name } : {}),
+      valueFrom,
+      parsed: result.success ? result.data : { error: result.error.message },
+    });
+  };
+  for (const container of taskDefinition.containerDefinitions ?? []) {
+    const containerName = container.name ?? '(unnamed)';
+    for (const secret of container.secrets ?? []) add(containerName, 'secrets', secret.valueFrom, secret.name);
+    for (const option of container.logConfiguration?.secretOptions ?? []) {
+      add(containerName, 'logConfiguration.secretOptions', option.valueFrom, option.name);
+    }
+    add(containerName, 'repositoryCredentials', container.repositoryCredentials?.credentialsParameter);
+  }
+  for (const volume of taskDefinition.volumes ?? []) {
+    add(
+      `volume:${volume.name ?? '(unnamed)'}`,
+      'fsxWindowsFileServer',
+      volume.fsxWindowsFileServerVolumeConfiguration?.authorizationConfig?.credentialsParameter,
+    );
+  }
+  return found;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../errors.js';
+import type { ManualRefreshInput } from '../changes/manual-refresh-change.js';
+
+const RefreshInputSchema = z.strictObject({
+  ref: z.string().min(1),
+  kind: z.enum(['secret', 'parameter']).optional(),
+  dryRun: z.boolean().optional(),
+});
+
+/** The `refresh` function's input: `{ "ref": "<arn or name>", "kind"?: "secret"|"parameter", "dryRun"?: bool }`. */
+export type RefreshInput = ManualRefreshInput & { readonly dryRun?: boolean };
+
+/**
+ * Validates the `refresh` function's input. Unknown fields are refused (a typo such as `dryrun` must not
+ * turn a dry run into a real one).
+ *
+ * @throws {InvalidInputError} saying which field is wrong.
+ */
+export function parseRefreshInput(input: unknown): RefreshInput {
+  const result = RefreshInputSchema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`);
+    throw new InvalidInputError(
+      `invalid refresh input (${problems.join('; ')}); expected { "ref": "<arn or name>", "kind"?: "secret"|"parameter", "dryRun"?: true|false }`,
+      { cause: result.error },
+    );
+  }
+  const { ref, kind, dryRun } = result.data;
+  return { ref, ...(kind ? { kind } : {}), ...(dryRun !== undefined ? { dryRun } : {}) };
+}

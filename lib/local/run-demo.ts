@@ -1,0 +1,96 @@
+/**
+ * `npm run demo`: the whole pipeline against a local AWS (moto_server), seeded with a demo account.
+ *
+ * 1. starts moto_server on a free loopback port and seeds 13 ECS services in 3 clusters and 2 Regions;
+ * 2. rotates secret demo/orders/db and handles the rotation's CloudTrail event (services redeployed);
+ * 3. handles the duplicate Secret Label Updated signal of the same rotation (no second deployment);
+ * 4. handles an AWSPENDING PutSecretValue (nothing to do) and a parameter update (its readers redeployed);
+ * 5. dry-runs a manual refresh; prints every report; stops moto.
+ */
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { randomUUID } from 'node:crypto';
+import { formatReport } from '../cli/format-report.js';
+import { loadConfig } from '../config/config.js';
+import { createPipelineDependencies } from '../pipeline/dependencies.js';
+import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
+import { parameterStoreChangeEvent, putSecretValueEvent, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from './demo-events.js';
+import { createIdempotencyTable } from './idempotency-table.js';
+import { motoEnvironment, startMotoServer } from './moto-server.js';
+import { rotateSecret } from './rotate-demo-secret.js';
+import { DEMO_REGIONS, seedDemoAccount } from './seed-demo-account.js';
+
+const TABLE = 'secret-refresh-demo-changes';
+
+async function demo(): Promise<number> {
+  const moto = await startMotoServer();
+  try {
+    Object.assign(process.env, motoEnvironment(moto.url, DEMO_REGIONS[0]), {
+      SECRET_REFRESH_REGIONS: DEMO_REGIONS.join(','),
+      SECRET_REFRESH_IDEMPOTENCY_TABLE: TABLE,
+    });
+    const config = loadConfig(process.env);
+    await createIdempotencyTable(TABLE, config.homeRegion);
+    const account = await seedDemoAccount();
+    const dependencies = createPipelineDependencies(config, { maxAttempts: 2 });
+    const run = async (title: string, request: RefreshRequest, dryRun = false) => {
+      process.stdout.write(`\n=== ${title}\n`);
+      const report = await runRefresh(request, config, dependencies, { dryRun });
+      process.stdout.write(formatReport(report));
+      return report;
+    };
+    process.stdout.write(
+      `secret-refresh demo: moto at ${moto.url}, account ${account.account}, ${account.services.length} ECS services in ${DEMO_REGIONS.join(' and ')}\n`,
+    );
+
+    const rotation = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v2"}');
+    const secretEvent = {
+      account: account.account,
+      region: config.homeRegion,
+      secretArn: account.secretArn,
+      secretName: account.secretName,
+      versionId: rotation.versionId,
+      time: rotation.time,
+    };
+    const first = await run('Rotation finished: CloudTrail UpdateSecretVersionStage (AWSCURRENT)', {
+      type: 'event',
+      event: updateSecretVersionStageEvent({ ...secretEvent, previousVersionId: rotation.previousVersionId }),
+    });
+    await run('Same rotation, second signal: Secret Label Updated (deduplicated)', {
+      type: 'event',
+      event: secretLabelUpdatedEvent(secretEvent),
+    });
+    await run('A rotation starts: PutSecretValue staged as AWSPENDING (nothing to do)', {
+      type: 'event',
+      event: putSecretValueEvent({ ...secretEvent, versionId: randomUUID(), time: new Date().toISOString() }, ['AWSPENDING']),
+    });
+    await new SSMClient({ region: config.homeRegion }).send(
+      new PutParameterCommand({ Name: account.parameterName, Value: 'k2', Type: 'SecureString', Overwrite: true }),
+    );
+    await run('Parameter updated: Parameter Store Change (Update)', {
+      type: 'event',
+      event: parameterStoreChangeEvent({
+        account: account.account,
+        region: config.homeRegion,
+        name: account.parameterName,
+        operation: 'Update',
+        time: new Date().toISOString(),
+      }),
+    });
+    await run('Manual refresh, dry run: secret-refresh refresh --ref demo/orders/db --dry-run', { type: 'manual', ref: account.secretName }, true);
+    process.stdout.write(`\nThe rotation redeployed ${first.summary.done} service(s); the JSON report of that run:\n`);
+    process.stdout.write(`${JSON.stringify(first, null, 2)}\n`);
+    return first.summary.done > 0 && first.summary.failed === 0 ? 0 : 1;
+  } finally {
+    await moto.stop();
+  }
+}
+
+demo().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,158 @@
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  type ContainerDefinition,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+
+/** The demo account's home Region and second Region. */
+export const DEMO_REGIONS = ['us-east-1', 'us-west-2'] as const;
+
+/** A seeded service and what a rotation of the demo secret should do to it. */
+export interface DemoService {
+  readonly region: string;
+  readonly cluster: string;
+  readonly name: string;
+  /** Expected outcome for a rotation of `demo/orders/db`: redeploy, skip (with a reason), or not a target. */
+  readonly onSecretRotation: 'redeploy' | 'skip' | 'not-a-target';
+  /** Expected outcome for an update of parameter `/demo/orders/api-key`. */
+  readonly onParameterUpdate: 'redeploy' | 'not-a-target';
+  readonly valueFrom: readonly string[];
+}
+
+/** What {@link seedDemoAccount} created. */
+export interface DemoAccount {
+  readonly account: string;
+  /** `demo/orders/db` in us-east-1: the secret the demo rotates. */
+  readonly secretArn: string;
+  readonly secretName: string;
+  /** `demo/orders/db-replica`: a look-alike whose partial ARN starts with the rotated secret's name. */
+  readonly replicaArn: string;
+  /** `demo/orders/db` in us-west-2: same name, other Region. */
+  readonly westSecretArn: string;
+  readonly parameterName: string;
+  readonly services: readonly DemoService[];
+}
+
+const HOME = 'us-east-1';
+const WEST = 'us-west-2';
+
+/**
+ * Seeds a small demo account in whatever the SDK points at (moto in the demo and the integration tests):
+ * 3 clusters in 2 Regions, 13 services whose task definitions reference the demo secret and parameter in
+ * every common `valueFrom` form, plus look-alikes that must never be redeployed.
+ */
+export async function seedDemoAccount(): Promise<DemoAccount> {
+  const sm = new SecretsManagerClient({ region: HOME });
+  const smWest = new SecretsManagerClient({ region: WEST });
+  const ssm = new SSMClient({ region: HOME });
+  const [secret, replica, westSecret] = await Promise.all([
+    sm.send(new CreateSecretCommand({ Name: 'demo/orders/db', SecretString: '{"username":"app","password":"v1"}' })),
+    sm.send(new CreateSecretCommand({ Name: 'demo/orders/db-replica', SecretString: '{"password":"r1"}' })),
+    smWest.send(new CreateSecretCommand({ Name: 'demo/orders/db', SecretString: '{"password":"w1"}' })),
+    ssm.send(new PutParameterCommand({ Name: '/demo/orders/api-key', Value: 'k1', Type: 'SecureString' })),
+    ssm.send(new PutParameterCommand({ Name: '/demo/orders/api-key-old', Value: 'k0', Type: 'SecureString' })),
+  ]);
+  const secretArn = required(secret.ARN);
+  const replicaArn = required(replica.ARN);
+  const westSecretArn = required(westSecret.ARN);
+  const account = secretArn.split(':')[4] ?? '';
+  const partialArn = `arn:aws:secretsmanager:${HOME}:${account}:secret:demo/orders/db`;
+  const pinnedVersion = required(secret.VersionId);
+
+  const services: SeedService[] = [
+    svc(HOME, 'demo-orders', 'orders-api', 'redeploy', 'not-a-target', [secretArn]),
+    svc(HOME, 'demo-orders', 'orders-worker', 'redeploy', 'not-a-target', [`${partialArn}:password::`]),
+    svc(HOME, 'demo-orders', 'orders-pinned', 'skip', 'not-a-target', [`${secretArn}:::${pinnedVersion}`]),
+    svc(HOME, 'demo-orders', 'orders-previous', 'skip', 'not-a-target', [`${secretArn}::AWSPREVIOUS:`]),
+    svc(HOME, 'demo-orders', 'orders-ignored', 'skip', 'not-a-target', [secretArn], { ignore: true }),
+    svc(HOME, 'demo-payments', 'payments-api', 'redeploy', 'redeploy', ['/aws/reference/secretsmanager/demo/orders/db', '/demo/orders/api-key']),
+    svc(HOME, 'demo-payments', 'payments-logs', 'redeploy', 'not-a-target', [], { logSecret: secretArn }),
+    svc(HOME, 'demo-payments', 'payments-codedeploy', 'skip', 'not-a-target', [partialArn], { codeDeploy: true }),
+    svc(HOME, 'demo-payments', 'replica-reader', 'not-a-target', 'not-a-target', [`${partialArn}-replica`, replicaArn]),
+    svc(HOME, 'demo-payments', 'api-key-reader', 'not-a-target', 'redeploy', [`arn:aws:ssm:${HOME}:${account}:parameter/demo/orders/api-key`]),
+    svc(HOME, 'demo-payments', 'api-key-old-reader', 'not-a-target', 'not-a-target', ['/demo/orders/api-key-old']),
+    svc(WEST, 'demo-west', 'west-cross-region', 'redeploy', 'not-a-target', [secretArn]),
+    svc(WEST, 'demo-west', 'west-same-name', 'not-a-target', 'not-a-target', [westSecretArn, 'arn:aws:secretsmanager:us-west-2:' + account + ':secret:demo/orders/db']),
+  ];
+
+  const clients = new Map(DEMO_REGIONS.map((region) => [region, new ECSClient({ region })]));
+  const clusters = [...new Set(services.map((service) => `${service.region}|${service.cluster}`))];
+  await Promise.all(
+    clusters.map((key) => {
+      const [region, clusterName] = key.split('|') as [string, string];
+      return ecs(clients, region).send(new CreateClusterCommand({ clusterName }));
+    }),
+  );
+  for (const service of services) {
+    const container: ContainerDefinition = {
+      name: 'app',
+      image: 'public.ecr.aws/docker/library/busybox:latest',
+      memory: 128,
+      secrets: service.valueFrom.map((valueFrom, index) => ({ name: `SECRET_${index}`, valueFrom })),
+      ...(service.logSecret
+        ? { logConfiguration: { logDriver: 'splunk', options: { 'splunk-url': 'https://splunk.example' }, secretOptions: [{ name: 'splunk-token', valueFrom: service.logSecret }] } }
+        : {}),
+    };
+    const client = ecs(clients, service.region);
+    const registered = await client.send(new RegisterTaskDefinitionCommand({ family: service.name, containerDefinitions: [container] }));
+    await client.send(
+      new CreateServiceCommand({
+        cluster: service.cluster,
+        serviceName: service.name,
+        taskDefinition: required(registered.taskDefinition?.taskDefinitionArn),
+        desiredCount: 1,
+        ...(service.codeDeploy ? { deploymentController: { type: 'CODE_DEPLOY' } } : {}),
+        ...(service.ignore ? { tags: [{ key: 'secret-refresh:ignore', value: 'true' }] } : {}),
+      }),
+    );
+  }
+  return {
+    account,
+    secretArn,
+    secretName: 'demo/orders/db',
+    replicaArn,
+    westSecretArn,
+    parameterName: '/demo/orders/api-key',
+    services: services.map(({ region, cluster, name, onSecretRotation, onParameterUpdate, valueFrom, logSecret }) => ({
+      region,
+      cluster,
+      name,
+      onSecretRotation,
+      onParameterUpdate,
+      valueFrom: logSecret ? [...valueFrom, logSecret] : valueFrom,
+    })),
+  };
+}
+
+interface SeedService extends DemoService {
+  readonly logSecret?: string;
+  readonly codeDeploy?: boolean;
+  readonly ignore?: boolean;
+}
+
+function svc(
+  region: string,
+  cluster: string,
+  name: string,
+  onSecretRotation: DemoService['onSecretRotation'],
+  onParameterUpdate: DemoService['onParameterUpdate'],
+  valueFrom: string[],
+  extra: { logSecret?: string; codeDeploy?: boolean; ignore?: boolean } = {},
+): SeedService {
+  return { region, cluster, name, onSecretRotation, onParameterUpdate, valueFrom, ...extra };
+}
+
+function ecs(clients: Map<string, ECSClient>, region: string): ECSClient {
+  const client = clients.get(region);
+  if (!client) throw new Error(`no ECS client for ${region}`);
+  return client;
+}
+
+function required<T>(value: T | undefined): T {
+  if (value === undefined || value === null) throw new Error('moto returned an incomplete response while seeding the demo account');
+  return value;
+}

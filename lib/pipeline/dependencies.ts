@@ -1,0 +1,31 @@
+import type { Context } from 'aws-lambda';
+import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws/clients.js';
+import { taskDefinitionCache } from '../aws/ecs.js';
+import { createMetadataDirectory } from '../aws/metadata-directory.js';
+import type { Config } from '../config/config.js';
+import { createDynamoDbChangeGuard } from './change-guard.js';
+import type { PipelineDependencies } from './run-refresh.js';
+
+/** Options for {@link createPipelineDependencies}. */
+export interface DependencyOptions extends AwsClientOptions {
+  /** The Lambda context: its ARN names the account whose events are accepted; it bounds idempotency locks. */
+  readonly lambdaContext?: Context;
+  /** Clients to reuse (warm Lambda invocations keep theirs); new ones are created when absent. */
+  readonly clients?: AwsClients;
+}
+
+/**
+ * Wires the real AWS clients, the process-wide task definition cache and (when configured) the DynamoDB
+ * change guard. Every entry point (Lambda handlers, CLI, demo) builds its pipeline here.
+ */
+export function createPipelineDependencies(config: Config, options: DependencyOptions = {}): PipelineDependencies {
+  const clients = options.clients ?? createAwsClients(options);
+  const lambdaAccount = options.lambdaContext?.invokedFunctionArn?.split(':')[4];
+  return {
+    clients,
+    directory: createMetadataDirectory(clients),
+    taskDefinitions: taskDefinitionCache,
+    ...(config.idempotencyTable ? { guard: createDynamoDbChangeGuard(config.idempotencyTable, options.lambdaContext) } : {}),
+    ...(lambdaAccount && /^\d{12}$/.test(lambdaAccount) ? { expectedAccount: lambdaAccount } : {}),
+  };
+}

@@ -1,0 +1,120 @@
+import { executeEcsPlan } from '../actions/force-new-deployments.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { TaskDefinitionCache } from '../aws/ecs.js';
+import { detectChange } from '../changes/detect-change.js';
+import { type ManualRefreshInput, resolveManualChange } from '../changes/manual-refresh-change.js';
+import type { Change, MetadataDirectory } from '../changes/types.js';
+import type { Config } from '../config/config.js';
+import { ForeignAccountError, TargetsFailedError } from '../errors.js';
+import { collectEcsInventory } from '../inventory/ecs-inventory.js';
+import { type ActionableChange, planRefresh } from '../plan/plan-refresh.js';
+import type { RunMode } from '../plan/types.js';
+import { buildReport, reportFailed } from '../report/build-report.js';
+import type { RefreshReport } from '../report/types.js';
+import type { ChangeGuard } from './change-guard.js';
+
+/** What started the run: an EventBridge event, or a manual refresh request. */
+export type RefreshRequest =
+  | { readonly type: 'event'; readonly event: unknown }
+  | ({ readonly type: 'manual' } & ManualRefreshInput);
+
+/** The AWS-facing parts of the pipeline, injected so tests and the CLI can choose them. */
+export interface PipelineDependencies {
+  readonly clients: AwsClients;
+  readonly directory: MetadataDirectory;
+  readonly taskDefinitions: TaskDefinitionCache;
+  /** One-deployment-per-change record; absent when `SECRET_REFRESH_IDEMPOTENCY_TABLE` is unset. */
+  readonly guard?: ChangeGuard;
+  /** The account whose events this deployment handles (the Lambda's own); events of others are refused. */
+  readonly expectedAccount?: string;
+  readonly now?: () => Date;
+}
+
+/** Per-run options on top of the configuration. */
+export interface RunOptions {
+  /** Dry run for this run (the configuration's `dryRun` forces it on for every run). */
+  readonly dryRun?: boolean;
+}
+
+/**
+ * The whole pipeline, the same for every entry point (Lambda handlers, CLI, demo):
+ * Change → Inventory → Plan → Actions → Report.
+ *
+ * Returns the report in every case where the input was valid, including failed targets (the caller turns
+ * `summary.failed > 0` into exit 1 or a Lambda error). Throws only {@link InvalidInputError}s (bad event,
+ * bad ref, foreign account — before any AWS write) and unexpected errors.
+ *
+ * @example
+ * const report = await runRefresh({ type: 'event', event }, config, dependencies);
+ */
+export async function runRefresh(
+  request: RefreshRequest,
+  config: Config,
+  dependencies: PipelineDependencies,
+  options: RunOptions = {},
+): Promise<RefreshReport> {
+  const dryRun = config.dryRun || options.dryRun === true;
+  const mode: RunMode = request.type === 'event' ? 'event' : 'manual';
+  const expectedAccount = dependencies.expectedAccount ?? config.accountId;
+  if (request.type === 'event') refuseForeignEnvelope(request.event, expectedAccount);
+
+  const change =
+    request.type === 'event'
+      ? await detectChange(request.event, dependencies.directory)
+      : await resolveManualChange(request, config.homeRegion, (dependencies.now ?? (() => new Date()))(), dependencies.directory);
+  if (expectedAccount && change.account && change.account !== expectedAccount) {
+    throw new ForeignAccountError(
+      `the change is in account ${change.account}, but this deployment handles account ${expectedAccount}: deploy secret-refresh in that account instead of forwarding its events`,
+    );
+  }
+  if (!isActionable(change)) {
+    return buildReport({ dryRun, mode, change, skipped: change.reason });
+  }
+
+  const work = async (): Promise<RefreshReport> => {
+    const inventory = await collectEcsInventory({
+      clients: dependencies.clients,
+      regions: config.regions,
+      concurrency: config.concurrency,
+      taskDefinitions: dependencies.taskDefinitions,
+    });
+    const plan = planRefresh(change, inventory.services, { mode, redeployOnPreviousChange: config.redeployOnPreviousChange });
+    const targets = await executeEcsPlan(plan.targets, { clients: dependencies.clients, dryRun, concurrency: config.concurrency });
+    const report = buildReport({ dryRun, mode, change, targets, warnings: plan.warnings, inventory });
+    // Throwing inside the guard deletes the idempotency record, so a retry can finish the job.
+    if (reportFailed(report)) throw new TargetsFailedError(`${report.summary.failed} target(s) failed`, report);
+    return report;
+  };
+
+  const guarded = dependencies.guard && mode === 'event' && !dryRun && change.effect !== 'deleted' && change.versionId;
+  try {
+    if (!guarded || !dependencies.guard || !change.versionId) return await work();
+    const result = await dependencies.guard.run({ arn: change.arn, versionId: change.versionId, effect: change.effect }, work);
+    if (result.outcome === 'ran') return result.report;
+    if (result.outcome === 'replayed') {
+      return { ...result.report, idempotency: 'replayed', skipped: 'duplicate: this change was already handled; this is that run\'s report' };
+    }
+    return {
+      ...buildReport({ dryRun, mode, change, skipped: 'duplicate: another invocation is handling this change right now' }),
+      idempotency: 'in-progress',
+    };
+  } catch (error) {
+    if (error instanceof TargetsFailedError) return error.report as RefreshReport;
+    throw error;
+  }
+}
+
+function isActionable(change: Change): change is ActionableChange {
+  return change.effect !== 'none' && typeof change.arn === 'string' && change.arn.length > 0;
+}
+
+/** Refuses an event whose envelope names another account, before any AWS call is made for it. */
+function refuseForeignEnvelope(event: unknown, expectedAccount: string | undefined): void {
+  if (!expectedAccount || typeof event !== 'object' || event === null) return;
+  const account = (event as { account?: unknown }).account;
+  if (typeof account === 'string' && account !== expectedAccount) {
+    throw new ForeignAccountError(
+      `the event is from account ${account}, but this deployment handles account ${expectedAccount}: deploy secret-refresh in that account instead of forwarding its events`,
+    );
+  }
+}

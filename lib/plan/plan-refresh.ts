@@ -1,0 +1,128 @@
+import type { Change } from '../changes/types.js';
+import type { EcsServiceRecord } from '../inventory/types.js';
+import { matchReference } from '../references/index.js';
+import type { ChangeForMatching } from '../references/types.js';
+import { changeForMatching } from './change-for-matching.js';
+import { IGNORE_TAG, type PlannedEcsService, type PlannedReference, type PlanOptions, type RefreshPlan } from './types.js';
+
+/** A change the Plan can act on: it has an identity and an effect other than `none`. */
+export type ActionableChange = Change & { effect: ChangeForMatching['effect']; arn: string };
+
+/**
+ * Decides, for every ECS service that references the changed secret/parameter, whether to force a new
+ * deployment, and why. Pure and synchronous: no AWS calls, so hundreds of cases test in milliseconds and
+ * every decision can be explained in the report.
+ *
+ * Order of the rules (the first that applies wins):
+ * 1. a deletion never redeploys (new tasks would fail to start): every reader is reported;
+ * 2. no reference reads a changed value (version-id pin, custom stage that did not move, SSM selector,
+ *    AWSPREVIOUS without opt-in) → skip;
+ * 3. service not ACTIVE, tagged `secret-refresh:ignore=true`, CODE_DEPLOY / EXTERNAL controller,
+ *    desiredCount 0 → skip with the reason;
+ * 4. automatic runs only: the PRIMARY deployment was created at or after the change → already fresh;
+ * 5. otherwise redeploy.
+ *
+ * @example
+ * const plan = planRefresh(change, inventory.services, { mode: 'event', redeployOnPreviousChange: false });
+ */
+export function planRefresh(change: ActionableChange, services: readonly EcsServiceRecord[], options: PlanOptions): RefreshPlan {
+  const matching = changeForMatching(change);
+  const targets: PlannedEcsService[] = [];
+  const warnings: string[] = [];
+  for (const service of services) {
+    const references: PlannedReference[] = [];
+    for (const found of service.references) {
+      if ('error' in found.parsed) {
+        warnings.push(
+          `${service.arn}: container ${found.container} has an unparseable ${found.location} reference "${found.valueFrom}": ${found.parsed.error}`,
+        );
+        continue;
+      }
+      const match = matchReference(found.parsed.reference, matching);
+      if (match.impact === 'unrelated') continue;
+      references.push({
+        container: found.container,
+        location: found.location,
+        ...(found.name !== undefined ? { name: found.name } : {}),
+        valueFrom: found.valueFrom,
+        impact: match.impact,
+        reason: match.reason,
+      });
+    }
+    if (references.length === 0) continue;
+    const { decision, reason } = decide(change, service, references, options);
+    targets.push({
+      type: 'ecs-service',
+      arn: service.arn,
+      name: service.name,
+      cluster: service.clusterName,
+      clusterArn: service.clusterArn,
+      region: service.region,
+      decision,
+      reason,
+      references,
+    });
+  }
+  targets.sort((a, b) => a.region.localeCompare(b.region) || a.cluster.localeCompare(b.cluster) || a.name.localeCompare(b.name));
+  return { targets, warnings };
+}
+
+function decide(
+  change: ActionableChange,
+  service: EcsServiceRecord,
+  references: readonly PlannedReference[],
+  options: PlanOptions,
+): { decision: 'redeploy' | 'skip'; reason: string } {
+  const what = change.kind === 'secret' ? `secret ${change.name}` : `parameter ${change.name}`;
+  if (change.effect === 'deleted') {
+    return {
+      decision: 'skip',
+      reason: `${what} was deleted or is scheduled for deletion: new tasks would fail to start, so the service is not redeployed; restore it or update the task definition`,
+    };
+  }
+  const reading = references.filter(
+    (reference) =>
+      reference.impact === 'affected' || (reference.impact === 'previous-changed' && options.redeployOnPreviousChange),
+  );
+  if (reading.length === 0) {
+    const previous = references.some((reference) => reference.impact === 'previous-changed');
+    const reasons = [...new Set(references.map((reference) => reference.reason))].join('; ');
+    return {
+      decision: 'skip',
+      reason: previous
+        ? `${reasons} (set SECRET_REFRESH_REDEPLOY_AWSPREVIOUS=true to redeploy on it)`
+        : `no reference reads a changed value: ${reasons}`,
+    };
+  }
+  if (service.status !== 'ACTIVE') return { decision: 'skip', reason: `service is ${service.status}, not ACTIVE` };
+  if ((service.tags[IGNORE_TAG] ?? '').toLowerCase() === 'true') {
+    return { decision: 'skip', reason: `service is tagged ${IGNORE_TAG}=true` };
+  }
+  if (service.deploymentController === 'CODE_DEPLOY') {
+    return {
+      decision: 'skip',
+      reason: `deployment controller is CODE_DEPLOY: forceNewDeployment does not apply; start a CodeDeploy deployment (CreateDeployment) with the same task definition`,
+    };
+  }
+  if (service.deploymentController === 'EXTERNAL') {
+    return {
+      decision: 'skip',
+      reason: `deployment controller is EXTERNAL: forceNewDeployment does not apply; create a new task set (CreateTaskSet) with the same task definition`,
+    };
+  }
+  if (service.desiredCount === 0) {
+    return { decision: 'skip', reason: 'desiredCount is 0: no task is running; new tasks will read the new value' };
+  }
+  const primary = service.primaryDeployment;
+  if (options.mode === 'event' && primary && Date.parse(primary.createdAt) >= Date.parse(change.time)) {
+    return {
+      decision: 'skip',
+      reason: `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, at or after the change at ${change.time}`,
+    };
+  }
+  const readers = reading.map((reference) =>
+    reference.name ? `${reference.container} (${reference.location} ${reference.name})` : `${reference.container} (${reference.location})`,
+  );
+  const valueWord = change.effect === 'label-moved' ? `label ${change.labels.join(', ')} of` : 'the current value of';
+  return { decision: 'redeploy', reason: `${[...new Set(readers)].join(', ')} read ${valueWord} ${what}, which changed` };
+}

@@ -1,0 +1,10 @@
+/**
+ * Public API of `lib/references`: parse a `valueFrom` into a reference, and match a reference to a change.
+ *
+ * Other packages import from here (types from `./types.js`), so the file layout inside can change freely.
+ */
+export { parseArn, partitionOfRegion, looksLikeArn, type ParsedArn } from './arn.js';
+export { parseReference, safeParseReference, type SafeParseReferenceResult } from './parse-reference.js';
+export { matchReference } from './match-reference.js';
+export { looksLikeVersionId } from './secret-pin.js';
+export type * from './types.js';

@@ -1,0 +1,71 @@
+import type { ChangeEffect, ChangeKind, ChangeOrigin } from '../changes/types.js';
+import type { PlannedReference } from '../plan/types.js';
+
+/**
+ * `done`: the action ran (UpdateService returned). `planned`: dry run, it would have run.
+ * `skipped`: deliberately not acted on (`reason` says why). `failed`: the action was tried and failed.
+ */
+export type TargetStatus = 'done' | 'planned' | 'skipped' | 'failed';
+
+/** One ECS service in the report. */
+export interface EcsServiceTargetReport {
+  readonly type: 'ecs-service';
+  readonly arn: string;
+  readonly name: string;
+  readonly cluster: string;
+  readonly region: string;
+  readonly status: TargetStatus;
+  readonly reason: string;
+  /** The new PRIMARY deployment id (`ecs-svc/…`), when status is `done`. */
+  readonly deploymentId?: string;
+  /** The error, when status is `failed`. */
+  readonly error?: string;
+  readonly references: readonly PlannedReference[];
+}
+
+/** What changed, as reported. No value, ever: only identities, versions and labels. */
+export interface ChangeReport {
+  readonly kind: ChangeKind;
+  readonly effect: ChangeEffect;
+  readonly reason: string;
+  readonly arn?: string;
+  readonly name: string;
+  readonly region: string;
+  readonly account: string;
+  readonly versionId?: string;
+  readonly labels: readonly string[];
+  readonly time: string;
+  readonly origin: ChangeOrigin;
+}
+
+/**
+ * The one JSON document every run produces: logged, returned by the Lambda, printed by the CLI.
+ *
+ * `skipped` is set when the whole event leads to nothing (AWSPENDING staging, description-only update,
+ * a duplicate of a change already handled…): it says why. `idempotency` is set when the run was a
+ * duplicate: `replayed` (the change was already handled; this is that run's report) or `in-progress`
+ * (another invocation is handling it right now).
+ */
+export interface RefreshReport {
+  readonly dryRun: boolean;
+  readonly mode: 'event' | 'manual';
+  readonly change: ChangeReport;
+  readonly skipped?: string;
+  readonly idempotency?: 'replayed' | 'in-progress';
+  readonly targets: readonly EcsServiceTargetReport[];
+  readonly warnings: readonly string[];
+  readonly summary: ReportSummary;
+}
+
+/** Counts by status, plus inventory coverage. `failed` includes inventory problems (unseen services). */
+export interface ReportSummary {
+  readonly regions: readonly string[];
+  readonly clusters: number;
+  readonly servicesScanned: number;
+  readonly targets: number;
+  readonly done: number;
+  readonly planned: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly inventoryProblems: number;
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { detectChange } from '../../../lib/changes/detect-change.js';
+import { EventParseError } from '../../../lib/errors.js';
+import { FakeMetadataDirectory, sampleEvent } from './fake-metadata-directory.js';
+
+/** The EventParseError `detectChange` throws for `event`. */
+async function parseErrorOf(event: unknown): Promise<EventParseError> {
+  const error: unknown = await detectChange(event, new FakeMetadataDirectory()).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(EventParseError);
+  return error as EventParseError;
+}
+
+describe('detectChange on malformed events', () => {
+  it.each([
+    ['a string', '{"source":"aws.ssm"}', 'event must be an EventBridge event object, got a string'],
+    ['null', null, 'event must be an EventBridge event object, got null'],
+    ['an array', [], 'event must be an EventBridge event object, got an array'],
+  ])('rejects %s that is not an event object', async (_label, event, message) => {
+    const error = await parseErrorOf(event);
+    expect(error.message).toBe(message);
+    expect(error.cause).toBeInstanceOf(ZodError);
+  });
+
+  it('rejects an object without the EventBridge envelope fields, naming them', async () => {
+    const error = await parseErrorOf({ source: 'aws.ssm', detail: {} });
+    expect(error.message).toMatch(/^EventBridge event is malformed: /);
+    expect(error.message).toContain('detail-type:');
+    expect(error.message).toContain('time:');
+    expect(error.cause).toBeInstanceOf(ZodError);
+  });
+
+  it('rejects a supported event without detail', async () => {
+    const event = sampleEvent('ssm-parameter-store-change-update.json');
+    delete event['detail'];
+    const error = await parseErrorOf(event);
+    expect(error.message).toBe('Parameter Store Change event is malformed: detail: Invalid input: expected object, received undefined');
+    expect(error.cause).toBeInstanceOf(ZodError);
+  });
+
+  it('rejects a Secret Label Updated event whose detail has the wrong shape', async () => {
+    const event = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
+    event['detail'] = { name: 'demo/orders/db-credentials', labelUpdated: 42 };
+    const error = await parseErrorOf(event);
+    expect(error.message).toMatch(/^Secret Label Updated event is malformed: /);
+    expect(error.message).toContain('detail.labelUpdated: Invalid input: expected string, received number');
+    expect(error.message).toContain('detail.versionId:');
+  });
+
+  it('rejects PutSecretValue whose versionStages is not a list', async () => {
+    const event = sampleEvent('secretsmanager-putsecretvalue-awspending.json');
+    const detail = event['detail'] as Record<string, unknown>;
+    detail['requestParameters'] = { secretId: 'demo/orders/db-credentials', versionStages: 'AWSPENDING' };
+    const error = await parseErrorOf(event);
+    expect(error.message).toBe(
+      'PutSecretValue event detail.requestParameters is malformed: versionStages: Invalid input: expected array, received string',
+    );
+    expect(error.cause).toBeInstanceOf(ZodError);
+  });
+
+  it('rejects RotationSucceeded without additionalEventData.SecretId', async () => {
+    const event = sampleEvent('secretsmanager-rotationsucceeded.json');
+    (event['detail'] as Record<string, unknown>)['additionalEventData'] = null;
+    const error = await parseErrorOf(event);
+    expect(error.message).toMatch(/^RotationSucceeded event detail\.additionalEventData is malformed: /);
+  });
+
+  it('rejects an unknown detail-type of a supported source', async () => {
+    const event = sampleEvent('ssm-parameter-store-change-update.json');
+    event['detail-type'] = 'Parameter Store Rename';
+    const error = await parseErrorOf(event);
+    expect(error.message).toMatch(/^not a secret or parameter change event: source "aws\.ssm" with detail-type "Parameter Store Rename"/);
+  });
+
+  it('rejects an unknown detail-type that names an Object.prototype member', async () => {
+    const event = sampleEvent('ssm-parameter-store-change-update.json');
+    event['detail-type'] = 'constructor';
+    const error = await parseErrorOf(event);
+    expect(error.message).toMatch(/^not a secret or parameter change event: /);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { detectChange } from '../../../lib/changes/detect-change.js';
+import { FakeMetadataDirectory, sampleEvent } from './fake-metadata-directory.js';
+
+describe('detectChange on SSM variants', () => {
+  it('ignores an Update of a parameter that no longer exists', async () => {
+    const directory = new FakeMetadataDirectory([], []);
+    const change = await detectChange(sampleEvent('ssm-parameter-store-change-update.json'), directory);
+    expect(change).toMatchObject({
+      effect: 'none',
+      reason: 'parameter /demo/orders/db-password no longer exists: it was deleted after this Update',
+      name: '/demo/orders/db-password',
+    });
+    expect(change.versionId).toBeUndefined();
+  });
+
+  it('builds the parameter ARN, with the Region partition and no leading slash, when resources is empty', async () => {
+    const event = sampleEvent('ssm-parameter-store-change-update.json');
+    event['resources'] = [];
+    event['region'] = 'us-gov-west-1';
+    const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/db-password', version: 3 }]);
+    const change = await detectChange(event, directory);
+    expect(change).toMatchObject({
+      effect: 'new-current-value',
+      partition: 'aws-us-gov',
+      region: 'us-gov-west-1',
+      arn: 'arn:aws-us-gov:ssm:us-gov-west-1:111122223333:parameter/demo/orders/db-password',
+      versionId: '3',
+    });
+    expect(directory.calls).toEqual([{ operation: 'describeParameter', id: '/demo/orders/db-password', region: 'us-gov-west-1' }]);
+  });
+
+  it('ignores an unknown Parameter Store Change operation', async () => {
+    const event = sampleEvent('ssm-parameter-store-change-update.json');
+    event['detail'] = { operation: 'Rename', name: '/demo/orders/db-password' };
+    const directory = new FakeMetadataDirectory();
+    const change = await detectChange(event, directory);
+    expect(change).toMatchObject({ effect: 'none', origin: { eventName: 'Rename' } });
+    expect(directory.calls).toEqual([]);
+  });
+
+  it('ignores an ExpirationNotification policy action without a warning', async () => {
+    const event = sampleEvent('ssm-parameter-store-policy-action-expiration.json');
+    event['detail'] = { 'policy-type': 'ExpirationNotification', 'parameter-name': '/demo/orders/temp-token' };
+    const change = await detectChange(event, new FakeMetadataDirectory());
+    expect(change).toMatchObject({ effect: 'none', name: '/demo/orders/temp-token', warnings: [] });
+  });
+});
