@@ -28,20 +28,25 @@ export interface ChangeGuard {
 /** How long a handled change is remembered. A revert to the same version within it needs `refresh`. */
 export const CHANGE_RECORD_TTL_SECONDS = 3600;
 
+/** Outside Lambda (the CLI), an in-progress record left by a crashed run blocks the change this long. */
+export const CLI_IN_PROGRESS_SECONDS = 900;
+
 /**
  * A {@link ChangeGuard} backed by Powertools Idempotency with DynamoDB persistence
  * (`SECRET_REFRESH_IDEMPOTENCY_TABLE`; partition key `id`, TTL attribute `expiration`).
  *
  * If `work` throws (e.g. a target failed), the record is deleted so Lambda's retry can act again; the
  * already-fresh rule keeps the services that did get a deployment from getting a second one.
- * With a Lambda context registered, an in-progress record expires when the invocation times out.
+ * An in-progress record expires when the Lambda invocation times out (or after
+ * {@link CLI_IN_PROGRESS_SECONDS} outside Lambda), so a crashed run never blocks a change for long.
  */
 export function createDynamoDbChangeGuard(tableName: string, lambdaContext?: Context): ChangeGuard {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName });
   return {
     async run(key, work) {
       const config = new IdempotencyConfig({ expiresAfterSeconds: CHANGE_RECORD_TTL_SECONDS });
-      if (lambdaContext) config.registerLambdaContext(lambdaContext);
+      // Registering a context bounds how long an in-progress record (a crashed run) blocks retries.
+      config.registerLambdaContext(lambdaContext ?? cliContext());
       let ran = false;
       const guarded = makeIdempotent(
         async (_key: ChangeKey) => {
@@ -59,4 +64,10 @@ export function createDynamoDbChangeGuard(tableName: string, lambdaContext?: Con
       }
     },
   };
+}
+
+/** The little of a Lambda context the idempotency layer reads, for runs outside Lambda. */
+function cliContext(): Context {
+  const deadline = Date.now() + CLI_IN_PROGRESS_SECONDS * 1000;
+  return { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as Context;
 }

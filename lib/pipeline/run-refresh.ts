@@ -86,18 +86,18 @@ export async function runRefresh(
     return report;
   };
 
-  const guarded = dependencies.guard && mode === 'event' && !dryRun && change.effect !== 'deleted' && change.versionId;
+  // Deletions never deploy, dry runs never act and manual refreshes are deliberate: only automatic
+  // actions need the one-deployment-per-change record.
+  const guard = mode === 'event' && !dryRun && change.effect !== 'deleted' ? dependencies.guard : undefined;
   try {
-    if (!guarded || !dependencies.guard || !change.versionId) return await work();
-    const result = await dependencies.guard.run({ arn: change.arn, versionId: change.versionId, effect: change.effect }, work);
+    if (!guard || !change.versionId) return await work();
+    const result = await guard.run({ arn: change.arn, versionId: change.versionId, effect: change.effect }, work);
     if (result.outcome === 'ran') return result.report;
-    if (result.outcome === 'replayed') {
-      return { ...result.report, idempotency: 'replayed', skipped: 'duplicate: this change was already handled; this is that run\'s report' };
-    }
-    return {
-      ...buildReport({ dryRun, mode, change, skipped: 'duplicate: another invocation is handling this change right now' }),
-      idempotency: 'in-progress',
-    };
+    const skipped =
+      result.outcome === 'replayed'
+        ? 'duplicate: this change was already handled by an earlier run (same secret/parameter and version); nothing was done'
+        : 'duplicate: another invocation is handling this change right now; nothing was done';
+    return { ...buildReport({ dryRun, mode, change, skipped }), idempotency: result.outcome };
   } catch (error) {
     if (error instanceof TargetsFailedError) return error.report as RefreshReport;
     throw error;
