@@ -1,0 +1,111 @@
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../lib/cli/main.js';
+import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
+import { secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
+import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
+import { resetMoto } from '../support/moto.js';
+
+const run = promisify(execFile);
+
+function io(env: Record<string, string | undefined>) {
+  const out = { stdout: '', stderr: '' };
+  return {
+    out,
+    io: {
+      stdout: (text: string) => void (out.stdout += text),
+      stderr: (text: string) => void (out.stderr += text),
+      env,
+      readText: async (path: string) => (await import('node:fs/promises')).readFile(path, 'utf8'),
+    },
+  };
+}
+
+async function deploymentIds(account: DemoAccount): Promise<string[]> {
+  const ids: string[] = [];
+  for (const service of account.services) {
+    const described = await new ECSClient({ region: service.region }).send(
+      new DescribeServicesCommand({ cluster: service.cluster, services: [service.name] }),
+    );
+    ids.push(described.services?.[0]?.deployments?.map((deployment) => deployment.id).join(',') ?? '');
+  }
+  return ids;
+}
+
+describe('secret-refresh CLI against moto', () => {
+  let account: DemoAccount;
+  let dir: string;
+  const env = () => ({ ...process.env, SECRET_REFRESH_REGIONS: 'us-east-1,us-west-2' });
+
+  beforeEach(async () => {
+    await resetMoto();
+    account = await seedDemoAccount();
+    dir = await mkdtemp(join(tmpdir(), 'secret-refresh-cli-'));
+  });
+
+  it('exits 2 with a one-line message and changes nothing for a malformed event', async () => {
+    const before = await deploymentIds(account);
+    const file = join(dir, 'bad.json');
+    await writeFile(file, JSON.stringify({ source: 'aws.secretsmanager', 'detail-type': 'Secret Label Updated', detail: {} }));
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['event', file], cliIo);
+
+    expect(code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    expect(out.stderr).toMatch(/^secret-refresh: .*malformed/);
+    expect(await deploymentIds(account)).toEqual(before);
+  });
+
+  it('handles a rotation event with --json: only the report on stdout, exit 0', async () => {
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v3"}');
+    const file = join(dir, 'label.json');
+    await writeFile(
+      file,
+      JSON.stringify(
+        secretLabelUpdatedEvent({
+          account: account.account,
+          region: 'us-east-1',
+          secretArn: account.secretArn,
+          secretName: account.secretName,
+          versionId: rotation.versionId,
+          time: rotation.time,
+        }),
+      ),
+    );
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['event', file, '--json'], cliIo);
+
+    expect(code).toBe(0);
+    const report = JSON.parse(out.stdout) as { summary: { done: number }; targets: { status: string }[] };
+    expect(report.summary.done).toBe(5);
+  });
+
+  it('refuses a bare name that is both a secret and a parameter, asking for --kind (exit 2)', async () => {
+    await new SecretsManagerClient({ region: 'us-east-1' }).send(new CreateSecretCommand({ Name: 'shared-name', SecretString: 'x' }));
+    await new SSMClient({ region: 'us-east-1' }).send(new PutParameterCommand({ Name: 'shared-name', Value: 'y', Type: 'String' }));
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['refresh', '--ref', 'shared-name'], cliIo);
+
+    expect(code).toBe(2);
+    expect(out.stderr).toMatch(/--kind/);
+    const resolved = io(env());
+    expect(await main(['refresh', '--ref', 'shared-name', '--kind', 'parameter', '--dry-run'], resolved.io)).toBe(0);
+    expect(resolved.out.stdout).toMatch(/\[dry run\] parameter/);
+  });
+
+  it('runs as the npx bin straight from the sources (launcher), printing usage', async () => {
+    const { stdout } = await run(process.execPath, ['lib/cli/bin.mjs', '--help'], { cwd: process.cwd() });
+    expect(stdout).toMatch(/secret-refresh refresh --ref/);
+  });
+});

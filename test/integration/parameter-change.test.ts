@@ -1,0 +1,100 @@
+import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
+import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
+import { loadConfig } from '../../lib/config/config.js';
+import { parameterStoreChangeEvent } from '../../lib/local/demo-events.js';
+import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
+import { runRefresh } from '../../lib/pipeline/run-refresh.js';
+import { resetMoto } from '../support/moto.js';
+import { WRITE_COMMANDS, recordingClients, updatedServices } from '../support/recording-clients.js';
+
+const config = loadConfig({ AWS_REGION: 'us-east-1', SECRET_REFRESH_REGIONS: 'us-east-1,us-west-2' });
+
+function pipeline() {
+  const { clients, calls } = recordingClients();
+  return { dependencies: { clients, directory: createMetadataDirectory(clients), taskDefinitions: new TaskDefinitionCache() }, calls };
+}
+
+function readers(account: DemoAccount): string[] {
+  return account.services
+    .filter((service) => service.onParameterUpdate === 'redeploy')
+    .map((service) => `arn:aws:ecs:${service.region}:${account.account}:service/${service.cluster}/${service.name}`)
+    .sort();
+}
+
+describe('parameter changes against moto', () => {
+  let account: DemoAccount;
+  const ssm = new SSMClient({ region: 'us-east-1' });
+
+  beforeEach(async () => {
+    await resetMoto();
+    account = await seedDemoAccount();
+  });
+
+  it('redeploys the readers of an updated parameter by name and by ARN, not the reader of /demo/orders/api-key-old', async () => {
+    await ssm.send(new PutParameterCommand({ Name: account.parameterName, Value: 'k2', Type: 'SecureString', Overwrite: true }));
+    const { dependencies, calls } = pipeline();
+    const event = parameterStoreChangeEvent({
+      account: account.account,
+      region: 'us-east-1',
+      name: account.parameterName,
+      operation: 'Update',
+      time: new Date().toISOString(),
+    });
+
+    const report = await runRefresh({ type: 'event', event }, config, dependencies);
+
+    expect(readers(account)).toHaveLength(2);
+    expect(updatedServices(calls)).toEqual(readers(account));
+    expect(report.change).toMatchObject({ kind: 'parameter', effect: 'new-current-value', versionId: '2' });
+    expect(report.targets.map((target) => target.name)).not.toContain('api-key-old-reader');
+  });
+
+  it('reports the readers of a deleted parameter without redeploying any of them', async () => {
+    await ssm.send(new DeleteParameterCommand({ Name: account.parameterName }));
+    const { dependencies, calls } = pipeline();
+    const event = parameterStoreChangeEvent({
+      account: account.account,
+      region: 'us-east-1',
+      name: account.parameterName,
+      operation: 'Delete',
+      time: new Date().toISOString(),
+    });
+
+    const report = await runRefresh({ type: 'event', event }, config, dependencies);
+
+    expect(calls.filter((call) => WRITE_COMMANDS.test(call.command))).toEqual([]);
+    expect(report.change.effect).toBe('deleted');
+    expect(report.targets.map((target) => target.arn).sort()).toEqual(readers(account));
+    for (const target of report.targets) {
+      expect(target.status).toBe('skipped');
+      expect(target.reason).toMatch(/deleted.*new tasks would fail to start/);
+    }
+  });
+
+  it('ignores a LabelParameterVersion without looking at ECS', async () => {
+    const { dependencies, calls } = pipeline();
+    const event = parameterStoreChangeEvent({
+      account: account.account,
+      region: 'us-east-1',
+      name: account.parameterName,
+      operation: 'LabelParameterVersion',
+      time: new Date().toISOString(),
+    });
+    const report = await runRefresh({ type: 'event', event }, config, dependencies);
+    expect(report.skipped).toMatch(/label/i);
+    expect(calls.filter((call) => call.service === 'ecs')).toEqual([]);
+  });
+
+  it('a manual refresh by parameter ARN redeploys every reader, even ones deployed after the last change', async () => {
+    const { dependencies, calls } = pipeline();
+    const report = await runRefresh(
+      { type: 'manual', ref: `arn:aws:ssm:us-east-1:${account.account}:parameter/demo/orders/api-key` },
+      config,
+      dependencies,
+    );
+    expect(report.mode).toBe('manual');
+    expect(updatedServices(calls)).toEqual(readers(account));
+  });
+});

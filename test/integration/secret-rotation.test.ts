@@ -1,0 +1,204 @@
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
+import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
+import { loadConfig } from '../../lib/config/config.js';
+import { secretLabelUpdatedEvent, putSecretValueEvent, updateSecretVersionStageEvent } from '../../lib/local/demo-events.js';
+import { createIdempotencyTable } from '../../lib/local/idempotency-table.js';
+import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
+import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
+import { createDynamoDbChangeGuard } from '../../lib/pipeline/change-guard.js';
+import { type PipelineDependencies, runRefresh } from '../../lib/pipeline/run-refresh.js';
+import { resetMoto } from '../support/moto.js';
+import { WRITE_COMMANDS, recordingClients, updatedServices } from '../support/recording-clients.js';
+
+const config = loadConfig({ AWS_REGION: 'us-east-1', SECRET_REFRESH_REGIONS: 'us-east-1,us-west-2' });
+const TABLE = 'secret-refresh-test-changes';
+
+function pipeline(guarded = false) {
+  const { clients, calls } = recordingClients();
+  const dependencies: PipelineDependencies = {
+    clients,
+    directory: createMetadataDirectory(clients),
+    taskDefinitions: new TaskDefinitionCache(),
+    ...(guarded ? { guard: createDynamoDbChangeGuard(TABLE) } : {}),
+  };
+  return { dependencies, calls };
+}
+
+function serviceArn(account: DemoAccount, region: string, cluster: string, name: string): string {
+  return `arn:aws:ecs:${region}:${account.account}:service/${cluster}/${name}`;
+}
+
+function expectedArns(account: DemoAccount, outcome: 'redeploy' | 'skip' | 'not-a-target'): string[] {
+  return account.services
+    .filter((service) => service.onSecretRotation === outcome)
+    .map((service) => serviceArn(account, service.region, service.cluster, service.name))
+    .sort();
+}
+
+async function primaryDeploymentIds(account: DemoAccount): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const service of account.services) {
+    const ecs = new ECSClient({ region: service.region });
+    const described = await ecs.send(new DescribeServicesCommand({ cluster: service.cluster, services: [service.name] }));
+    const primary = described.services?.[0]?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+    ids[serviceArn(account, service.region, service.cluster, service.name)] = primary?.id ?? '';
+  }
+  return ids;
+}
+
+describe('secret rotation against moto (two clusters in us-east-1, one in us-west-2)', () => {
+  let account: DemoAccount;
+
+  beforeEach(async () => {
+    await resetMoto();
+    account = await seedDemoAccount();
+  });
+
+  it('redeploys exactly the services that read the rotated secret in any form, and none of the look-alikes', async () => {
+    const before = await primaryDeploymentIds(account);
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
+    const { dependencies, calls } = pipeline();
+
+    const report = await runRefresh(
+      {
+        type: 'event',
+        event: updateSecretVersionStageEvent({
+          account: account.account,
+          region: 'us-east-1',
+          secretArn: account.secretArn,
+          secretName: account.secretName,
+          versionId: rotation.versionId,
+          previousVersionId: rotation.previousVersionId,
+          time: rotation.time,
+        }),
+      },
+      config,
+      dependencies,
+    );
+
+    const redeploy = expectedArns(account, 'redeploy');
+    expect(redeploy.length).toBe(5);
+    expect(updatedServices(calls)).toEqual(redeploy);
+    expect(report.targets.filter((t) => t.status === 'done').map((t) => t.arn).sort()).toEqual(redeploy);
+    expect(report.targets.filter((t) => t.status === 'skipped').map((t) => t.arn).sort()).toEqual(expectedArns(account, 'skip'));
+    for (const lookAlike of expectedArns(account, 'not-a-target')) {
+      expect(report.targets.map((t) => t.arn)).not.toContain(lookAlike);
+    }
+    expect(report.change).toMatchObject({ kind: 'secret', effect: 'new-current-value', arn: account.secretArn, versionId: rotation.versionId });
+    expect(report.summary).toMatchObject({ regions: ['us-east-1', 'us-west-2'], clusters: 3, servicesScanned: 13, failed: 0 });
+
+    // The deployments really changed in ECS, and only for the redeployed services.
+    const after = await primaryDeploymentIds(account);
+    for (const [arn, id] of Object.entries(after)) {
+      if (redeploy.includes(arn)) expect(id, arn).not.toBe(before[arn]);
+      else expect(id, arn).toBe(before[arn]);
+    }
+    const byName = Object.fromEntries(report.targets.map((t) => [t.name, t]));
+    expect(byName['orders-pinned']?.reason).toMatch(/version id/);
+    expect(byName['orders-previous']?.reason).toMatch(/AWSPREVIOUS/);
+    expect(byName['orders-ignored']?.reason).toMatch(/secret-refresh:ignore=true/);
+    expect(byName['payments-codedeploy']?.reason).toMatch(/CODE_DEPLOY/);
+    expect(byName['orders-api']?.deploymentId).toBe(after[serviceArn(account, 'us-east-1', 'demo-orders', 'orders-api')]);
+  });
+
+  it('does nothing for a PutSecretValue staged as AWSPENDING', async () => {
+    const versionId = randomUUID();
+    await new SecretsManagerClient({ region: 'us-east-1' }).send(
+      new PutSecretValueCommand({ SecretId: account.secretArn, ClientRequestToken: versionId, SecretString: 'pending', VersionStages: ['AWSPENDING'] }),
+    );
+    const { dependencies, calls } = pipeline();
+    const event = putSecretValueEvent(
+      { account: account.account, region: 'us-east-1', secretArn: account.secretArn, secretName: account.secretName, versionId, time: new Date().toISOString() },
+      ['AWSPENDING'],
+    );
+
+    const report = await runRefresh({ type: 'event', event }, config, dependencies);
+
+    expect(report.skipped).toMatch(/AWSPENDING/);
+    expect(report.targets).toEqual([]);
+    expect(calls.filter((call) => call.service === 'ecs')).toEqual([]);
+  });
+
+  it('makes no second deployment when the same event is replayed (already-fresh rule, no idempotency table)', async () => {
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
+    const event = updateSecretVersionStageEvent({
+      account: account.account,
+      region: 'us-east-1',
+      secretArn: account.secretArn,
+      secretName: account.secretName,
+      versionId: rotation.versionId,
+      previousVersionId: rotation.previousVersionId,
+      time: rotation.time,
+    });
+    const first = pipeline();
+    await runRefresh({ type: 'event', event }, config, first.dependencies);
+    const replay = pipeline();
+
+    const report = await runRefresh({ type: 'event', event }, config, replay.dependencies);
+
+    expect(updatedServices(first.calls)).toEqual(expectedArns(account, 'redeploy'));
+    expect(updatedServices(replay.calls)).toEqual([]);
+    const fresh = report.targets.filter((target) => target.reason.startsWith('already fresh'));
+    expect(fresh.map((target) => target.arn).sort()).toEqual(expectedArns(account, 'redeploy'));
+  });
+
+  it('deploys each service once when two signals of one rotation are handled concurrently (idempotency record in DynamoDB)', async () => {
+    await createIdempotencyTable(TABLE, 'us-east-1');
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
+    const input = {
+      account: account.account,
+      region: 'us-east-1',
+      secretArn: account.secretArn,
+      secretName: account.secretName,
+      versionId: rotation.versionId,
+      time: rotation.time,
+    };
+    const a = pipeline(true);
+    const b = pipeline(true);
+    const c = pipeline(true);
+
+    const reports = await Promise.all([
+      runRefresh({ type: 'event', event: updateSecretVersionStageEvent({ ...input, previousVersionId: rotation.previousVersionId }) }, config, a.dependencies),
+      runRefresh({ type: 'event', event: secretLabelUpdatedEvent(input) }, config, b.dependencies),
+    ]);
+    // A third signal (e.g. RotationSucceeded) after both finished: the record says it was handled.
+    const late = await runRefresh({ type: 'event', event: secretLabelUpdatedEvent(input) }, config, c.dependencies);
+
+    const all = [...updatedServices(a.calls), ...updatedServices(b.calls), ...updatedServices(c.calls)].sort();
+    expect(all).toEqual(expectedArns(account, 'redeploy'));
+    const outcomes = reports.map((report) => report.idempotency ?? 'ran');
+    expect(outcomes.filter((outcome) => outcome === 'ran')).toHaveLength(1);
+    // Usually 'in-progress'; 'replayed' if the first run finished before the second claimed the change.
+    expect(outcomes.filter((outcome) => outcome !== 'ran')[0]).toMatch(/^(in-progress|replayed)$/);
+    expect(late.idempotency).toBe('replayed');
+    expect(late.skipped).toMatch(/already handled/);
+    expect(c.calls.filter((call) => call.service === 'ecs')).toEqual([]);
+  });
+
+  it('never writes during a dry run', async () => {
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
+    const { dependencies, calls } = pipeline();
+    const report = await runRefresh(
+      {
+        type: 'event',
+        event: secretLabelUpdatedEvent({
+          account: account.account,
+          region: 'us-east-1',
+          secretArn: account.secretArn,
+          secretName: account.secretName,
+          versionId: rotation.versionId,
+          time: rotation.time,
+        }),
+      },
+      config,
+      dependencies,
+      { dryRun: true },
+    );
+    expect(calls.filter((call) => WRITE_COMMANDS.test(call.command))).toEqual([]);
+    expect(report.targets.filter((t) => t.status === 'planned').map((t) => t.arn).sort()).toEqual(expectedArns(account, 'redeploy'));
+  });
+});

@@ -1,0 +1,51 @@
+import { type AwsClients, createAwsClients } from '../../lib/aws/clients.js';
+
+/** One SDK call seen by {@link recordingClients}. */
+export interface RecordedCall {
+  readonly service: string;
+  readonly region: string;
+  readonly command: string;
+  readonly input: Record<string, unknown>;
+}
+
+/** Commands that change something in AWS. */
+export const WRITE_COMMANDS = /^(Update|Create|Delete|Put|Register|Deregister|Submit|Terminate|Tag|Untag|Run|Start|Stop)/;
+
+/**
+ * Real SDK clients (pointed at moto by AWS_ENDPOINT_URL) that record every command they send, so tests can
+ * assert "exactly one UpdateService per service" or "no write call at all".
+ */
+export function recordingClients(): { clients: AwsClients; calls: RecordedCall[] } {
+  const calls: RecordedCall[] = [];
+  const inner = createAwsClients({ maxAttempts: 1 });
+  const instrumented = new WeakSet<object>();
+  const record = <T extends { middlewareStack: { add: (...args: never[]) => void } }>(service: string, region: string, client: T): T => {
+    if (!instrumented.has(client)) {
+      instrumented.add(client);
+      (client.middlewareStack as unknown as { add: (mw: unknown, options: unknown) => void }).add(
+        (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input?: Record<string, unknown> }) => {
+          calls.push({ service, region, command: context.commandName ?? '?', input: args.input ?? {} });
+          return next(args);
+        },
+        { step: 'initialize', name: 'secretRefreshTestRecorder' },
+      );
+    }
+    return client;
+  };
+  return {
+    calls,
+    clients: {
+      ecs: (region) => record('ecs', region, inner.ecs(region)),
+      secretsManager: (region) => record('secretsmanager', region, inner.secretsManager(region)),
+      ssm: (region) => record('ssm', region, inner.ssm(region)),
+    },
+  };
+}
+
+/** The ARNs of services that got an UpdateService call, sorted. */
+export function updatedServices(calls: readonly RecordedCall[]): string[] {
+  return calls
+    .filter((call) => call.command === 'UpdateServiceCommand')
+    .map((call) => String(call.input.service))
+    .sort();
+}
