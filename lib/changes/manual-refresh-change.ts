@@ -1,4 +1,5 @@
 import { AmbiguousReferenceError, InvalidInputError, ResourceNotFoundError } from '../errors.js';
+import { partitionOfRegion } from './partition.js';
 import type { Change, ChangeKind, MetadataDirectory, ParameterMetadata, SecretMetadata } from './types.js';
 
 /** Input of a manual refresh (`refresh` function / `secret-refresh refresh`). */
@@ -67,7 +68,7 @@ export async function resolveManualChange(
   if (secret) return secretChange(secret, homeRegion, now);
   if (parameter) {
     const arn = ARN.exec(parameter.arn ?? '');
-    return parameterChange(parameter, homeRegion, arn?.[1] ?? partitionOf(homeRegion), arn?.[4] ?? '', now);
+    return parameterChange(parameter, homeRegion, arn?.[1] ?? partitionOfRegion(homeRegion), arn?.[4] ?? '', now);
   }
   const what = input.kind ?? 'secret or parameter';
   throw new ResourceNotFoundError(`no ${what} named "${ref}" was found in ${homeRegion}`);
@@ -113,10 +114,4 @@ function parameterChange(parameter: ParameterMetadata, region: string, partition
     origin: { channel: 'manual', eventName: 'manual' },
     warnings: [],
   };
-}
-
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
 }

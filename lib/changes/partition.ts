@@ -1,24 +1,9 @@
+import { partitionOfRegion } from '../references/arn.js';
+
 /**
  * The AWS partition of a change. ARNs built by secret-refresh (parameter ARNs) and compared against task
  * definition references must carry the right partition, or nothing in China or GovCloud would ever match.
  */
-
-/**
- * Partition of a Region: `cn-*` → `aws-cn`, `us-gov-*` → `aws-us-gov`, anything else → `aws`.
- * Used only when the event carries no ARN to read the partition from.
- *
- * @example
- * partitionOfRegion('cn-north-1'); // → 'aws-cn'
- */
-export function partitionOfRegion(region: string): string {
-  if (region.startsWith('cn-')) {
-    return 'aws-cn';
-  }
-  if (region.startsWith('us-gov-')) {
-    return 'aws-us-gov';
-  }
-  return 'aws';
-}
 
 /**
  * Partition of a change: the ARN's own partition field when there is an ARN (it is authoritative, and covers
@@ -31,3 +16,5 @@ export function partitionOf(arn: string | undefined, region: string): string {
   const fromArn = arn?.startsWith('arn:') === true ? arn.split(':')[1] : undefined;
   return fromArn !== undefined && fromArn !== '' ? fromArn : partitionOfRegion(region);
 }
+
+export { partitionOfRegion };

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partitionOf, partitionOfRegion } from '../../../lib/changes/partition.js';
-
-describe('partitionOfRegion', () => {
-  it.each([
-    ['us-east-1', 'aws'],
-    ['eu-west-3', 'aws'],
-    ['cn-northwest-1', 'aws-cn'],
-    ['us-gov-east-1', 'aws-us-gov'],
-  ])('maps %s to %s', (region, partition) => {
-    expect(partitionOfRegion(region)).toBe(partition);
-  });
-});
+import { partitionOf } from '../../../lib/changes/partition.js';
 
 describe('partitionOf', () => {
   it('prefers the partition field of an ARN over the Region', () => {
