@@ -1,3 +1,4 @@
+import { BatchClient } from '@aws-sdk/client-batch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -12,6 +13,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
  */
 export interface AwsClients {
   ecs(region: string): ECSClient;
+  batch(region: string): BatchClient;
   secretsManager(region: string): SecretsManagerClient;
   ssm(region: string): SSMClient;
 }
@@ -42,6 +44,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   }
   return {
     ecs: (region) => client('ecs', region, () => new ECSClient({ region, ...common })),
+    batch: (region) => client('batch', region, () => new BatchClient({ region, ...common })),
     secretsManager: (region) => client('secretsmanager', region, () => new SecretsManagerClient({ region, ...common })),
     ssm: (region) => client('ssm', region, () => new SSMClient({ region, ...common })),
   };

@@ -1,4 +1,4 @@
-import type { RefreshReport } from '../report/types.js';
+import type { RefreshReport, TargetReport } from '../report/types.js';
 
 /**
  * A person-readable rendering of a report for the terminal (`--json` prints the report itself).
@@ -14,13 +14,25 @@ export function formatReport(report: RefreshReport): string {
   );
   if (report.skipped) lines.push(`  nothing to do: ${report.skipped}`);
   for (const target of report.targets) {
-    const detail = target.deploymentId ? ` [${target.deploymentId}]` : target.error ? ` [${target.error}]` : '';
-    lines.push(`  ${target.status.toUpperCase().padEnd(8)} ${target.region} ${target.cluster}/${target.name}${detail}: ${target.reason}`);
+    lines.push(`  ${target.status.toUpperCase().padEnd(8)} ${target.region} ${targetLabel(target)}: ${target.reason}`);
   }
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   lines.push(
     `  summary: ${summary.done} done, ${summary.planned} planned, ${summary.skipped} skipped, ${summary.failed} failed` +
-      ` (${summary.servicesScanned} services in ${summary.clusters} clusters, regions: ${summary.regions.join(', ') || 'none scanned'})`,
+      ` (${summary.servicesScanned} services in ${summary.clusters} clusters, ${summary.jobDefinitionsScanned} Batch job definitions,` +
+      ` ${summary.jobsScanned} running Batch jobs; regions: ${summary.regions.join(', ') || 'none scanned'})`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** `cluster/service [deployment]`, `job definition name:rev`, `job name (id) [→ clone]`. */
+function targetLabel(target: TargetReport): string {
+  switch (target.type) {
+    case 'ecs-service':
+      return `ecs-service ${target.cluster}/${target.name}${target.deploymentId ? ` [${target.deploymentId}]` : ''}${target.error ? ` [${target.error}]` : ''}`;
+    case 'batch-job-definition':
+      return `batch-job-definition ${target.name}`;
+    case 'batch-job':
+      return `batch-job ${target.name} (${target.jobId})${target.newJobId ? ` [→ ${target.newJobId}]` : ''}${target.error ? ` [${target.error}]` : ''}`;
+  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../errors.js';
+import { BATCH_POLICIES, type BatchPolicy } from '../plan/types.js';
 
 /**
  * Runtime configuration, read from the environment once, validated, typed and passed down.
@@ -14,6 +15,7 @@ import { ConfigurationError } from '../errors.js';
  * | `SECRET_REFRESH_IDEMPOTENCY_TABLE` | DynamoDB table for the one-deployment-per-change record | unset: no record (the already-fresh rule still applies) |
  * | `SECRET_REFRESH_CONCURRENCY` | parallel UpdateService calls | `5` |
  * | `SECRET_REFRESH_REDEPLOY_AWSPREVIOUS` | `true`: also redeploy references pinned to AWSPREVIOUS | `false` |
+ * | `SECRET_REFRESH_BATCH_POLICY` | running Batch jobs: `report`, `resubmit` or `resubmit-and-terminate` | `report` |
  * | `SECRET_REFRESH_ACCOUNT_ID` | account whose events this deployment handles (the Lambda's own is used when unset) | unset |
  */
 export interface Config {
@@ -23,6 +25,7 @@ export interface Config {
   readonly idempotencyTable?: string;
   readonly concurrency: number;
   readonly redeployOnPreviousChange: boolean;
+  readonly batchPolicy: BatchPolicy;
   readonly accountId?: string;
 }
 
@@ -79,6 +82,18 @@ const EnvironmentSchema = z.object({
       return parsed;
     }),
   SECRET_REFRESH_REDEPLOY_AWSPREVIOUS: booleanFlag('SECRET_REFRESH_REDEPLOY_AWSPREVIOUS'),
+  SECRET_REFRESH_BATCH_POLICY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return 'report' as BatchPolicy;
+      const policy = value.trim();
+      if (!(BATCH_POLICIES as readonly string[]).includes(policy)) {
+        ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_BATCH_POLICY must be one of ${BATCH_POLICIES.join(', ')}, got "${value}"` });
+        return z.NEVER;
+      }
+      return policy as BatchPolicy;
+    }),
   SECRET_REFRESH_ACCOUNT_ID: z
     .string()
     .optional()
@@ -108,6 +123,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...(parsed.SECRET_REFRESH_IDEMPOTENCY_TABLE ? { idempotencyTable: parsed.SECRET_REFRESH_IDEMPOTENCY_TABLE } : {}),
     concurrency: parsed.SECRET_REFRESH_CONCURRENCY,
     redeployOnPreviousChange: parsed.SECRET_REFRESH_REDEPLOY_AWSPREVIOUS,
+    batchPolicy: parsed.SECRET_REFRESH_BATCH_POLICY,
     ...(parsed.SECRET_REFRESH_ACCOUNT_ID ? { accountId: parsed.SECRET_REFRESH_ACCOUNT_ID } : {}),
   };
 }

@@ -53,3 +53,47 @@ export interface EcsInventory {
   readonly services: readonly EcsServiceRecord[];
   readonly problems: readonly InventoryProblem[];
 }
+
+/** A Batch job definition revision and the references it makes. */
+export interface BatchJobDefinitionRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly revision: number;
+  readonly status: string;
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** EKS job definitions use Kubernetes secrets: out of scope. */
+  readonly eks: boolean;
+  readonly references: readonly FoundReference[];
+}
+
+/**
+ * A STARTING or RUNNING Batch job (an array or multi-node job as its parent), with what a clone needs.
+ * `detail` is the DescribeJobs answer, kept as plain data so planning stays pure.
+ */
+export interface BatchJobRecord {
+  readonly jobId: string;
+  readonly jobArn?: string;
+  readonly jobName: string;
+  readonly jobQueue: string;
+  readonly region: string;
+  readonly status: string;
+  readonly kind: 'single' | 'array' | 'multi-node';
+  /** When the job (or, for a parent, its first child) started; ISO-8601. */
+  readonly startedAt?: string;
+  readonly jobDefinitionArn: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly queueTags: Readonly<Record<string, string>>;
+  readonly detail: import('@aws-sdk/client-batch').JobDetail;
+}
+
+/** The Batch side of the inventory. */
+export interface BatchInventory {
+  readonly regions: readonly string[];
+  readonly queues: number;
+  readonly jobDefinitions: readonly BatchJobDefinitionRecord[];
+  readonly jobs: readonly BatchJobRecord[];
+  readonly problems: readonly InventoryProblem[];
+}

@@ -29,7 +29,7 @@ export async function runInLambda(request: RefreshRequest, context: Context, dry
   const report = await runRefresh(request, current, dependencies, dryRun === undefined ? {} : { dryRun });
   if (reportFailed(report)) {
     logger.error('secret-refresh run failed', { report });
-    const failed = report.targets.filter((target) => target.status === 'failed').map((target) => `${target.arn} (${target.error})`);
+    const failed = report.targets.filter((target) => target.status === 'failed').map((target) => `${target.arn} (${'error' in target ? target.error : 'failed'})`);
     throw new TargetsFailedError(
       `${report.summary.failed} target(s) failed${failed.length ? `: ${failed.join('; ')}` : ''}; the full report is in the log`,
       report,

@@ -1,4 +1,5 @@
 import { executeEcsPlan } from '../actions/force-new-deployments.js';
+import { executeBatchPlan } from '../actions/resubmit-batch-jobs.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TaskDefinitionCache } from '../aws/ecs.js';
 import { detectChange } from '../changes/detect-change.js';
@@ -6,7 +7,9 @@ import { type ManualRefreshInput, resolveManualChange } from '../changes/manual-
 import type { Change, MetadataDirectory } from '../changes/types.js';
 import type { Config } from '../config/config.js';
 import { ForeignAccountError, TargetsFailedError } from '../errors.js';
+import { collectBatchInventory } from '../inventory/batch-inventory.js';
 import { collectEcsInventory } from '../inventory/ecs-inventory.js';
+import { planBatchRefresh } from '../plan/plan-batch.js';
 import { type ActionableChange, planRefresh } from '../plan/plan-refresh.js';
 import type { RunMode } from '../plan/types.js';
 import { buildReport, reportFailed } from '../report/build-report.js';
@@ -72,15 +75,26 @@ export async function runRefresh(
   }
 
   const work = async (): Promise<RefreshReport> => {
-    const inventory = await collectEcsInventory({
-      clients: dependencies.clients,
-      regions: config.regions,
-      concurrency: config.concurrency,
-      taskDefinitions: dependencies.taskDefinitions,
+    const inventoryOptions = { clients: dependencies.clients, regions: config.regions, concurrency: config.concurrency };
+    const [inventory, batchInventory] = await Promise.all([
+      collectEcsInventory({ ...inventoryOptions, taskDefinitions: dependencies.taskDefinitions }),
+      collectBatchInventory(inventoryOptions),
+    ]);
+    const planOptions = { mode, redeployOnPreviousChange: config.redeployOnPreviousChange, batchPolicy: config.batchPolicy };
+    const plan = planRefresh(change, inventory.services, planOptions);
+    const batchPlan = planBatchRefresh(change, batchInventory, planOptions);
+    const executeOptions = { clients: dependencies.clients, dryRun, concurrency: config.concurrency };
+    const [services, jobs] = await Promise.all([executeEcsPlan(plan.targets, executeOptions), executeBatchPlan(batchPlan.jobs, executeOptions)]);
+    const jobDefinitions = batchPlan.jobDefinitions.map(({ decision: _decision, ...rest }) => ({ ...rest, status: 'skipped' as const }));
+    const report = buildReport({
+      dryRun,
+      mode,
+      change,
+      targets: [...services, ...jobDefinitions, ...jobs],
+      warnings: [...plan.warnings, ...batchPlan.warnings],
+      inventory,
+      batchInventory,
     });
-    const plan = planRefresh(change, inventory.services, { mode, redeployOnPreviousChange: config.redeployOnPreviousChange });
-    const targets = await executeEcsPlan(plan.targets, { clients: dependencies.clients, dryRun, concurrency: config.concurrency });
-    const report = buildReport({ dryRun, mode, change, targets, warnings: plan.warnings, inventory });
     // Throwing inside the guard deletes the idempotency record, so a retry can finish the job.
     if (reportFailed(report)) throw new TargetsFailedError(`${report.summary.failed} target(s) failed`, report);
     return report;

@@ -1,8 +1,8 @@
 import type { Change } from '../changes/types.js';
 import type { EcsServiceRecord } from '../inventory/types.js';
-import { matchReference } from '../references/index.js';
 import type { ChangeForMatching } from '../references/types.js';
 import { changeForMatching } from './change-for-matching.js';
+import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
 import { IGNORE_TAG, type PlannedEcsService, type PlannedReference, type PlanOptions, type RefreshPlan } from './types.js';
 
 /** A change the Plan can act on: it has an identity and an effect other than `none`. */
@@ -30,25 +30,7 @@ export function planRefresh(change: ActionableChange, services: readonly EcsServ
   const targets: PlannedEcsService[] = [];
   const warnings: string[] = [];
   for (const service of services) {
-    const references: PlannedReference[] = [];
-    for (const found of service.references) {
-      if ('error' in found.parsed) {
-        warnings.push(
-          `${service.arn}: container ${found.container} has an unparseable ${found.location} reference "${found.valueFrom}": ${found.parsed.error}`,
-        );
-        continue;
-      }
-      const match = matchReference(found.parsed.reference, matching);
-      if (match.impact === 'unrelated') continue;
-      references.push({
-        container: found.container,
-        location: found.location,
-        ...(found.name !== undefined ? { name: found.name } : {}),
-        valueFrom: found.valueFrom,
-        impact: match.impact,
-        reason: match.reason,
-      });
-    }
+    const references = matchFoundReferences(service.references, matching, service.arn, warnings);
     if (references.length === 0) continue;
     const { decision, reason } = decide(change, service, references, options);
     targets.push({
@@ -80,20 +62,8 @@ function decide(
       reason: `${what} was deleted or is scheduled for deletion: new tasks would fail to start, so the service is not redeployed; restore it or update the task definition`,
     };
   }
-  const reading = references.filter(
-    (reference) =>
-      reference.impact === 'affected' || (reference.impact === 'previous-changed' && options.redeployOnPreviousChange),
-  );
-  if (reading.length === 0) {
-    const previous = references.some((reference) => reference.impact === 'previous-changed');
-    const reasons = [...new Set(references.map((reference) => reference.reason))].join('; ');
-    return {
-      decision: 'skip',
-      reason: previous
-        ? `${reasons} (set SECRET_REFRESH_REDEPLOY_AWSPREVIOUS=true to redeploy on it)`
-        : `no reference reads a changed value: ${reasons}`,
-    };
-  }
+  const reading = readingReferences(references, options);
+  if (reading.length === 0) return { decision: 'skip', reason: unchangedReason(references) };
   if (service.status !== 'ACTIVE') return { decision: 'skip', reason: `service is ${service.status}, not ACTIVE` };
   if ((service.tags[IGNORE_TAG] ?? '').toLowerCase() === 'true') {
     return { decision: 'skip', reason: `service is tagged ${IGNORE_TAG}=true` };
@@ -120,9 +90,6 @@ function decide(
       reason: `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, at or after the change at ${change.time}`,
     };
   }
-  const readers = reading.map((reference) =>
-    reference.name ? `${reference.container} (${reference.location} ${reference.name})` : `${reference.container} (${reference.location})`,
-  );
   const valueWord = change.effect === 'label-moved' ? `label ${change.labels.join(', ')} of` : 'the current value of';
-  return { decision: 'redeploy', reason: `${[...new Set(readers)].join(', ')} read ${valueWord} ${what}, which changed` };
+  return { decision: 'redeploy', reason: `${describeReaders(reading)} read ${valueWord} ${what}, which changed` };
 }

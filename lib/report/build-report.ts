@@ -1,6 +1,6 @@
 import type { Change } from '../changes/types.js';
-import type { EcsInventory } from '../inventory/types.js';
-import type { EcsServiceTargetReport, RefreshReport } from './types.js';
+import type { BatchInventory, EcsInventory } from '../inventory/types.js';
+import type { RefreshReport, TargetReport } from './types.js';
 
 /** Everything a report is made of. */
 export interface ReportParts {
@@ -8,9 +8,10 @@ export interface ReportParts {
   readonly mode: 'event' | 'manual';
   readonly change: Change;
   readonly skipped?: string;
-  readonly targets?: readonly EcsServiceTargetReport[];
+  readonly targets?: readonly TargetReport[];
   readonly warnings?: readonly string[];
   readonly inventory?: EcsInventory;
+  readonly batchInventory?: BatchInventory;
 }
 
 /**
@@ -20,8 +21,8 @@ export interface ReportParts {
 export function buildReport(parts: ReportParts): RefreshReport {
   const { change } = parts;
   const targets = parts.targets ?? [];
-  const inventoryProblems = parts.inventory?.problems ?? [];
-  const count = (status: EcsServiceTargetReport['status']) => targets.filter((target) => target.status === status).length;
+  const inventoryProblems = [...(parts.inventory?.problems ?? []), ...(parts.batchInventory?.problems ?? [])];
+  const count = (status: TargetReport['status']) => targets.filter((target) => target.status === status).length;
   return {
     dryRun: parts.dryRun,
     mode: parts.mode,
@@ -49,6 +50,8 @@ export function buildReport(parts: ReportParts): RefreshReport {
       regions: parts.inventory?.regions ?? [],
       clusters: parts.inventory?.clusters ?? 0,
       servicesScanned: parts.inventory?.services.length ?? 0,
+      jobDefinitionsScanned: parts.batchInventory?.jobDefinitions.length ?? 0,
+      jobsScanned: parts.batchInventory?.jobs.length ?? 0,
       targets: targets.length,
       done: count('done'),
       planned: count('planned'),

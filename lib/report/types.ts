@@ -1,5 +1,5 @@
 import type { ChangeEffect, ChangeKind, ChangeOrigin } from '../changes/types.js';
-import type { PlannedReference } from '../plan/types.js';
+import type { BatchPolicy, PlannedReference } from '../plan/types.js';
 
 /**
  * `done`: the action ran (UpdateService returned). `planned`: dry run, it would have run.
@@ -22,6 +22,40 @@ export interface EcsServiceTargetReport {
   readonly error?: string;
   readonly references: readonly PlannedReference[];
 }
+
+/** A Batch job definition revision that reads the changed value (always `skipped`: nothing to do). */
+export interface BatchJobDefinitionTargetReport {
+  readonly type: 'batch-job-definition';
+  readonly arn: string;
+  /** `name:revision` */
+  readonly name: string;
+  readonly region: string;
+  readonly status: TargetStatus;
+  readonly reason: string;
+  readonly references: readonly PlannedReference[];
+}
+
+/** A running Batch job: reported, resubmitted (`newJobId`) and perhaps terminated, by policy. */
+export interface BatchJobTargetReport {
+  readonly type: 'batch-job';
+  readonly arn: string;
+  readonly jobId: string;
+  readonly name: string;
+  readonly jobQueue: string;
+  readonly region: string;
+  readonly policy: BatchPolicy;
+  readonly status: TargetStatus;
+  readonly reason: string;
+  /** The clone's job id, when one was submitted (or found from an earlier run). */
+  readonly newJobId?: string;
+  /** True when the original was terminated (policy `resubmit-and-terminate`). */
+  readonly terminated?: boolean;
+  readonly error?: string;
+  readonly references: readonly PlannedReference[];
+}
+
+/** Any target in the report. */
+export type TargetReport = EcsServiceTargetReport | BatchJobDefinitionTargetReport | BatchJobTargetReport;
 
 /** What changed, as reported. No value, ever: only identities, versions and labels. */
 export interface ChangeReport {
@@ -52,7 +86,7 @@ export interface RefreshReport {
   readonly change: ChangeReport;
   readonly skipped?: string;
   readonly idempotency?: 'replayed' | 'in-progress';
-  readonly targets: readonly EcsServiceTargetReport[];
+  readonly targets: readonly TargetReport[];
   readonly warnings: readonly string[];
   readonly summary: ReportSummary;
 }
@@ -62,6 +96,8 @@ export interface ReportSummary {
   readonly regions: readonly string[];
   readonly clusters: number;
   readonly servicesScanned: number;
+  readonly jobDefinitionsScanned: number;
+  readonly jobsScanned: number;
   readonly targets: number;
   readonly done: number;
   readonly planned: number;

@@ -36,6 +36,7 @@ export function recordingClients(): { clients: AwsClients; calls: RecordedCall[]
     calls,
     clients: {
       ecs: (region) => record('ecs', region, inner.ecs(region)),
+      batch: (region) => record('batch', region, inner.batch(region)),
       secretsManager: (region) => record('secretsmanager', region, inner.secretsManager(region)),
       ssm: (region) => record('ssm', region, inner.ssm(region)),
     },

@@ -1,0 +1,48 @@
+import type { AwsClients } from '../aws/clients.js';
+import { describeJobs, listJobIdsByName, submitJob, tagJob, terminateJob } from '../aws/batch.js';
+import { mapWithConcurrency } from '../aws/concurrency.js';
+import type { PlannedBatchJob } from '../plan/types.js';
+import { RESUBMITTED_FROM_TAG, SUPERSEDED_BY_TAG } from '../plan/types.js';
+import type { BatchJobTargetReport } from '../report/types.js';
+import { buildCloneInput, cloneJobName } from './batch-clone.js';
+import type { ExecuteOptions } from './force-new-deployments.js';
+
+/**
+ * Carries out the Batch decisions: for each `resubmit`, SubmitJob a clone, tag the original
+ * `secret-refresh:superseded-by=<clone id>`, and (policy `resubmit-and-terminate`) TerminateJob the original.
+ *
+ * Replay safety: before submitting, the queue is searched for a job named `<original>-refresh` tagged
+ * `secret-refresh:resubmitted-from=<original id>`; when one exists (an earlier attempt got that far), it is
+ * reused and only the missing steps run. One failure never stops the others.
+ */
+export async function executeBatchPlan(jobs: readonly PlannedBatchJob[], options: ExecuteOptions): Promise<BatchJobTargetReport[]> {
+  return mapWithConcurrency(jobs, options.concurrency, async (planned) => {
+    const { decision: _decision, terminate, job, ...rest } = planned;
+    if (planned.decision === 'skip') return { ...rest, status: 'skipped' };
+    if (options.dryRun) return { ...rest, status: 'planned', reason: `dry run: would resubmit: ${planned.reason}` };
+    const client = options.clients.batch(planned.region);
+    let newJobId: string | undefined;
+    try {
+      newJobId = await existingClone(planned, options);
+      const reused = newJobId !== undefined;
+      newJobId ??= (await submitJob(client, buildCloneInput(job))).jobId;
+      await tagJob(client, job.jobArn ?? job.jobId, { [SUPERSEDED_BY_TAG]: newJobId });
+      if (terminate) {
+        await terminateJob(client, job.jobId, `secret-refresh: superseded by job ${newJobId}, which reads the new secret value`);
+      }
+      const how = reused ? `clone ${newJobId} already existed (earlier attempt)` : `submitted clone ${newJobId}`;
+      return { ...rest, status: 'done', newJobId, ...(terminate ? { terminated: true } : {}), reason: `${how}${terminate ? ', original terminated' : ''}: ${planned.reason}` };
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return { ...rest, status: 'failed', ...(newJobId ? { newJobId } : {}), error: message };
+    }
+  });
+}
+
+async function existingClone(planned: PlannedBatchJob, options: ExecuteOptions): Promise<string | undefined> {
+  const client = options.clients.batch(planned.region);
+  const candidates = await listJobIdsByName(client, planned.jobQueue, cloneJobName(planned.name));
+  if (candidates.length === 0) return undefined;
+  const details = await describeJobs(client, candidates, 1);
+  return details.find((detail) => detail.tags?.[RESUBMITTED_FROM_TAG] === planned.jobId)?.jobId;
+}

@@ -1,0 +1,166 @@
+import type { BatchClient, JobDefinition, JobDetail } from '@aws-sdk/client-batch';
+import { DescribeJobDefinitionsCommand } from '@aws-sdk/client-batch';
+import type { AwsClients } from '../aws/clients.js';
+import { describeJobs, listActiveJobDefinitions, listJobIds, listJobQueues } from '../aws/batch.js';
+import { chunk, mapWithConcurrency } from '../aws/concurrency.js';
+import { isEksJobDefinition, jobDefinitionReferences } from './job-definition-references.js';
+import type { BatchInventory, BatchJobDefinitionRecord, BatchJobRecord, InventoryProblem } from './types.js';
+
+/** What {@link collectBatchInventory} needs. */
+export interface BatchInventoryOptions {
+  readonly clients: AwsClients;
+  readonly regions: readonly string[];
+  readonly concurrency: number;
+}
+
+const JOB_DEFINITION_ARN = /^arn:([^:]+):batch:([^:]+):(\d{12}):job-definition\/([^:]+):(\d+)$/;
+
+/**
+ * Every ACTIVE Batch job definition revision and every STARTING/RUNNING job in every configured Region.
+ * Array children (`<parent>:<index>`) and multi-node nodes (`<parent>#<node>`) are folded into their parent:
+ * a child is never handled alone. A job whose definition revision is no longer ACTIVE still gets its
+ * definition described, so its references are known. Unreadable parts become {@link InventoryProblem}s.
+ */
+export async function collectBatchInventory(options: BatchInventoryOptions): Promise<BatchInventory> {
+  const problems: InventoryProblem[] = [];
+  let queues = 0;
+  const perRegion = await Promise.all(
+    options.regions.map(async (region) => {
+      const client = options.clients.batch(region);
+      const definitions = new Map<string, BatchJobDefinitionRecord>();
+      try {
+        for (const definition of await listActiveJobDefinitions(client)) {
+          const record = definitionRecord(definition, region);
+          if (record) definitions.set(record.arn, record);
+        }
+      } catch (error) {
+        problems.push({ region, subject: 'DescribeJobDefinitions', message: describeError(error) });
+      }
+      const jobs: BatchJobRecord[] = [];
+      try {
+        const queueDetails = await listJobQueues(client);
+        queues += queueDetails.length;
+        await mapWithConcurrency(queueDetails, options.concurrency, async (queue) => {
+          const queueArn = queue.jobQueueArn ?? queue.jobQueueName ?? '';
+          try {
+            const ids = [
+              ...(await listJobIds(client, queueArn, 'STARTING')),
+              ...(await listJobIds(client, queueArn, 'RUNNING')),
+            ];
+            const parents = [...new Set(ids.map(parentJobId))];
+            const details = await describeJobs(client, parents, options.concurrency);
+            // An array or multi-node parent has no startedAt of its own: its earliest running child's counts
+            // (at most 100 children described per parent).
+            const unstarted = new Set(details.filter((detail) => detail.startedAt === undefined).map((detail) => detail.jobId));
+            const childIds = [...new Set(parents.filter((id) => unstarted.has(id)))].flatMap((parent) =>
+              ids.filter((id) => id !== parent && parentJobId(id) === parent).slice(0, 100),
+            );
+            const children = childStartTimes(await describeJobs(client, childIds, options.concurrency));
+            for (const detail of details) {
+              const record = jobRecord(detail, region, queue.tags ?? {}, children);
+              if (record) jobs.push(record);
+            }
+          } catch (error) {
+            problems.push({ region, subject: queueArn, message: describeError(error) });
+          }
+        });
+      } catch (error) {
+        problems.push({ region, subject: 'DescribeJobQueues', message: describeError(error) });
+      }
+      await describeMissingDefinitions(client, region, jobs, definitions, problems);
+      return { definitions: [...definitions.values()], jobs };
+    }),
+  );
+  return {
+    regions: options.regions,
+    queues,
+    jobDefinitions: perRegion.flatMap((region) => region.definitions),
+    jobs: perRegion.flatMap((region) => region.jobs),
+    problems,
+  };
+}
+
+/** `abc:3` (array child) and `abc#2` (multi-node node) belong to job `abc`. */
+export function parentJobId(jobId: string): string {
+  return jobId.split(/[:#]/)[0] ?? jobId;
+}
+
+/** Earliest start time of each parent's children (an array parent has no `startedAt` of its own). */
+function childStartTimes(children: readonly JobDetail[]): Map<string, number> {
+  const earliest = new Map<string, number>();
+  for (const child of children) {
+    if (!child.jobId || child.startedAt === undefined) continue;
+    const parent = parentJobId(child.jobId);
+    earliest.set(parent, Math.min(earliest.get(parent) ?? Number.POSITIVE_INFINITY, child.startedAt));
+  }
+  return earliest;
+}
+
+function definitionRecord(definition: JobDefinition, region: string): BatchJobDefinitionRecord | undefined {
+  const arn = definition.jobDefinitionArn;
+  if (!arn) return undefined;
+  const [, partition = 'aws', , account = ''] = JOB_DEFINITION_ARN.exec(arn) ?? [];
+  return {
+    arn,
+    name: definition.jobDefinitionName ?? arn,
+    revision: definition.revision ?? 0,
+    status: definition.status ?? 'UNKNOWN',
+    partition,
+    region,
+    account,
+    tags: definition.tags ?? {},
+    eks: isEksJobDefinition(definition),
+    references: jobDefinitionReferences(definition, { partition, region, account }),
+  };
+}
+
+function jobRecord(
+  detail: JobDetail,
+  region: string,
+  queueTags: Record<string, string>,
+  childStarts: Map<string, number>,
+): BatchJobRecord | undefined {
+  if (!detail.jobId || !detail.jobDefinition || !detail.jobQueue) return undefined;
+  const kind = detail.arrayProperties?.size !== undefined ? 'array' : detail.nodeProperties ? 'multi-node' : 'single';
+  const started = detail.startedAt ?? childStarts.get(detail.jobId);
+  return {
+    jobId: detail.jobId,
+    ...(detail.jobArn ? { jobArn: detail.jobArn } : {}),
+    jobName: detail.jobName ?? detail.jobId,
+    jobQueue: detail.jobQueue,
+    region,
+    status: detail.status ?? 'UNKNOWN',
+    kind,
+    ...(started !== undefined ? { startedAt: new Date(started).toISOString() } : {}),
+    jobDefinitionArn: detail.jobDefinition,
+    tags: detail.tags ?? {},
+    queueTags,
+    detail,
+  };
+}
+
+async function describeMissingDefinitions(
+  client: BatchClient,
+  region: string,
+  jobs: readonly BatchJobRecord[],
+  definitions: Map<string, BatchJobDefinitionRecord>,
+  problems: InventoryProblem[],
+): Promise<void> {
+  const missing = [...new Set(jobs.map((job) => job.jobDefinitionArn))].filter((arn) => !definitions.has(arn));
+  for (const arns of chunk(missing, 100)) {
+    try {
+      const output = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitions: arns }));
+      for (const definition of output.jobDefinitions ?? []) {
+        const record = definitionRecord(definition, region);
+        if (record) definitions.set(record.arn, record);
+      }
+    } catch (error) {
+      problems.push({ region, subject: arns.join(', '), message: `could not describe job definitions: ${describeError(error)}` });
+    }
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

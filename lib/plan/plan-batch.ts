@@ -1,0 +1,135 @@
+import type { BatchInventory, BatchJobDefinitionRecord, BatchJobRecord } from '../inventory/types.js';
+import { changeForMatching } from './change-for-matching.js';
+import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
+import type { ActionableChange } from './plan-refresh.js';
+import {
+  BATCH_POLICIES,
+  BATCH_POLICY_TAG,
+  type BatchPlan,
+  type BatchPlanOptions,
+  type BatchPolicy,
+  IGNORE_TAG,
+  type PlannedBatchJob,
+  type PlannedBatchJobDefinition,
+  type PlannedReference,
+  SUPERSEDED_BY_TAG,
+} from './types.js';
+
+/**
+ * Decides what the change means for AWS Batch. Pure, like {@link planRefresh}.
+ *
+ * - Every ACTIVE job definition revision that reads the changed value gets one entry: future jobs read
+ *   the new value when they start, so there is nothing to do (or, for a deletion, they would fail to start).
+ * - Every STARTING/RUNNING job whose definition reads it, started before the change, gets a decision by
+ *   policy (tag `secret-refresh:batch-policy` on the job definition, else on the job queue, else
+ *   `SECRET_REFRESH_BATCH_POLICY`): `report` (default), `resubmit` or `resubmit-and-terminate`.
+ *   Jobs already carrying `secret-refresh:superseded-by` were cloned before and are never cloned again.
+ * - Queued jobs (SUBMITTED…RUNNABLE) are not listed: they read the new value when they start.
+ */
+export function planBatchRefresh(change: ActionableChange, inventory: BatchInventory, options: BatchPlanOptions): BatchPlan {
+  const matching = changeForMatching(change);
+  const warnings: string[] = [];
+  const what = change.kind === 'secret' ? `secret ${change.name}` : `parameter ${change.name}`;
+  const matched = new Map<string, PlannedReference[]>();
+  for (const definition of inventory.jobDefinitions) {
+    const references = matchFoundReferences(definition.references, matching, definition.arn, warnings);
+    if (references.length > 0) matched.set(definition.arn, references);
+  }
+  const eks = inventory.jobDefinitions.filter((definition) => definition.eks && definition.status === 'ACTIVE').length;
+  if (eks > 0) {
+    warnings.push(`${eks} EKS job definition(s) not checked: they use Kubernetes secrets, which secret-refresh does not handle`);
+  }
+
+  const definitionsByArn = new Map(inventory.jobDefinitions.map((definition) => [definition.arn, definition]));
+  const jobDefinitions: PlannedBatchJobDefinition[] = inventory.jobDefinitions
+    .filter((definition) => definition.status === 'ACTIVE' && matched.has(definition.arn))
+    .map((definition) => {
+      const references = matched.get(definition.arn) ?? [];
+      const reading = readingReferences(references, options);
+      const reason =
+        change.effect === 'deleted'
+          ? `${what} was deleted or is scheduled for deletion: new jobs of this definition would fail to start`
+          : reading.length === 0
+            ? unchangedReason(references)
+            : `future jobs read the new value of ${what} when they start: nothing to do`;
+      return { type: 'batch-job-definition', arn: definition.arn, name: `${definition.name}:${definition.revision}`, region: definition.region, decision: 'skip', reason, references };
+    });
+
+  const jobs: PlannedBatchJob[] = [];
+  for (const job of inventory.jobs) {
+    const references = matched.get(job.jobDefinitionArn);
+    if (!references) continue;
+    const definition = definitionsByArn.get(job.jobDefinitionArn);
+    const policy = policyFor(job, definition, options.batchPolicy, warnings);
+    const { decision, reason } = decideJob(change, job, definition, references, policy, options, what);
+    jobs.push({
+      type: 'batch-job',
+      arn: job.jobArn ?? job.jobId,
+      jobId: job.jobId,
+      name: job.jobName,
+      jobQueue: job.jobQueue,
+      region: job.region,
+      policy,
+      decision,
+      terminate: decision === 'resubmit' && policy === 'resubmit-and-terminate',
+      reason,
+      references,
+      job,
+    });
+  }
+  jobDefinitions.sort((a, b) => a.region.localeCompare(b.region) || a.arn.localeCompare(b.arn));
+  jobs.sort((a, b) => a.region.localeCompare(b.region) || a.jobQueue.localeCompare(b.jobQueue) || a.name.localeCompare(b.name));
+  return { jobDefinitions, jobs, warnings };
+}
+
+function policyFor(
+  job: BatchJobRecord,
+  definition: BatchJobDefinitionRecord | undefined,
+  fallback: BatchPolicy,
+  warnings: string[],
+): BatchPolicy {
+  for (const [owner, tags] of [
+    [definition?.arn ?? job.jobDefinitionArn, definition?.tags ?? {}],
+    [job.jobQueue, job.queueTags],
+  ] as const) {
+    const value = tags[BATCH_POLICY_TAG];
+    if (value === undefined) continue;
+    if ((BATCH_POLICIES as readonly string[]).includes(value)) return value as BatchPolicy;
+    warnings.push(`${owner}: tag ${BATCH_POLICY_TAG}="${value}" is not one of ${BATCH_POLICIES.join(', ')}; ignored`);
+  }
+  return fallback;
+}
+
+function decideJob(
+  change: ActionableChange,
+  job: BatchJobRecord,
+  definition: BatchJobDefinitionRecord | undefined,
+  references: readonly PlannedReference[],
+  policy: BatchPolicy,
+  options: BatchPlanOptions,
+  what: string,
+): { decision: 'resubmit' | 'skip'; reason: string } {
+  if (change.effect === 'deleted') {
+    return { decision: 'skip', reason: `${what} was deleted or is scheduled for deletion: a resubmitted job would fail to start` };
+  }
+  const reading = readingReferences(references, options);
+  if (reading.length === 0) return { decision: 'skip', reason: unchangedReason(references) };
+  const ignored = [definition?.tags ?? {}, job.tags].some((tags) => (tags[IGNORE_TAG] ?? '').toLowerCase() === 'true');
+  if (ignored) return { decision: 'skip', reason: `job or job definition is tagged ${IGNORE_TAG}=true` };
+  const clone = job.tags[SUPERSEDED_BY_TAG];
+  if (clone) return { decision: 'skip', reason: `already resubmitted as job ${clone} (tag ${SUPERSEDED_BY_TAG})` };
+  if (options.mode === 'event' && job.startedAt && Date.parse(job.startedAt) >= Date.parse(change.time)) {
+    return { decision: 'skip', reason: `already fresh: the job started at ${job.startedAt}, at or after the change at ${change.time}` };
+  }
+  const readers = `${describeReaders(reading)} read ${what}, which changed; the job keeps the old value until it ends`;
+  if (policy === 'report') {
+    return {
+      decision: 'skip',
+      reason: `${readers}. Policy "report": not resubmitted (tag ${BATCH_POLICY_TAG}=resubmit or SECRET_REFRESH_BATCH_POLICY to change)`,
+    };
+  }
+  return {
+    decision: 'resubmit',
+    reason: `${readers}. Policy "${policy}": ${policy === 'resubmit' ? 'submit a clone' : 'submit a clone, then terminate this job'}`,
+  };
+}
