@@ -17,11 +17,11 @@ export function formatReport(report: RefreshReport): string {
     lines.push(`  ${target.status.toUpperCase().padEnd(8)} ${target.region} ${targetLabel(target)}: ${target.reason}`);
   }
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
-  lines.push(
-    `  summary: ${summary.done} done, ${summary.planned} planned, ${summary.skipped} skipped, ${summary.failed} failed` +
-      ` (${summary.servicesScanned} services in ${summary.clusters} clusters, ${summary.jobDefinitionsScanned} Batch job definitions,` +
-      ` ${summary.jobsScanned} running Batch jobs; regions: ${summary.regions.join(', ') || 'none scanned'})`,
-  );
+  const scanned = summary.regions.length
+    ? ` (${summary.servicesScanned} services in ${summary.clusters} clusters, ${summary.jobDefinitionsScanned} Batch job definitions,` +
+      ` ${summary.jobsScanned} running Batch jobs; regions: ${summary.regions.join(', ')})`
+    : ' (nothing scanned)';
+  lines.push(`  summary: ${summary.done} done, ${summary.planned} planned, ${summary.skipped} skipped, ${summary.failed} failed${scanned}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -5,6 +5,7 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
+import { BatchClient, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
@@ -35,6 +36,8 @@ export interface DemoAccount {
   readonly westSecretArn: string;
   readonly parameterName: string;
   readonly services: readonly DemoService[];
+  /** Batch job definitions (us-east-1): name → what a rotation of the demo secret should report. */
+  readonly jobDefinitions: readonly { readonly name: string; readonly arn: string; readonly onSecretRotation: 'report' | 'not-a-target' }[];
 }
 
 const HOME = 'us-east-1';
@@ -43,7 +46,8 @@ const WEST = 'us-west-2';
 /**
  * Seeds a small demo account in whatever the SDK points at (moto in the demo and the integration tests):
  * 3 clusters in 2 Regions, 13 services whose task definitions reference the demo secret and parameter in
- * every common `valueFrom` form, plus look-alikes that must never be redeployed.
+ * every common `valueFrom` form, plus look-alikes that must never be redeployed, and 2 Batch job definitions
+ * (one reads the demo secret, one a look-alike).
  */
 export async function seedDemoAccount(): Promise<DemoAccount> {
   const sm = new SecretsManagerClient({ region: HOME });
@@ -110,8 +114,32 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
       }),
     );
   }
+  const batch = new BatchClient({ region: HOME });
+  const jobDefinitions = [];
+  for (const [name, valueFrom, onSecretRotation] of [
+    ['orders-nightly-export', `${partialArn}:password::`, 'report'],
+    ['orders-replica-export', replicaArn, 'not-a-target'],
+  ] as const) {
+    const registered = await batch.send(
+      new RegisterJobDefinitionCommand({
+        jobDefinitionName: name,
+        type: 'container',
+        containerProperties: {
+          image: 'public.ecr.aws/docker/library/busybox:latest',
+          command: ['sh', '-c', 'echo export'],
+          resourceRequirements: [
+            { type: 'VCPU', value: '1' },
+            { type: 'MEMORY', value: '512' },
+          ],
+          secrets: [{ name: 'DB_PASSWORD', valueFrom }],
+        },
+      }),
+    );
+    jobDefinitions.push({ name, arn: required(registered.jobDefinitionArn), onSecretRotation });
+  }
   return {
     account,
+    jobDefinitions,
     secretArn,
     secretName: 'demo/orders/db',
     replicaArn,
