@@ -1,5 +1,6 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -14,6 +15,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 export interface AwsClients {
   ecs(region: string): ECSClient;
   batch(region: string): BatchClient;
+  events(region: string): EventBridgeClient;
   secretsManager(region: string): SecretsManagerClient;
   ssm(region: string): SSMClient;
 }
@@ -45,6 +47,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   return {
     ecs: (region) => client('ecs', region, () => new ECSClient({ region, ...common })),
     batch: (region) => client('batch', region, () => new BatchClient({ region, ...common })),
+    events: (region) => client('events', region, () => new EventBridgeClient({ region, ...common })),
     secretsManager: (region) => client('secretsmanager', region, () => new SecretsManagerClient({ region, ...common })),
     ssm: (region) => client('ssm', region, () => new SSMClient({ region, ...common })),
   };

@@ -1,7 +1,7 @@
 import type { MetadataDirectory } from '../changes/types.js';
 import type { AwsClients } from './clients.js';
-import { describeSecret } from './secrets-manager.js';
-import { describeParameter } from './ssm.js';
+import { describeSecret, secretTags } from './secrets-manager.js';
+import { describeParameter, parameterTags } from './ssm.js';
 
 /**
  * The real {@link MetadataDirectory}: DescribeSecret and DescribeParameters in the given Region.
@@ -11,5 +11,7 @@ export function createMetadataDirectory(clients: AwsClients): MetadataDirectory 
   return {
     describeSecret: (secretId, region) => describeSecret(clients.secretsManager(region), secretId),
     describeParameter: (name, region) => describeParameter(clients.ssm(region), name),
+    resourceTags: (kind, id, region) =>
+      kind === 'secret' ? secretTags(clients.secretsManager(region), id) : parameterTags(clients.ssm(region), id),
   };
 }

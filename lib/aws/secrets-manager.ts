@@ -22,3 +22,14 @@ export async function describeSecret(client: SecretsManagerClient, secretId: str
     throw error;
   }
 }
+
+/** The secret's tags (DescribeSecret: metadata only); empty when it does not exist. */
+export async function secretTags(client: SecretsManagerClient, secretId: string): Promise<Record<string, string>> {
+  try {
+    const output = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+    return Object.fromEntries((output.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return {};
+    throw error;
+  }
+}

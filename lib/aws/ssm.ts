@@ -1,4 +1,4 @@
-import { DescribeParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeParametersCommand, InvalidResourceId, ListTagsForResourceCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { ParameterMetadata } from '../changes/types.js';
 
 /**
@@ -21,4 +21,15 @@ export async function describeParameter(client: SSMClient, name: string): Promis
     ...(found.ARN ? { arn: found.ARN } : {}),
     ...(found.LastModifiedDate ? { lastModifiedDate: found.LastModifiedDate } : {}),
   };
+}
+
+/** The parameter's tags (ListTagsForResource: metadata only); empty when it does not exist. */
+export async function parameterTags(client: SSMClient, name: string): Promise<Record<string, string>> {
+  try {
+    const output = await client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }));
+    return Object.fromEntries((output.TagList ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+  } catch (error) {
+    if (error instanceof InvalidResourceId) return {};
+    throw error;
+  }
 }

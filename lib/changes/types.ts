@@ -95,4 +95,9 @@ export interface ParameterMetadata {
 export interface MetadataDirectory {
   describeSecret(secretId: string, region: string): Promise<SecretMetadata | undefined>;
   describeParameter(name: string, region: string): Promise<ParameterMetadata | undefined>;
+  /**
+   * Tags of the changed secret (DescribeSecret) or parameter (ListTagsForResource), for the
+   * `secret-refresh:ignore` tag. Optional: a directory without it means "no tags".
+   */
+  resourceTags?(kind: ChangeKind, id: string, region: string): Promise<Readonly<Record<string, string>>>;
 }

@@ -21,8 +21,9 @@ export interface CliIo {
 export const USAGE = `Usage:
   secret-refresh event <file|-> [--dry-run] [--json]
       Handle one EventBridge event (JSON file, or - for stdin) as the Lambda functions would.
-  secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json]
-      Redeploy every ECS service that reads this secret or parameter (no "already fresh" skip).
+  secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json] [--confirm-large]
+      Redeploy every ECS service (and resubmit Batch jobs, by policy) that reads this secret or parameter
+      (no "already fresh" skip). --confirm-large goes past the blast-radius cap (SECRET_REFRESH_MAX_TARGETS).
 
 Options:
   --dry-run   plan and report, change nothing (also SECRET_REFRESH_DRY_RUN=true)
@@ -30,7 +31,9 @@ Options:
   --help      this text
 
 Environment: AWS_REGION (required), AWS_ENDPOINT_URL, SECRET_REFRESH_REGIONS, SECRET_REFRESH_DRY_RUN,
-SECRET_REFRESH_IDEMPOTENCY_TABLE, SECRET_REFRESH_CONCURRENCY, SECRET_REFRESH_REDEPLOY_AWSPREVIOUS.
+SECRET_REFRESH_IDEMPOTENCY_TABLE, SECRET_REFRESH_CONCURRENCY, SECRET_REFRESH_REDEPLOY_AWSPREVIOUS,
+SECRET_REFRESH_BATCH_POLICY, SECRET_REFRESH_CLUSTERS_INCLUDE, SECRET_REFRESH_CLUSTERS_EXCLUDE, SECRET_REFRESH_MODE,
+SECRET_REFRESH_MAX_TARGETS, SECRET_REFRESH_EVENT_BUS (results are published there when set).
 Exit codes: 0 success or nothing to do; 1 a target failed; 2 invalid input (nothing was changed).
 `;
 
@@ -78,7 +81,7 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
   if (command !== 'event' && command !== 'refresh') {
     throw new InvalidInputError(`unknown command "${command}": use "event" or "refresh" (see --help)`);
   }
-  let values: { json?: boolean; 'dry-run'?: boolean; ref?: string; kind?: string; help?: boolean };
+  let values: { json?: boolean; 'dry-run'?: boolean; ref?: string; kind?: string; help?: boolean; 'confirm-large'?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -89,7 +92,9 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
         json: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
-        ...(command === 'refresh' ? { ref: { type: 'string' as const }, kind: { type: 'string' as const } } : {}),
+        ...(command === 'refresh'
+          ? { ref: { type: 'string' as const }, kind: { type: 'string' as const }, 'confirm-large': { type: 'boolean' as const } }
+          : {}),
       },
     }) as { values: typeof values; positionals: string[] });
   } catch (error) {
@@ -110,7 +115,8 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
     throw new InvalidInputError(`refresh: --kind must be "secret" or "parameter", got "${values.kind}"`);
   }
   const kind = values.kind as 'secret' | 'parameter' | undefined;
-  return { type: 'refresh', request: { type: 'manual', ref: values.ref, ...(kind ? { kind } : {}) }, json, dryRun };
+  const confirmLarge = values['confirm-large'] === true;
+  return { type: 'refresh', request: { type: 'manual', ref: values.ref, ...(kind ? { kind } : {}), ...(confirmLarge ? { confirmLarge } : {}) }, json, dryRun };
 }
 
 async function readInput(file: string, io: CliIo): Promise<string> {

@@ -17,6 +17,11 @@ import { BATCH_POLICIES, type BatchPolicy } from '../plan/types.js';
  * | `SECRET_REFRESH_REDEPLOY_AWSPREVIOUS` | `true`: also redeploy references pinned to AWSPREVIOUS | `false` |
  * | `SECRET_REFRESH_BATCH_POLICY` | running Batch jobs: `report`, `resubmit` or `resubmit-and-terminate` | `report` |
  * | `SECRET_REFRESH_ACCOUNT_ID` | account whose events this deployment handles (the Lambda's own is used when unset) | unset |
+ * | `SECRET_REFRESH_CLUSTERS_INCLUDE` | comma-separated cluster names or globs (`prod-*`): only these are acted on | all clusters |
+ * | `SECRET_REFRESH_CLUSTERS_EXCLUDE` | comma-separated cluster names or globs never acted on | none |
+ * | `SECRET_REFRESH_MODE` | `all`, or `opt-in`: only services tagged `secret-refresh:enabled=true` | `all` |
+ * | `SECRET_REFRESH_MAX_TARGETS` | an automatic run that would act on more targets acts on none | `50` |
+ * | `SECRET_REFRESH_EVENT_BUS` | bus (name or ARN) for result and alert events | unset: not published (the Lambdas set `default`) |
  */
 export interface Config {
   readonly homeRegion: string;
@@ -27,6 +32,11 @@ export interface Config {
   readonly redeployOnPreviousChange: boolean;
   readonly batchPolicy: BatchPolicy;
   readonly accountId?: string;
+  readonly clustersInclude: readonly string[];
+  readonly clustersExclude: readonly string[];
+  readonly mode: 'all' | 'opt-in';
+  readonly maxTargets: number;
+  readonly eventBus?: string;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -42,6 +52,24 @@ const booleanFlag = (name: string) =>
       if (normalised === 'false' || normalised === '0') return false;
       ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${value}"` });
       return z.NEVER;
+    });
+
+const clusterPatterns = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return [];
+      const patterns = value.split(',').map((pattern) => pattern.trim());
+      const invalid = patterns.filter((pattern) => !/^[A-Za-z0-9_*?-]{1,255}$/.test(pattern));
+      if (invalid.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} has invalid cluster name(s) or glob(s) ${invalid.map((p) => `"${p}"`).join(', ')}: use letters, digits, - _ and the wildcards * ?`,
+        });
+        return z.NEVER;
+      }
+      return patterns;
     });
 
 const EnvironmentSchema = z.object({
@@ -94,6 +122,39 @@ const EnvironmentSchema = z.object({
       }
       return policy as BatchPolicy;
     }),
+  SECRET_REFRESH_CLUSTERS_INCLUDE: clusterPatterns('SECRET_REFRESH_CLUSTERS_INCLUDE'),
+  SECRET_REFRESH_CLUSTERS_EXCLUDE: clusterPatterns('SECRET_REFRESH_CLUSTERS_EXCLUDE'),
+  SECRET_REFRESH_MODE: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return 'all' as const;
+      const mode = value.trim();
+      if (mode !== 'all' && mode !== 'opt-in') {
+        ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_MODE must be all or opt-in, got "${value}"` });
+        return z.NEVER;
+      }
+      return mode;
+    }),
+  SECRET_REFRESH_MAX_TARGETS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return 50;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 1) {
+        ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_MAX_TARGETS must be a positive integer, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  SECRET_REFRESH_EVENT_BUS: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
+    .refine((value) => value === undefined || /^(arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._\-/]{1,256}$/.test(value), {
+      message: 'SECRET_REFRESH_EVENT_BUS must be an event bus name or ARN',
+    }),
   SECRET_REFRESH_ACCOUNT_ID: z
     .string()
     .optional()
@@ -125,5 +186,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     redeployOnPreviousChange: parsed.SECRET_REFRESH_REDEPLOY_AWSPREVIOUS,
     batchPolicy: parsed.SECRET_REFRESH_BATCH_POLICY,
     ...(parsed.SECRET_REFRESH_ACCOUNT_ID ? { accountId: parsed.SECRET_REFRESH_ACCOUNT_ID } : {}),
+    clustersInclude: parsed.SECRET_REFRESH_CLUSTERS_INCLUDE,
+    clustersExclude: parsed.SECRET_REFRESH_CLUSTERS_EXCLUDE,
+    mode: parsed.SECRET_REFRESH_MODE,
+    maxTargets: parsed.SECRET_REFRESH_MAX_TARGETS,
+    ...(parsed.SECRET_REFRESH_EVENT_BUS ? { eventBus: parsed.SECRET_REFRESH_EVENT_BUS } : {}),
   };
 }

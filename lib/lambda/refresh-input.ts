@@ -6,10 +6,14 @@ const RefreshInputSchema = z.strictObject({
   ref: z.string().min(1),
   kind: z.enum(['secret', 'parameter']).optional(),
   dryRun: z.boolean().optional(),
+  confirmLarge: z.boolean().optional(),
 });
 
-/** The `refresh` function's input: `{ "ref": "<arn or name>", "kind"?: "secret"|"parameter", "dryRun"?: bool }`. */
-export type RefreshInput = ManualRefreshInput & { readonly dryRun?: boolean };
+/**
+ * The `refresh` function's input:
+ * `{ "ref": "<arn or name>", "kind"?: "secret"|"parameter", "dryRun"?: bool, "confirmLarge"?: bool }`.
+ */
+export type RefreshInput = ManualRefreshInput & { readonly dryRun?: boolean; readonly confirmLarge?: boolean };
 
 /**
  * Validates the `refresh` function's input. Unknown fields are refused (a typo such as `dryrun` must not
@@ -22,10 +26,10 @@ export function parseRefreshInput(input: unknown): RefreshInput {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`);
     throw new InvalidInputError(
-      `invalid refresh input (${problems.join('; ')}); expected { "ref": "<arn or name>", "kind"?: "secret"|"parameter", "dryRun"?: true|false }`,
+      `invalid refresh input (${problems.join('; ')}); expected { "ref": "<arn or name>", "kind"?: "secret"|"parameter", "dryRun"?: true|false, "confirmLarge"?: true|false }`,
       { cause: result.error },
     );
   }
-  const { ref, kind, dryRun } = result.data;
-  return { ref, ...(kind ? { kind } : {}), ...(dryRun !== undefined ? { dryRun } : {}) };
+  const { ref, kind, dryRun, confirmLarge } = result.data;
+  return { ref, ...(kind ? { kind } : {}), ...(dryRun !== undefined ? { dryRun } : {}), ...(confirmLarge ? { confirmLarge } : {}) };
 }

@@ -6,7 +6,9 @@ import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { reportFailed } from '../report/build-report.js';
 import type { RefreshReport } from '../report/types.js';
+import { recordRunMetrics } from '../report/run-metrics.js';
 import { logger } from './logger.js';
+import { metrics } from './metrics.js';
 
 let config: Config | undefined;
 let clients: AwsClients | undefined;
@@ -27,6 +29,7 @@ export async function runInLambda(request: RefreshRequest, context: Context, dry
   clients ??= createAwsClients();
   const dependencies = createPipelineDependencies(current, { lambdaContext: context, clients });
   const report = await runRefresh(request, current, dependencies, dryRun === undefined ? {} : { dryRun });
+  recordRunMetrics(metrics, report, new Date());
   if (reportFailed(report)) {
     logger.error('secret-refresh run failed', { report });
     const failed = report.targets.filter((target) => target.status === 'failed').map((target) => `${target.arn} (${'error' in target ? target.error : 'failed'})`);

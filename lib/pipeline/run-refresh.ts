@@ -9,17 +9,19 @@ import type { Config } from '../config/config.js';
 import { ForeignAccountError, TargetsFailedError } from '../errors.js';
 import { collectBatchInventory } from '../inventory/batch-inventory.js';
 import { collectEcsInventory } from '../inventory/ecs-inventory.js';
+import { applyBlastRadiusCap } from '../plan/blast-radius.js';
 import { planBatchRefresh } from '../plan/plan-batch.js';
 import { type ActionableChange, planRefresh } from '../plan/plan-refresh.js';
-import type { RunMode } from '../plan/types.js';
+import { IGNORE_TAG, type RunMode } from '../plan/types.js';
 import { buildReport, reportFailed } from '../report/build-report.js';
+import { eventBusRegion, publishResultEvents } from '../report/result-events.js';
 import type { RefreshReport } from '../report/types.js';
 import type { ChangeGuard } from './change-guard.js';
 
 /** What started the run: an EventBridge event, or a manual refresh request. */
 export type RefreshRequest =
   | { readonly type: 'event'; readonly event: unknown }
-  | ({ readonly type: 'manual' } & ManualRefreshInput);
+  | ({ readonly type: 'manual'; readonly confirmLarge?: boolean } & ManualRefreshInput);
 
 /** The AWS-facing parts of the pipeline, injected so tests and the CLI can choose them. */
 export interface PipelineDependencies {
@@ -70,35 +72,30 @@ export async function runRefresh(
       `the change is in account ${change.account}, but this deployment handles account ${expectedAccount}: deploy secret-refresh in that account instead of forwarding its events`,
     );
   }
+  const report = await act(change, request, config, dependencies, dryRun, mode);
+  if (!config.eventBus) return report;
+  const warnings = await publishResultEvents(report, config.eventBus, dependencies.clients.events(eventBusRegion(config.eventBus, config.homeRegion)));
+  return warnings.length ? { ...report, warnings: [...report.warnings, ...warnings] } : report;
+}
+
+/** Inventory → Plan → Actions → Report for a detected change, under the change guard. */
+async function act(
+  change: Change,
+  request: RefreshRequest,
+  config: Config,
+  dependencies: PipelineDependencies,
+  dryRun: boolean,
+  mode: RunMode,
+): Promise<RefreshReport> {
   if (!isActionable(change)) {
     return buildReport({ dryRun, mode, change, skipped: change.reason });
   }
+  const tags = (await dependencies.directory.resourceTags?.(change.kind, change.kind === 'secret' ? change.arn : change.name, change.region)) ?? {};
+  if ((tags[IGNORE_TAG] ?? '').toLowerCase() === 'true') {
+    return buildReport({ dryRun, mode, change, skipped: `the ${change.kind} is tagged ${IGNORE_TAG}=true: it triggers nothing` });
+  }
 
-  const work = async (): Promise<RefreshReport> => {
-    const inventoryOptions = { clients: dependencies.clients, regions: config.regions, concurrency: config.concurrency };
-    const [inventory, batchInventory] = await Promise.all([
-      collectEcsInventory({ ...inventoryOptions, taskDefinitions: dependencies.taskDefinitions }),
-      collectBatchInventory(inventoryOptions),
-    ]);
-    const planOptions = { mode, redeployOnPreviousChange: config.redeployOnPreviousChange, batchPolicy: config.batchPolicy };
-    const plan = planRefresh(change, inventory.services, planOptions);
-    const batchPlan = planBatchRefresh(change, batchInventory, planOptions);
-    const executeOptions = { clients: dependencies.clients, dryRun, concurrency: config.concurrency };
-    const [services, jobs] = await Promise.all([executeEcsPlan(plan.targets, executeOptions), executeBatchPlan(batchPlan.jobs, executeOptions)]);
-    const jobDefinitions = batchPlan.jobDefinitions.map(({ decision: _decision, ...rest }) => ({ ...rest, status: 'skipped' as const }));
-    const report = buildReport({
-      dryRun,
-      mode,
-      change,
-      targets: [...services, ...jobDefinitions, ...jobs],
-      warnings: [...plan.warnings, ...batchPlan.warnings],
-      inventory,
-      batchInventory,
-    });
-    // Throwing inside the guard deletes the idempotency record, so a retry can finish the job.
-    if (reportFailed(report)) throw new TargetsFailedError(`${report.summary.failed} target(s) failed`, report);
-    return report;
-  };
+  const work = () => inventoryPlanAct(change, request, config, dependencies, dryRun, mode);
 
   // Deletions never deploy, dry runs never act and manual refreshes are deliberate: only automatic
   // actions need the one-deployment-per-change record.
@@ -116,6 +113,50 @@ export async function runRefresh(
     if (error instanceof TargetsFailedError) return error.report as RefreshReport;
     throw error;
   }
+}
+
+/** Inventory (ECS and Batch, all Regions) → Plan (with the blast-radius cap) → Actions → Report. */
+async function inventoryPlanAct(
+  change: ActionableChange,
+  request: RefreshRequest,
+  config: Config,
+  dependencies: PipelineDependencies,
+  dryRun: boolean,
+  mode: RunMode,
+): Promise<RefreshReport> {
+  const inventoryOptions = { clients: dependencies.clients, regions: config.regions, concurrency: config.concurrency };
+  const [inventory, batchInventory] = await Promise.all([
+    collectEcsInventory({ ...inventoryOptions, taskDefinitions: dependencies.taskDefinitions }),
+    collectBatchInventory(inventoryOptions),
+  ]);
+  const planOptions = {
+    mode,
+    redeployOnPreviousChange: config.redeployOnPreviousChange,
+    batchPolicy: config.batchPolicy,
+    scope: { include: config.clustersInclude, exclude: config.clustersExclude, optIn: config.mode === 'opt-in' },
+  };
+  const plan = applyBlastRadiusCap(
+    { ecs: planRefresh(change, inventory.services, planOptions), batch: planBatchRefresh(change, batchInventory, planOptions) },
+    config.maxTargets,
+    request.type === 'manual' && request.confirmLarge === true,
+    change.name,
+  );
+  const executeOptions = { clients: dependencies.clients, dryRun, concurrency: config.concurrency };
+  const [services, jobs] = await Promise.all([executeEcsPlan(plan.ecs.targets, executeOptions), executeBatchPlan(plan.batch.jobs, executeOptions)]);
+  const jobDefinitions = plan.batch.jobDefinitions.map(({ decision: _decision, ...rest }) => ({ ...rest, status: 'skipped' as const }));
+  const report = buildReport({
+    dryRun,
+    mode,
+    change,
+    targets: [...services, ...jobDefinitions, ...jobs],
+    warnings: [...plan.ecs.warnings, ...plan.batch.warnings],
+    inventory,
+    batchInventory,
+    ...(plan.refused ? { refused: plan.refused } : {}),
+  });
+  // Throwing inside the guard deletes the idempotency record, so a retry can finish the job.
+  if (reportFailed(report)) throw new TargetsFailedError(`${report.summary.failed} target(s) failed`, report);
+  return report;
 }
 
 function isActionable(change: Change): change is ActionableChange {

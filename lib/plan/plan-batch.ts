@@ -8,11 +8,13 @@ import {
   type BatchPlan,
   type BatchPlanOptions,
   type BatchPolicy,
+  type Decision,
   IGNORE_TAG,
   type PlannedBatchJob,
   type PlannedBatchJobDefinition,
   type PlannedReference,
   SUPERSEDED_BY_TAG,
+  skip,
 } from './types.js';
 
 /**
@@ -46,13 +48,22 @@ export function planBatchRefresh(change: ActionableChange, inventory: BatchInven
     .map((definition) => {
       const references = matched.get(definition.arn) ?? [];
       const reading = readingReferences(references, options);
-      const reason =
+      const { code, reason } =
         change.effect === 'deleted'
-          ? `${what} was deleted or is scheduled for deletion: new jobs of this definition would fail to start`
+          ? skip('deleted', `${what} was deleted or is scheduled for deletion: new jobs of this definition would fail to start`)
           : reading.length === 0
-            ? unchangedReason(references)
-            : `future jobs read the new value of ${what} when they start: nothing to do`;
-      return { type: 'batch-job-definition', arn: definition.arn, name: `${definition.name}:${definition.revision}`, region: definition.region, decision: 'skip', reason, references };
+            ? skip('value-unchanged', unchangedReason(references))
+            : skip('nothing-to-do', `future jobs read the new value of ${what} when they start: nothing to do`);
+      return {
+        type: 'batch-job-definition',
+        code,
+        arn: definition.arn,
+        name: `${definition.name}:${definition.revision}`,
+        region: definition.region,
+        decision: 'skip',
+        reason,
+        references,
+      };
     });
 
   const jobs: PlannedBatchJob[] = [];
@@ -61,9 +72,10 @@ export function planBatchRefresh(change: ActionableChange, inventory: BatchInven
     if (!references) continue;
     const definition = definitionsByArn.get(job.jobDefinitionArn);
     const policy = policyFor(job, definition, options.batchPolicy, warnings);
-    const { decision, reason } = decideJob(change, job, definition, references, policy, options, what);
+    const { decision, reason, code } = decideJob(change, job, definition, references, policy, options, what);
     jobs.push({
       type: 'batch-job',
+      ...(code ? { code } : {}),
       arn: job.jobArn ?? job.jobId,
       jobId: job.jobId,
       name: job.jobName,
@@ -108,25 +120,25 @@ function decideJob(
   policy: BatchPolicy,
   options: BatchPlanOptions,
   what: string,
-): { decision: 'resubmit' | 'skip'; reason: string } {
+): Decision<'resubmit'> {
   if (change.effect === 'deleted') {
-    return { decision: 'skip', reason: `${what} was deleted or is scheduled for deletion: a resubmitted job would fail to start` };
+    return skip('deleted', `${what} was deleted or is scheduled for deletion: a resubmitted job would fail to start`);
   }
   const reading = readingReferences(references, options);
-  if (reading.length === 0) return { decision: 'skip', reason: unchangedReason(references) };
+  if (reading.length === 0) return skip('value-unchanged', unchangedReason(references));
   const ignored = [definition?.tags ?? {}, job.tags].some((tags) => (tags[IGNORE_TAG] ?? '').toLowerCase() === 'true');
-  if (ignored) return { decision: 'skip', reason: `job or job definition is tagged ${IGNORE_TAG}=true` };
+  if (ignored) return skip('ignored', `job or job definition is tagged ${IGNORE_TAG}=true`);
   const clone = job.tags[SUPERSEDED_BY_TAG];
-  if (clone) return { decision: 'skip', reason: `already resubmitted as job ${clone} (tag ${SUPERSEDED_BY_TAG})` };
+  if (clone) return skip('superseded', `already resubmitted as job ${clone} (tag ${SUPERSEDED_BY_TAG})`);
   if (options.mode === 'event' && job.startedAt && Date.parse(job.startedAt) >= Date.parse(change.time)) {
-    return { decision: 'skip', reason: `already fresh: the job started at ${job.startedAt}, at or after the change at ${change.time}` };
+    return skip('already-fresh', `already fresh: the job started at ${job.startedAt}, at or after the change at ${change.time}`);
   }
   const readers = `${describeReaders(reading)} read ${what}, which changed; the job keeps the old value until it ends`;
   if (policy === 'report') {
-    return {
-      decision: 'skip',
-      reason: `${readers}. Policy "report": not resubmitted (tag ${BATCH_POLICY_TAG}=resubmit or SECRET_REFRESH_BATCH_POLICY to change)`,
-    };
+    return skip(
+      'policy-report',
+      `${readers}. Policy "report": not resubmitted (tag ${BATCH_POLICY_TAG}=resubmit or SECRET_REFRESH_BATCH_POLICY to change)`,
+    );
   }
   return {
     decision: 'resubmit',

@@ -3,7 +3,17 @@ import type { EcsServiceRecord } from '../inventory/types.js';
 import type { ChangeForMatching } from '../references/types.js';
 import { changeForMatching } from './change-for-matching.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
-import { IGNORE_TAG, type PlannedEcsService, type PlannedReference, type PlanOptions, type RefreshPlan } from './types.js';
+import { scopeReason } from './scope.js';
+import {
+  type Decision,
+  ENABLED_TAG,
+  IGNORE_TAG,
+  type PlannedEcsService,
+  type PlannedReference,
+  type PlanOptions,
+  type RefreshPlan,
+  skip,
+} from './types.js';
 
 /** A change the Plan can act on: it has an identity and an effect other than `none`. */
 export type ActionableChange = Change & { effect: ChangeForMatching['effect']; arn: string };
@@ -17,8 +27,9 @@ export type ActionableChange = Change & { effect: ChangeForMatching['effect']; a
  * 1. a deletion never redeploys (new tasks would fail to start): every reader is reported;
  * 2. no reference reads a changed value (version-id pin, custom stage that did not move, SSM selector,
  *    AWSPREVIOUS without opt-in) → skip;
- * 3. service not ACTIVE, tagged `secret-refresh:ignore=true`, CODE_DEPLOY / EXTERNAL controller,
- *    desiredCount 0 → skip with the reason;
+ * 3. service not ACTIVE, tagged `secret-refresh:ignore=true`, its cluster outside
+ *    `SECRET_REFRESH_CLUSTERS_INCLUDE` / inside `…_EXCLUDE`, not tagged `secret-refresh:enabled=true` in opt-in
+ *    mode, CODE_DEPLOY / EXTERNAL controller, desiredCount 0 → skip with the reason;
  * 4. automatic runs only: the PRIMARY deployment was created at or after the change → already fresh;
  * 5. otherwise redeploy.
  *
@@ -32,8 +43,9 @@ export function planRefresh(change: ActionableChange, services: readonly EcsServ
   for (const service of services) {
     const references = matchFoundReferences(service.references, matching, service.arn, warnings);
     if (references.length === 0) continue;
-    const { decision, reason } = decide(change, service, references, options);
+    const { decision, reason, code } = decide(change, service, references, options);
     targets.push({
+      ...(code ? { code } : {}),
       type: 'ecs-service',
       arn: service.arn,
       name: service.name,
@@ -54,41 +66,44 @@ function decide(
   service: EcsServiceRecord,
   references: readonly PlannedReference[],
   options: PlanOptions,
-): { decision: 'redeploy' | 'skip'; reason: string } {
+): Decision<'redeploy'> {
   const what = change.kind === 'secret' ? `secret ${change.name}` : `parameter ${change.name}`;
   if (change.effect === 'deleted') {
-    return {
-      decision: 'skip',
-      reason: `${what} was deleted or is scheduled for deletion: new tasks would fail to start, so the service is not redeployed; restore it or update the task definition`,
-    };
+    return skip(
+      'deleted',
+      `${what} was deleted or is scheduled for deletion: new tasks would fail to start, so the service is not redeployed; restore it or update the task definition`,
+    );
   }
   const reading = readingReferences(references, options);
-  if (reading.length === 0) return { decision: 'skip', reason: unchangedReason(references) };
-  if (service.status !== 'ACTIVE') return { decision: 'skip', reason: `service is ${service.status}, not ACTIVE` };
-  if ((service.tags[IGNORE_TAG] ?? '').toLowerCase() === 'true') {
-    return { decision: 'skip', reason: `service is tagged ${IGNORE_TAG}=true` };
+  if (reading.length === 0) return skip('value-unchanged', unchangedReason(references));
+  if (service.status !== 'ACTIVE') return skip('not-active', `service is ${service.status}, not ACTIVE`);
+  if ((service.tags[IGNORE_TAG] ?? '').toLowerCase() === 'true') return skip('ignored', `service is tagged ${IGNORE_TAG}=true`);
+  const outOfScope = scopeReason(service.clusterName, options.scope);
+  if (outOfScope) return skip('out-of-scope', outOfScope);
+  if (options.scope?.optIn && (service.tags[ENABLED_TAG] ?? '').toLowerCase() !== 'true') {
+    return skip('not-opted-in', `SECRET_REFRESH_MODE=opt-in and the service is not tagged ${ENABLED_TAG}=true`);
   }
   if (service.deploymentController === 'CODE_DEPLOY') {
-    return {
-      decision: 'skip',
-      reason: `deployment controller is CODE_DEPLOY: forceNewDeployment does not apply; start a CodeDeploy deployment (CreateDeployment) with the same task definition`,
-    };
+    return skip(
+      'deployment-controller',
+      'deployment controller is CODE_DEPLOY: forceNewDeployment does not apply; start a CodeDeploy deployment (CreateDeployment) with the same task definition',
+    );
   }
   if (service.deploymentController === 'EXTERNAL') {
-    return {
-      decision: 'skip',
-      reason: `deployment controller is EXTERNAL: forceNewDeployment does not apply; create a new task set (CreateTaskSet) with the same task definition`,
-    };
+    return skip(
+      'deployment-controller',
+      'deployment controller is EXTERNAL: forceNewDeployment does not apply; create a new task set (CreateTaskSet) with the same task definition',
+    );
   }
   if (service.desiredCount === 0) {
-    return { decision: 'skip', reason: 'desiredCount is 0: no task is running; new tasks will read the new value' };
+    return skip('nothing-running', 'desiredCount is 0: no task is running; new tasks will read the new value');
   }
   const primary = service.primaryDeployment;
   if (options.mode === 'event' && primary && Date.parse(primary.createdAt) >= Date.parse(change.time)) {
-    return {
-      decision: 'skip',
-      reason: `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, at or after the change at ${change.time}`,
-    };
+    return skip(
+      'already-fresh',
+      `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, at or after the change at ${change.time}`,
+    );
   }
   const valueWord = change.effect === 'label-moved' ? `label ${change.labels.join(', ')} of` : 'the current value of';
   return { decision: 'redeploy', reason: `${describeReaders(reading)} read ${valueWord} ${what}, which changed` };

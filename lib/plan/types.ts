@@ -11,9 +11,40 @@ export interface PlannedReference {
   readonly reason: string;
 }
 
+/**
+ * Why a target is skipped, as a stable code for scripts and metrics (the `reason` is for people).
+ * `cap` and `earlier-wave-failed` are set after planning, by the blast-radius cap and wave rollout.
+ */
+export type SkipCode =
+  | 'deleted'
+  | 'value-unchanged'
+  | 'not-active'
+  | 'ignored'
+  | 'out-of-scope'
+  | 'not-opted-in'
+  | 'deployment-controller'
+  | 'nothing-running'
+  | 'already-fresh'
+  | 'policy-report'
+  | 'superseded'
+  | 'nothing-to-do'
+  | 'blast-radius-cap';
+
+/** A decision with its reason; skips carry a {@link SkipCode}. */
+export type Decision<Act extends string> =
+  | { readonly decision: Act; readonly reason: string; readonly code?: undefined }
+  | { readonly decision: 'skip'; readonly reason: string; readonly code: SkipCode };
+
+/** A skip decision. */
+export function skip(code: SkipCode, reason: string): { decision: 'skip'; reason: string; code: SkipCode } {
+  return { decision: 'skip', reason, code };
+}
+
 /** The decision for one ECS service. Every decision carries a reason a person can read. */
 export interface PlannedEcsService {
   readonly type: 'ecs-service';
+  /** Set when `decision` is `skip`. */
+  readonly code?: SkipCode;
   readonly arn: string;
   readonly name: string;
   readonly cluster: string;
@@ -40,12 +71,24 @@ export type RunMode = 'event' | 'manual';
 /** Plan options taken from configuration. */
 export interface PlanOptions {
   readonly mode: RunMode;
+  /** Cluster include/exclude globs and opt-in mode (`SECRET_REFRESH_CLUSTERS_*`, `SECRET_REFRESH_MODE`). */
+  readonly scope?: PlanScope;
   /** Redeploy references pinned to AWSPREVIOUS (their value changes whenever AWSCURRENT moves). */
   readonly redeployOnPreviousChange: boolean;
 }
 
+/** Which services may be acted on. Empty `include` means every cluster. */
+export interface PlanScope {
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  /** Only services tagged `secret-refresh:enabled=true`. */
+  readonly optIn: boolean;
+}
+
 /** Tag on a service that opts it out of automatic and manual refreshes. */
 export const IGNORE_TAG = 'secret-refresh:ignore';
+/** Tag on a service that opts it in when `SECRET_REFRESH_MODE=opt-in`. */
+export const ENABLED_TAG = 'secret-refresh:enabled';
 
 /**
  * What to do with a RUNNING/STARTING Batch job that holds an old value:
@@ -68,6 +111,7 @@ export const SUPERSEDED_BY_TAG = 'secret-refresh:superseded-by';
 /** A Batch job definition revision that reads the changed value: reported, nothing to do. */
 export interface PlannedBatchJobDefinition {
   readonly type: 'batch-job-definition';
+  readonly code: SkipCode;
   readonly arn: string;
   readonly name: string;
   readonly region: string;
@@ -79,6 +123,8 @@ export interface PlannedBatchJobDefinition {
 /** The decision for one active Batch job (an array or multi-node job as its parent). */
 export interface PlannedBatchJob {
   readonly type: 'batch-job';
+  /** Set when `decision` is `skip`. */
+  readonly code?: SkipCode;
   /** The job's ARN (its id when Batch gave no ARN). */
   readonly arn: string;
   readonly jobId: string;

@@ -8,6 +8,7 @@ export interface ReportParts {
   readonly mode: 'event' | 'manual';
   readonly change: Change;
   readonly skipped?: string;
+  readonly refused?: string;
   readonly targets?: readonly TargetReport[];
   readonly warnings?: readonly string[];
   readonly inventory?: EcsInventory;
@@ -40,6 +41,7 @@ export function buildReport(parts: ReportParts): RefreshReport {
       origin: { ...change.origin },
     },
     ...(parts.skipped ? { skipped: parts.skipped } : {}),
+    ...(parts.refused ? { refused: parts.refused } : {}),
     targets,
     warnings: [
       ...change.warnings,

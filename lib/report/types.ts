@@ -1,5 +1,5 @@
 import type { ChangeEffect, ChangeKind, ChangeOrigin } from '../changes/types.js';
-import type { BatchPolicy, PlannedReference } from '../plan/types.js';
+import type { BatchPolicy, PlannedReference, SkipCode } from '../plan/types.js';
 
 /**
  * `done`: the action ran (UpdateService returned). `planned`: dry run, it would have run.
@@ -16,6 +16,8 @@ export interface EcsServiceTargetReport {
   readonly region: string;
   readonly status: TargetStatus;
   readonly reason: string;
+  /** Why it was skipped, as a stable code (`already-fresh`, `deleted`, `blast-radius-cap`…). */
+  readonly code?: SkipCode;
   /** The new PRIMARY deployment id (`ecs-svc/…`), when status is `done`. */
   readonly deploymentId?: string;
   /** The error, when status is `failed`. */
@@ -32,6 +34,8 @@ export interface BatchJobDefinitionTargetReport {
   readonly region: string;
   readonly status: TargetStatus;
   readonly reason: string;
+  /** Why it was skipped, as a stable code (`already-fresh`, `deleted`, `blast-radius-cap`…). */
+  readonly code?: SkipCode;
   readonly references: readonly PlannedReference[];
 }
 
@@ -46,6 +50,8 @@ export interface BatchJobTargetReport {
   readonly policy: BatchPolicy;
   readonly status: TargetStatus;
   readonly reason: string;
+  /** Why it was skipped, as a stable code (`already-fresh`, `deleted`, `blast-radius-cap`…). */
+  readonly code?: SkipCode;
   /** The clone's job id, when one was submitted (or found from an earlier run). */
   readonly newJobId?: string;
   /** True when the original was terminated (policy `resubmit-and-terminate`). */
@@ -85,6 +91,8 @@ export interface RefreshReport {
   readonly mode: 'event' | 'manual';
   readonly change: ChangeReport;
   readonly skipped?: string;
+  /** Set when the blast-radius cap refused the run: nothing was acted on. */
+  readonly refused?: string;
   readonly idempotency?: 'replayed' | 'in-progress';
   readonly targets: readonly TargetReport[];
   readonly warnings: readonly string[];

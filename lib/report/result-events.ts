@@ -1,0 +1,95 @@
+import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { RefreshReport } from './types.js';
+
+/** `source` of every event secret-refresh publishes. */
+export const RESULT_EVENT_SOURCE = 'secret-refresh';
+/** `detail-type`s of the events secret-refresh publishes (public interface: users write rules on them). */
+export const RESULT_DETAIL_TYPES = {
+  completed: 'Secret Refresh Completed',
+  alert: 'Secret Refresh Alert',
+  deploymentFailed: 'Secret Refresh Deployment Failed',
+} as const;
+
+/** EventBridge's entry limit is 256 KB; keep a margin for the envelope fields. */
+export const MAX_DETAIL_BYTES = 250_000;
+
+/** `detail.alert` values of `Secret Refresh Alert` events. */
+export type AlertKind = 'blast-radius-cap' | 'deleted-in-use' | 'targets-failed' | 'rotation-failed';
+
+/** One event to publish: detail-type and detail. */
+export interface ResultEvent {
+  readonly detailType: string;
+  readonly detail: Record<string, unknown>;
+}
+
+/**
+ * The events a run publishes: always one `Secret Refresh Completed` (detail = the report, trimmed to the size
+ * limit with its counts kept), plus a `Secret Refresh Alert` for each thing a person must look at: the
+ * blast-radius cap refused the run, a deleted secret/parameter is still read, targets failed, a rotation failed.
+ * Pure, so the rules are unit-tested without EventBridge.
+ */
+export function resultEvents(report: RefreshReport): ResultEvent[] {
+  const events: ResultEvent[] = [{ detailType: RESULT_DETAIL_TYPES.completed, detail: trimReport(report) }];
+  const alert = (alert: AlertKind, message: string, targets = report.targets) =>
+    events.push({
+      detailType: RESULT_DETAIL_TYPES.alert,
+      detail: {
+        alert,
+        message,
+        change: report.change,
+        summary: report.summary,
+        targets: targets.slice(0, 200).map((target) => ({ type: target.type, arn: target.arn, name: target.name, region: target.region, status: target.status })),
+      },
+    });
+  if (report.refused) alert('blast-radius-cap', report.refused);
+  if (report.change.effect === 'deleted' && report.targets.length > 0) {
+    alert('deleted-in-use', `${report.change.kind} ${report.change.name} was deleted but ${report.targets.length} target(s) still read it: new tasks and jobs would fail to start`);
+  }
+  const failed = report.targets.filter((target) => target.status === 'failed');
+  if (report.summary.failed > 0) alert('targets-failed', `${report.summary.failed} target(s) failed or could not be read`, failed);
+  if (report.change.origin.eventName === 'RotationFailed' || report.change.origin.eventName === 'RotationAbandoned') {
+    alert('rotation-failed', report.warnings.join('; ') || report.change.reason, []);
+  }
+  return events;
+}
+
+/**
+ * The report as an event detail under {@link MAX_DETAIL_BYTES}: first without per-target references, then
+ * with fewer targets; `summary` always stays whole and `truncated` says what was cut.
+ */
+export function trimReport(report: RefreshReport, maxBytes = MAX_DETAIL_BYTES): Record<string, unknown> {
+  const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+  if (size(report) <= maxBytes) return { ...report };
+  const lean = { ...report, targets: report.targets.map(({ references: _references, ...target }) => target) };
+  if (size(lean) <= maxBytes) return { ...lean, truncated: { references: true, targets: report.targets.length, kept: report.targets.length } };
+  let kept = lean.targets.length;
+  while (kept > 0 && size({ ...lean, targets: lean.targets.slice(0, kept) }) > maxBytes) kept = Math.floor(kept / 2);
+  return { ...lean, targets: lean.targets.slice(0, kept), warnings: lean.warnings.slice(0, 50), truncated: { references: true, targets: report.targets.length, kept } };
+}
+
+/**
+ * Publishes {@link resultEvents} to `eventBus` (name or ARN). Returns warnings instead of throwing: the
+ * actions already happened, and a failed publish must not make Lambda retry them.
+ */
+export async function publishResultEvents(report: RefreshReport, eventBus: string, client: EventBridgeClient): Promise<string[]> {
+  const entries: PutEventsRequestEntry[] = resultEvents(report).map((event) => ({
+    Source: RESULT_EVENT_SOURCE,
+    DetailType: event.detailType,
+    Detail: JSON.stringify(event.detail),
+    EventBusName: eventBus,
+    ...(report.change.arn ? { Resources: [report.change.arn] } : {}),
+  }));
+  try {
+    const output = await client.send(new PutEventsCommand({ Entries: entries }));
+    if ((output.FailedEntryCount ?? 0) === 0) return [];
+    const errors = (output.Entries ?? []).filter((entry) => entry.ErrorCode).map((entry) => `${entry.ErrorCode}: ${entry.ErrorMessage}`);
+    return [`could not publish ${output.FailedEntryCount} result event(s) to ${eventBus}: ${errors.join('; ')}`];
+  } catch (error) {
+    return [`could not publish result events to ${eventBus}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+  }
+}
+
+/** The Region of a bus given by ARN, else `homeRegion`. */
+export function eventBusRegion(eventBus: string, homeRegion: string): string {
+  return eventBus.startsWith('arn:') ? (eventBus.split(':')[3] ?? homeRegion) : homeRegion;
+}
