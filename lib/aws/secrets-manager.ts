@@ -16,6 +16,8 @@ export async function describeSecret(client: SecretsManagerClient, secretId: str
       name: output.Name,
       versionIdsToStages: output.VersionIdsToStages ?? {},
       ...(output.DeletedDate ? { deletedDate: output.DeletedDate } : {}),
+      ...(output.LastChangedDate ? { lastChangedDate: output.LastChangedDate } : {}),
+      tags: Object.fromEntries((output.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
     };
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
@@ -24,12 +26,6 @@ export async function describeSecret(client: SecretsManagerClient, secretId: str
 }
 
 /** The secret's tags (DescribeSecret: metadata only); empty when it does not exist. */
-export async function secretTags(client: SecretsManagerClient, secretId: string): Promise<Record<string, string>> {
-  try {
-    const output = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
-    return Object.fromEntries((output.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return {};
-    throw error;
-  }
+export async function secretTags(client: SecretsManagerClient, secretId: string): Promise<Readonly<Record<string, string>>> {
+  return (await describeSecret(client, secretId))?.tags ?? {};
 }

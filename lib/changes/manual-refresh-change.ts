@@ -24,9 +24,11 @@ export async function resolveManualChange(
   homeRegion: string,
   now: Date,
   directory: MetadataDirectory,
+  /** The account a parameter found by name belongs to when DescribeParameters gives no ARN. */
+  fallbackAccount?: string,
 ): Promise<Change> {
   const ref = input.ref;
-  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 2048 || /[\s\p{Cc}]/u.test(ref)) {
+  if (typeof ref !== 'string' || ref.length === 0 || ref.length > 2048 || /[\s\p{Cc}\p{Cf}]/u.test(ref)) {
     throw new InvalidInputError('ref must be a secret or parameter ARN or name, without whitespace, at most 2048 characters');
   }
   if (ref.startsWith('arn:')) {
@@ -68,7 +70,13 @@ export async function resolveManualChange(
   if (secret) return secretChange(secret, homeRegion, now);
   if (parameter) {
     const arn = ARN.exec(parameter.arn ?? '');
-    return parameterChange(parameter, homeRegion, arn?.[1] ?? partitionOfRegion(homeRegion), arn?.[4] ?? '', now);
+    const account = arn?.[4] ?? fallbackAccount;
+    if (!account) {
+      throw new InvalidInputError(
+        `cannot tell which account parameter ${parameter.name} belongs to (DescribeParameters gave no ARN): pass its ARN as ref, or set SECRET_REFRESH_ACCOUNT_ID`,
+      );
+    }
+    return parameterChange(parameter, homeRegion, arn?.[1] ?? partitionOfRegion(homeRegion), account, now);
   }
   const what = input.kind ?? 'secret or parameter';
   throw new ResourceNotFoundError(`no ${what} named "${ref}" was found in ${homeRegion}`);

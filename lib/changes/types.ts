@@ -77,6 +77,9 @@ export interface SecretMetadata {
   readonly versionIdsToStages: Readonly<Record<string, readonly string[]>>;
   /** Set when the secret is scheduled for deletion. */
   readonly deletedDate?: Date;
+  /** When the secret was last modified in any way (the staleness audit compares deployments with it). */
+  readonly lastChangedDate?: Date;
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Metadata of a parameter from DescribeParameters. Never the value. */

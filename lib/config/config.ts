@@ -46,8 +46,8 @@ const booleanFlag = (name: string) =>
     .string()
     .optional()
     .transform((value, ctx) => {
-      if (value === undefined || value === '') return false;
-      const normalised = value.trim().toLowerCase();
+      const normalised = (value ?? '').trim().toLowerCase();
+      if (normalised === '') return false;
       if (normalised === 'true' || normalised === '1') return true;
       if (normalised === 'false' || normalised === '0') return false;
       ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${value}"` });
@@ -101,8 +101,8 @@ const EnvironmentSchema = z.object({
     .string()
     .optional()
     .transform((value, ctx) => {
-      if (value === undefined || value === '') return 5;
-      const parsed = Number(value);
+      if (value === undefined || value.trim() === '') return 5;
+      const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
       if (!Number.isInteger(parsed) || parsed < 1 || parsed > 50) {
         ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_CONCURRENCY must be an integer from 1 to 50, got "${value}"` });
         return z.NEVER;
@@ -140,8 +140,8 @@ const EnvironmentSchema = z.object({
     .string()
     .optional()
     .transform((value, ctx) => {
-      if (value === undefined || value === '') return 50;
-      const parsed = Number(value);
+      if (value === undefined || value.trim() === '') return 50;
+      const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
       if (!Number.isInteger(parsed) || parsed < 1) {
         ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_MAX_TARGETS must be a positive integer, got "${value}"` });
         return z.NEVER;
@@ -158,6 +158,7 @@ const EnvironmentSchema = z.object({
   SECRET_REFRESH_ACCOUNT_ID: z
     .string()
     .optional()
+    .transform((value) => value?.trim())
     .refine((value) => value === undefined || value === '' || /^\d{12}$/.test(value), {
       message: 'SECRET_REFRESH_ACCOUNT_ID must be a 12-digit account id',
     }),

@@ -66,7 +66,7 @@ export async function runRefresh(
   const change =
     request.type === 'event'
       ? await detectChange(request.event, dependencies.directory)
-      : await resolveManualChange(request, config.homeRegion, (dependencies.now ?? (() => new Date()))(), dependencies.directory);
+      : await resolveManualChange(request, config.homeRegion, (dependencies.now ?? (() => new Date()))(), dependencies.directory, expectedAccount);
   if (expectedAccount && change.account && change.account !== expectedAccount) {
     throw new ForeignAccountError(
       `the change is in account ${change.account}, but this deployment handles account ${expectedAccount}: deploy secret-refresh in that account instead of forwarding its events`,
