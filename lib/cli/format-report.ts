@@ -1,3 +1,4 @@
+import type { AuditReport } from '../audit/types.js';
 import type { RefreshReport, TargetReport } from '../report/types.js';
 
 /**
@@ -35,4 +36,18 @@ function targetLabel(target: TargetReport): string {
     case 'batch-job':
       return `batch-job ${target.name} (${target.jobId})${target.newJobId ? ` [→ ${target.newJobId}]` : ''}${target.error ? ` [${target.error}]` : ''}`;
   }
+}
+
+/** The staleness audit for the terminal: one line per service that reads a secret or parameter. */
+export function formatAuditReport(report: AuditReport): string {
+  const lines = [`staleness audit at ${report.time}`];
+  for (const target of report.targets) {
+    lines.push(`  ${target.status.toUpperCase().padEnd(8)} ${target.region} ${target.cluster}/${target.name}: ${target.reason}`);
+  }
+  for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
+  const { summary } = report;
+  lines.push(
+    `  summary: ${summary.stale} stale, ${summary.fresh} fresh, ${summary.unknown} unknown (${summary.servicesScanned} services; regions: ${summary.regions.join(', ')})`,
+  );
+  return `${lines.join('\n')}\n`;
 }

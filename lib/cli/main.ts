@@ -5,7 +5,8 @@ import { EventParseError, InvalidInputError } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { reportFailed } from '../report/build-report.js';
-import { formatReport } from './format-report.js';
+import { runAudit } from '../audit/run-audit.js';
+import { formatAuditReport, formatReport } from './format-report.js';
 
 /** Exit codes: part of the public interface, scripts depend on them. */
 export const EXIT = { ok: 0, failed: 1, invalidInput: 2 } as const;
@@ -24,6 +25,9 @@ export const USAGE = `Usage:
   secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json] [--confirm-large]
       Redeploy every ECS service (and resubmit Batch jobs, by policy) that reads this secret or parameter
       (no "already fresh" skip). --confirm-large goes past the blast-radius cap (SECRET_REFRESH_MAX_TARGETS).
+
+  secret-refresh audit [--json]
+      Report-only staleness audit: ECS services deployed before a secret or parameter they read last changed.
 
 Options:
   --dry-run   plan and report, change nothing (also SECRET_REFRESH_DRY_RUN=true)
@@ -53,6 +57,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     ({ json, dryRun } = parsed);
+    if (parsed.type === 'audit') return await audit(json, io);
     request = parsed.type === 'event' ? { type: 'event', event: parseEventText(await readInput(parsed.file, io), parsed.file) } : parsed.request;
   } catch (error) {
     return invalid(error, io);
@@ -72,14 +77,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 type ParsedCommand =
   | 'help'
+  | { type: 'audit'; json: boolean; dryRun: boolean }
   | { type: 'event'; file: string; json: boolean; dryRun: boolean }
   | { type: 'refresh'; request: RefreshRequest & { type: 'manual' }; json: boolean; dryRun: boolean };
 
 function parseCommand(argv: readonly string[]): ParsedCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return 'help';
-  if (command !== 'event' && command !== 'refresh') {
-    throw new InvalidInputError(`unknown command "${command}": use "event" or "refresh" (see --help)`);
+  if (command !== 'event' && command !== 'refresh' && command !== 'audit') {
+    throw new InvalidInputError(`unknown command "${command}": use "event", "refresh" or "audit" (see --help)`);
   }
   let values: { json?: boolean; 'dry-run'?: boolean; ref?: string; kind?: string; help?: boolean; 'confirm-large'?: boolean };
   let positionals: string[];
@@ -103,6 +109,10 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
   if (values.help) return 'help';
   const json = values.json === true;
   const dryRun = values['dry-run'] === true;
+  if (command === 'audit') {
+    if (positionals.length > 0) throw new InvalidInputError(`audit: unexpected argument "${positionals[0]}"`);
+    return { type: 'audit', json, dryRun };
+  }
   if (command === 'event') {
     if (positionals.length !== 1 || positionals[0] === undefined) {
       throw new InvalidInputError('event: give exactly one event file (or - for stdin)');
@@ -117,6 +127,14 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
   const kind = values.kind as 'secret' | 'parameter' | undefined;
   const confirmLarge = values['confirm-large'] === true;
   return { type: 'refresh', request: { type: 'manual', ref: values.ref, ...(kind ? { kind } : {}), ...(confirmLarge ? { confirmLarge } : {}) }, json, dryRun };
+}
+
+/** `secret-refresh audit`: report-only, exit 0 unless the input (configuration) is invalid. */
+async function audit(json: boolean, io: CliIo): Promise<number> {
+  const config = loadConfig(io.env);
+  const report = await runAudit(config, createPipelineDependencies(config), new Date());
+  io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report));
+  return EXIT.ok;
 }
 
 async function readInput(file: string, io: CliIo): Promise<string> {

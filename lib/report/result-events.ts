@@ -8,6 +8,7 @@ export const RESULT_DETAIL_TYPES = {
   completed: 'Secret Refresh Completed',
   alert: 'Secret Refresh Alert',
   deploymentFailed: 'Secret Refresh Deployment Failed',
+  audit: 'Secret Refresh Audit Completed',
 } as const;
 
 /** EventBridge's entry limit is 256 KB; keep a margin for the envelope fields. */
@@ -86,6 +87,21 @@ export async function publishResultEvents(report: RefreshReport, eventBus: strin
     return [`could not publish ${output.FailedEntryCount} result event(s) to ${eventBus}: ${errors.join('; ')}`];
   } catch (error) {
     return [`could not publish result events to ${eventBus}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+  }
+}
+
+/**
+ * Publishes one event of `detailType` with `detail` (already under the size limit) to `eventBus`.
+ * Returns warnings instead of throwing, like {@link publishResultEvents}.
+ */
+export async function publishEvent(detailType: string, detail: Record<string, unknown>, eventBus: string, client: EventBridgeClient): Promise<string[]> {
+  try {
+    const output = await client.send(
+      new PutEventsCommand({ Entries: [{ Source: RESULT_EVENT_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail), EventBusName: eventBus }] }),
+    );
+    return (output.FailedEntryCount ?? 0) === 0 ? [] : [`could not publish ${detailType} to ${eventBus}: ${output.Entries?.[0]?.ErrorMessage ?? 'unknown error'}`];
+  } catch (error) {
+    return [`could not publish ${detailType} to ${eventBus}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
   }
 }
 

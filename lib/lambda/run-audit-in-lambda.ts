@@ -1,0 +1,32 @@
+import { runAudit } from '../audit/run-audit.js';
+import type { AuditReport } from '../audit/types.js';
+import { type AwsClients, createAwsClients } from '../aws/clients.js';
+import { loadConfig } from '../config/config.js';
+import { createPipelineDependencies } from '../pipeline/dependencies.js';
+import { eventBusRegion, publishEvent, RESULT_DETAIL_TYPES } from '../report/result-events.js';
+import { logger } from './logger.js';
+
+let clients: AwsClients | undefined;
+
+/**
+ * The daily staleness audit: runs {@link runAudit}, logs the report and publishes
+ * `Secret Refresh Audit Completed` (summary plus at most 200 stale services) to `SECRET_REFRESH_EVENT_BUS`.
+ * Report-only: it never redeploys anything.
+ */
+export async function runAuditInLambda(): Promise<AuditReport> {
+  const config = loadConfig(process.env);
+  clients ??= createAwsClients();
+  const report = await runAudit(config, createPipelineDependencies(config, { clients }), new Date());
+  logger.info('secret-refresh audit finished', { audit: report });
+  if (config.eventBus) {
+    const stale = report.targets.filter((target) => target.status === 'stale').slice(0, 200);
+    const warnings = await publishEvent(
+      RESULT_DETAIL_TYPES.audit,
+      { time: report.time, summary: report.summary, stale: stale.map(({ references: _references, ...target }) => target) },
+      config.eventBus,
+      clients.events(eventBusRegion(config.eventBus, config.homeRegion)),
+    );
+    for (const warning of warnings) logger.warn(warning);
+  }
+  return report;
+}
