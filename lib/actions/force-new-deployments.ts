@@ -2,6 +2,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { mapWithConcurrency } from '../aws/concurrency.js';
 import { forceNewDeployment } from '../aws/ecs.js';
 import type { PlannedEcsService } from '../plan/types.js';
+import { groupByWave } from '../plan/waves.js';
 import type { EcsServiceTargetReport } from '../report/types.js';
 
 /** What {@link executeEcsPlan} needs. */
@@ -10,12 +11,27 @@ export interface ExecuteOptions {
   readonly dryRun: boolean;
   /** UpdateService calls in flight at once. */
   readonly concurrency: number;
+  /**
+   * No new action starts after this moment (the Lambda's remaining time minus a margin). Targets not started
+   * are `failed` ("not started"), so the run fails and Lambda retries; the retry skips what was done as
+   * already fresh.
+   */
+  readonly deadline?: Date;
+  /**
+   * `SECRET_REFRESH_WAIT_FOR_STEADY`: deploy only the first wave now; later waves are `waiting` and start when
+   * the deployment tracker sees the previous wave's deployments COMPLETED.
+   */
+  readonly waitForSteady?: boolean;
 }
+
+/** Message on targets that the time budget left unstarted. */
+export const NOT_STARTED = 'not started: the time budget ran out before this action; a retry of the event handles it';
 
 /**
  * Carries out the Plan's ECS decisions: `UpdateService { forceNewDeployment: true }` for each `redeploy`,
- * `concurrency` at a time. One failure never stops the others: it is recorded on its target.
- * In dry run nothing is called and redeploy targets become `planned`.
+ * wave by wave (tag `secret-refresh:wave`, ascending, untagged last), `concurrency` calls at a time within a
+ * wave. One failure never stops the others: it is recorded on its target. In dry run nothing is called and
+ * redeploy targets become `planned`.
  *
  * Replay safety: a second run for the same change finds these services already fresh (their new PRIMARY
  * deployment is newer than the change), so retries by Lambda do not deploy twice.
@@ -24,16 +40,43 @@ export async function executeEcsPlan(
   targets: readonly PlannedEcsService[],
   options: ExecuteOptions,
 ): Promise<EcsServiceTargetReport[]> {
-  return mapWithConcurrency(targets, options.concurrency, async (target) => {
-    const { decision: _decision, clusterArn: _clusterArn, ...rest } = target;
-    if (target.decision === 'skip') return { ...rest, status: 'skipped' };
-    if (options.dryRun) return { ...rest, status: 'planned', reason: `dry run: would redeploy: ${target.reason}` };
-    try {
-      const { deploymentId } = await forceNewDeployment(options.clients.ecs(target.region), target.clusterArn, target.arn);
-      return { ...rest, status: 'done', ...(deploymentId ? { deploymentId } : {}) };
-    } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return { ...rest, status: 'failed', error: message };
+  const results = new Map<PlannedEcsService, EcsServiceTargetReport>();
+  for (const target of targets) {
+    if (target.decision === 'skip') results.set(target, { ...reportBase(target), status: 'skipped' });
+    else if (options.dryRun) results.set(target, { ...reportBase(target), status: 'planned', reason: `dry run: would redeploy: ${target.reason}` });
+  }
+  const waves = groupByWave(targets.filter((target) => !results.has(target)));
+  for (const [index, wave] of waves.entries()) {
+    if (index > 0 && options.waitForSteady) {
+      for (const target of wave) {
+        results.set(target, {
+          ...reportBase(target),
+          status: 'waiting',
+          reason: `waiting for the earlier wave(s) to reach COMPLETED (SECRET_REFRESH_WAIT_FOR_STEADY): ${target.reason}`,
+        });
+      }
+      continue;
     }
-  });
+    const reports = await mapWithConcurrency(wave, options.concurrency, (target) => redeploy(target, options));
+    wave.forEach((target, position) => results.set(target, reports[position] as EcsServiceTargetReport));
+  }
+  return targets.map((target) => results.get(target) as EcsServiceTargetReport);
+}
+
+async function redeploy(target: PlannedEcsService, options: ExecuteOptions): Promise<EcsServiceTargetReport> {
+  if (options.deadline && Date.now() >= options.deadline.getTime()) {
+    return { ...reportBase(target), status: 'failed', error: NOT_STARTED };
+  }
+  try {
+    const { deploymentId } = await forceNewDeployment(options.clients.ecs(target.region), target.clusterArn, target.arn);
+    return { ...reportBase(target), status: 'done', ...(deploymentId ? { deploymentId } : {}) };
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { ...reportBase(target), status: 'failed', error: message };
+  }
+}
+
+function reportBase(target: PlannedEcsService): Omit<EcsServiceTargetReport, 'status'> {
+  const { decision: _decision, clusterArn: _clusterArn, ...rest } = target;
+  return rest;
 }

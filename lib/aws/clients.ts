@@ -3,6 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 
 /**
  * One SDK client per service and Region, created lazily and reused.
@@ -18,6 +19,7 @@ export interface AwsClients {
   events(region: string): EventBridgeClient;
   secretsManager(region: string): SecretsManagerClient;
   ssm(region: string): SSMClient;
+  sts(region: string): STSClient;
 }
 
 /** Options for {@link createAwsClients}; tests pass `maxAttempts: 1` to see moto errors at once. */
@@ -50,5 +52,6 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     events: (region) => client('events', region, () => new EventBridgeClient({ region, ...common })),
     secretsManager: (region) => client('secretsmanager', region, () => new SecretsManagerClient({ region, ...common })),
     ssm: (region) => client('ssm', region, () => new SSMClient({ region, ...common })),
+    sts: (region) => client('sts', region, () => new STSClient({ region, ...common })),
   };
 }

@@ -25,7 +25,7 @@ export async function resolveManualChange(
   now: Date,
   directory: MetadataDirectory,
   /** The account a parameter found by name belongs to when DescribeParameters gives no ARN. */
-  fallbackAccount?: string,
+  fallbackAccount?: () => Promise<string | undefined>,
 ): Promise<Change> {
   const ref = input.ref;
   if (typeof ref !== 'string' || ref.length === 0 || ref.length > 2048 || /[\s\p{Cc}\p{Cf}]/u.test(ref)) {
@@ -70,7 +70,7 @@ export async function resolveManualChange(
   if (secret) return secretChange(secret, homeRegion, now);
   if (parameter) {
     const arn = ARN.exec(parameter.arn ?? '');
-    const account = arn?.[4] ?? fallbackAccount;
+    const account = arn?.[4] ?? (await fallbackAccount?.());
     if (!account) {
       throw new InvalidInputError(
         `cannot tell which account parameter ${parameter.name} belongs to (DescribeParameters gave no ARN): pass its ARN as ref, or set SECRET_REFRESH_ACCOUNT_ID`,

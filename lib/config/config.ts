@@ -21,6 +21,8 @@ import { BATCH_POLICIES, type BatchPolicy } from '../plan/types.js';
  * | `SECRET_REFRESH_CLUSTERS_EXCLUDE` | comma-separated cluster names or globs never acted on | none |
  * | `SECRET_REFRESH_MODE` | `all`, or `opt-in`: only services tagged `secret-refresh:enabled=true` | `all` |
  * | `SECRET_REFRESH_MAX_TARGETS` | an automatic run that would act on more targets acts on none | `50` |
+ * | `SECRET_REFRESH_DEPLOYMENTS_TABLE` | DynamoDB table correlating deployments with runs (outcome tracking, waves) | unset: not tracked |
+ * | `SECRET_REFRESH_WAIT_FOR_STEADY` | `true`: a wave starts only when the previous wave's deployments COMPLETED (needs the table) | `false` |
  * | `SECRET_REFRESH_EVENT_BUS` | bus (name or ARN) for result and alert events | unset: not published (the Lambdas set `default`) |
  */
 export interface Config {
@@ -37,6 +39,8 @@ export interface Config {
   readonly mode: 'all' | 'opt-in';
   readonly maxTargets: number;
   readonly eventBus?: string;
+  readonly deploymentsTable?: string;
+  readonly waitForSteady: boolean;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -72,7 +76,8 @@ const clusterPatterns = (name: string) =>
       return patterns;
     });
 
-const EnvironmentSchema = z.object({
+const EnvironmentSchema = z
+  .object({
   AWS_REGION: z
     .string({ error: 'AWS_REGION is not set: set it to the home Region, e.g. AWS_REGION=us-east-1' })
     .regex(REGION, 'AWS_REGION must be a Region name such as us-east-1'),
@@ -148,6 +153,11 @@ const EnvironmentSchema = z.object({
       }
       return parsed;
     }),
+  SECRET_REFRESH_DEPLOYMENTS_TABLE: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim())),
+  SECRET_REFRESH_WAIT_FOR_STEADY: booleanFlag('SECRET_REFRESH_WAIT_FOR_STEADY'),
   SECRET_REFRESH_EVENT_BUS: z
     .string()
     .optional()
@@ -162,7 +172,10 @@ const EnvironmentSchema = z.object({
     .refine((value) => value === undefined || value === '' || /^\d{12}$/.test(value), {
       message: 'SECRET_REFRESH_ACCOUNT_ID must be a 12-digit account id',
     }),
-});
+  })
+  .refine((env) => !env.SECRET_REFRESH_WAIT_FOR_STEADY || env.SECRET_REFRESH_DEPLOYMENTS_TABLE !== undefined, {
+    message: 'SECRET_REFRESH_WAIT_FOR_STEADY=true needs SECRET_REFRESH_DEPLOYMENTS_TABLE (where waves wait for their deployments)',
+  });
 
 /**
  * Reads and validates the configuration.
@@ -192,5 +205,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     mode: parsed.SECRET_REFRESH_MODE,
     maxTargets: parsed.SECRET_REFRESH_MAX_TARGETS,
     ...(parsed.SECRET_REFRESH_EVENT_BUS ? { eventBus: parsed.SECRET_REFRESH_EVENT_BUS } : {}),
+    ...(parsed.SECRET_REFRESH_DEPLOYMENTS_TABLE ? { deploymentsTable: parsed.SECRET_REFRESH_DEPLOYMENTS_TABLE } : {}),
+    waitForSteady: parsed.SECRET_REFRESH_WAIT_FOR_STEADY,
   };
 }

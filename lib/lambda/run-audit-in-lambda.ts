@@ -1,12 +1,9 @@
 import { runAudit } from '../audit/run-audit.js';
 import type { AuditReport } from '../audit/types.js';
-import { type AwsClients, createAwsClients } from '../aws/clients.js';
-import { loadConfig } from '../config/config.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { eventBusRegion, publishEvent, RESULT_DETAIL_TYPES } from '../report/result-events.js';
+import { lambdaEnvironment } from './environment.js';
 import { logger } from './logger.js';
-
-let clients: AwsClients | undefined;
 
 /**
  * The daily staleness audit: runs {@link runAudit}, logs the report and publishes
@@ -14,8 +11,7 @@ let clients: AwsClients | undefined;
  * Report-only: it never redeploys anything.
  */
 export async function runAuditInLambda(): Promise<AuditReport> {
-  const config = loadConfig(process.env);
-  clients ??= createAwsClients();
+  const { config, clients } = lambdaEnvironment();
   const report = await runAudit(config, createPipelineDependencies(config, { clients }), new Date());
   logger.info('secret-refresh audit finished', { audit: report });
   if (config.eventBus) {

@@ -1,23 +1,17 @@
 import type { Context } from 'aws-lambda';
-import { type AwsClients, createAwsClients } from '../aws/clients.js';
-import { type Config, loadConfig } from '../config/config.js';
 import { TargetsFailedError } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { reportFailed } from '../report/build-report.js';
 import type { RefreshReport } from '../report/types.js';
 import { recordRunMetrics } from '../report/run-metrics.js';
+import { lambdaEnvironment } from './environment.js';
 import { logger } from './logger.js';
 import { metrics } from './metrics.js';
 
-let config: Config | undefined;
-let clients: AwsClients | undefined;
+/** Time kept free at the end of an invocation to report and log. */
+export const DEADLINE_MARGIN_MS = 30_000;
 
-/** Configuration, read once per execution environment (a cold start), validated. */
-function lambdaConfig(): Config {
-  config ??= loadConfig(process.env);
-  return config;
-}
 
 /**
  * Runs the pipeline for a Lambda invocation: logs the report, returns it, and fails the invocation when a
@@ -25,10 +19,16 @@ function lambdaConfig(): Config {
  * Retrying is safe: services already redeployed are then "already fresh".
  */
 export async function runInLambda(request: RefreshRequest, context: Context, dryRun?: boolean): Promise<RefreshReport> {
-  const current = lambdaConfig();
-  clients ??= createAwsClients();
+  const { config: current, clients } = lambdaEnvironment();
   const dependencies = createPipelineDependencies(current, { lambdaContext: context, clients });
-  const report = await runRefresh(request, current, dependencies, dryRun === undefined ? {} : { dryRun });
+  // Stop starting actions 30 s before the Lambda timeout: report what was and was not done, and fail so the
+  // event is retried (the retry skips what was done as already fresh).
+  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+  const deadline = remaining === undefined ? undefined : new Date(Date.now() + Math.max(0, remaining - DEADLINE_MARGIN_MS));
+  const report = await runRefresh(request, current, dependencies, {
+    ...(deadline ? { deadline } : {}),
+    ...(dryRun === undefined ? {} : { dryRun }),
+  });
   recordRunMetrics(metrics, report, new Date());
   if (reportFailed(report)) {
     logger.error('secret-refresh run failed', { report });

@@ -14,7 +14,7 @@ import { loadConfig } from '../config/config.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { parameterStoreChangeEvent, putSecretValueEvent, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from './demo-events.js';
-import { createIdempotencyTable } from './idempotency-table.js';
+import { createIdempotencyTable } from './tables.js';
 import { motoEnvironment, startMotoServer } from './moto-server.js';
 import { rotateSecret } from './rotate-demo-secret.js';
 import { DEMO_REGIONS, seedDemoAccount } from './seed-demo-account.js';

@@ -3,6 +3,8 @@ import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws
 import { taskDefinitionCache } from '../aws/ecs.js';
 import { createMetadataDirectory } from '../aws/metadata-directory.js';
 import type { Config } from '../config/config.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeploymentTracker } from '../tracking/deployment-tracker.js';
 import { createDynamoDbChangeGuard } from './change-guard.js';
 import type { PipelineDependencies } from './run-refresh.js';
 
@@ -26,6 +28,9 @@ export function createPipelineDependencies(config: Config, options: DependencyOp
     directory: createMetadataDirectory(clients),
     taskDefinitions: taskDefinitionCache,
     ...(config.idempotencyTable ? { guard: createDynamoDbChangeGuard(config.idempotencyTable, options.lambdaContext) } : {}),
+    ...(config.deploymentsTable
+      ? { tracker: new DeploymentTracker(config.deploymentsTable, new DynamoDBClient({ region: config.homeRegion })) }
+      : {}),
     ...(lambdaAccount && /^\d{12}$/.test(lambdaAccount) ? { expectedAccount: lambdaAccount } : {}),
   };
 }

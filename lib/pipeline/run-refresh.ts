@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { executeEcsPlan } from '../actions/force-new-deployments.js';
+import { callerAccount } from '../aws/sts.js';
 import { executeBatchPlan } from '../actions/resubmit-batch-jobs.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TaskDefinitionCache } from '../aws/ecs.js';
@@ -12,10 +14,12 @@ import { collectEcsInventory } from '../inventory/ecs-inventory.js';
 import { applyBlastRadiusCap } from '../plan/blast-radius.js';
 import { planBatchRefresh } from '../plan/plan-batch.js';
 import { type ActionableChange, planRefresh } from '../plan/plan-refresh.js';
-import { IGNORE_TAG, type RunMode } from '../plan/types.js';
+import { IGNORE_TAG, type PlannedEcsService, type RunMode } from '../plan/types.js';
+import { groupByWave } from '../plan/waves.js';
 import { buildReport, reportFailed } from '../report/build-report.js';
 import { eventBusRegion, publishResultEvents } from '../report/result-events.js';
-import type { RefreshReport } from '../report/types.js';
+import type { EcsServiceTargetReport, RefreshReport } from '../report/types.js';
+import type { DeploymentTracker, WaveTarget } from '../tracking/deployment-tracker.js';
 import type { ChangeGuard } from './change-guard.js';
 
 /** What started the run: an EventBridge event, or a manual refresh request. */
@@ -30,6 +34,8 @@ export interface PipelineDependencies {
   readonly taskDefinitions: TaskDefinitionCache;
   /** One-deployment-per-change record; absent when `SECRET_REFRESH_IDEMPOTENCY_TABLE` is unset. */
   readonly guard?: ChangeGuard;
+  /** Records started deployments for outcome tracking and wave rollouts (`SECRET_REFRESH_DEPLOYMENTS_TABLE`). */
+  readonly tracker?: DeploymentTracker;
   /** The account whose events this deployment handles (the Lambda's own); events of others are refused. */
   readonly expectedAccount?: string;
   readonly now?: () => Date;
@@ -39,6 +45,8 @@ export interface PipelineDependencies {
 export interface RunOptions {
   /** Dry run for this run (the configuration's `dryRun` forces it on for every run). */
   readonly dryRun?: boolean;
+  /** No action starts after this moment (Lambda: remaining time minus a margin). */
+  readonly deadline?: Date;
 }
 
 /**
@@ -66,27 +74,23 @@ export async function runRefresh(
   const change =
     request.type === 'event'
       ? await detectChange(request.event, dependencies.directory)
-      : await resolveManualChange(request, config.homeRegion, (dependencies.now ?? (() => new Date()))(), dependencies.directory, expectedAccount);
+      : await resolveManualChange(request, config.homeRegion, (dependencies.now ?? (() => new Date()))(), dependencies.directory, async () =>
+          expectedAccount ?? callerAccount(dependencies.clients.sts(config.homeRegion)),
+        );
   if (expectedAccount && change.account && change.account !== expectedAccount) {
     throw new ForeignAccountError(
       `the change is in account ${change.account}, but this deployment handles account ${expectedAccount}: deploy secret-refresh in that account instead of forwarding its events`,
     );
   }
-  const report = await act(change, request, config, dependencies, dryRun, mode);
+  const report = await act(change, request, config, dependencies, { dryRun, mode, ...(options.deadline ? { deadline: options.deadline } : {}) });
   if (!config.eventBus) return report;
   const warnings = await publishResultEvents(report, config.eventBus, dependencies.clients.events(eventBusRegion(config.eventBus, config.homeRegion)));
   return warnings.length ? { ...report, warnings: [...report.warnings, ...warnings] } : report;
 }
 
 /** Inventory → Plan → Actions → Report for a detected change, under the change guard. */
-async function act(
-  change: Change,
-  request: RefreshRequest,
-  config: Config,
-  dependencies: PipelineDependencies,
-  dryRun: boolean,
-  mode: RunMode,
-): Promise<RefreshReport> {
+async function act(change: Change, request: RefreshRequest, config: Config, dependencies: PipelineDependencies, run: RunContext): Promise<RefreshReport> {
+  const { dryRun, mode } = run;
   if (!isActionable(change)) {
     return buildReport({ dryRun, mode, change, skipped: change.reason });
   }
@@ -95,7 +99,7 @@ async function act(
     return buildReport({ dryRun, mode, change, skipped: `the ${change.kind} is tagged ${IGNORE_TAG}=true: it triggers nothing` });
   }
 
-  const work = () => inventoryPlanAct(change, request, config, dependencies, dryRun, mode);
+  const work = () => inventoryPlanAct(change, request, config, dependencies, run);
 
   // Deletions never deploy, dry runs never act and manual refreshes are deliberate: only automatic
   // actions need the one-deployment-per-change record.
@@ -121,9 +125,9 @@ async function inventoryPlanAct(
   request: RefreshRequest,
   config: Config,
   dependencies: PipelineDependencies,
-  dryRun: boolean,
-  mode: RunMode,
+  run: RunContext,
 ): Promise<RefreshReport> {
+  const { dryRun, mode } = run;
   const inventoryOptions = { clients: dependencies.clients, regions: config.regions, concurrency: config.concurrency };
   const [inventory, batchInventory] = await Promise.all([
     collectEcsInventory({ ...inventoryOptions, taskDefinitions: dependencies.taskDefinitions }),
@@ -141,8 +145,15 @@ async function inventoryPlanAct(
     request.type === 'manual' && request.confirmLarge === true,
     change.name,
   );
-  const executeOptions = { clients: dependencies.clients, dryRun, concurrency: config.concurrency };
+  const executeOptions = {
+    clients: dependencies.clients,
+    dryRun,
+    concurrency: config.concurrency,
+    waitForSteady: config.waitForSteady,
+    ...(run.deadline ? { deadline: run.deadline } : {}),
+  };
   const [services, jobs] = await Promise.all([executeEcsPlan(plan.ecs.targets, executeOptions), executeBatchPlan(plan.batch.jobs, executeOptions)]);
+  const trackingWarnings = dependencies.tracker && !dryRun ? await trackRollout(dependencies.tracker, change, plan.ecs.targets, services, config.waitForSteady) : [];
   const jobDefinitions = plan.batch.jobDefinitions.map(({ decision: _decision, ...rest }) => ({ ...rest, status: 'skipped' as const }));
   const report = buildReport({
     dryRun,
@@ -157,6 +168,51 @@ async function inventoryPlanAct(
   // Throwing inside the guard deletes the idempotency record, so a retry can finish the job.
   if (reportFailed(report)) throw new TargetsFailedError(`${report.summary.failed} target(s) failed`, report);
   return report;
+}
+
+/** Per-run settings passed down the pipeline. */
+interface RunContext {
+  readonly dryRun: boolean;
+  readonly mode: RunMode;
+  readonly deadline?: Date;
+}
+
+/**
+ * Records the deployments this run started, so deployment state change events can be correlated (a FAILED
+ * one is published) and, with SECRET_REFRESH_WAIT_FOR_STEADY, the waiting waves are started when the
+ * earlier wave completes. A recording failure is a warning: the deployments themselves happened.
+ */
+async function trackRollout(
+  tracker: DeploymentTracker,
+  change: ActionableChange,
+  planned: readonly PlannedEcsService[],
+  reports: readonly EcsServiceTargetReport[],
+  waitForSteady: boolean,
+): Promise<string[]> {
+  const started = reports.flatMap((report, index) => {
+    const target = planned[index];
+    return report.status === 'done' && report.deploymentId && target
+      ? [{ deploymentId: report.deploymentId, target: waveTarget(target) }]
+      : [];
+  });
+  const redeploys = planned.filter((target, index) => target.decision === 'redeploy' && reports[index]?.status !== 'failed');
+  if (started.length === 0) return [];
+  const waves = waitForSteady ? groupByWave(redeploys).map((wave) => wave.map(waveTarget)) : [redeploys.map(waveTarget)];
+  try {
+    await tracker.startRollout(
+      randomUUID(),
+      { kind: change.kind, arn: change.arn, name: change.name, ...(change.versionId ? { versionId: change.versionId } : {}), time: change.time },
+      waves,
+      started,
+    );
+    return [];
+  } catch (error) {
+    return [`could not record the deployments for tracking: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+  }
+}
+
+function waveTarget(target: PlannedEcsService): WaveTarget {
+  return { arn: target.arn, name: target.name, clusterArn: target.clusterArn, region: target.region };
 }
 
 function isActionable(change: Change): change is ActionableChange {

@@ -4,6 +4,7 @@ import type { ChangeForMatching } from '../references/types.js';
 import { changeForMatching } from './change-for-matching.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
 import { scopeReason } from './scope.js';
+import { waveOf } from './waves.js';
 import {
   type Decision,
   ENABLED_TAG,
@@ -44,7 +45,9 @@ export function planRefresh(change: ActionableChange, services: readonly EcsServ
     const references = matchFoundReferences(service.references, matching, service.arn, warnings);
     if (references.length === 0) continue;
     const { decision, reason, code } = decide(change, service, references, options);
+    const wave = waveOf(service.tags, (message) => warnings.push(message), service.arn);
     targets.push({
+      ...(wave !== undefined ? { wave } : {}),
       ...(code ? { code } : {}),
       type: 'ecs-service',
       arn: service.arn,

@@ -53,6 +53,8 @@ export interface PlannedEcsService {
   readonly decision: 'redeploy' | 'skip';
   readonly reason: string;
   readonly references: readonly PlannedReference[];
+  /** From the tag `secret-refresh:wave`; undefined = the last wave. */
+  readonly wave?: number;
 }
 
 /** The Plan: targets (services that reference the changed resource) and warnings. */

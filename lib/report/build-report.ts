@@ -58,6 +58,7 @@ export function buildReport(parts: ReportParts): RefreshReport {
       done: count('done'),
       planned: count('planned'),
       skipped: count('skipped'),
+      waiting: count('waiting'),
       failed: count('failed') + inventoryProblems.length,
       inventoryProblems: inventoryProblems.length,
     },

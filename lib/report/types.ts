@@ -3,9 +3,10 @@ import type { BatchPolicy, PlannedReference, SkipCode } from '../plan/types.js';
 
 /**
  * `done`: the action ran (UpdateService returned). `planned`: dry run, it would have run.
- * `skipped`: deliberately not acted on (`reason` says why). `failed`: the action was tried and failed.
+ * `skipped`: deliberately not acted on (`reason` says why). `failed`: the action was tried and failed, or the
+ * time budget ran out before it started. `waiting`: a later wave, started when the earlier wave completes.
  */
-export type TargetStatus = 'done' | 'planned' | 'skipped' | 'failed';
+export type TargetStatus = 'done' | 'planned' | 'skipped' | 'failed' | 'waiting';
 
 /** One ECS service in the report. */
 export interface EcsServiceTargetReport {
@@ -20,6 +21,8 @@ export interface EcsServiceTargetReport {
   readonly code?: SkipCode;
   /** The new PRIMARY deployment id (`ecs-svc/…`), when status is `done`. */
   readonly deploymentId?: string;
+  /** Its wave (tag `secret-refresh:wave`); absent = the last wave. */
+  readonly wave?: number;
   /** The error, when status is `failed`. */
   readonly error?: string;
   readonly references: readonly PlannedReference[];
@@ -110,6 +113,7 @@ export interface ReportSummary {
   readonly done: number;
   readonly planned: number;
   readonly skipped: number;
+  readonly waiting: number;
   readonly failed: number;
   readonly inventoryProblems: number;
 }

@@ -100,7 +100,9 @@ describe('secret-refresh CLI against moto', () => {
     expect(code).toBe(2);
     expect(out.stderr).toMatch(/--kind/);
     const resolved = io(env());
-    expect(await main(['refresh', '--ref', 'shared-name', '--kind', 'parameter', '--dry-run'], resolved.io)).toBe(0);
+    const code2 = await main(['refresh', '--ref', 'shared-name', '--kind', 'parameter', '--dry-run'], resolved.io);
+    expect(resolved.out.stderr).toBe('');
+    expect(code2).toBe(0);
     expect(resolved.out.stdout).toMatch(/\[dry run\] parameter/);
   });
 

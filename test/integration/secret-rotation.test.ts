@@ -6,7 +6,7 @@ import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
 import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
 import { loadConfig } from '../../lib/config/config.js';
 import { secretLabelUpdatedEvent, putSecretValueEvent, updateSecretVersionStageEvent } from '../../lib/local/demo-events.js';
-import { createIdempotencyTable } from '../../lib/local/idempotency-table.js';
+import { createIdempotencyTable } from '../../lib/local/tables.js';
 import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { createDynamoDbChangeGuard } from '../../lib/pipeline/change-guard.js';

@@ -40,6 +40,7 @@ export function recordingClients(): { clients: AwsClients; calls: RecordedCall[]
       events: (region) => record('events', region, inner.events(region)),
       secretsManager: (region) => record('secretsmanager', region, inner.secretsManager(region)),
       ssm: (region) => record('ssm', region, inner.ssm(region)),
+      sts: (region) => record('sts', region, inner.sts(region)),
     },
   };
 }

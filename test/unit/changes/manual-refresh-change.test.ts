@@ -244,7 +244,7 @@ describe('resolveManualChange: a parameter whose metadata has no ARN', () => {
   const NO_ARN: ParameterMetadata = { name: '/a/b', version: 4 };
 
   it("takes the account from the deployment's own account", async () => {
-    const change = await resolveManualChange({ ref: '/a/b' }, HOME, NOW, new FakeMetadataDirectory([], [NO_ARN]), ACCOUNT);
+    const change = await resolveManualChange({ ref: '/a/b' }, HOME, NOW, new FakeMetadataDirectory([], [NO_ARN]), async () => ACCOUNT);
     expect(change.account).toBe(ACCOUNT);
     expect(change.arn).toBe(PARAMETER_ARN);
   });

@@ -89,7 +89,7 @@ describe('main: help', () => {
 describe('main: invalid command lines exit 2 before any AWS call', () => {
   it('refuses an unknown command', async () => {
     const line = await expectInvalid(['redeploy']);
-    expect(line).toBe('secret-refresh: unknown command "redeploy": use "event" or "refresh" (see --help)\n');
+    expect(line).toBe('secret-refresh: unknown command "redeploy": use "event", "refresh" or "audit" (see --help)\n');
   });
 
   it('refuses an unknown option of event', async () => {

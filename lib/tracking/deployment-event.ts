@@ -1,0 +1,32 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { EventParseError } from '../errors.js';
+
+/** `ECS Deployment State Change` (source `aws.ecs`): the events outcome tracking listens to. */
+export const DeploymentStateChangeSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.ecs'),
+  'detail-type': z.literal('ECS Deployment State Change'),
+  detail: z.object({
+    eventType: z.string().optional(),
+    eventName: z.string().min(1),
+    deploymentId: z.string().min(1),
+    updatedAt: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+});
+
+/** A parsed deployment state change event. */
+export type DeploymentStateChange = z.infer<typeof DeploymentStateChangeSchema>;
+
+/**
+ * Parses an `ECS Deployment State Change` event.
+ * @throws {EventParseError} naming what is wrong, with the zod error as `cause`.
+ */
+export function parseDeploymentStateChange(event: unknown): DeploymentStateChange {
+  const result = DeploymentStateChangeSchema.safeParse(event);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`);
+    throw new EventParseError(`ECS Deployment State Change event is malformed: ${problems.join('; ')}`, { cause: result.error });
+  }
+  return result.data;
+}
