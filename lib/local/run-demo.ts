@@ -5,11 +5,14 @@
  * 2. rotates secret demo/orders/db and handles the rotation's CloudTrail event (services redeployed);
  * 3. handles the duplicate Secret Label Updated signal of the same rotation (no second deployment);
  * 4. handles an AWSPENDING PutSecretValue (nothing to do) and a parameter update (its readers redeployed);
- * 5. dry-runs a manual refresh; prints every report; stops moto.
+ * 5. dry-runs a manual refresh;
+ * 6. rotates again with a blast-radius cap of 3 (the run is refused: nothing redeployed, every target reported);
+ * 7. runs the staleness audit (the services the capped run left behind are stale); prints every report; stops moto.
  */
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { randomUUID } from 'node:crypto';
-import { formatReport } from '../cli/format-report.js';
+import { runAudit } from '../audit/run-audit.js';
+import { formatAuditReport, formatReport } from '../cli/format-report.js';
 import { loadConfig } from '../config/config.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
@@ -77,6 +80,17 @@ async function demo(): Promise<number> {
       }),
     });
     await run('Manual refresh, dry run: secret-refresh refresh --ref demo/orders/db --dry-run', { type: 'manual', ref: account.secretName }, true);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // moto keeps times to the second
+    const again = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v3"}');
+    process.stdout.write(`\n=== Second rotation with SECRET_REFRESH_MAX_TARGETS=3: the blast-radius cap refuses the run\n`);
+    const capped = await runRefresh(
+      { type: 'event', event: secretLabelUpdatedEvent({ ...secretEvent, versionId: again.versionId, time: again.time }) },
+      { ...config, maxTargets: 3 },
+      dependencies,
+    );
+    process.stdout.write(formatReport(capped));
+    process.stdout.write('\n=== Staleness audit: secret-refresh audit\n');
+    process.stdout.write(formatAuditReport(await runAudit(config, dependencies, new Date())));
     process.stdout.write(`\nThe rotation redeployed ${first.summary.done} service(s); the JSON report of that run:\n`);
     process.stdout.write(`${JSON.stringify(first, null, 2)}\n`);
     return first.summary.done > 0 && first.summary.failed === 0 ? 0 : 1;

@@ -29,19 +29,22 @@ export function applyBlastRadiusCap(plan: CombinedPlan, maxTargets: number, conf
   const refused =
     `blast-radius cap: ${actions} targets would be acted on, more than SECRET_REFRESH_MAX_TARGETS=${maxTargets}; nothing was done. ` +
     `Review with "secret-refresh refresh --ref ${ref} --dry-run", then run it with --confirm-large`;
+  const short = `blast-radius cap: the run was refused (${actions} targets > SECRET_REFRESH_MAX_TARGETS=${maxTargets})`;
   return {
     refused,
     ecs: {
       ...plan.ecs,
       targets: plan.ecs.targets.map((target) =>
-        target.decision === 'redeploy' ? { ...target, decision: 'skip', code: 'blast-radius-cap', reason: `${refused} (would redeploy: ${target.reason})` } : target,
+        target.decision === 'redeploy'
+          ? { ...target, decision: 'skip', code: 'blast-radius-cap', reason: `${short}; would redeploy: ${target.reason}` }
+          : target,
       ),
     },
     batch: {
       ...plan.batch,
       jobs: plan.batch.jobs.map((job) =>
         job.decision === 'resubmit'
-          ? { ...job, decision: 'skip', terminate: false, code: 'blast-radius-cap', reason: `${refused} (would resubmit: ${job.reason})` }
+          ? { ...job, decision: 'skip', terminate: false, code: 'blast-radius-cap', reason: `${short}; would resubmit: ${job.reason}` }
           : job,
       ),
     },
