@@ -41,7 +41,10 @@ export function buildCloneInput(job: BatchJobRecord): SubmitJobCommandInput {
     return {
       ...input,
       nodeOverrides: {
-        ...(nodeProperties.numNodes !== undefined ? { numNodes: nodeProperties.numNodes } : {}),
+        // SubmitJob accepts a numNodes override only when a node range is open-ended (`n:` or `:`).
+        ...(nodeProperties.numNodes !== undefined && (nodeProperties.nodeRangeProperties ?? []).some((range) => (range.targetNodes ?? '').endsWith(':'))
+          ? { numNodes: nodeProperties.numNodes }
+          : {}),
         nodePropertyOverrides: (nodeProperties.nodeRangeProperties ?? []).map((range) => ({
           targetNodes: range.targetNodes,
           ...(range.container ? { containerOverrides: containerOverrides(range.container) } : {}),

@@ -5,7 +5,7 @@ import type { PlannedBatchJob } from '../plan/types.js';
 import { RESUBMITTED_FROM_TAG, SUPERSEDED_BY_TAG } from '../plan/types.js';
 import type { BatchJobTargetReport } from '../report/types.js';
 import { buildCloneInput, cloneJobName } from './batch-clone.js';
-import type { ExecuteOptions } from './force-new-deployments.js';
+import { type ExecuteOptions, NOT_STARTED } from './force-new-deployments.js';
 
 /**
  * Carries out the Batch decisions: for each `resubmit`, SubmitJob a clone, tag the original
@@ -20,6 +20,7 @@ export async function executeBatchPlan(jobs: readonly PlannedBatchJob[], options
     const { decision: _decision, terminate, job, ...rest } = planned;
     if (planned.decision === 'skip') return { ...rest, status: 'skipped' };
     if (options.dryRun) return { ...rest, status: 'planned', reason: `dry run: would resubmit: ${planned.reason}` };
+    if (options.deadline && Date.now() >= options.deadline.getTime()) return { ...rest, status: 'failed', error: NOT_STARTED };
     const client = options.clients.batch(planned.region);
     let newJobId: string | undefined;
     try {

@@ -38,12 +38,16 @@ export async function listJobQueues(client: BatchClient): Promise<JobQueueDetail
 }
 
 /**
- * Ids of the jobs of a queue in the given status (ListJobs, 100 a page). No `filters`: with a filter,
- * ListJobs ignores `jobStatus` and returns every status.
+ * Ids of the jobs of a queue (or the children of an array job) in the given status (ListJobs, 100 a page).
+ * No `filters`: with a filter, ListJobs ignores `jobStatus` and returns every status.
  */
-export async function listJobIds(client: BatchClient, jobQueue: string, jobStatus: 'STARTING' | 'RUNNING'): Promise<string[]> {
+export async function listJobIds(
+  client: BatchClient,
+  scope: { readonly jobQueue: string } | { readonly arrayJobId: string },
+  jobStatus: 'PENDING' | 'STARTING' | 'RUNNING',
+): Promise<string[]> {
   const ids: string[] = [];
-  for await (const page of paginateListJobs({ client, pageSize: BATCH_PAGE_SIZE }, { jobQueue, jobStatus })) {
+  for await (const page of paginateListJobs({ client, pageSize: BATCH_PAGE_SIZE }, { ...scope, jobStatus })) {
     for (const job of page.jobSummaryList ?? []) if (job.jobId) ids.push(job.jobId);
   }
   return ids;

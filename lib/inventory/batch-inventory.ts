@@ -44,19 +44,21 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
           const queueArn = queue.jobQueueArn ?? queue.jobQueueName ?? '';
           try {
             const ids = [
-              ...(await listJobIds(client, queueArn, 'STARTING')),
-              ...(await listJobIds(client, queueArn, 'RUNNING')),
+              ...(await listJobIds(client, { jobQueue: queueArn }, 'STARTING')),
+              ...(await listJobIds(client, { jobQueue: queueArn }, 'RUNNING')),
             ];
             const parents = [...new Set(ids.map(parentJobId))];
             const details = await describeJobs(client, parents, options.concurrency);
-            // An array or multi-node parent has no startedAt of its own: its earliest running child's counts
-            // (at most 100 children described per parent).
+            // An array parent stays PENDING while its children run: find those parents too.
+            const arrays = await runningArrayParents(client, queueArn, new Set(parents), options.concurrency);
+            // A parent has no startedAt of its own: its earliest running child's counts (≤ 100 children described).
             const unstarted = new Set(details.filter((detail) => detail.startedAt === undefined).map((detail) => detail.jobId));
-            const childIds = [...new Set(parents.filter((id) => unstarted.has(id)))].flatMap((parent) =>
-              ids.filter((id) => id !== parent && parentJobId(id) === parent).slice(0, 100),
-            );
+            const childIds = [
+              ...parents.filter((id) => unstarted.has(id)).flatMap((parent) => ids.filter((id) => id !== parent && parentJobId(id) === parent).slice(0, 100)),
+              ...arrays.flatMap((array) => array.children.slice(0, 100)),
+            ];
             const children = childStartTimes(await describeJobs(client, childIds, options.concurrency));
-            for (const detail of details) {
+            for (const detail of [...details, ...arrays.map((array) => array.detail)]) {
               const record = jobRecord(detail, region, queue.tags ?? {}, children);
               if (record) jobs.push(record);
             }
@@ -78,6 +80,26 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
     jobs: perRegion.flatMap((region) => region.jobs),
     problems,
   };
+}
+
+/** PENDING array parents of a queue with STARTING/RUNNING children (ListJobs by `arrayJobId`). */
+async function runningArrayParents(
+  client: BatchClient,
+  jobQueue: string,
+  known: ReadonlySet<string>,
+  concurrency: number,
+): Promise<{ detail: JobDetail; children: string[] }[]> {
+  const pending = (await listJobIds(client, { jobQueue }, 'PENDING')).filter((id) => !known.has(id) && parentJobId(id) === id);
+  const parents = (await describeJobs(client, pending, concurrency)).filter((detail) => detail.arrayProperties?.size !== undefined);
+  const withChildren = await mapWithConcurrency(parents, concurrency, async (detail) => {
+    const arrayJobId = detail.jobId ?? '';
+    const children = [
+      ...(await listJobIds(client, { arrayJobId }, 'STARTING')),
+      ...(await listJobIds(client, { arrayJobId }, 'RUNNING')),
+    ];
+    return { detail, children };
+  });
+  return withChildren.filter((array) => array.children.length > 0);
 }
 
 /** `abc:3` (array child) and `abc#2` (multi-node node) belong to job `abc`. */

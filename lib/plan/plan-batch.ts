@@ -91,7 +91,7 @@ export function planBatchRefresh(change: ActionableChange, inventory: BatchInven
   }
   jobDefinitions.sort((a, b) => a.region.localeCompare(b.region) || a.arn.localeCompare(b.arn));
   jobs.sort((a, b) => a.region.localeCompare(b.region) || a.jobQueue.localeCompare(b.jobQueue) || a.name.localeCompare(b.name));
-  return { jobDefinitions, jobs, warnings };
+  return { jobDefinitions, jobs, warnings: [...new Set(warnings)] };
 }
 
 function policyFor(
