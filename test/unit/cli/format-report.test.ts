@@ -28,6 +28,7 @@ const SUMMARY: ReportSummary = {
   targets: 4,
   done: 1,
   planned: 0,
+  waiting: 0,
   skipped: 2,
   failed: 1,
   inventoryProblems: 0,
