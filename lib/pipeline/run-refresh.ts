@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { executeEcsPlan } from '../actions/force-new-deployments.js';
-import { callerAccount } from '../aws/sts.js';
 import { executeBatchPlan } from '../actions/resubmit-batch-jobs.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TaskDefinitionCache } from '../aws/ecs.js';
+import { callerAccount } from '../aws/sts.js';
 import { detectChange } from '../changes/detect-change.js';
 import { type ManualRefreshInput, resolveManualChange } from '../changes/manual-refresh-change.js';
 import type { Change, MetadataDirectory } from '../changes/types.js';
@@ -14,12 +13,12 @@ import { collectEcsInventory } from '../inventory/ecs-inventory.js';
 import { applyBlastRadiusCap } from '../plan/blast-radius.js';
 import { planBatchRefresh } from '../plan/plan-batch.js';
 import { type ActionableChange, planRefresh } from '../plan/plan-refresh.js';
-import { IGNORE_TAG, type PlannedEcsService, type RunMode } from '../plan/types.js';
-import { groupByWave } from '../plan/waves.js';
+import { IGNORE_TAG, type RunMode } from '../plan/types.js';
 import { buildReport, reportFailed } from '../report/build-report.js';
 import { eventBusRegion, publishResultEvents } from '../report/result-events.js';
-import type { EcsServiceTargetReport, RefreshReport } from '../report/types.js';
-import type { DeploymentTracker, WaveTarget } from '../tracking/deployment-tracker.js';
+import type { RefreshReport } from '../report/types.js';
+import type { DeploymentTracker } from '../tracking/deployment-tracker.js';
+import { recordRollout } from '../tracking/record-rollout.js';
 import type { ChangeGuard } from './change-guard.js';
 
 /** What started the run: an EventBridge event, or a manual refresh request. */
@@ -153,7 +152,7 @@ async function inventoryPlanAct(
     ...(run.deadline ? { deadline: run.deadline } : {}),
   };
   const [services, jobs] = await Promise.all([executeEcsPlan(plan.ecs.targets, executeOptions), executeBatchPlan(plan.batch.jobs, executeOptions)]);
-  const trackingWarnings = dependencies.tracker && !dryRun ? await trackRollout(dependencies.tracker, change, plan.ecs.targets, services, config.waitForSteady) : [];
+  const trackingWarnings = dependencies.tracker && !dryRun ? await recordRollout(dependencies.tracker, change, plan.ecs.targets, services, config.waitForSteady) : [];
   const jobDefinitions = plan.batch.jobDefinitions.map(({ decision: _decision, ...rest }) => ({ ...rest, status: 'skipped' as const }));
   const report = buildReport({
     dryRun,
@@ -175,44 +174,6 @@ interface RunContext {
   readonly dryRun: boolean;
   readonly mode: RunMode;
   readonly deadline?: Date;
-}
-
-/**
- * Records the deployments this run started, so deployment state change events can be correlated (a FAILED
- * one is published) and, with SECRET_REFRESH_WAIT_FOR_STEADY, the waiting waves are started when the
- * earlier wave completes. A recording failure is a warning: the deployments themselves happened.
- */
-async function trackRollout(
-  tracker: DeploymentTracker,
-  change: ActionableChange,
-  planned: readonly PlannedEcsService[],
-  reports: readonly EcsServiceTargetReport[],
-  waitForSteady: boolean,
-): Promise<string[]> {
-  const started = reports.flatMap((report, index) => {
-    const target = planned[index];
-    return report.status === 'done' && report.deploymentId && target
-      ? [{ deploymentId: report.deploymentId, target: waveTarget(target) }]
-      : [];
-  });
-  const redeploys = planned.filter((target, index) => target.decision === 'redeploy' && reports[index]?.status !== 'failed');
-  if (started.length === 0) return [];
-  const waves = waitForSteady ? groupByWave(redeploys).map((wave) => wave.map(waveTarget)) : [redeploys.map(waveTarget)];
-  try {
-    await tracker.startRollout(
-      randomUUID(),
-      { kind: change.kind, arn: change.arn, name: change.name, ...(change.versionId ? { versionId: change.versionId } : {}), time: change.time },
-      waves,
-      started,
-    );
-    return [];
-  } catch (error) {
-    return [`could not record the deployments for tracking: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
-  }
-}
-
-function waveTarget(target: PlannedEcsService): WaveTarget {
-  return { arn: target.arn, name: target.name, clusterArn: target.clusterArn, region: target.region };
 }
 
 function isActionable(change: Change): change is ActionableChange {

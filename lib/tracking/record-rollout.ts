@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { ActionableChange } from '../plan/plan-refresh.js';
+import type { PlannedEcsService } from '../plan/types.js';
+import { groupByWave } from '../plan/waves.js';
+import type { EcsServiceTargetReport } from '../report/types.js';
+import type { DeploymentTracker, WaveTarget } from './deployment-tracker.js';
+
+/**
+ * Records the deployments this run started, so deployment state change events can be correlated (a FAILED
+ * one is published) and, with SECRET_REFRESH_WAIT_FOR_STEADY, the waiting waves are started when the
+ * earlier wave completes. A recording failure is a warning: the deployments themselves happened.
+ */
+export async function recordRollout(
+  tracker: DeploymentTracker,
+  change: ActionableChange,
+  planned: readonly PlannedEcsService[],
+  reports: readonly EcsServiceTargetReport[],
+  waitForSteady: boolean,
+): Promise<string[]> {
+  const started = reports.flatMap((report, index) => {
+    const target = planned[index];
+    return report.status === 'done' && report.deploymentId && target
+      ? [{ deploymentId: report.deploymentId, target: waveTarget(target) }]
+      : [];
+  });
+  const redeploys = planned.filter((target, index) => target.decision === 'redeploy' && reports[index]?.status !== 'failed');
+  if (started.length === 0) return [];
+  const waves = waitForSteady ? groupByWave(redeploys).map((wave) => wave.map(waveTarget)) : [redeploys.map(waveTarget)];
+  try {
+    await tracker.startRollout(
+      randomUUID(),
+      { kind: change.kind, arn: change.arn, name: change.name, ...(change.versionId ? { versionId: change.versionId } : {}), time: change.time },
+      waves,
+      started,
+    );
+    return [];
+  } catch (error) {
+    return [`could not record the deployments for tracking: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+  }
+}
+
+function waveTarget(target: PlannedEcsService): WaveTarget {
+  return { arn: target.arn, name: target.name, clusterArn: target.clusterArn, region: target.region };
+}
