@@ -8,7 +8,7 @@ import {
   type TaskDefinition,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { chunk, mapWithConcurrency } from './concurrency.js';
+import { chunk, type Limiter, mapWithConcurrency } from './concurrency.js';
 
 /** ECS accepts at most 10 services per DescribeServices call. */
 export const DESCRIBE_SERVICES_BATCH = 10;
@@ -40,18 +40,22 @@ export interface DescribedServices {
 }
 
 /**
- * Describes services 10 at a time, with their tags, `concurrency` calls in flight.
- * Tags are needed for `secret-refresh:*` tags; `include: ['TAGS']` saves a ListTagsForResource per service.
+ * Describes services 10 at a time, with their tags: `concurrency` calls in flight, or under a shared
+ * {@link Limiter}. Tags are needed for `secret-refresh:*` tags; `include: ['TAGS']` saves a
+ * ListTagsForResource per service.
  */
 export async function describeServices(
   client: ECSClient,
   cluster: string,
   serviceArns: readonly string[],
-  concurrency: number,
+  concurrency: number | Limiter,
 ): Promise<DescribedServices> {
-  const pages = await mapWithConcurrency(chunk(serviceArns, DESCRIBE_SERVICES_BATCH), concurrency, (services) =>
-    client.send(new DescribeServicesCommand({ cluster, services, include: ['TAGS'] })),
-  );
+  const describe = (services: string[]) => client.send(new DescribeServicesCommand({ cluster, services, include: ['TAGS'] }));
+  const batches = chunk(serviceArns, DESCRIBE_SERVICES_BATCH);
+  const pages =
+    typeof concurrency === 'number'
+      ? await mapWithConcurrency(batches, concurrency, describe)
+      : await Promise.all(batches.map((services) => concurrency(() => describe(services))));
   return {
     services: pages.flatMap((page) => page.services ?? []),
     failures: pages.flatMap((page) =>
@@ -75,7 +79,7 @@ export class TaskDefinitionCache {
   public constructor(private readonly maxEntries = 10_000) {}
 
   /** Describes `taskDefinition` in `region` unless this process already did. */
-  public get(client: ECSClient, region: string, taskDefinition: string): Promise<TaskDefinition> {
+  public get(client: ECSClient, region: string, taskDefinition: string, limit?: Limiter): Promise<TaskDefinition> {
     const cacheable = /^arn:[^:]+:ecs:[^:]+:\d{12}:task-definition\/[^:]+:\d+$/.test(taskDefinition);
     const key = `${region}|${taskDefinition}`;
     const hit = cacheable ? this.#entries.get(key) : undefined;
@@ -84,14 +88,18 @@ export class TaskDefinitionCache {
       return hit;
     }
     this.stats.described++;
-    const pending = client.send(new DescribeTaskDefinitionCommand({ taskDefinition })).then((output) => {
+    const describe = () => client.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
+    const pending = (limit ? limit(describe) : describe()).then((output) => {
       if (!output.taskDefinition) throw new Error(`DescribeTaskDefinition returned no task definition for ${taskDefinition}`);
       return output.taskDefinition;
     });
     if (cacheable) {
       if (this.#entries.size >= this.maxEntries) this.#entries.clear();
       this.#entries.set(key, pending);
-      pending.catch(() => this.#entries.delete(key));
+      pending.catch(() => {
+        // Forget the failure so the next get retries, unless a newer look-up already replaced it.
+        if (this.#entries.get(key) === pending) this.#entries.delete(key);
+      });
     }
     return pending;
   }

@@ -1,6 +1,6 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { mapWithConcurrency } from '../aws/concurrency.js';
+import { createLimiter, type Limiter } from '../aws/concurrency.js';
 import { describeServices, listClusterArns, listServiceArns, type TaskDefinitionCache } from '../aws/ecs.js';
 import { taskDefinitionReferences } from './task-definition-references.js';
 import type { DeploymentController, EcsInventory, EcsServiceRecord, InventoryProblem } from './types.js';
@@ -9,7 +9,7 @@ import type { DeploymentController, EcsInventory, EcsServiceRecord, InventoryPro
 export interface EcsInventoryOptions {
   readonly clients: AwsClients;
   readonly regions: readonly string[];
-  /** Parallel Describe* calls per Region. */
+  /** Describe and List calls in flight per Region, in total. */
   readonly concurrency: number;
   readonly taskDefinitions: TaskDefinitionCache;
 }
@@ -35,22 +35,22 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
         return [];
       }
       clusters += clusterArns.length;
-      const perCluster = await mapWithConcurrency(clusterArns, options.concurrency, async (clusterArn) => {
+      // One limit for every Describe and List call of the Region, however many clusters run at once.
+      const limit = createLimiter(options.concurrency);
+      const perCluster = await Promise.all(clusterArns.map(async (clusterArn) => {
         try {
-          const serviceArns = await listServiceArns(client, clusterArn);
-          const { services, failures } = await describeServices(client, clusterArn, serviceArns, options.concurrency);
+          const serviceArns = await limit(() => listServiceArns(client, clusterArn));
+          const { services, failures } = await describeServices(client, clusterArn, serviceArns, limit);
           for (const failure of failures) {
             problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
           }
-          const records = await mapWithConcurrency(services, options.concurrency, (service) =>
-            serviceRecord(service, clusterArn, region, options, problems),
-          );
+          const records = await Promise.all(services.map((service) => serviceRecord(service, clusterArn, region, options, problems, limit)));
           return records.filter((record): record is EcsServiceRecord => record !== undefined);
         } catch (error) {
           problems.push({ region, subject: clusterArn, message: describeError(error) });
           return [];
         }
-      });
+      }));
       return perCluster.flat();
     }),
   );
@@ -63,6 +63,7 @@ async function serviceRecord(
   region: string,
   options: EcsInventoryOptions,
   problems: InventoryProblem[],
+  limit: Limiter,
 ): Promise<EcsServiceRecord | undefined> {
   const arn = service.serviceArn;
   if (!arn) return undefined;
@@ -94,7 +95,7 @@ async function serviceRecord(
   };
   if (!taskDefinitionArn) return { ...base, references: [] };
   try {
-    const taskDefinition = await options.taskDefinitions.get(options.clients.ecs(region), region, taskDefinitionArn);
+    const taskDefinition = await options.taskDefinitions.get(options.clients.ecs(region), region, taskDefinitionArn, limit);
     return { ...base, references: taskDefinitionReferences(taskDefinition, { partition, region, account }) };
   } catch (error) {
     problems.push({ region, subject: arn, message: `could not read task definition ${taskDefinitionArn}: ${describeError(error)}` });

@@ -1,0 +1,226 @@
+import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
+import { ECSClient, ListClustersCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
+import { loadConfig } from '../../../lib/config/config.js';
+import { ForeignAccountError } from '../../../lib/errors.js';
+import type { ChangeGuard, ChangeKey, GuardOutcome } from '../../../lib/pipeline/change-guard.js';
+import { type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
+import { reportFailed } from '../../../lib/report/build-report.js';
+import type { EcsServiceTargetReport, RefreshReport } from '../../../lib/report/types.js';
+import {
+  ACCOUNT,
+  OTHER_REGION,
+  REGION,
+  type SentRequest,
+  clusterArn,
+  fakeClients,
+  serveEcsWorld,
+  service,
+  serviceArn,
+  taskDefinition,
+  taskDefinitionArn,
+  throttling,
+} from '../aws/ecs-doubles.js';
+import { DB_SECRET_ARN, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, dbSecret, sampleEvent } from '../changes/fake-metadata-directory.js';
+
+const ecs = mockClient(ECSClient);
+const batch = mockClient(BatchClient);
+afterAll(() => {
+  ecs.restore();
+  batch.restore();
+});
+
+const PUT_EVENT = 'secretsmanager-putsecretvalue-awscurrent.json';
+const PENDING_EVENT = 'secretsmanager-putsecretvalue-awspending.json';
+const OTHER_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:demo/payments/api-key-Zz99Yy`;
+
+/** A ChangeGuard double: records keys, and either runs the work or answers a fixed duplicate outcome. */
+class FakeChangeGuard implements ChangeGuard {
+  public readonly keys: ChangeKey[] = [];
+  public constructor(private readonly outcome: GuardOutcome['outcome'] = 'ran') {}
+
+  public async run(key: ChangeKey, work: () => Promise<RefreshReport>): Promise<GuardOutcome> {
+    this.keys.push(key);
+    if (this.outcome === 'in-progress') return { outcome: 'in-progress' };
+    if (this.outcome === 'replayed') return { outcome: 'replayed', report: { stored: true } as unknown as RefreshReport };
+    // Like Powertools: an error thrown by the work propagates (and the record is deleted).
+    return { outcome: 'ran', report: await work() };
+  }
+}
+
+let sent: SentRequest[];
+/**
+ * us-east-1, cluster `orders`: three services reading the demo secret (deployed before the change) and one
+ * reading another secret. No Batch job definition or queue.
+ */
+beforeEach(() => {
+  ecs.reset();
+  batch.reset();
+  const definition = (family: string, valueFrom = DB_SECRET_ARN) => [taskDefinitionArn(family, 1), taskDefinition(taskDefinitionArn(family, 1), valueFrom)] as const;
+  sent = serveEcsWorld(ecs, {
+    regions: {
+      [REGION]: {
+        orders: [service('orders', 'orders-api'), service('orders', 'orders-worker'), service('orders', 'orders-cron'), service('orders', 'payments-api')],
+      },
+      [OTHER_REGION]: {},
+    },
+    taskDefinitions: Object.fromEntries([
+      definition('orders-api'),
+      definition('orders-worker'),
+      definition('orders-cron'),
+      definition('payments-api', OTHER_SECRET),
+    ]),
+  });
+  ecs.on(UpdateServiceCommand).callsFake(async (input: { service: string }) => ({
+    service: { deployments: [{ id: `ecs-svc/new-${input.service.split('/').pop()}`, status: 'PRIMARY' }] },
+  }));
+  batch.on(DescribeJobDefinitionsCommand).resolves({ jobDefinitions: [] });
+  batch.on(DescribeJobQueuesCommand).resolves({ jobQueues: [] });
+});
+
+/** Dependencies with recording doubles; `overrides` may add a guard or an expected account. */
+function dependencies(overrides: Pick<PipelineDependencies, 'guard' | 'expectedAccount'> = {}) {
+  const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]);
+  const clients = fakeClients();
+  return { clients, directory, taskDefinitions: new TaskDefinitionCache(), ...overrides } satisfies PipelineDependencies;
+}
+
+function config(env: Record<string, string> = {}) {
+  return loadConfig({ AWS_REGION: REGION, ...env });
+}
+
+const event = (file = PUT_EVENT) => ({ type: 'event' as const, event: sampleEvent(file) });
+const updatedServices = () => ecs.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input.service);
+const ecsTargets = (report: RefreshReport) =>
+  report.targets.filter((target): target is EcsServiceTargetReport => target.type === 'ecs-service');
+
+describe('runRefresh (ECS, mocked)', () => {
+  it('redeploys every service reading the changed secret and reports them done', async () => {
+    const guard = new FakeChangeGuard();
+    const report = await runRefresh(event(), config(), dependencies({ guard }));
+    expect(ecsTargets(report).map((target) => [target.name, target.status, target.deploymentId])).toEqual([
+      ['orders-api', 'done', 'ecs-svc/new-orders-api'],
+      ['orders-cron', 'done', 'ecs-svc/new-orders-cron'],
+      ['orders-worker', 'done', 'ecs-svc/new-orders-worker'],
+    ]);
+    expect(ecs.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input)).toHaveLength(3);
+    expect(updatedServices()).not.toContain(serviceArn('orders', 'payments-api'));
+    expect(report.summary).toMatchObject({ regions: [REGION], clusters: 1, servicesScanned: 4, targets: 3, done: 3, failed: 0, inventoryProblems: 0 });
+    expect(reportFailed(report)).toBe(false);
+  });
+
+  it('returns (does not throw) a report with summary.failed 1 when one UpdateService fails, the others done', async () => {
+    ecs.on(UpdateServiceCommand, { service: serviceArn('orders', 'orders-worker') }).rejects(throttling());
+    const guard = new FakeChangeGuard();
+    const report = await runRefresh(event(), config(), dependencies({ guard }));
+    expect(ecsTargets(report).map((target) => [target.name, target.status, target.deploymentId ?? target.error])).toEqual([
+      ['orders-api', 'done', 'ecs-svc/new-orders-api'],
+      ['orders-cron', 'done', 'ecs-svc/new-orders-cron'],
+      ['orders-worker', 'failed', 'ThrottlingException: Rate exceeded'],
+    ]);
+    expect(report.summary).toMatchObject({ targets: 3, done: 2, failed: 1, inventoryProblems: 0 });
+    expect(reportFailed(report)).toBe(true);
+    expect(report).not.toHaveProperty('idempotency');
+    expect(guard.keys).toHaveLength(1);
+  });
+
+  it('returns the failed report the same way without a guard', async () => {
+    ecs.on(UpdateServiceCommand, { service: serviceArn('orders', 'orders-api') }).rejects(throttling());
+    const report = await runRefresh(event(), config(), dependencies());
+    expect(report.summary).toMatchObject({ done: 2, failed: 1 });
+    expect(updatedServices()).toHaveLength(3);
+  });
+
+  it('gives the guard the key {arn, versionId, effect} of the change', async () => {
+    const guard = new FakeChangeGuard();
+    await runRefresh(event(), config(), dependencies({ guard }));
+    expect(guard.keys).toEqual([{ arn: DB_SECRET_ARN, versionId: PUT_VERSION, effect: 'new-current-value' }]);
+  });
+
+  for (const outcome of ['replayed', 'in-progress'] as const) {
+    it(`does nothing and reports idempotency "${outcome}" with a skipped reason when the guard answers ${outcome}`, async () => {
+      const guard = new FakeChangeGuard(outcome);
+      const report = await runRefresh(event(), config(), dependencies({ guard }));
+      expect(report.idempotency).toBe(outcome);
+      expect(report.skipped).toMatch(/^duplicate: /);
+      expect(report.skipped).toContain(outcome === 'replayed' ? 'already handled by an earlier run' : 'another invocation is handling this change');
+      expect(report.targets).toEqual([]);
+      expect(report.summary.failed).toBe(0);
+      expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+      expect(ecs.calls()).toHaveLength(0); // not even the inventory runs
+      expect(guard.keys).toHaveLength(1);
+    });
+  }
+
+  it('never consults the guard in a dry run and makes no UpdateService call', async () => {
+    const guard = new FakeChangeGuard();
+    const report = await runRefresh(event(), config(), dependencies({ guard }), { dryRun: true });
+    expect(guard.keys).toEqual([]);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(report.dryRun).toBe(true);
+    expect(ecsTargets(report).map((target) => target.status)).toEqual(['planned', 'planned', 'planned']);
+    expect(report.summary).toMatchObject({ planned: 3, done: 0, failed: 0 });
+  });
+
+  it('applies SECRET_REFRESH_DRY_RUN=true from the configuration the same way', async () => {
+    const guard = new FakeChangeGuard();
+    const report = await runRefresh(event(), config({ SECRET_REFRESH_DRY_RUN: 'true' }), dependencies({ guard }));
+    expect(guard.keys).toEqual([]);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(report.summary.planned).toBe(3);
+  });
+
+  it('throws ForeignAccountError for an event from another account before any AWS or directory call', async () => {
+    const foreign = sampleEvent(PUT_EVENT);
+    foreign.account = '444455556666';
+    const guard = new FakeChangeGuard();
+    const deps = dependencies({ guard, expectedAccount: ACCOUNT });
+    const run = runRefresh({ type: 'event', event: foreign }, config(), deps);
+    await expect(run).rejects.toBeInstanceOf(ForeignAccountError);
+    await expect(run).rejects.toThrow('the event is from account 444455556666, but this deployment handles account 111122223333');
+    expect(deps.directory.calls).toEqual([]);
+    expect(deps.clients.requests).toEqual([]);
+    expect(ecs.calls()).toHaveLength(0);
+    expect(batch.calls()).toHaveLength(0);
+    expect(guard.keys).toEqual([]);
+  });
+
+  it('also refuses a foreign event when the expected account comes from SECRET_REFRESH_ACCOUNT_ID', async () => {
+    const foreign = sampleEvent(PUT_EVENT);
+    foreign.account = '444455556666';
+    const deps = dependencies();
+    await expect(runRefresh({ type: 'event', event: foreign }, config({ SECRET_REFRESH_ACCOUNT_ID: ACCOUNT }), deps)).rejects.toBeInstanceOf(
+      ForeignAccountError,
+    );
+    expect(deps.directory.calls).toEqual([]);
+    expect(ecs.calls()).toHaveLength(0);
+  });
+
+  it('skips a PutSecretValue staged as AWSPENDING with a reason, without any ECS or Batch call', async () => {
+    const guard = new FakeChangeGuard();
+    const report = await runRefresh(event(PENDING_EVENT), config(), dependencies({ guard }));
+    expect(report.skipped).toEqual(expect.stringContaining('AWSPENDING'));
+    expect(report.change.effect).toBe('none');
+    expect(report.targets).toEqual([]);
+    expect(report.summary.failed).toBe(0);
+    expect(ecs.calls()).toHaveLength(0);
+    expect(batch.calls()).toHaveLength(0);
+    expect(guard.keys).toEqual([]);
+  });
+
+  it('counts an inventory problem (ListClusters throttled in one Region) in summary.failed and still acts in the other Region', async () => {
+    ecs.on(ListClustersCommand).callsFake(async (_input: unknown, getClient: () => ECSClient) => {
+      if ((await getClient().config.region()) === OTHER_REGION) throw throttling();
+      return { clusterArns: [clusterArn('orders')] };
+    });
+    const guard = new FakeChangeGuard();
+    const report = await runRefresh(event(), config({ SECRET_REFRESH_REGIONS: `${REGION},${OTHER_REGION}` }), dependencies({ guard }));
+    expect(report.summary).toMatchObject({ regions: [REGION, OTHER_REGION], targets: 3, done: 3, failed: 1, inventoryProblems: 1 });
+    expect(report.warnings).toContain(`inventory: ${OTHER_REGION} ListClusters: ThrottlingException: Rate exceeded`);
+    expect(reportFailed(report)).toBe(true);
+    expect(updatedServices()).toHaveLength(3);
+    expect(sent.filter((request) => request.command === 'ListServices').map((request) => request.region)).toEqual([REGION]);
+  });
+});
