@@ -8,8 +8,8 @@ import { buildCloneInput, cloneJobName } from './batch-clone.js';
 import { type ExecuteOptions, NOT_STARTED } from './force-new-deployments.js';
 
 /**
- * Carries out the Batch decisions: for each `resubmit`, SubmitJob a clone, tag the original
- * `secret-refresh:superseded-by=<clone id>`, and (policy `resubmit-and-terminate`) TerminateJob the original.
+ * Carries out the Batch decisions: for each `resubmit`, SubmitJob a clone, (policy `resubmit-and-terminate`)
+ * TerminateJob the original, then tag the original `secret-refresh:superseded-by=<clone id>`.
  *
  * Replay safety: before submitting, the queue is searched for a job named `<original>-refresh` tagged
  * `secret-refresh:resubmitted-from=<original id>`; when one exists (an earlier attempt got that far), it is
@@ -27,10 +27,12 @@ export async function executeBatchPlan(jobs: readonly PlannedBatchJob[], options
       newJobId = await existingClone(planned, options);
       const reused = newJobId !== undefined;
       newJobId ??= (await submitJob(client, buildCloneInput(job))).jobId;
-      await tagJob(client, job.jobArn ?? job.jobId, { [SUPERSEDED_BY_TAG]: newJobId });
+      // Terminate before tagging: the superseded-by tag means "nothing left to do for this job", so a retry
+      // after a failed TerminateJob must still find the job untagged (and reuse the clone it finds by name).
       if (terminate) {
         await terminateJob(client, job.jobId, `secret-refresh: superseded by job ${newJobId}, which reads the new secret value`);
       }
+      await tagJob(client, job.jobArn ?? job.jobId, { [SUPERSEDED_BY_TAG]: newJobId });
       const how = reused ? `clone ${newJobId} already existed (earlier attempt)` : `submitted clone ${newJobId}`;
       return { ...rest, status: 'done', newJobId, ...(terminate ? { terminated: true } : {}), reason: `${how}${terminate ? ', original terminated' : ''}: ${planned.reason}` };
     } catch (error) {

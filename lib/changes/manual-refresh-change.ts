@@ -9,7 +9,7 @@ export interface ManualRefreshInput {
   readonly kind?: ChangeKind;
 }
 
-const ARN = /^arn:(aws[a-z-]*):(secretsmanager|ssm):([a-z0-9-]+):(\d{12}):(.+)$/;
+const ARN = /^arn:(aws(?:-[a-z0-9]+)*):(secretsmanager|ssm):([a-z0-9-]+):(\d{12}):(.+)$/;
 
 /**
  * Turns a manual refresh request into a {@link Change} with effect `new-current-value`, after checking

@@ -7,6 +7,7 @@
 import { buildChange } from './build-change.js';
 import type { EventScope } from './build-change.js';
 import { parameterArn } from './parameter-arn.js';
+import { resourceArnOf } from './event-resource.js';
 import { parseEvent } from './parse-event.js';
 import { partitionOfRegion } from './partition.js';
 import { ParameterStoreChangeEventSchema } from './schemas/parameter-store-change.js';
@@ -28,7 +29,7 @@ export async function detectParameterStoreChange(event: unknown, directory: Meta
     time: parsed.time,
     origin: { channel: 'ssm-native', eventName: operation, eventId: parsed.id },
   };
-  const arn = parsed.resources[0] ?? parameterArn(partitionOfRegion(parsed.region), parsed.region, parsed.account, name);
+  const arn = resourceArnOf(parsed, 'ssm') ?? parameterArn(partitionOfRegion(parsed.region), parsed.region, parsed.account, name);
 
   if (exception !== undefined) {
     return buildChange(scope, {

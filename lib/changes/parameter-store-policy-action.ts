@@ -7,6 +7,7 @@
 import { buildChange } from './build-change.js';
 import type { EventScope } from './build-change.js';
 import { parameterArn } from './parameter-arn.js';
+import { resourceArnOf } from './event-resource.js';
 import { parseEvent } from './parse-event.js';
 import { partitionOfRegion } from './partition.js';
 import { ParameterStorePolicyActionEventSchema } from './schemas/parameter-store-policy-action.js';
@@ -28,7 +29,7 @@ export function detectParameterStorePolicyAction(event: unknown): Change {
     time: parsed.time,
     origin: { channel: 'ssm-native', eventName: policyType, eventId: parsed.id },
   };
-  const arn = parsed.resources[0] ?? parameterArn(partitionOfRegion(parsed.region), parsed.region, parsed.account, name);
+  const arn = resourceArnOf(parsed, 'ssm') ?? parameterArn(partitionOfRegion(parsed.region), parsed.region, parsed.account, name);
 
   if (policyType === 'Expiration') {
     const warning = `parameter ${name} expired and was deleted by its Expiration policy: new tasks that reference it will fail to start (InvalidParameters)`;

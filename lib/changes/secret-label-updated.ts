@@ -5,6 +5,7 @@
 import { buildChange } from './build-change.js';
 import type { EventScope } from './build-change.js';
 import { CURRENT_LABEL, confirmSecretChange } from './confirm-secret-change.js';
+import { resourceArnOf } from './event-resource.js';
 import { parseEvent } from './parse-event.js';
 import { SecretLabelUpdatedEventSchema } from './schemas/secret-label-updated.js';
 import type { Change, MetadataDirectory } from './types.js';
@@ -21,7 +22,7 @@ const ROTATION_LABELS = new Set(['AWSPENDING', 'AWSPREVIOUS']);
 export async function detectSecretLabelUpdated(event: unknown, directory: MetadataDirectory): Promise<Change> {
   const parsed = parseEvent(SecretLabelUpdatedEventSchema, event, 'Secret Label Updated event');
   const { name, labelUpdated, versionId } = parsed.detail;
-  const eventArn = parsed.resources[0];
+  const eventArn = resourceArnOf(parsed, 'secretsmanager');
   const scope: EventScope = {
     kind: 'secret',
     region: parsed.region,

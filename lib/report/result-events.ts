@@ -80,14 +80,20 @@ export async function publishResultEvents(report: RefreshReport, eventBus: strin
     EventBusName: eventBus,
     ...(report.change.arn ? { Resources: [report.change.arn] } : {}),
   }));
-  try {
-    const output = await client.send(new PutEventsCommand({ Entries: entries }));
-    if ((output.FailedEntryCount ?? 0) === 0) return [];
-    const errors = (output.Entries ?? []).filter((entry) => entry.ErrorCode).map((entry) => `${entry.ErrorCode}: ${entry.ErrorMessage}`);
-    return [`could not publish ${output.FailedEntryCount} result event(s) to ${eventBus}: ${errors.join('; ')}`];
-  } catch (error) {
-    return [`could not publish result events to ${eventBus}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+  // One PutEvents call per entry: each entry is below the 256 KB limit, but the limit is for the whole request.
+  const warnings: string[] = [];
+  for (const entry of entries) {
+    try {
+      const output = await client.send(new PutEventsCommand({ Entries: [entry] }));
+      if ((output.FailedEntryCount ?? 0) > 0) {
+        const failed = output.Entries?.[0];
+        warnings.push(`could not publish ${entry.DetailType} to ${eventBus}: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
+      }
+    } catch (error) {
+      warnings.push(`could not publish ${entry.DetailType} to ${eventBus}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    }
   }
+  return warnings;
 }
 
 /**

@@ -49,9 +49,9 @@ describe('safety at account scale, against moto', () => {
     expect(report.refused).toMatch(/5 targets would be acted on, more than SECRET_REFRESH_MAX_TARGETS=2/);
     expect(report.targets.filter((target) => target.code === 'blast-radius-cap')).toHaveLength(5);
     expect(report.summary.failed).toBe(0);
-    const published = calls.filter((call) => call.command === 'PutEventsCommand');
-    expect(published).toHaveLength(1);
-    const entries = published[0]?.input.Entries as { DetailType: string; Detail: string; Source: string }[];
+    const entries = calls
+      .filter((call) => call.command === 'PutEventsCommand')
+      .flatMap((call) => call.input.Entries as { DetailType: string; Detail: string; Source: string }[]);
     expect(entries.map((entry) => entry.DetailType)).toEqual(['Secret Refresh Completed', 'Secret Refresh Alert']);
     expect(entries.every((entry) => entry.Source === 'secret-refresh')).toBe(true);
     expect(JSON.parse(entries[1]?.Detail ?? '{}')).toMatchObject({ alert: 'blast-radius-cap' });

@@ -8,6 +8,7 @@
  */
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
+import { SecretIdSchema, SecretNameSchema } from './names.js';
 
 /** JSON object of unknown members; CloudTrail writes `null` for absent request parameters and responses. */
 const LooseObjectSchema = z.record(z.string(), z.unknown()).nullish();
@@ -34,8 +35,6 @@ export const CloudTrailApiCallEventSchema = EventBridgeSchema.extend({
 /** A validated Secrets Manager CloudTrail API-call event. */
 export type CloudTrailApiCallEvent = z.output<typeof CloudTrailApiCallEventSchema>;
 
-/** `requestParameters.secretId`: a name, a partial ARN or a full ARN, whatever the caller passed. */
-const SecretIdSchema = z.string().min(1);
 
 /** `PutSecretValue` request: `clientRequestToken` becomes the new version id. */
 export const PutSecretValueParametersSchema = z.object({
@@ -60,7 +59,7 @@ export const UpdateSecretVersionStageParametersSchema = z.object({
 
 /** `CreateSecret` request: the secret is named by `name`, not `secretId`. */
 export const CreateSecretParametersSchema = z.object({
-  name: z.string().min(1),
+  name: SecretNameSchema,
   clientRequestToken: z.string().min(1).optional(),
 });
 

@@ -6,12 +6,13 @@
  */
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
+import { ParameterNameSchema } from './names.js';
 
 /** `detail` of a Parameter Store Change. `exception` is set when an asynchronous validation failed. */
 export const ParameterStoreChangeDetailSchema = z.object({
   operation: z.string().min(1),
   /** Parameter name exactly as stored: `/a/b` or `flat`. */
-  name: z.string().min(1),
+  name: ParameterNameSchema,
   type: z.string().optional(),
   exception: z.string().optional(),
 });

@@ -4,11 +4,12 @@
  */
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
+import { ParameterNameSchema } from './names.js';
 
 /** `detail` of a Parameter Store Policy Action: `Expiration`, `ExpirationNotification` or `NoChangeNotification`. */
 export const ParameterStorePolicyActionDetailSchema = z.object({
   'policy-type': z.string().min(1),
-  'parameter-name': z.string().min(1),
+  'parameter-name': ParameterNameSchema,
 });
 
 /** A whole Parameter Store Policy Action event: the Powertools EventBridge envelope with our `detail`. */

@@ -4,10 +4,11 @@
  */
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
+import { SecretNameSchema } from './names.js';
 
 /** `detail` of a Secret Label Updated event. */
 export const SecretLabelUpdatedDetailSchema = z.object({
-  name: z.string().min(1),
+  name: SecretNameSchema,
   labelUpdated: z.string().min(1),
   versionId: z.string().min(1),
 });

@@ -113,7 +113,8 @@ describe('executeBatchPlan', () => {
     expect(terminated()).toEqual([
       { jobId: 'j1', reason: 'secret-refresh: superseded by job clone-of-j1, which reads the new secret value' },
     ]);
-    expect(sequence()).toEqual(['ListJobsCommand', 'SubmitJobCommand', 'TagResourceCommand', 'TerminateJobCommand']);
+    // Terminate before tagging: a failed TerminateJob must leave the original untagged for the retry.
+    expect(sequence()).toEqual(['ListJobsCommand', 'SubmitJobCommand', 'TerminateJobCommand', 'TagResourceCommand']);
     expect(result).toMatchObject({ status: 'done', newJobId: 'clone-of-j1', terminated: true, policy: 'resubmit-and-terminate' });
     expect(result?.reason).toBe(`submitted clone clone-of-j1, original terminated: ${REASON}`);
   });
@@ -180,9 +181,15 @@ describe('executeBatchPlan', () => {
 
   it('reports the clone id on a failure after SubmitJob succeeded (tagging failed)', async () => {
     batch.on(TagResourceCommand).rejects(Object.assign(new Error('not authorized to tag'), { name: 'AccessDeniedException' }));
-    const [result] = await execute([planned('j1', 'resubmit-and-terminate')]);
+    const [result] = await execute([planned('j1', 'resubmit')]);
     expect(result).toMatchObject({ status: 'failed', newJobId: 'clone-of-j1', error: 'AccessDeniedException: not authorized to tag' });
-    expect(terminated()).toEqual([]);
+  });
+
+  it('leaves the original untagged when TerminateJob fails, so the retry terminates it', async () => {
+    batch.on(TerminateJobCommand).rejects(Object.assign(new Error('Service is unavailable'), { name: 'ServiceUnavailable' }));
+    const [result] = await execute([planned('j1', 'resubmit-and-terminate')]);
+    expect(result).toMatchObject({ status: 'failed', newJobId: 'clone-of-j1', error: 'ServiceUnavailable: Service is unavailable' });
+    expect(tagged()).toEqual([]);
   });
 
   it('fails a job when SubmitJob returns no job id', async () => {
@@ -192,8 +199,6 @@ describe('executeBatchPlan', () => {
     expect(tagged()).toEqual([]);
   });
 
-  // BUG (reported): executeBatchPlan ignores ExecuteOptions.deadline, which executeEcsPlan honours
-  // ("No new action starts after this moment… Targets not started are failed"). Remove `.fails` once fixed.
   it('starts no resubmit after the deadline and fails the job as not started', async () => {
     const [result] = await execute([planned('j1')], { deadline: new Date(Date.now() - 1_000) });
     expect(submitted()).toEqual([]);

@@ -1,0 +1,55 @@
+/**
+ * `npm run faults`: runs every fault scenario `RUNS` times and prints the matrix as a markdown table —
+ * fault | runs | outcome | anything lost. Exits 1 when anything was lost, done twice or touched outside the
+ * readers, or when an outcome differed from the expected one (a known lib/ bug counts: it is listed below the table).
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const RUNS = Number(process.env.FAULT_RUNS ?? 3);
+
+async function main(): Promise<number> {
+  // Imported after the environment is set, so the SDK never prints its Node version warning.
+  const { SCENARIOS } = await import('./scenarios.js');
+  const rows: string[] = ['| fault | runs | outcome | anything lost |', '|---|---|---|---|'];
+  const problems: string[] = [];
+  const started = Date.now();
+  for (const scenario of SCENARIOS) {
+    const summaries = new Set<string>();
+    const lost = new Set<string>();
+    for (let run = 0; run < RUNS; run++) {
+      const outcome = await scenario.run();
+      summaries.add(outcome.summary);
+      for (const item of [...outcome.lost, ...outcome.twice.map((t) => `done twice: ${t}`), ...outcome.outside.map((o) => `touched: ${o}`)]) lost.add(item);
+    }
+    const [summary = ''] = summaries;
+    const stable = summaries.size === 1;
+    const asExpected = stable && summary === scenario.expected;
+    const outcome = `${escape(summary)}${stable ? '' : ` (and ${summaries.size - 1} other outcome(s): not deterministic)`}${asExpected ? '' : ' **≠ expected**'}`;
+    rows.push(`| ${escape(scenario.fault)} | ${RUNS} | ${outcome} | ${lost.size === 0 ? '0' : `**${lost.size}**: ${escape([...lost].join('; '))}`} |`);
+    if (!asExpected) problems.push(`${scenario.name}: expected "${scenario.expected}", got ${[...summaries].map((s) => `"${s}"`).join(' / ')}`);
+    if (lost.size > 0) problems.push(`${scenario.name}: lost ${[...lost].join('; ')}`);
+    if (scenario.knownBug && (lost.size > 0 || !asExpected)) problems.push(`  known bug: ${scenario.knownBug}`);
+  }
+  console.log(rows.join('\n'));
+  console.log(`\n${SCENARIOS.length} scenarios × ${RUNS} runs in ${((Date.now() - started) / 1000).toFixed(1)} s. Each run delivers the event as Lambda does (first try ⟳ up to 2 retries).`);
+  if (problems.length > 0) {
+    console.log(`\n${problems.length} problem(s):\n${problems.map((problem) => `- ${problem}`).join('\n')}`);
+    return 1;
+  }
+  console.log('Nothing lost, nothing done twice, nothing else touched; every outcome as expected.');
+  return 0;
+}
+
+function escape(text: string): string {
+  return text.replaceAll('|', '\\|');
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

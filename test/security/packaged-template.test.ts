@@ -1,0 +1,230 @@
+/**
+ * Least privilege, proven on what would be deployed: the service is packaged offline (`osls package`) and the
+ * CloudFormation template is inspected. The role may hold exactly the documented actions (README, "IAM (least
+ * privilege)"), nothing that reads a secret value, no wildcard action, and every write scoped to resource ARNs.
+ * The asynchronously invoked functions retry twice and then hand the event to the SQS on-failure destination.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly NotAction?: unknown;
+  readonly NotResource?: unknown;
+}
+interface Resource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+}
+interface Template {
+  readonly Resources: Record<string, Resource>;
+}
+
+/** Every action the role may hold: README "IAM (least privilege)" / serverless.yml, plus the framework's log permissions. */
+const DOCUMENTED_ACTIONS = [
+  // Added by the framework for the functions' own log groups.
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'logs:TagResource',
+  // Discovery.
+  'ecs:ListClusters',
+  'ecs:ListServices',
+  'ecs:DescribeTaskDefinition',
+  'ecs:DescribeServices',
+  'ecs:ListTagsForResource',
+  'batch:DescribeJobDefinitions',
+  'batch:DescribeJobQueues',
+  'batch:ListJobs',
+  'batch:DescribeJobs',
+  // Actions.
+  'ecs:UpdateService',
+  'batch:SubmitJob',
+  'batch:TagResource',
+  'batch:TerminateJob',
+  // Change resolution: metadata only.
+  'secretsmanager:DescribeSecret',
+  'ssm:DescribeParameters',
+  'ssm:ListTagsForResource',
+  // Results, change record, outcome tracking, on-failure destination.
+  'events:PutEvents',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'sqs:SendMessage',
+].sort();
+
+/** Reading a secret value, directly or through SSM's pass-through, or decrypting one: never granted. */
+const VALUE_READING_ACTIONS = [
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:BatchGetSecretValue',
+  'ssm:GetParameter',
+  'ssm:GetParameters',
+  'ssm:GetParametersByPath',
+  'ssm:GetParameterHistory',
+  'kms:Decrypt',
+];
+
+/** Actions that change something: each must name resource ARNs, never '*'. */
+const WRITE_ACTIONS = /^(ecs:UpdateService|batch:SubmitJob|batch:TagResource|batch:TerminateJob|dynamodb:\w+Item|sqs:SendMessage|events:PutEvents)$/;
+
+/** Functions invoked asynchronously (EventBridge rules, schedule); `refresh` is invoked synchronously by a person. */
+const ASYNC_FUNCTIONS_WITH_DESTINATION = ['OnParameterChange', 'OnSecretChange', 'OnDeploymentStateChange'];
+
+let directory: string;
+let template: Template;
+
+beforeAll(() => {
+  directory = mkdtempSync(join(tmpdir(), 'secret-refresh-package-'));
+  execFileSync('npx', ['osls', 'package', '--stage', 'dev', '--package', directory], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
+  template = JSON.parse(readFileSync(join(directory, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}, 120_000);
+
+afterAll(() => {
+  if (directory) rmSync(directory, { recursive: true, force: true });
+});
+
+function resourcesOfType(type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** Every statement of every role in the template. */
+function statements(): Statement[] {
+  return resourcesOfType('AWS::IAM::Role').flatMap(([, role]) =>
+    ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement),
+  );
+}
+
+function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+/** Does an IAM action pattern (possibly with * or ?) cover `action`? */
+function covers(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return regex.test(action);
+}
+
+describe('the packaged IAM role', () => {
+  it('is the only role, with only Allow statements and no NotAction / NotResource', () => {
+    expect(resourcesOfType('AWS::IAM::Role').map(([name]) => name)).toEqual(['IamRoleLambdaExecution']);
+    expect(resourcesOfType('AWS::IAM::Policy')).toEqual([]);
+    expect(resourcesOfType('AWS::IAM::ManagedPolicy')).toEqual([]);
+    for (const statement of statements()) {
+      expect(statement.Effect).toBe('Allow');
+      expect(statement.NotAction).toBeUndefined();
+      expect(statement.NotResource).toBeUndefined();
+    }
+    const role = template.Resources.IamRoleLambdaExecution as Resource;
+    expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+  });
+
+  it('holds exactly the documented actions', () => {
+    const granted = [...new Set(statements().flatMap(actionsOf))].sort();
+    expect(granted).toEqual(DOCUMENTED_ACTIONS);
+  });
+
+  it('has no "*" action and no "service:*" (or any other) wildcard action', () => {
+    for (const action of statements().flatMap(actionsOf)) {
+      expect(action).not.toContain('*');
+      expect(action).not.toContain('?');
+      expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+    }
+  });
+
+  it.each(VALUE_READING_ACTIONS)('does not grant %s, not even through a wildcard', (forbidden) => {
+    for (const action of statements().flatMap(actionsOf)) expect(covers(action, forbidden)).toBe(false);
+  });
+
+  it('scopes every write action to resource ARNs, never "*"', () => {
+    const writes = statements().filter((statement) => actionsOf(statement).some((action) => WRITE_ACTIONS.test(action)));
+    expect(writes.length).toBeGreaterThan(0);
+    for (const statement of writes) {
+      for (const resource of resourcesOf(statement)) {
+        expect(resource).not.toBe('*');
+        const text = JSON.stringify(resource);
+        // An ARN built with Fn::Sub in this account, or a GetAtt of a resource of this stack.
+        expect(text).toMatch(/arn:\$\{AWS::Partition\}:[a-z]+:\*?:?\$\{AWS::AccountId\}:[a-z-]+\/|Fn::GetAtt/);
+      }
+    }
+  });
+
+  it('grants "*" resources only to the read actions that have no resource-level scoping', () => {
+    const unscoped = statements()
+      .filter((statement) => resourcesOf(statement).includes('*'))
+      .flatMap(actionsOf)
+      .sort();
+    expect(unscoped).toEqual(
+      ['batch:DescribeJobDefinitions', 'batch:DescribeJobQueues', 'batch:DescribeJobs', 'batch:ListJobs', 'ecs:DescribeTaskDefinition', 'ecs:ListClusters', 'ecs:ListServices', 'ssm:DescribeParameters'].sort(),
+    );
+  });
+});
+
+describe('the packaged functions', () => {
+  it('run nodejs22.x on arm64', () => {
+    const functions = resourcesOfType('AWS::Lambda::Function');
+    expect(functions.map(([name]) => name).sort()).toEqual(
+      ['AuditLambdaFunction', 'OnDeploymentStateChangeLambdaFunction', 'OnParameterChangeLambdaFunction', 'OnSecretChangeLambdaFunction', 'RefreshLambdaFunction'].sort(),
+    );
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it.each(ASYNC_FUNCTIONS_WITH_DESTINATION)('%s retries twice, drops events older than 6 h, then sends them to the failed-events queue', (name) => {
+    const config = template.Resources[`${name}LambdaEvConf`];
+    expect(config?.Type).toBe('AWS::Lambda::EventInvokeConfig');
+    expect(config?.Properties).toMatchObject({
+      FunctionName: { Ref: `${name}LambdaFunction` },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21_600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] } } },
+    });
+  });
+
+  /**
+   * KNOWN GAP (reported to the lead): serverless.yml gives `audit` (scheduled, so invoked asynchronously) no
+   * `maximumRetryAttempts` / `destinations`, so a failed audit is retried by Lambda's default and then dropped
+   * with no on-failure record. Either add the same settings as the other asynchronous functions, or document the
+   * exception (a missed daily audit is re-done the next day). `it.fails` until one of the two is decided.
+   */
+  it('audit (scheduled, asynchronous) also has an on-failure destination and MaximumRetryAttempts 2', () => {
+    const config = template.Resources.AuditLambdaEvConf;
+    expect(config?.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: {} } });
+  });
+
+  it('refresh (invoked synchronously) has no asynchronous invoke configuration', () => {
+    expect(template.Resources.RefreshLambdaEvConf).toBeUndefined();
+  });
+
+  it('the failed-events queue is encrypted and keeps messages 14 days', () => {
+    expect(template.Resources.FailedEventsQueue?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+  });
+});
+
+describe('cfn-lint', () => {
+  const available = spawnSync('cfn-lint', ['--version'], { stdio: 'pipe' }).status === 0;
+
+  it('passes on the packaged template (skipped, saying so, when cfn-lint is not on PATH)', (context) => {
+    if (!available) context.skip('cfn-lint is not on PATH: pip install cfn-lint to lint the packaged template');
+    const result = spawnSync('cfn-lint', [join(directory, 'cloudformation-template-update-stack.json')], { encoding: 'utf8', timeout: 120_000 });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
