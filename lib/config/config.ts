@@ -58,6 +58,43 @@ const booleanFlag = (name: string) =>
       return z.NEVER;
     });
 
+/** An optional text value: trimmed, and empty means unset. */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/** A whole number from `min` to `max`; empty means `fallback`. */
+const wholeNumber = (name: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+      if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+        const range = max === Number.MAX_SAFE_INTEGER ? `a positive integer` : `an integer from ${min} to ${max}`;
+        ctx.addIssue({ code: 'custom', message: `${name} must be ${range}, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+/** One of `values`; empty means `fallback`. */
+const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx): T => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const chosen = value.trim();
+      if (!(values as readonly string[]).includes(chosen)) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be one of ${values.join(', ')}, got "${value}"` });
+        return z.NEVER;
+      }
+      return chosen as T;
+    });
+
 const clusterPatterns = (name: string) =>
   z
     .string()
@@ -98,65 +135,15 @@ const EnvironmentSchema = z
       return [...new Set(regions)];
     }),
   SECRET_REFRESH_DRY_RUN: booleanFlag('SECRET_REFRESH_DRY_RUN'),
-  SECRET_REFRESH_IDEMPOTENCY_TABLE: z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim())),
-  SECRET_REFRESH_CONCURRENCY: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value.trim() === '') return 5;
-      const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-      if (!Number.isInteger(parsed) || parsed < 1 || parsed > 50) {
-        ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_CONCURRENCY must be an integer from 1 to 50, got "${value}"` });
-        return z.NEVER;
-      }
-      return parsed;
-    }),
+  SECRET_REFRESH_IDEMPOTENCY_TABLE: optionalText,
+  SECRET_REFRESH_CONCURRENCY: wholeNumber('SECRET_REFRESH_CONCURRENCY', 5, 1, 50),
   SECRET_REFRESH_REDEPLOY_AWSPREVIOUS: booleanFlag('SECRET_REFRESH_REDEPLOY_AWSPREVIOUS'),
-  SECRET_REFRESH_BATCH_POLICY: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value.trim() === '') return 'report' as BatchPolicy;
-      const policy = value.trim();
-      if (!(BATCH_POLICIES as readonly string[]).includes(policy)) {
-        ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_BATCH_POLICY must be one of ${BATCH_POLICIES.join(', ')}, got "${value}"` });
-        return z.NEVER;
-      }
-      return policy as BatchPolicy;
-    }),
+  SECRET_REFRESH_BATCH_POLICY: oneOf('SECRET_REFRESH_BATCH_POLICY', BATCH_POLICIES, 'report'),
   SECRET_REFRESH_CLUSTERS_INCLUDE: clusterPatterns('SECRET_REFRESH_CLUSTERS_INCLUDE'),
   SECRET_REFRESH_CLUSTERS_EXCLUDE: clusterPatterns('SECRET_REFRESH_CLUSTERS_EXCLUDE'),
-  SECRET_REFRESH_MODE: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value.trim() === '') return 'all' as const;
-      const mode = value.trim();
-      if (mode !== 'all' && mode !== 'opt-in') {
-        ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_MODE must be all or opt-in, got "${value}"` });
-        return z.NEVER;
-      }
-      return mode;
-    }),
-  SECRET_REFRESH_MAX_TARGETS: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value.trim() === '') return 50;
-      const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-      if (!Number.isInteger(parsed) || parsed < 1) {
-        ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_MAX_TARGETS must be a positive integer, got "${value}"` });
-        return z.NEVER;
-      }
-      return parsed;
-    }),
-  SECRET_REFRESH_DEPLOYMENTS_TABLE: z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim())),
+  SECRET_REFRESH_MODE: oneOf('SECRET_REFRESH_MODE', ['all', 'opt-in'] as const, 'all'),
+  SECRET_REFRESH_MAX_TARGETS: wholeNumber('SECRET_REFRESH_MAX_TARGETS', 50, 1, Number.MAX_SAFE_INTEGER),
+  SECRET_REFRESH_DEPLOYMENTS_TABLE: optionalText,
   SECRET_REFRESH_WAIT_FOR_STEADY: booleanFlag('SECRET_REFRESH_WAIT_FOR_STEADY'),
   SECRET_REFRESH_EVENT_BUS: z
     .string()
