@@ -4,6 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { ecsPacingBucket } from './ecs-pacing.js';
 
 /**
  * One SDK client per service and Region, created lazily and reused.
@@ -25,6 +26,11 @@ export interface AwsClients {
 /** Options for {@link createAwsClients}; tests pass `maxAttempts: 1` to see moto errors at once. */
 export interface AwsClientOptions {
   readonly maxAttempts?: number;
+  /**
+   * Fraction of ECS's documented per-category request rates to pace at (see `ecs-pacing.ts`); `0` turns
+   * pacing off (moto, tests). Default 0.95.
+   */
+  readonly ecsQuotaShare?: number;
 }
 
 /**
@@ -47,11 +53,26 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     return existing;
   }
   return {
-    ecs: (region) => client('ecs', region, () => new ECSClient({ region, ...common })),
+    // ECS: paced client-side under the quotas, so the SDK's standard retries only meet a throttle when another
+    // tool drains the same buckets (adaptive mode would also remember a slowed rate across warm runs).
+    ecs: (region) => client('ecs', region, () => paced(new ECSClient({ region, ...common, retryMode: 'standard' }), region, options.ecsQuotaShare ?? 0.95)),
     batch: (region) => client('batch', region, () => new BatchClient({ region, ...common })),
     events: (region) => client('events', region, () => new EventBridgeClient({ region, ...common })),
     secretsManager: (region) => client('secretsmanager', region, () => new SecretsManagerClient({ region, ...common })),
     ssm: (region) => client('ssm', region, () => new SSMClient({ region, ...common })),
     sts: (region) => client('sts', region, () => new STSClient({ region, ...common })),
   };
+}
+
+/** Adds a middleware that takes a pacing token before each ECS command (once per command, not per retry). */
+function paced(client: ECSClient, region: string, share: number): ECSClient {
+  if (share <= 0) return client;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      await ecsPacingBucket(region, context.commandName ?? '', share)?.take();
+      return next(args);
+    },
+    { step: 'initialize', name: 'secretRefreshEcsPacing' },
+  );
+  return client;
 }

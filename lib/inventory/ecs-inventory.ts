@@ -1,7 +1,7 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { createLimiter, type Limiter } from '../aws/concurrency.js';
-import { describeServices, listClusterArns, listServiceArns, type TaskDefinitionCache } from '../aws/ecs.js';
+import { chunk, createLimiter, type Limiter } from '../aws/concurrency.js';
+import { DESCRIBE_SERVICES_BATCH, describeServices, listClusterArns, listServiceArns, type TaskDefinitionCache } from '../aws/ecs.js';
 import { taskDefinitionReferences } from './task-definition-references.js';
 import type { DeploymentController, EcsInventory, EcsServiceRecord, InventoryProblem } from './types.js';
 
@@ -9,7 +9,7 @@ import type { DeploymentController, EcsInventory, EcsServiceRecord, InventoryPro
 export interface EcsInventoryOptions {
   readonly clients: AwsClients;
   readonly regions: readonly string[];
-  /** Describe and List calls in flight per Region, in total. */
+  /** Calls in flight per Region and ECS quota category (service reads; task-definition reads). */
   readonly concurrency: number;
   readonly taskDefinitions: TaskDefinitionCache;
 }
@@ -35,16 +35,24 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
         return [];
       }
       clusters += clusterArns.length;
-      // One limit for every Describe and List call of the Region, however many clusters run at once.
-      const limit = createLimiter(options.concurrency);
+      // One limit per ECS quota category for the whole Region, however many clusters run at once: service
+      // reads and task-definition reads draw from different ECS buckets, so they proceed side by side.
+      const limits = { services: createLimiter(options.concurrency), taskDefinitions: createLimiter(options.concurrency) };
       const perCluster = await Promise.all(clusterArns.map(async (clusterArn) => {
         try {
-          const serviceArns = await limit(() => listServiceArns(client, clusterArn));
-          const { services, failures } = await describeServices(client, clusterArn, serviceArns, limit);
-          for (const failure of failures) {
-            problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
-          }
-          const records = await Promise.all(services.map((service) => serviceRecord(service, clusterArn, region, options, problems, limit)));
+          const serviceArns = await limits.services(() => listServiceArns(client, clusterArn));
+          // Describe 10 at a time and look each batch's task definitions up as soon as it returns, so the
+          // task-definition quota (the slowest) starts being used at once.
+          const batches = await Promise.all(
+            chunk(serviceArns, DESCRIBE_SERVICES_BATCH).map(async (batch) => {
+              const { services, failures } = await describeServices(client, clusterArn, batch, limits.services);
+              for (const failure of failures) {
+                problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
+              }
+              return Promise.all(services.map((service) => serviceRecord(service, clusterArn, region, options, problems, limits.taskDefinitions)));
+            }),
+          );
+          const records = batches.flat();
           return records.filter((record): record is EcsServiceRecord => record !== undefined);
         } catch (error) {
           problems.push({ region, subject: clusterArn, message: describeError(error) });

@@ -8,6 +8,9 @@ let cached: { config: Config; clients: AwsClients } | undefined;
  * reused by warm invocations (connection pools, the task definition cache).
  */
 export function lambdaEnvironment(): { config: Config; clients: AwsClients } {
-  cached ??= { config: loadConfig(process.env), clients: createAwsClients() };
+  if (!cached) {
+    const config = loadConfig(process.env);
+    cached = { config, clients: createAwsClients({ ecsQuotaShare: config.ecsQuotaShare }) };
+  }
   return cached;
 }

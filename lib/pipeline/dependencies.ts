@@ -21,7 +21,7 @@ export interface DependencyOptions extends AwsClientOptions {
  * change guard. Every entry point (Lambda handlers, CLI, demo) builds its pipeline here.
  */
 export function createPipelineDependencies(config: Config, options: DependencyOptions = {}): PipelineDependencies {
-  const clients = options.clients ?? createAwsClients(options);
+  const clients = options.clients ?? createAwsClients({ ecsQuotaShare: config.ecsQuotaShare, ...options });
   const lambdaAccount = options.lambdaContext?.invokedFunctionArn?.split(':')[4];
   return {
     clients,

@@ -17,7 +17,8 @@ export const WRITE_COMMANDS = /^(Update|Create|Delete|Put|Register|Deregister|Su
  */
 export function recordingClients(): { clients: AwsClients; calls: RecordedCall[] } {
   const calls: RecordedCall[] = [];
-  const inner = createAwsClients({ maxAttempts: 1 });
+  // No pacing against moto: it does not throttle, and pacing would only slow the tests.
+  const inner = createAwsClients({ maxAttempts: 1, ecsQuotaShare: 0 });
   const instrumented = new WeakSet<object>();
   const record = <T extends { middlewareStack: { add: (...args: never[]) => void } }>(service: string, region: string, client: T): T => {
     if (!instrumented.has(client)) {

@@ -271,7 +271,7 @@ describe('collectEcsInventory', () => {
 });
 
 describe('collectEcsInventory: one concurrency limit per Region', () => {
-  it('keeps Describe and List calls in flight at the configured limit in total, across clusters', async () => {
+  it('keeps DescribeTaskDefinition calls in flight at the configured limit across all clusters of a Region', async () => {
     const clusters = ['c1', 'c2', 'c3', 'c4'];
     const services = Object.fromEntries(
       clusters.map((cluster) => [
