@@ -9,6 +9,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { chunk, type Limiter, mapWithConcurrency } from './concurrency.js';
+import type { RevisionIndex } from './revision-index.js';
 
 /** ECS accepts at most 10 services per DescribeServices call. */
 export const DESCRIBE_SERVICES_BATCH = 10;
@@ -74,9 +75,13 @@ export async function describeServices(
 export class TaskDefinitionCache {
   readonly #entries = new Map<string, Promise<TaskDefinition>>();
   /** Calls made and calls saved, for reports and benchmarks. */
-  public readonly stats = { described: 0, cached: 0 };
+  public readonly stats = { described: 0, cached: 0, indexed: 0 };
 
-  public constructor(private readonly maxEntries = 10_000) {}
+  public constructor(
+    private readonly maxEntries = 10_000,
+    /** The persisted revision index, consulted before DescribeTaskDefinition (cold starts). */
+    public index?: RevisionIndex,
+  ) {}
 
   /** Describes `taskDefinition` in `region` unless this process already did. */
   public get(client: ECSClient, region: string, taskDefinition: string, limit?: Limiter): Promise<TaskDefinition> {
@@ -87,12 +92,21 @@ export class TaskDefinitionCache {
       this.stats.cached++;
       return hit;
     }
-    this.stats.described++;
-    const describe = () => client.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
-    const pending = (limit ? limit(describe) : describe()).then((output) => {
+    const describe = async (): Promise<TaskDefinition> => {
+      const index = cacheable ? this.index : undefined;
+      const indexed = await index?.get(taskDefinition).catch(() => undefined);
+      if (indexed) {
+        this.stats.indexed++;
+        return indexed;
+      }
+      this.stats.described++;
+      const send = () => client.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
+      const output = await (limit ? limit(send) : send());
       if (!output.taskDefinition) throw new Error(`DescribeTaskDefinition returned no task definition for ${taskDefinition}`);
+      await index?.put(taskDefinition, output.taskDefinition).catch(() => undefined);
       return output.taskDefinition;
-    });
+    };
+    const pending = describe();
     if (cacheable) {
       if (this.#entries.size >= this.maxEntries) this.#entries.clear();
       this.#entries.set(key, pending);

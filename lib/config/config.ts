@@ -23,6 +23,7 @@ import { BATCH_POLICIES, type BatchPolicy } from '../plan/types.js';
  * | `SECRET_REFRESH_MAX_TARGETS` | an automatic run that would act on more targets acts on none | `50` |
  * | `SECRET_REFRESH_DEPLOYMENTS_TABLE` | DynamoDB table correlating deployments with runs (outcome tracking, waves) | unset: not tracked |
  * | `SECRET_REFRESH_WAIT_FOR_STEADY` | `true`: a wave starts only when the previous wave's deployments COMPLETED (needs the table) | `false` |
+ * | `SECRET_REFRESH_REVISION_INDEX_TABLE` | DynamoDB table remembering task definition revisions across cold starts | unset: memory only |
  * | `SECRET_REFRESH_ECS_QUOTA_SHARE` | fraction of ECS's documented request rates to pace at; `0` = no pacing | `0.95` |
  * | `SECRET_REFRESH_EVENT_BUS` | bus (name or ARN) for result and alert events | unset: not published (the Lambdas set `default`) |
  */
@@ -43,6 +44,7 @@ export interface Config {
   readonly deploymentsTable?: string;
   readonly waitForSteady: boolean;
   readonly ecsQuotaShare: number;
+  readonly revisionIndexTable?: string;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -147,6 +149,7 @@ const EnvironmentSchema = z
   SECRET_REFRESH_MAX_TARGETS: wholeNumber('SECRET_REFRESH_MAX_TARGETS', 50, 1, Number.MAX_SAFE_INTEGER),
   SECRET_REFRESH_DEPLOYMENTS_TABLE: optionalText,
   SECRET_REFRESH_WAIT_FOR_STEADY: booleanFlag('SECRET_REFRESH_WAIT_FOR_STEADY'),
+  SECRET_REFRESH_REVISION_INDEX_TABLE: optionalText,
   SECRET_REFRESH_ECS_QUOTA_SHARE: z
     .string()
     .optional()
@@ -209,5 +212,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...(parsed.SECRET_REFRESH_DEPLOYMENTS_TABLE ? { deploymentsTable: parsed.SECRET_REFRESH_DEPLOYMENTS_TABLE } : {}),
     waitForSteady: parsed.SECRET_REFRESH_WAIT_FOR_STEADY,
     ecsQuotaShare: parsed.SECRET_REFRESH_ECS_QUOTA_SHARE,
+    ...(parsed.SECRET_REFRESH_REVISION_INDEX_TABLE ? { revisionIndexTable: parsed.SECRET_REFRESH_REVISION_INDEX_TABLE } : {}),
   };
 }

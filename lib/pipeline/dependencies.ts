@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws/clients.js';
 import { taskDefinitionCache } from '../aws/ecs.js';
 import { createMetadataDirectory } from '../aws/metadata-directory.js';
+import { DynamoDbRevisionIndex } from '../aws/revision-index.js';
 import type { Config } from '../config/config.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeploymentTracker } from '../tracking/deployment-tracker.js';
@@ -23,6 +24,9 @@ export interface DependencyOptions extends AwsClientOptions {
 export function createPipelineDependencies(config: Config, options: DependencyOptions = {}): PipelineDependencies {
   const clients = options.clients ?? createAwsClients({ ecsQuotaShare: config.ecsQuotaShare, ...options });
   const lambdaAccount = options.lambdaContext?.invokedFunctionArn?.split(':')[4];
+  if (config.revisionIndexTable && !taskDefinitionCache.index) {
+    taskDefinitionCache.index = new DynamoDbRevisionIndex(config.revisionIndexTable, new DynamoDBClient({ region: config.homeRegion }));
+  }
   return {
     clients,
     directory: createMetadataDirectory(clients),

@@ -98,3 +98,25 @@ describe('parameter changes against moto', () => {
     expect(updatedServices(calls)).toEqual(readers(account));
   });
 });
+
+describe('the revision index in DynamoDB (moto)', () => {
+  it('stores a revision and reads it back', async () => {
+    const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { DynamoDbRevisionIndex } = await import('../../lib/aws/revision-index.js');
+    await resetMoto();
+    const client = new DynamoDBClient({ region: 'us-east-1' });
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'revisions',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'arn', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'arn', KeyType: 'HASH' }],
+      }),
+    );
+    const index = new DynamoDbRevisionIndex('revisions', client);
+    const arn = 'arn:aws:ecs:us-east-1:123456789012:task-definition/app:3';
+    expect(await index.get(arn)).toBeUndefined();
+    await index.put(arn, { taskDefinitionArn: arn, containerDefinitions: [{ name: 'app', secrets: [{ name: 'X', valueFrom: '/a/b' }] }] });
+    expect((await index.get(arn))?.containerDefinitions).toEqual([{ name: 'app', secrets: [{ name: 'X', valueFrom: '/a/b' }] }]);
+  });
+});

@@ -141,7 +141,7 @@ describe('TaskDefinitionCache', () => {
     expect(second).toBe(first);
     expect(third).toBe(first);
     expect(ecs.commandCalls(DescribeTaskDefinitionCommand).map((call) => call.args[0].input)).toEqual([{ taskDefinition: REVISION }]);
-    expect(cache.stats).toEqual({ described: 1, cached: 2 });
+    expect(cache.stats).toEqual({ described: 1, cached: 2, indexed: 0 });
   });
 
   it('makes one call for concurrent gets of one revision while the first is still in flight', async () => {
@@ -156,7 +156,7 @@ describe('TaskDefinitionCache', () => {
     expect(new Set(results).size).toBe(1);
     expect(results[0]?.taskDefinitionArn).toBe(REVISION);
     expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(1);
-    expect(cache.stats).toEqual({ described: 1, cached: 4 });
+    expect(cache.stats).toEqual({ described: 1, cached: 4, indexed: 0 });
   });
 
   it('does not cache a bare family name, a family:revision or an ARN without revision', async () => {
@@ -172,7 +172,7 @@ describe('TaskDefinitionCache', () => {
     expect(ecs.commandCalls(DescribeTaskDefinitionCommand).map((call) => call.args[0].input.taskDefinition)).toEqual(
       uncacheable.flatMap((value) => [value, value]),
     );
-    expect(cache.stats).toEqual({ described: 6, cached: 0 });
+    expect(cache.stats).toEqual({ described: 6, cached: 0, indexed: 0 });
   });
 
   it('forgets a failed look-up, so the next get of the revision retries and succeeds', async () => {
@@ -185,7 +185,7 @@ describe('TaskDefinitionCache', () => {
     await expect(cache.get(client(), REGION, REVISION)).resolves.toMatchObject({ taskDefinitionArn: REVISION });
     await expect(cache.get(client(), REGION, REVISION)).resolves.toMatchObject({ taskDefinitionArn: REVISION });
     expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(2);
-    expect(cache.stats).toEqual({ described: 2, cached: 1 });
+    expect(cache.stats).toEqual({ described: 2, cached: 1, indexed: 0 });
   });
 
   it('rejects, and does not cache, an answer without a task definition', async () => {
@@ -206,7 +206,7 @@ describe('TaskDefinitionCache', () => {
     cache.clear();
     await cache.get(client(), REGION, REVISION);
     expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(3);
-    expect(cache.stats).toEqual({ described: 3, cached: 1 });
+    expect(cache.stats).toEqual({ described: 3, cached: 1, indexed: 0 });
   });
 
   it('starts over when it reaches maxEntries instead of growing without bound', async () => {

@@ -254,7 +254,7 @@ describe('collectEcsInventory', () => {
     const sharing = inventory.services.filter((record) => record.taskDefinitionArn === SHARED_TD);
     expect(sharing.map((record) => record.name).sort()).toEqual(['orders-api', 'orders-worker']);
     for (const record of sharing) expect(record.references).toHaveLength(1);
-    expect(taskDefinitions.stats).toEqual({ described: 3, cached: 1 });
+    expect(taskDefinitions.stats).toEqual({ described: 3, cached: 1, indexed: 0 });
   });
 
   it('makes no DescribeTaskDefinition call on a second collect with the same cache (warm invocation)', async () => {
@@ -266,7 +266,7 @@ describe('collectEcsInventory', () => {
     expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(coldCalls);
     expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(6); // listing is never cached
     expect(warm.services.map((record) => record.arn).sort()).toEqual(cold.services.map((record) => record.arn).sort());
-    expect(taskDefinitions.stats).toEqual({ described: 4, cached: 6 });
+    expect(taskDefinitions.stats).toEqual({ described: 4, cached: 6, indexed: 0 });
   });
 });
 

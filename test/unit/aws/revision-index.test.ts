@@ -1,0 +1,75 @@
+import { DescribeTaskDefinitionCommand, ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
+import { InMemoryRevisionIndex, type RevisionIndex, referenceSubset } from '../../../lib/aws/revision-index.js';
+import { SECRET_ARN, ecsClient, taskDefinitionArn } from './ecs-doubles.js';
+
+const ecs = mockClient(ECSClient);
+afterAll(() => ecs.restore());
+beforeEach(() => ecs.reset());
+
+const ARN = taskDefinitionArn('orders-api', 7);
+const DEFINITION: TaskDefinition = {
+  taskDefinitionArn: ARN,
+  containerDefinitions: [
+    {
+      name: 'app',
+      image: 'app:1',
+      environment: [{ name: 'PLAIN', value: 'not a secret but not needed either' }],
+      secrets: [{ name: 'DB', valueFrom: SECRET_ARN }],
+      logConfiguration: { logDriver: 'splunk', options: { url: 'x' }, secretOptions: [{ name: 'token', valueFrom: '/splunk/token' }] },
+      repositoryCredentials: { credentialsParameter: 'registry' },
+    },
+  ],
+  volumes: [{ name: 'scratch' }],
+};
+
+describe('the persisted revision index', () => {
+  it('keeps only what references come from: container names, secrets, secretOptions, repositoryCredentials', () => {
+    const subset = referenceSubset(DEFINITION);
+    expect(subset.containerDefinitions).toEqual([
+      {
+        name: 'app',
+        secrets: [{ name: 'DB', valueFrom: SECRET_ARN }],
+        logConfiguration: { logDriver: 'splunk', secretOptions: [{ name: 'token', valueFrom: '/splunk/token' }] },
+        repositoryCredentials: { credentialsParameter: 'registry' },
+      },
+    ]);
+    expect(JSON.stringify(subset)).not.toContain('PLAIN');
+    expect(subset.volumes).toEqual([]);
+  });
+
+  it('lets a cold cache skip DescribeTaskDefinition for a revision an earlier run indexed', async () => {
+    ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: DEFINITION });
+    const index = new InMemoryRevisionIndex();
+    const first = new TaskDefinitionCache(10_000, index);
+    await first.get(ecsClient(), 'us-east-1', ARN);
+    expect(index.size).toBe(1);
+
+    const cold = new TaskDefinitionCache(10_000, index);
+    const definition = await cold.get(ecsClient(), 'us-east-1', ARN);
+
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(1);
+    expect(cold.stats).toEqual({ described: 0, cached: 0, indexed: 1 });
+    expect(definition.containerDefinitions?.[0]?.secrets).toEqual([{ name: 'DB', valueFrom: SECRET_ARN }]);
+  });
+
+  it('falls back to DescribeTaskDefinition when the index fails', async () => {
+    ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: DEFINITION });
+    const broken: RevisionIndex = {
+      get: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
+      put: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
+    };
+    const cache = new TaskDefinitionCache(10_000, broken);
+    expect((await cache.get(ecsClient(), 'us-east-1', ARN)).taskDefinitionArn).toBe(ARN);
+    expect(cache.stats.described).toBe(1);
+  });
+
+  it('never indexes a bare family (not immutable)', async () => {
+    ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: DEFINITION });
+    const index = new InMemoryRevisionIndex();
+    await new TaskDefinitionCache(10_000, index).get(ecsClient(), 'us-east-1', 'orders-api');
+    expect(index.size).toBe(0);
+  });
+});
