@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config.js';
+import { type Config, loadConfig } from '../config/config.js';
 import { EventParseError, InvalidInputError } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
@@ -47,25 +47,25 @@ Exit codes: 0 success or nothing to do; 1 a target failed; 2 invalid input (noth
  * @returns the exit code: 0 success or nothing to do, 1 some target failed, 2 invalid input.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  let request: RefreshRequest;
-  let json: boolean;
-  let dryRun: boolean;
+  let parsed: Exclude<ParsedCommand, 'help'>;
+  let request: RefreshRequest | undefined;
   try {
-    const parsed = parseCommand(argv);
-    if (parsed === 'help') {
+    const command = parseCommand(argv);
+    if (command === 'help') {
       io.stdout(USAGE);
       return EXIT.ok;
     }
-    ({ json, dryRun } = parsed);
-    if (parsed.type === 'audit') return await audit(json, io);
-    request = parsed.type === 'event' ? { type: 'event', event: parseEventText(await readInput(parsed.file, io), parsed.file) } : parsed.request;
+    parsed = command;
+    if (parsed.type === 'event') request = { type: 'event', event: parseEventText(await readInput(parsed.file, io), parsed.file) };
+    else if (parsed.type === 'refresh') request = parsed.request;
   } catch (error) {
     return invalid(error, io);
   }
   try {
     const config = loadConfig(io.env);
-    const report = await runRefresh(request, config, createPipelineDependencies(config), { dryRun });
-    if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    if (!request) return await audit(config, parsed.json, io);
+    const report = await runRefresh(request, config, createPipelineDependencies(config), { dryRun: parsed.dryRun });
+    if (parsed.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout(formatReport(report));
     return reportFailed(report) ? EXIT.failed : EXIT.ok;
   } catch (error) {
@@ -129,9 +129,8 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
   return { type: 'refresh', request: { type: 'manual', ref: values.ref, ...(kind ? { kind } : {}), ...(confirmLarge ? { confirmLarge } : {}) }, json, dryRun };
 }
 
-/** `secret-refresh audit`: report-only, exit 0 unless the input (configuration) is invalid. */
-async function audit(json: boolean, io: CliIo): Promise<number> {
-  const config = loadConfig(io.env);
+/** `secret-refresh audit`: report-only, exit 0 (2 for invalid configuration, 1 if AWS could not be read). */
+async function audit(config: Config, json: boolean, io: CliIo): Promise<number> {
   const report = await runAudit(config, createPipelineDependencies(config), new Date());
   io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report));
   return EXIT.ok;

@@ -106,6 +106,16 @@ describe('secret-refresh CLI against moto', () => {
     expect(resolved.out.stdout).toMatch(/\[dry run\] parameter/);
   });
 
+  it('audit --json prints the staleness audit and exits 0', async () => {
+    const { io: cliIo, out } = io(env());
+    const code = await main(['audit', '--json'], cliIo);
+    expect(code).toBe(0);
+    const audit = JSON.parse(out.stdout) as { audit: boolean; summary: { servicesScanned: number }; targets: { status: string }[] };
+    expect(audit.audit).toBe(true);
+    expect(audit.summary.servicesScanned).toBe(13);
+    expect(audit.targets.every((target) => ['stale', 'fresh', 'unknown'].includes(target.status))).toBe(true);
+  });
+
   it('runs as the npx bin straight from the sources (launcher), printing usage', async () => {
     const { stdout } = await run(process.execPath, ['lib/cli/bin.mjs', '--help'], { cwd: process.cwd() });
     expect(stdout).toMatch(/secret-refresh refresh --ref/);
