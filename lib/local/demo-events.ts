@@ -129,3 +129,12 @@ export function deploymentStateChangeEvent(input: {
     },
   };
 }
+
+/** The event input for a rotation of the demo secret (`seedDemoAccount` + `rotateSecret`). */
+export function rotationInput(
+  account: { readonly account: string; readonly secretArn: string; readonly secretName: string },
+  rotation: { readonly versionId: string; readonly time: string },
+  region = 'us-east-1',
+): SecretEventInput {
+  return { account: account.account, region, secretArn: account.secretArn, secretName: account.secretName, versionId: rotation.versionId, time: rotation.time };
+}

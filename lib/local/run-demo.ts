@@ -16,7 +16,13 @@ import { formatAuditReport, formatReport } from '../cli/format-report.js';
 import { loadConfig } from '../config/config.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
-import { parameterStoreChangeEvent, putSecretValueEvent, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from './demo-events.js';
+import {
+  parameterStoreChangeEvent,
+  putSecretValueEvent,
+  rotationInput,
+  secretLabelUpdatedEvent,
+  updateSecretVersionStageEvent,
+} from './demo-events.js';
 import { createIdempotencyTable } from './tables.js';
 import { motoEnvironment, startMotoServer } from './moto-server.js';
 import { rotateSecret } from './rotate-demo-secret.js';
@@ -46,14 +52,7 @@ async function demo(): Promise<number> {
     );
 
     const rotation = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v2"}');
-    const secretEvent = {
-      account: account.account,
-      region: config.homeRegion,
-      secretArn: account.secretArn,
-      secretName: account.secretName,
-      versionId: rotation.versionId,
-      time: rotation.time,
-    };
+    const secretEvent = rotationInput(account, rotation, config.homeRegion);
     const first = await run('Rotation finished: CloudTrail UpdateSecretVersionStage (AWSCURRENT)', {
       type: 'event',
       event: updateSecretVersionStageEvent({ ...secretEvent, previousVersionId: rotation.previousVersionId }),

@@ -13,7 +13,7 @@ import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
 import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
 import { loadConfig } from '../../lib/config/config.js';
 import type { BatchJobRecord } from '../../lib/inventory/types.js';
-import { secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
+import { rotationInput, secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
 import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
@@ -55,14 +55,7 @@ describe('AWS Batch against moto', () => {
     const report = await runRefresh(
       {
         type: 'event',
-        event: secretLabelUpdatedEvent({
-          account: account.account,
-          region: 'us-east-1',
-          secretArn: account.secretArn,
-          secretName: account.secretName,
-          versionId: rotation.versionId,
-          time: rotation.time,
-        }),
+        event: secretLabelUpdatedEvent(rotationInput(account, rotation)),
       },
       loadConfig({ AWS_REGION: 'us-east-1' }),
       { clients, directory: createMetadataDirectory(clients), taskDefinitions: new TaskDefinitionCache() },

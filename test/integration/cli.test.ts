@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main.js';
 import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
-import { secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
+import { rotationInput, secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { resetMoto } from '../support/moto.js';
 
@@ -71,14 +71,7 @@ describe('secret-refresh CLI against moto', () => {
     await writeFile(
       file,
       JSON.stringify(
-        secretLabelUpdatedEvent({
-          account: account.account,
-          region: 'us-east-1',
-          secretArn: account.secretArn,
-          secretName: account.secretName,
-          versionId: rotation.versionId,
-          time: rotation.time,
-        }),
+        secretLabelUpdatedEvent(rotationInput(account, rotation)),
       ),
     );
     const { io: cliIo, out } = io(env());

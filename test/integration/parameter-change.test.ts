@@ -1,20 +1,15 @@
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
-import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
 import { loadConfig } from '../../lib/config/config.js';
 import { parameterStoreChangeEvent } from '../../lib/local/demo-events.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { resetMoto } from '../support/moto.js';
-import { WRITE_COMMANDS, recordingClients, updatedServices } from '../support/recording-clients.js';
+import { WRITE_COMMANDS, recordingPipeline, updatedServices } from '../support/recording-clients.js';
 
 const config = loadConfig({ AWS_REGION: 'us-east-1', SECRET_REFRESH_REGIONS: 'us-east-1,us-west-2' });
 
-function pipeline() {
-  const { clients, calls } = recordingClients();
-  return { dependencies: { clients, directory: createMetadataDirectory(clients), taskDefinitions: new TaskDefinitionCache() }, calls };
-}
+const pipeline = () => recordingPipeline();
 
 function readers(account: DemoAccount): string[] {
   return account.services

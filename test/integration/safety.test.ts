@@ -1,33 +1,20 @@
 import { TagResourceCommand as TagSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runAudit } from '../../lib/audit/run-audit.js';
-import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
-import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
 import { loadConfig } from '../../lib/config/config.js';
-import { secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
+import { rotationInput, secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
 import { type Rotation, rotateSecret } from '../../lib/local/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
-import { type PipelineDependencies, runRefresh } from '../../lib/pipeline/run-refresh.js';
+import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { resetMoto } from '../support/moto.js';
-import { recordingClients, updatedServices } from '../support/recording-clients.js';
+import { recordingPipeline, updatedServices } from '../support/recording-clients.js';
 
 const BASE = { AWS_REGION: 'us-east-1', SECRET_REFRESH_REGIONS: 'us-east-1,us-west-2' };
 
-function pipeline() {
-  const { clients, calls } = recordingClients();
-  const dependencies: PipelineDependencies = { clients, directory: createMetadataDirectory(clients), taskDefinitions: new TaskDefinitionCache() };
-  return { dependencies, calls };
-}
+const pipeline = () => recordingPipeline();
 
 function labelEvent(account: DemoAccount, rotation: Rotation) {
-  return secretLabelUpdatedEvent({
-    account: account.account,
-    region: 'us-east-1',
-    secretArn: account.secretArn,
-    secretName: account.secretName,
-    versionId: rotation.versionId,
-    time: rotation.time,
-  });
+  return secretLabelUpdatedEvent(rotationInput(account, rotation));
 }
 
 describe('safety at account scale, against moto', () => {

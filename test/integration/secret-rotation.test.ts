@@ -2,31 +2,20 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
-import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
 import { loadConfig } from '../../lib/config/config.js';
-import { secretLabelUpdatedEvent, putSecretValueEvent, updateSecretVersionStageEvent } from '../../lib/local/demo-events.js';
+import { putSecretValueEvent, rotationInput, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from '../../lib/local/demo-events.js';
 import { createIdempotencyTable } from '../../lib/local/tables.js';
 import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { createDynamoDbChangeGuard } from '../../lib/pipeline/change-guard.js';
-import { type PipelineDependencies, runRefresh } from '../../lib/pipeline/run-refresh.js';
+import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { resetMoto } from '../support/moto.js';
-import { WRITE_COMMANDS, recordingClients, updatedServices } from '../support/recording-clients.js';
+import { WRITE_COMMANDS, recordingPipeline, updatedServices } from '../support/recording-clients.js';
 
 const config = loadConfig({ AWS_REGION: 'us-east-1', SECRET_REFRESH_REGIONS: 'us-east-1,us-west-2' });
 const TABLE = 'secret-refresh-test-changes';
 
-function pipeline(guarded = false) {
-  const { clients, calls } = recordingClients();
-  const dependencies: PipelineDependencies = {
-    clients,
-    directory: createMetadataDirectory(clients),
-    taskDefinitions: new TaskDefinitionCache(),
-    ...(guarded ? { guard: createDynamoDbChangeGuard(TABLE) } : {}),
-  };
-  return { dependencies, calls };
-}
+const pipeline = (guarded = false) => recordingPipeline(guarded ? { guard: createDynamoDbChangeGuard(TABLE) } : {});
 
 function serviceArn(account: DemoAccount, region: string, cluster: string, name: string): string {
   return `arn:aws:ecs:${region}:${account.account}:service/${cluster}/${name}`;
@@ -66,15 +55,7 @@ describe('secret rotation against moto (two clusters in us-east-1, one in us-wes
     const report = await runRefresh(
       {
         type: 'event',
-        event: updateSecretVersionStageEvent({
-          account: account.account,
-          region: 'us-east-1',
-          secretArn: account.secretArn,
-          secretName: account.secretName,
-          versionId: rotation.versionId,
-          previousVersionId: rotation.previousVersionId,
-          time: rotation.time,
-        }),
+        event: updateSecretVersionStageEvent({ ...rotationInput(account, rotation), previousVersionId: rotation.previousVersionId }),
       },
       config,
       dependencies,
@@ -127,15 +108,7 @@ describe('secret rotation against moto (two clusters in us-east-1, one in us-wes
 
   it('makes no second deployment when the same event is replayed (already-fresh rule, no idempotency table)', async () => {
     const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
-    const event = updateSecretVersionStageEvent({
-      account: account.account,
-      region: 'us-east-1',
-      secretArn: account.secretArn,
-      secretName: account.secretName,
-      versionId: rotation.versionId,
-      previousVersionId: rotation.previousVersionId,
-      time: rotation.time,
-    });
+    const event = updateSecretVersionStageEvent({ ...rotationInput(account, rotation), previousVersionId: rotation.previousVersionId });
     const first = pipeline();
     await runRefresh({ type: 'event', event }, config, first.dependencies);
     const replay = pipeline();
@@ -151,14 +124,7 @@ describe('secret rotation against moto (two clusters in us-east-1, one in us-wes
   it('deploys each service once when two signals of one rotation are handled concurrently (idempotency record in DynamoDB)', async () => {
     await createIdempotencyTable(TABLE, 'us-east-1');
     const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
-    const input = {
-      account: account.account,
-      region: 'us-east-1',
-      secretArn: account.secretArn,
-      secretName: account.secretName,
-      versionId: rotation.versionId,
-      time: rotation.time,
-    };
+    const input = rotationInput(account, rotation);
     const a = pipeline(true);
     const b = pipeline(true);
     const c = pipeline(true);
@@ -187,14 +153,7 @@ describe('secret rotation against moto (two clusters in us-east-1, one in us-wes
     const report = await runRefresh(
       {
         type: 'event',
-        event: secretLabelUpdatedEvent({
-          account: account.account,
-          region: 'us-east-1',
-          secretArn: account.secretArn,
-          secretName: account.secretName,
-          versionId: rotation.versionId,
-          time: rotation.time,
-        }),
+        event: secretLabelUpdatedEvent(rotationInput(account, rotation)),
       },
       config,
       dependencies,

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
 import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
 import { loadConfig } from '../../lib/config/config.js';
-import { deploymentStateChangeEvent, secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
+import { deploymentStateChangeEvent, rotationInput, secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
 import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { createDeploymentsTable } from '../../lib/local/tables.js';
@@ -53,14 +53,7 @@ describe('waves and deployment outcome tracking (moto ECS + DynamoDB)', () => {
     const report = await runRefresh(
       {
         type: 'event',
-        event: secretLabelUpdatedEvent({
-          account: account.account,
-          region: 'us-east-1',
-          secretArn: account.secretArn,
-          secretName: account.secretName,
-          versionId: rotation.versionId,
-          time: rotation.time,
-        }),
+        event: secretLabelUpdatedEvent(rotationInput(account, rotation)),
       },
       config,
       { clients, directory: createMetadataDirectory(clients), taskDefinitions: new TaskDefinitionCache(), tracker },

@@ -1,4 +1,7 @@
 import { type AwsClients, createAwsClients } from '../../lib/aws/clients.js';
+import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
+import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
+import type { PipelineDependencies } from '../../lib/pipeline/run-refresh.js';
 
 /** One SDK call seen by {@link recordingClients}. */
 export interface RecordedCall {
@@ -52,4 +55,13 @@ export function updatedServices(calls: readonly RecordedCall[]): string[] {
     .filter((call) => call.command === 'UpdateServiceCommand')
     .map((call) => String(call.input.service))
     .sort();
+}
+
+/**
+ * Pipeline dependencies on {@link recordingClients}: the real metadata directory, a fresh task definition
+ * cache, and whatever else a test adds (a change guard, a deployment tracker).
+ */
+export function recordingPipeline(extra: Partial<PipelineDependencies> = {}): { dependencies: PipelineDependencies; calls: RecordedCall[] } {
+  const { clients, calls } = recordingClients();
+  return { dependencies: { clients, directory: createMetadataDirectory(clients), taskDefinitions: new TaskDefinitionCache(), ...extra }, calls };
 }
