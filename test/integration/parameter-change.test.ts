@@ -1,4 +1,4 @@
-import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AddTagsToResourceCommand, DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config/config.js';
 import { parameterStoreChangeEvent } from '../../lib/local/demo-events.js';
@@ -66,6 +66,21 @@ describe('parameter changes against moto', () => {
       expect(target.status).toBe('skipped');
       expect(target.reason).toMatch(/deleted.*new tasks would fail to start/);
     }
+  });
+
+  it('a parameter tagged secret-refresh:ignore=true triggers nothing', async () => {
+    await ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: account.parameterName, Tags: [{ Key: 'secret-refresh:ignore', Value: 'true' }] }));
+    const { dependencies, calls } = pipeline();
+    const event = parameterStoreChangeEvent({
+      account: account.account,
+      region: 'us-east-1',
+      name: account.parameterName,
+      operation: 'Update',
+      time: new Date().toISOString(),
+    });
+    const report = await runRefresh({ type: 'event', event }, config, dependencies);
+    expect(report.skipped).toMatch(/tagged secret-refresh:ignore=true/);
+    expect(calls.filter((call) => call.service === 'ecs')).toEqual([]);
   });
 
   it('ignores a LabelParameterVersion without looking at ECS', async () => {
