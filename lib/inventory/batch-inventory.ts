@@ -40,6 +40,8 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
       try {
         const queueDetails = await listJobQueues(client);
         queues += queueDetails.length;
+        // `concurrency` queues at a time, each queue's calls one after the other: at most `concurrency` calls
+        // in flight per Region (nested limits would multiply).
         await mapWithConcurrency(queueDetails, options.concurrency, async (queue) => {
           const queueArn = queue.jobQueueArn ?? queue.jobQueueName ?? '';
           try {
@@ -48,16 +50,16 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
               ...(await listJobIds(client, { jobQueue: queueArn }, 'RUNNING')),
             ];
             const parents = [...new Set(ids.map(parentJobId))];
-            const details = await describeJobs(client, parents, options.concurrency);
+            const details = await describeJobs(client, parents, 1);
             // An array parent stays PENDING while its children run: find those parents too.
-            const arrays = await runningArrayParents(client, queueArn, new Set(parents), options.concurrency);
+            const arrays = await runningArrayParents(client, queueArn, new Set(parents));
             // A parent has no startedAt of its own: its earliest running child's counts (≤ 100 children described).
             const unstarted = new Set(details.filter((detail) => detail.startedAt === undefined).map((detail) => detail.jobId));
             const childIds = [
               ...parents.filter((id) => unstarted.has(id)).flatMap((parent) => ids.filter((id) => id !== parent && parentJobId(id) === parent).slice(0, 100)),
               ...arrays.flatMap((array) => array.children.slice(0, 100)),
             ];
-            const children = childStartTimes(await describeJobs(client, childIds, options.concurrency));
+            const children = childStartTimes(await describeJobs(client, childIds, 1));
             for (const detail of [...details, ...arrays.map((array) => array.detail)]) {
               const record = jobRecord(detail, region, queue.tags ?? {}, children);
               if (record) jobs.push(record);
@@ -87,11 +89,10 @@ async function runningArrayParents(
   client: BatchClient,
   jobQueue: string,
   known: ReadonlySet<string>,
-  concurrency: number,
 ): Promise<{ detail: JobDetail; children: string[] }[]> {
   const pending = (await listJobIds(client, { jobQueue }, 'PENDING')).filter((id) => !known.has(id) && parentJobId(id) === id);
-  const parents = (await describeJobs(client, pending, concurrency)).filter((detail) => detail.arrayProperties?.size !== undefined);
-  const withChildren = await mapWithConcurrency(parents, concurrency, async (detail) => {
+  const parents = (await describeJobs(client, pending, 1)).filter((detail) => detail.arrayProperties?.size !== undefined);
+  const withChildren = await mapWithConcurrency(parents, 1, async (detail) => {
     const arrayJobId = detail.jobId ?? '';
     const children = [
       ...(await listJobIds(client, { arrayJobId }, 'STARTING')),
