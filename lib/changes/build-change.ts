@@ -26,6 +26,7 @@ export interface ChangeDecision {
   readonly versionId?: string | undefined;
   readonly labels?: readonly string[];
   readonly warnings?: readonly string[];
+  readonly tags?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -49,5 +50,6 @@ export function buildChange(scope: EventScope, decision: ChangeDecision): Change
     time: scope.time,
     origin: scope.origin,
     warnings: decision.warnings ?? [],
+    ...(decision.tags === undefined ? {} : { tags: decision.tags }),
   };
 }

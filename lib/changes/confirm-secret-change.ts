@@ -107,5 +107,6 @@ export async function confirmSecretChange(
     arn: secret.arn,
     versionId,
     labels: stillCarried,
+    tags: secret.tags,
   });
 }

@@ -102,6 +102,7 @@ function secretChange(secret: SecretMetadata, region: string, now: Date): Change
     time: now.toISOString(),
     origin: { channel: 'manual', eventName: 'manual' },
     warnings: [],
+    ...(secret.tags ? { tags: secret.tags } : {}),
   };
 }
 

@@ -65,6 +65,11 @@ export interface Change {
   readonly origin: ChangeOrigin;
   /** Things a person should know that do not change the decision (e.g. "rotation failed: AWSCURRENT did not move"). */
   readonly warnings: readonly string[];
+  /**
+   * Tags of the secret, when the Change step already read them (DescribeSecret returns them), so the
+   * `secret-refresh:ignore` check needs no second call. Absent: not read yet.
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**

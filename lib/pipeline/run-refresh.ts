@@ -93,7 +93,9 @@ async function act(change: Change, request: RefreshRequest, config: Config, depe
   if (!isActionable(change)) {
     return buildReport({ dryRun, mode, change, skipped: change.reason });
   }
-  const tags = (await dependencies.directory.resourceTags?.(change.kind, change.kind === 'secret' ? change.arn : change.name, change.region)) ?? {};
+  // Secret tags usually came with the DescribeSecret of the Change step; otherwise read them now.
+  const tags =
+    change.tags ?? (await dependencies.directory.resourceTags?.(change.kind, change.kind === 'secret' ? change.arn : change.name, change.region)) ?? {};
   if ((tags[IGNORE_TAG] ?? '').toLowerCase() === 'true') {
     return buildReport({ dryRun, mode, change, skipped: `the ${change.kind} is tagged ${IGNORE_TAG}=true: it triggers nothing` });
   }

@@ -95,6 +95,8 @@ describe('safety at account scale, against moto', () => {
     const report = await runRefresh({ type: 'event', event: labelEvent(account, rotation) }, loadConfig(BASE), dependencies);
     expect(report.skipped).toMatch(/tagged secret-refresh:ignore=true/);
     expect(calls.filter((call) => call.service === 'ecs')).toEqual([]);
+    // The tags come with the one DescribeSecret that confirmed the change: no second call.
+    expect(calls.filter((call) => call.command === 'DescribeSecretCommand')).toHaveLength(1);
   });
 
   it('the staleness audit finds the services deployed before the secret changed, and none after a refresh', async () => {
