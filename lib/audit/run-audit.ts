@@ -4,6 +4,7 @@ import { collectEcsInventory } from '../inventory/ecs-inventory.js';
 import type { EcsServiceRecord, FoundReference } from '../inventory/types.js';
 import type { PipelineDependencies } from '../pipeline/run-refresh.js';
 import type { Reference } from '../references/types.js';
+import { judgementOf, type Judgement, type LastChangedAnswer, metadataQuery, resourceKey, stalenessVerdict, unjudgedNote } from './staleness.js';
 import type { AuditedReference, AuditReport, AuditTarget } from './types.js';
 
 /**
@@ -22,7 +23,7 @@ export async function runAudit(config: Config, dependencies: PipelineDependencie
     concurrency: config.concurrency,
     taskDefinitions: dependencies.taskDefinitions,
   });
-  const lookups = new Map<string, Promise<Date | undefined | 'missing'>>();
+  const lookups = new Map<string, Promise<LastChangedAnswer>>();
   const lastChanged = (reference: Reference) => {
     const key = resourceKey(reference);
     let pending = lookups.get(key);
@@ -50,15 +51,10 @@ export async function runAudit(config: Config, dependencies: PipelineDependencie
   };
 }
 
-type Judgement = { lastChanged?: Date; note?: string };
-
-async function judged(reference: Reference, lastChanged: (reference: Reference) => Promise<Date | undefined | 'missing'>): Promise<Judgement> {
-  if (reference.kind === 'secret' && reference.pin.type !== 'current') return { note: 'pinned: not judged' };
-  if (reference.kind === 'parameter' && reference.selector !== undefined) return { note: 'SSM selector: not judged' };
-  const date = await lastChanged(reference);
-  if (date === 'missing') return { note: `${reference.kind} not found (deleted, or in another account)` };
-  if (date === undefined) return { note: `${reference.kind} metadata could not be read` };
-  return { lastChanged: date };
+async function judged(reference: Reference, lastChanged: (reference: Reference) => Promise<LastChangedAnswer>): Promise<Judgement> {
+  const note = unjudgedNote(reference);
+  if (note) return { note };
+  return judgementOf(reference, await lastChanged(reference));
 }
 
 function audited(reference: FoundReference, _service: EcsServiceRecord, judgement: Judgement): AuditedReference {
@@ -74,36 +70,15 @@ function audited(reference: FoundReference, _service: EcsServiceRecord, judgemen
 
 function verdict(service: EcsServiceRecord, references: readonly AuditedReference[]): AuditTarget {
   const base = { type: 'ecs-service' as const, arn: service.arn, name: service.name, cluster: service.clusterName, region: service.region, references };
-  const deployedAt = service.primaryDeployment?.createdAt;
-  if (!deployedAt) return { ...base, status: 'unknown', reason: 'no PRIMARY deployment time' };
-  const newer = references.filter((reference) => reference.lastChanged && Date.parse(reference.lastChanged) > Date.parse(deployedAt));
-  if (newer.length > 0) {
-    return {
-      ...base,
-      deployedAt,
-      status: 'stale',
-      reason: `deployed at ${deployedAt}, before ${newer.map((reference) => `${reference.valueFrom} changed at ${reference.lastChanged}`).join('; ')}`,
-    };
-  }
-  if (!references.some((reference) => reference.lastChanged)) {
-    return { ...base, deployedAt, status: 'unknown', reason: 'no referenced secret or parameter could be judged' };
-  }
-  return { ...base, deployedAt, status: 'fresh', reason: `deployed at ${deployedAt}, after every judged value last changed` };
+  return { ...base, ...stalenessVerdict(service.primaryDeployment?.createdAt, references) };
 }
 
-function resourceKey(reference: Reference): string {
-  return reference.kind === 'secret'
-    ? `secret|${reference.partition}|${reference.region}|${reference.account}|${reference.secretId}`
-    : `parameter|${reference.partition}|${reference.region}|${reference.account}|${reference.key}`;
-}
-
-async function lookUp(reference: Reference, directory: MetadataDirectory): Promise<Date | undefined | 'missing'> {
-  if (reference.kind === 'secret') {
-    const id = reference.form === 'arn' ? `arn:${reference.partition}:secretsmanager:${reference.region}:${reference.account}:secret:${reference.secretId}` : reference.secretId;
-    const secret = await directory.describeSecret(id, reference.region);
+async function lookUp(reference: Reference, directory: MetadataDirectory): Promise<LastChangedAnswer> {
+  const query = metadataQuery(reference);
+  if (query.kind === 'secret') {
+    const secret = await directory.describeSecret(query.id, query.region);
     return secret ? secret.lastChangedDate : 'missing';
   }
-  const name = reference.raw.startsWith('arn:') || reference.raw.startsWith('/') ? `/${reference.key}` : reference.key;
-  const parameter = await directory.describeParameter(name, reference.region);
+  const parameter = await directory.describeParameter(query.id, query.region);
   return parameter ? parameter.lastModifiedDate : 'missing';
 }
