@@ -106,7 +106,7 @@ export function job(name: string, definition: MapJobDefinitionInput, overrides: 
     jobDefinitionArn: definition.arn,
     tags: {},
     queueTags: {},
-    detail: {},
+    detail: { jobId, jobName: name, jobQueue: `arn:aws:batch:${definition.region}:${ACCOUNT}:job-queue/nightly`, status: 'RUNNING', startedAt: Date.parse('2026-11-30T22:00:00.000Z'), jobDefinition: definition.arn },
     ...overrides,
   };
 }
