@@ -31,7 +31,9 @@ th { font-weight: 600; white-space: nowrap; background: #fafbfc; }
 #readers-table tbody tr { cursor: pointer; }
 #readers-table tbody tr:hover { background: #f1f4f8; }
 #readers-table tbody tr.selected { background: #e8f1fb; }
-code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; word-break: break-all; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; overflow-wrap: anywhere; }
+#findings-table td:nth-child(2) code, #findings-table td:first-child { white-space: nowrap; }
+#readers-table td[data-key="region"], #readers-table td[data-key="kind"] { white-space: nowrap; }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; font-weight: 600; white-space: nowrap; }
 .sev-error { color: var(--error); background: var(--error-bg); } .sev-warning { color: var(--warning); background: var(--warning-bg); }
 .sev-info { color: var(--info); background: var(--info-bg); }
@@ -216,12 +218,16 @@ export const PAGE_SCRIPT = String.raw`
     box.textContent = '';
     var r = resources[id];
     if (!r) { box.appendChild(el('p', { id: 'graph-empty' }, 'No secret or parameter is referenced.')); return; }
-    var defs = r.definitions.map(function (arn) { return definitions[arn]; }).filter(Boolean);
-    var readers = [];
-    defs.forEach(function (d) { d.targets.forEach(function (arn) { if (targets[arn] && readers.indexOf(targets[arn]) === -1) readers.push(targets[arn]); }); });
+    var allDefs = r.definitions.map(function (arn) { return definitions[arn]; }).filter(Boolean);
+    var allReaders = [];
+    allDefs.forEach(function (d) { d.targets.forEach(function (arn) { if (targets[arn] && allReaders.indexOf(targets[arn]) === -1) allReaders.push(targets[arn]); }); });
+    // A resource with hundreds of readers stays drawable: the first LIMIT of each column, the rest counted.
+    var LIMIT = 40;
+    var defs = allDefs.slice(0, LIMIT), readers = allReaders.slice(0, LIMIT);
+    var hidden = (allDefs.length - defs.length) + (allReaders.length - readers.length);
     var rowHeight = 52, top = 34, width = 960, nodeWidth = 270;
     var columnsX = [10, 345, 680];
-    var height = top + Math.max(1, defs.length, readers.length) * rowHeight + 10;
+    var height = top + Math.max(1, defs.length, readers.length) * rowHeight + (hidden > 0 ? 30 : 10);
     var root = svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': 'Readers of ' + r.name });
     ['Secret / parameter', 'Task / job definitions', 'Services and jobs'].forEach(function (label, index) {
       root.appendChild(svg('text', { x: columnsX[index], y: 16, 'class': 'column' }, label));
@@ -245,10 +251,14 @@ export const PAGE_SCRIPT = String.raw`
     });
     readers.forEach(function (t, index) {
       var y = yOf(index, readers.length);
-      edge(columnsX[1] + nodeWidth, defY[t.definition] + 20, columnsX[2], y + 20);
+      if (defY[t.definition] !== undefined) edge(columnsX[1] + nodeWidth, defY[t.definition] + 20, columnsX[2], y + 20);
       var classes = 'target ' + t.staleness.status + (t.scope.status === 'in-scope' ? '' : ' out');
       node(nodes, columnsX[2], y, nodeWidth, targetLabel(t), t.staleness.status + ' · ' + t.scope.status + (t.type === 'ecs-service' && t.wave !== undefined ? ' · wave ' + t.wave : ''), classes);
     });
+    if (hidden > 0) {
+      root.appendChild(svg('text', { x: columnsX[1], y: height - 10, 'class': 'column more' },
+        'and ' + (allDefs.length - defs.length) + ' more definitions, ' + (allReaders.length - readers.length) + ' more readers: filter the table below'));
+    }
     box.appendChild(root);
     box.setAttribute('data-resource', id);
   }
