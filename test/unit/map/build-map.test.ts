@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSecretsMap, mapMetadataQueries, mapOptions, otherRegionQueries, type SecretsMapInputs } from '../../../lib/map/build-map.js';
+import { buildSecretsMap, type MapEcsServiceInput, mapMetadataQueries, mapOptions, otherRegionQueries, type SecretsMapInputs } from '../../../lib/map/build-map.js';
 import { FINDING_CATALOG } from '../../../lib/map/finding-catalog.js';
 import type { FindingCode, MapEcsServiceTarget, SecretsMap } from '../../../lib/map/types.js';
 import { loadConfig } from '../../../lib/config/config.js';
@@ -36,6 +36,12 @@ const dbSecret = (overrides: Record<string, unknown> = {}) =>
 
 function build(inputs: Partial<SecretsMapInputs>, options = mapOptionsFor()): SecretsMap {
   return buildSecretsMap({ services: [], metadata: [], ...inputs }, options);
+}
+
+/** A service with no PRIMARY deployment time. */
+function withoutDeployment(record: MapEcsServiceInput): MapEcsServiceInput {
+  const { primaryDeployment: _none, ...rest } = record;
+  return rest;
 }
 
 function findings(map: SecretsMap, code: FindingCode) {
@@ -111,7 +117,7 @@ describe('buildSecretsMap: the model', () => {
         service('before', [DB_ARN], { deployedAt: '2026-11-30T09:00:00.000Z' }),
         service('after', [DB_ARN], { deployedAt: '2026-11-30T11:00:00.000Z' }),
         service('pinned', [`${DB_ARN}::AWSPREVIOUS:`], { deployedAt: '2026-11-30T09:00:00.000Z' }),
-        service('never-deployed', [DB_ARN], { primaryDeployment: undefined }),
+        withoutDeployment(service('never-deployed', [DB_ARN])),
       ],
       metadata: [dbSecret()],
     });
