@@ -166,13 +166,13 @@ function matchVersionPin(
   }
   const offIt =
     movedTo === undefined
-      ? `${stage} moved, so unless it is still on version ${versionId}`
-      : `${stage} moved to version ${movedTo}, off version ${versionId}, so`;
+      ? `${subject} moved ${stage}; unless it is still on version ${versionId},`
+      : `${subject} moved ${stage} to version ${movedTo}, off version ${versionId}:`;
   return {
     impact: 'unchanged',
     reason:
-      `pinned to ${describePin(pin)}, whose value never changes, not redeployed for ${subject}. Warning: ${offIt} ` +
-      `GetSecretValue now fails for this reference and new tasks can no longer start: name only the stage (or only the version id) in the task definition`,
+      `pinned to ${describePin(pin)}: its value never changes, so it is not redeployed. Warning: ${offIt} ` +
+      'GetSecretValue now fails for this reference and new tasks can no longer start; name only the stage (or only the version id) in the task definition',
   };
 }
 

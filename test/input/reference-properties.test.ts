@@ -317,7 +317,7 @@ describe('every accepted valueFrom form', () => {
         const primary: ChangedResource =
           resource.kind === 'secret' ? { ...resource, region: home, replicaRegions } : { ...resource, region: home };
         const match = matchReference(reference, { resource: primary, effect: what, labels: moves });
-        const readsReplica = reference.kind === 'secret' && replicaRegions.includes(reference.region);
+        const readsReplica = reference.kind === 'secret' && (replicaRegions as readonly string[]).includes(reference.region);
         expect(match.impact === 'unrelated').toBe(!readsReplica);
         if (readsReplica) expect(match.reason).toContain(`through its replica in ${reference.region}`);
       }),

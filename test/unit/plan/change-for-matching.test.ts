@@ -77,6 +77,6 @@ describe('planRefresh with the identity from changeForMatching', () => {
     const pinned = service('pinned', 'us-east-1', `${ARN}::AWSCURRENT:${OLD_VERSION}`);
     const [target] = planRefresh(change(), [pinned], { mode: 'event', redeployOnPreviousChange: false }).targets;
     expect(target).toMatchObject({ decision: 'skip', code: 'value-unchanged' });
-    expect(target?.reason).toContain(`AWSCURRENT moved to version ${VERSION}, off version ${OLD_VERSION}, so GetSecretValue now fails for this reference and new tasks can no longer start`);
+    expect(target?.reason).toContain(`moved AWSCURRENT to version ${VERSION}, off version ${OLD_VERSION}: GetSecretValue now fails for this reference and new tasks can no longer start`);
   });
 });

@@ -492,17 +492,17 @@ describe('matchReference: stage plus version id (…::<stage>:<versionId>)', () 
     expect(match).toEqual({
       impact: 'unchanged',
       reason:
-        `pinned to version id ${VERSION_ID} with staging label AWSCURRENT, whose value never changes, not redeployed for ` +
-        'secret "demo/orders/db-credentials" (full id demo/orders/db-credentials-Ab12Cd) (aws, us-east-1, 111122223333). ' +
-        `Warning: AWSCURRENT moved to version ${NEW_VERSION}, off version ${VERSION_ID}, so GetSecretValue now fails for this reference ` +
-        'and new tasks can no longer start: name only the stage (or only the version id) in the task definition',
+        `pinned to version id ${VERSION_ID} with staging label AWSCURRENT: its value never changes, so it is not redeployed. ` +
+        'Warning: secret "demo/orders/db-credentials" (full id demo/orders/db-credentials-Ab12Cd) (aws, us-east-1, 111122223333) moved ' +
+        `AWSCURRENT to version ${NEW_VERSION}, off version ${VERSION_ID}: GetSecretValue now fails for this reference ` +
+        'and new tasks can no longer start; name only the stage (or only the version id) in the task definition',
     });
   });
 
   it('says so, hedged, when the version AWSCURRENT moved to is unknown', () => {
     const match = matchReference(pinned(), newCurrent(DB));
     expect(match.impact).toBe('unchanged');
-    expect(match.reason).toContain(`AWSCURRENT moved, so unless it is still on version ${VERSION_ID} GetSecretValue now fails`);
+    expect(match.reason).toContain(`moved AWSCURRENT; unless it is still on version ${VERSION_ID}, GetSecretValue now fails`);
   });
 
   it('is unchanged, and says new tasks can start again, when AWSCURRENT moves to the pinned version itself', () => {
@@ -520,7 +520,7 @@ describe('matchReference: stage plus version id (…::<stage>:<versionId>)', () 
   it('an AWSPREVIOUS stage with a version id is warned about on every rotation (AWSPREVIOUS moves with AWSCURRENT)', () => {
     const match = matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd::AWSPREVIOUS:${VERSION_ID}`), { ...newCurrent(DB), versionId: NEW_VERSION });
     expect(match.impact).toBe('unchanged');
-    expect(match.reason).toContain('AWSPREVIOUS moved, so unless it is still on version');
+    expect(match.reason).toContain('moved AWSPREVIOUS; unless it is still on version');
   });
 
   it('is affected by a deletion like every reference', () => {
