@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the whole pipeline against a local AWS (moto_server), seeded with a demo account.
  *
- * 1. starts moto_server on a free loopback port and seeds 13 ECS services in 3 clusters and 2 Regions;
+ * 1. starts moto_server on a free loopback port and seeds 19 ECS services in 3 clusters and 2 Regions;
  * 2. rotates secret demo/orders/db and handles the rotation's CloudTrail event (services redeployed);
  * 3. handles the duplicate Secret Label Updated signal of the same rotation (no second deployment);
  * 4. handles an AWSPENDING PutSecretValue (nothing to do) and a parameter update (its readers redeployed);

@@ -157,7 +157,7 @@ describe.each(['onSecretChange', 'onParameterChange'])('%s on malformed input', 
 describe('hostile names inside well-formed events', () => {
   /**
    * Names no secret or parameter can have: SSM names are at most 1011 characters of `a-zA-Z0-9_.-/`, secret
-   * names at most 512 of `A-Za-z0-9/_+=.@-`.
+   * names at most 512 of `A-Za-z0-9/_+=.@-` (or `<service>!` and visible characters but `:`, for managed secrets).
    */
   const HOSTILE_NAMES: readonly [string, string][] = [
     ['a 10 KB name', TEN_KB_NAME],
