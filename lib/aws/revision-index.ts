@@ -1,6 +1,7 @@
 import { type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { TaskDefinition } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, TaskDefinition } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isCredentialSpecReference } from '../references/index.js';
 
 /**
  * A persisted index of task definition revisions: revision ARN → the parts of the task definition that hold
@@ -15,8 +16,8 @@ export interface RevisionIndex {
 
 /**
  * The parts of a task definition that references come from (container names, `secrets`,
- * `logConfiguration.secretOptions`, `repositoryCredentials`, FSx volume credentials): ARNs and names only,
- * never a value, and small enough for one DynamoDB item.
+ * `logConfiguration.secretOptions`, `repositoryCredentials`, gMSA credential specs, FSx volume credentials):
+ * ARNs and names only, never a value, and small enough for one DynamoDB item.
  */
 export function referenceSubset(definition: TaskDefinition): TaskDefinition {
   return {
@@ -28,6 +29,7 @@ export function referenceSubset(definition: TaskDefinition): TaskDefinition {
         ? { logConfiguration: { logDriver: container.logConfiguration.logDriver, secretOptions: container.logConfiguration.secretOptions } }
         : {}),
       ...(container.repositoryCredentials ? { repositoryCredentials: container.repositoryCredentials } : {}),
+      ...credentialSpecEntries(container),
     })),
     volumes: (definition.volumes ?? [])
       .filter((volume) => volume.fsxWindowsFileServerVolumeConfiguration?.authorizationConfig?.credentialsParameter)
@@ -37,6 +39,26 @@ export function referenceSubset(definition: TaskDefinition): TaskDefinition {
       })),
   } as TaskDefinition;
 }
+
+/**
+ * gMSA credential spec entries that name an SSM parameter (`credentialSpecs`, and the `credentialspec…` entries of
+ * `dockerSecurityOptions`; other security options are not references and are not kept).
+ */
+function credentialSpecEntries(container: ContainerDefinition): Pick<ContainerDefinition, 'credentialSpecs' | 'dockerSecurityOptions'> {
+  const credentialSpecs = (container.credentialSpecs ?? []).filter(isCredentialSpecReference);
+  const dockerSecurityOptions = (container.dockerSecurityOptions ?? []).filter(isCredentialSpecReference);
+  return {
+    ...(credentialSpecs.length > 0 ? { credentialSpecs } : {}),
+    ...(dockerSecurityOptions.length > 0 ? { dockerSecurityOptions } : {}),
+  };
+}
+
+/**
+ * Version of what {@link referenceSubset} keeps. An entry written under another version may lack parts that are
+ * references now (version 1 had no credential specs) and is read as a miss, so the revision is described again
+ * and re-indexed instead of serving an incomplete subset for the entry's lifetime.
+ */
+export const REFERENCE_SUBSET_VERSION = 2;
 
 /** Entries are kept 180 days after they were last written (deregistered revisions age out). */
 export const REVISION_INDEX_TTL_SECONDS = 180 * 24 * 3600;
@@ -55,6 +77,7 @@ export class DynamoDbRevisionIndex implements RevisionIndex {
   public async get(arn: string): Promise<TaskDefinition | undefined> {
     const output = await this.#documents.send(new GetCommand({ TableName: this.tableName, Key: { arn } }));
     const stored = output.Item?.definition;
+    if (output.Item?.subsetVersion !== REFERENCE_SUBSET_VERSION) return undefined;
     return typeof stored === 'string' ? (JSON.parse(stored) as TaskDefinition) : undefined;
   }
 
@@ -62,7 +85,12 @@ export class DynamoDbRevisionIndex implements RevisionIndex {
     await this.#documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { arn, definition: JSON.stringify(referenceSubset(definition)), expiration: Math.floor(Date.now() / 1000) + REVISION_INDEX_TTL_SECONDS },
+        Item: {
+          arn,
+          definition: JSON.stringify(referenceSubset(definition)),
+          subsetVersion: REFERENCE_SUBSET_VERSION,
+          expiration: Math.floor(Date.now() / 1000) + REVISION_INDEX_TTL_SECONDS,
+        },
       }),
     );
   }

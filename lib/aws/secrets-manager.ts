@@ -2,7 +2,7 @@ import { DescribeSecretCommand, ResourceNotFoundException, type SecretsManagerCl
 import type { SecretMetadata } from '../changes/types.js';
 
 /**
- * DescribeSecret: ARN, name, version → staging labels, deletion date. Metadata only: secret-refresh has no
+ * DescribeSecret: ARN, name, version → staging labels, deletion date, primary Region and replicas. Metadata only: secret-refresh has no
  * permission to read a value (`secretsmanager:GetSecretValue` is deliberately not granted).
  *
  * @returns `undefined` when the secret does not exist.
@@ -18,6 +18,17 @@ export async function describeSecret(client: SecretsManagerClient, secretId: str
       ...(output.DeletedDate ? { deletedDate: output.DeletedDate } : {}),
       ...(output.LastChangedDate ? { lastChangedDate: output.LastChangedDate } : {}),
       tags: Object.fromEntries((output.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
+      // Multi-Region secrets: where the primary is, and which Regions hold replicas of it.
+      ...(output.PrimaryRegion ? { primaryRegion: output.PrimaryRegion } : {}),
+      ...(output.ReplicationStatus?.length
+        ? {
+            replicas: output.ReplicationStatus.flatMap((replica) =>
+              replica.Region
+                ? [{ region: replica.Region, ...(replica.Status ? { status: replica.Status } : {}), ...(replica.StatusMessage ? { statusMessage: replica.StatusMessage } : {}) }]
+                : [],
+            ),
+          }
+        : {}),
     };
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;

@@ -27,6 +27,8 @@ export interface ChangeDecision {
   readonly labels?: readonly string[];
   readonly warnings?: readonly string[];
   readonly tags?: Readonly<Record<string, string>> | undefined;
+  /** Regions the changed secret is replicated to (see `secret-replicas.ts`). */
+  readonly replicaRegions?: readonly string[] | undefined;
 }
 
 /**
@@ -51,5 +53,6 @@ export function buildChange(scope: EventScope, decision: ChangeDecision): Change
     origin: scope.origin,
     warnings: decision.warnings ?? [],
     ...(decision.tags === undefined ? {} : { tags: decision.tags }),
+    ...(decision.replicaRegions === undefined || decision.replicaRegions.length === 0 ? {} : { replicaRegions: decision.replicaRegions }),
   };
 }

@@ -19,7 +19,7 @@ import {
   UpdateSecretParametersSchema,
   UpdateSecretVersionStageParametersSchema,
 } from './schemas/cloudtrail-api-call.js';
-import { fallbackSecretName, responseArn } from './secret-identity.js';
+import { fallbackSecretName, refuseForeignSecret, responseArn } from './secret-identity.js';
 import type { Change, MetadataDirectory } from './types.js';
 
 /** Labels that never mean a value consumers read has changed: rotation bookkeeping. */
@@ -185,6 +185,8 @@ async function deleteSecret(call: ApiCall): Promise<Change> {
  * Decide what a Secrets Manager CloudTrail API-call event means for consumers.
  * A failed call (`errorCode`) changed nothing and is decided without any AWS call.
  *
+ * @throws {ForeignAccountError} when the record names (by ARN) a secret of another account than the one it was
+ *   recorded for, before any AWS call.
  * @throws {EventParseError} when the record, or the request parameters of the operation decided, are malformed.
  */
 export async function detectCloudTrailApiCall(event: unknown, directory: MetadataDirectory): Promise<Change> {
@@ -192,12 +194,16 @@ export async function detectCloudTrailApiCall(event: unknown, directory: Metadat
   const { detail } = parsed;
   const arn = responseArn(detail.responseElements);
   const requestedId = stringMember(detail.requestParameters, 'secretId') ?? stringMember(detail.requestParameters, 'name');
+  const account = detail.recipientAccountId ?? parsed.account;
+  // A call on another account's secret (recorded here because our principal made it) is refused, failed or not.
+  refuseForeignSecret(arn, account, `${detail.eventName} event detail.responseElements.arn`);
+  refuseForeignSecret(requestedId, account, `${detail.eventName} event detail.requestParameters`);
   const call: ApiCall = {
     eventName: detail.eventName,
     scope: {
       kind: 'secret',
       region: detail.awsRegion ?? parsed.region,
-      account: detail.recipientAccountId ?? parsed.account,
+      account,
       time: parsed.time,
       origin: { channel: 'cloudtrail-api-call', eventName: detail.eventName, eventId: parsed.id },
     },

@@ -5,10 +5,12 @@
  * have been replaced; redeploying for it would be wasted (the later change triggers its own refresh), and the
  * dedupe key `(ARN, versionId)` must name the version that is really current. DescribeSecret also gives the
  * full ARN and the true name (never guessed from an ARN suffix), and tells whether the secret is being deleted.
- * It returns metadata only, never the value.
+ * It returns metadata only, never the value. A change that arrives from a replica's Region is normalised to the
+ * primary (one more DescribeSecret), so it has the same identity as the primary's own event.
  */
 import { buildChange } from './build-change.js';
 import type { EventScope } from './build-change.js';
+import { primaryOf, replicasOf } from './secret-replicas.js';
 import type { Change, MetadataDirectory, SecretMetadata } from './types.js';
 
 /** AWSCURRENT: the label ECS and Batch read when a reference names no stage. */
@@ -50,8 +52,8 @@ export async function confirmSecretChange(
   scope: EventScope,
   directory: MetadataDirectory,
 ): Promise<Change> {
-  const secret = await directory.describeSecret(claim.secretId, scope.region);
-  if (secret === undefined) {
+  const described = await directory.describeSecret(claim.secretId, scope.region);
+  if (described === undefined) {
     return buildChange(scope, {
       effect: 'none',
       reason: `secret no longer exists: DescribeSecret found no secret "${claim.secretId}" in ${scope.region}`,
@@ -60,9 +62,13 @@ export async function confirmSecretChange(
       versionId: claim.versionId,
     });
   }
+  const primary = await primaryOf(described, scope.region, directory);
+  const { secret } = primary;
+  const fromReplica = primary.region !== scope.region;
+  const where: EventScope = fromReplica ? { ...scope, region: primary.region } : scope;
   if (secret.deletedDate !== undefined) {
     const warning = `secret ${secret.name} is scheduled for deletion (since ${secret.deletedDate.toISOString()}): it cannot be read, so new tasks that reference it fail to start`;
-    return buildChange(scope, {
+    return buildChange(where, {
       effect: 'none',
       reason: `not redeploying: ${warning}`,
       name: secret.name,
@@ -76,7 +82,7 @@ export async function confirmSecretChange(
   const versionId = claim.versionId ?? versionCarrying(secret, primaryLabel);
   const stages = versionId === undefined ? undefined : secret.versionIdsToStages[versionId];
   if (versionId === undefined || stages === undefined) {
-    return buildChange(scope, {
+    return buildChange(where, {
       effect: 'none',
       reason:
         versionId === undefined
@@ -92,7 +98,7 @@ export async function confirmSecretChange(
   const confirmed = claim.effect === 'new-current-value' ? stillCarried.includes(CURRENT_LABEL) : stillCarried.length > 0;
   if (!confirmed) {
     const moved = claim.effect === 'new-current-value' ? CURRENT_LABEL : claim.labels.join(', ');
-    return buildChange(scope, {
+    return buildChange(where, {
       effect: 'none',
       reason: `superseded: version ${versionId} no longer carries ${moved}; the later change triggers its own refresh`,
       name: secret.name,
@@ -100,13 +106,17 @@ export async function confirmSecretChange(
       versionId,
     });
   }
-  return buildChange(scope, {
+  const replicas = replicasOf(secret);
+  const warnings = [...primary.warnings, ...replicas.warnings];
+  return buildChange(where, {
     effect: claim.effect,
-    reason: claim.reason,
+    reason: fromReplica ? `${claim.reason} (signalled in replica Region ${scope.region}; handled as the change of the primary in ${primary.region})` : claim.reason,
     name: secret.name,
     arn: secret.arn,
     versionId,
     labels: stillCarried,
     tags: secret.tags,
+    replicaRegions: replicas.replicaRegions,
+    ...(warnings.length > 0 ? { warnings } : {}),
   });
 }

@@ -1,5 +1,7 @@
 import { AmbiguousReferenceError, InvalidInputError, ResourceNotFoundError } from '../errors.js';
+import { isSecretName } from '../references/index.js';
 import { partitionOfRegion } from './partition.js';
+import { primaryOf, replicasOf } from './secret-replicas.js';
 import type { Change, ChangeKind, MetadataDirectory, ParameterMetadata, SecretMetadata } from './types.js';
 
 /** Input of a manual refresh (`refresh` function / `secret-refresh refresh`). */
@@ -11,11 +13,16 @@ export interface ManualRefreshInput {
 
 const ARN = /^arn:(aws(?:-[a-z0-9]+)*):(secretsmanager|ssm):([a-z0-9-]+):(\d{12}):(.+)$/;
 
+/** Characters of an SSM parameter name (`a-zA-Z0-9_.-` and `/`): anything else can only name a secret. */
+const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]+$/;
+
 /**
  * Turns a manual refresh request into a {@link Change} with effect `new-current-value`, after checking
  * (metadata only) that the secret or parameter exists. A name that exists as both a secret and a
  * parameter is ambiguous: the caller must say which `kind`. A secret scheduled for deletion becomes a
- * `deleted` change, which reports its readers and redeploys nothing.
+ * `deleted` change, which reports its readers and redeploys nothing. A name only a secret can have (`rds!db-…`,
+ * the name of a secret managed by RDS) is not looked up in SSM. A replica (by its ARN, or by name in a replica
+ * Region) is refreshed as its primary, which also refreshes the readers of every replica.
  *
  * @throws {InvalidInputError} on a malformed ref, {@link AmbiguousReferenceError}, {@link ResourceNotFoundError}.
  */
@@ -47,7 +54,7 @@ export async function resolveManualChange(
       }
       const secret = await directory.describeSecret(ref, region);
       if (!secret) throw new ResourceNotFoundError(`secret ${ref} was not found in ${region}`);
-      return secretChange(secret, region, now);
+      return secretChange(secret, region, now, directory);
     }
     if (!/^parameter\/[^/]/.test(resource)) {
       throw new InvalidInputError(`ref "${ref}" is not a parameter ARN (arn:<partition>:ssm:<region>:<account>:parameter/<name>)`);
@@ -58,16 +65,22 @@ export async function resolveManualChange(
     if (!parameter) throw new ResourceNotFoundError(`parameter ${name} was not found in ${region}`);
     return parameterChange(parameter, region, match[1] ?? 'aws', match[4] ?? '', now);
   }
+  const canBeParameter = PARAMETER_NAME.test(ref);
+  if (input.kind === 'parameter' && !canBeParameter) {
+    throw new InvalidInputError(
+      `ref "${ref}" is not an SSM parameter name (letters, digits, _ . - and /)${isSecretName(ref) ? '; it is a secret name: use --kind secret' : ''}`,
+    );
+  }
   const [secret, parameter] = await Promise.all([
     input.kind === 'parameter' ? undefined : directory.describeSecret(ref, homeRegion),
-    input.kind === 'secret' ? undefined : directory.describeParameter(ref, homeRegion),
+    input.kind === 'secret' || !canBeParameter ? undefined : directory.describeParameter(ref, homeRegion),
   ]);
   if (secret && parameter) {
     throw new AmbiguousReferenceError(
       `"${ref}" names both a secret and a parameter in ${homeRegion}: say which with --kind secret or --kind parameter`,
     );
   }
-  if (secret) return secretChange(secret, homeRegion, now);
+  if (secret) return secretChange(secret, homeRegion, now, directory);
   if (parameter) {
     const arn = ARN.exec(parameter.arn ?? '');
     const account = arn?.[4] ?? (await fallbackAccount?.());
@@ -82,7 +95,9 @@ export async function resolveManualChange(
   throw new ResourceNotFoundError(`no ${what} named "${ref}" was found in ${homeRegion}`);
 }
 
-function secretChange(secret: SecretMetadata, region: string, now: Date): Change {
+async function secretChange(described: SecretMetadata, describedIn: string, now: Date, directory: MetadataDirectory): Promise<Change> {
+  const { secret, region, warnings: primaryWarnings } = await primaryOf(described, describedIn, directory);
+  const replicas = replicasOf(secret);
   const [, partition = 'aws', , , account = ''] = secret.arn.split(':');
   const current = Object.entries(secret.versionIdsToStages).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
   const deleted = secret.deletedDate !== undefined;
@@ -101,8 +116,13 @@ function secretChange(secret: SecretMetadata, region: string, now: Date): Change
     labels: ['AWSCURRENT'],
     time: now.toISOString(),
     origin: { channel: 'manual', eventName: 'manual' },
-    warnings: [],
+    warnings: [
+      ...(region === describedIn ? [] : [`${described.arn} is a replica: refreshed as its primary ${secret.arn}, with the readers of every replica`]),
+      ...primaryWarnings,
+      ...replicas.warnings,
+    ],
     ...(secret.tags ? { tags: secret.tags } : {}),
+    ...(replicas.replicaRegions.length > 0 ? { replicaRegions: replicas.replicaRegions } : {}),
   };
 }
 

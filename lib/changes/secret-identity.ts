@@ -5,6 +5,7 @@
  * `secretId` that is a name, partial ARN or full ARN). The canonical id is the *full* ARN; anything else must
  * be resolved with DescribeSecret.
  */
+import { ForeignAccountError } from '../errors.js';
 
 const SECRET_RESOURCE_PREFIX = ':secret:';
 /** Secrets Manager appends `-` and six random characters to a secret's name to form its full ARN. */
@@ -47,4 +48,31 @@ export function fallbackSecretName(secretId: string, isFullArn: boolean): string
   }
   const resource = secretId.slice(at + SECRET_RESOURCE_PREFIX.length);
   return isFullArn ? resource.replace(FULL_ARN_SUFFIX, '') : resource;
+}
+
+/**
+ * Refuse a CloudTrail event that names a secret of another account, before anything is looked up for it.
+ *
+ * Why: CloudTrail records a cross-account call in the caller's account too, so `recipientAccountId` can be ours
+ * while the secret (`responseElements.arn`, a `secretId` ARN, `additionalEventData.SecretId`) belongs to another
+ * account. Decided in this account, the change would carry *this* account and the secret's *name*, and would be
+ * matched against this account's same-named secret. The native channel refuses events of another account with
+ * {@link ForeignAccountError}; a CloudTrail event naming a foreign secret is refused the same way. A name (not an
+ * ARN) resolves in the event's own account and passes.
+ *
+ * @param where - which field named the secret, for the message (`responseElements.arn`).
+ * @throws {ForeignAccountError} naming both accounts.
+ * @example
+ * refuseForeignSecret('arn:aws:secretsmanager:us-east-1:444455556666:secret:db-Ab12Cd', '111122223333', 'requestParameters.secretId');
+ * // throws ForeignAccountError
+ */
+export function refuseForeignSecret(secretId: string | undefined, account: string, where: string): void {
+  if (secretId === undefined || !secretId.startsWith('arn:')) return;
+  const owner = secretId.split(':')[4];
+  if (owner !== undefined && owner !== '' && owner !== account) {
+    throw new ForeignAccountError(
+      `${where} names secret ${secretId.slice(0, 300)} of account ${owner}, but the event was recorded for account ${account}: ` +
+        `secret-refresh never matches a foreign secret against this account's secrets; deploy secret-refresh in account ${owner} to refresh its readers there`,
+    );
+  }
 }

@@ -70,6 +70,21 @@ export interface Change {
    * `secret-refresh:ignore` check needs no second call. Absent: not read yet.
    */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Regions the secret is replicated to (secrets only; from DescribeSecret of the primary). Every replica gets
+   * the new value, so readers of a replica (same name and suffix, the replica's Region) are matched too. A change
+   * event from a replica's Region is normalised to the primary (its `region` and `arn`), so both signals of one
+   * change have the same identity and deploy once.
+   */
+  readonly replicaRegions?: readonly string[];
+}
+
+/** One replica of a secret, from DescribeSecret's `ReplicationStatus` (metadata only). */
+export interface SecretReplica {
+  readonly region: string;
+  /** `InSync`, `InProgress` or `Failed`. */
+  readonly status?: string;
+  readonly statusMessage?: string;
 }
 
 /**
@@ -85,6 +100,13 @@ export interface SecretMetadata {
   /** When the secret was last modified in any way (the staleness audit compares deployments with it). */
   readonly lastChangedDate?: Date;
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The Region of the primary secret, when DescribeSecret says (`PrimaryRegion`): on a replica it names the
+   * primary's Region, which differs from the Region the replica was described in.
+   */
+  readonly primaryRegion?: string;
+  /** The replicas of a primary secret (`ReplicationStatus`); empty or absent for a secret that is not replicated. */
+  readonly replicas?: readonly SecretReplica[];
 }
 
 /** Metadata of a parameter from DescribeParameters. Never the value. */

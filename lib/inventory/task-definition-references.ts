@@ -1,13 +1,15 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import { safeParseReference } from '../references/index.js';
+import { isCredentialSpecReference, safeParseReference } from '../references/index.js';
 import type { ReferenceContext, ReferenceLocation } from '../references/types.js';
 import type { FoundReference } from './types.js';
 
 /**
  * Every secret reference an ECS task definition makes: `containerDefinitions[].secrets`,
- * `logConfiguration.secretOptions`, `repositoryCredentials.credentialsParameter`, and FSx for Windows
- * volume credentials. `context` is the partition/Region/account of the cluster that runs the task, which
- * is where a bare name resolves.
+ * `logConfiguration.secretOptions`, `repositoryCredentials.credentialsParameter`, gMSA credential specs in an
+ * SSM parameter (`credentialSpecs[]` and `dockerSecurityOptions[]` entries `credentialspec:arn:…:ssm:…` /
+ * `credentialspecdomainless:arn:…:ssm:…`, read when the task starts), and FSx for Windows volume credentials.
+ * Credential specs in S3 or a file, and other security options, are not references and are left out.
+ * `context` is the partition/Region/account of the cluster that runs the task, which is where a bare name resolves.
  */
 export function taskDefinitionReferences(taskDefinition: TaskDefinition, context: ReferenceContext): FoundReference[] {
   const found: FoundReference[] = [];
@@ -29,6 +31,9 @@ export function taskDefinitionReferences(taskDefinition: TaskDefinition, context
       add(containerName, 'logConfiguration.secretOptions', option.valueFrom, option.name);
     }
     add(containerName, 'repositoryCredentials', container.repositoryCredentials?.credentialsParameter);
+    for (const entry of [...(container.credentialSpecs ?? []), ...(container.dockerSecurityOptions ?? [])]) {
+      if (isCredentialSpecReference(entry)) add(containerName, 'credentialSpecs', entry);
+    }
   }
   for (const volume of taskDefinition.volumes ?? []) {
     add(

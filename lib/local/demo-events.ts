@@ -80,6 +80,44 @@ function cloudTrailEvent(input: SecretEventInput, eventName: string, requestPara
   };
 }
 
+/**
+ * CloudTrail service event `RotationSucceeded`. `secretIn` picks where it names the secret: AWS's documented
+ * `additionalEventData.SecretId`, or `serviceEventDetails.secretId` as reported for managed rotation (RDS).
+ */
+export function rotationSucceededEvent(input: SecretEventInput, secretIn: 'additionalEventData' | 'serviceEventDetails' = 'additionalEventData') {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'AWS Service Event via CloudTrail',
+    source: 'aws.secretsmanager',
+    account: input.account,
+    time: input.time,
+    region: input.region,
+    resources: [],
+    detail: {
+      eventVersion: '1.09',
+      userIdentity: { accountId: input.account, invokedBy: 'secretsmanager.amazonaws.com' },
+      eventTime: input.time,
+      eventSource: 'secretsmanager.amazonaws.com',
+      eventName: 'RotationSucceeded',
+      awsRegion: input.region,
+      sourceIPAddress: 'secretsmanager.amazonaws.com',
+      userAgent: 'secretsmanager.amazonaws.com',
+      requestParameters: null,
+      responseElements: null,
+      additionalEventData: secretIn === 'additionalEventData' ? { SecretId: input.secretArn } : null,
+      ...(secretIn === 'serviceEventDetails' ? { serviceEventDetails: { secretId: input.secretArn } } : {}),
+      requestID: `Rotation-${input.secretArn}-${randomUUID()}`,
+      eventID: randomUUID(),
+      readOnly: false,
+      eventType: 'AwsServiceEvent',
+      managementEvent: true,
+      recipientAccountId: input.account,
+      eventCategory: 'Management',
+    },
+  };
+}
+
 /** Native SSM `Parameter Store Change`. */
 export function parameterStoreChangeEvent(input: {
   readonly account: string;

@@ -1,13 +1,15 @@
 /**
  * `npm run demo`: the whole pipeline against a local AWS (moto_server), seeded with a demo account.
  *
- * 1. starts moto_server on a free loopback port and seeds 13 ECS services in 3 clusters and 2 Regions;
+ * 1. starts moto_server on a free loopback port and seeds 19 ECS services in 3 clusters and 2 Regions;
  * 2. rotates secret demo/orders/db and handles the rotation's CloudTrail event (services redeployed);
  * 3. handles the duplicate Secret Label Updated signal of the same rotation (no second deployment);
  * 4. handles an AWSPENDING PutSecretValue (nothing to do) and a parameter update (its readers redeployed);
- * 5. dry-runs a manual refresh;
- * 6. rotates again with a blast-radius cap of 3 (the run is refused: nothing redeployed, every target reported);
- * 7. runs the staleness audit (the services the capped run left behind are stale); prints every report; stops moto.
+ * 5. rotates the RDS-style managed secret rds!db-<uuid> (Secret Label Updated: exactly its readers redeployed,
+ *    a stage-plus-version pin skipped with a warning), then its managed rotation's RotationSucceeded (deduplicated);
+ * 6. dry-runs a manual refresh;
+ * 7. rotates again with a blast-radius cap of 3 (the run is refused: nothing redeployed, every target reported);
+ * 8. runs the staleness audit (the services the capped run left behind are stale); prints every report; stops moto.
  */
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +22,7 @@ import {
   parameterStoreChangeEvent,
   putSecretValueEvent,
   rotationInput,
+  rotationSucceededEvent,
   secretLabelUpdatedEvent,
   updateSecretVersionStageEvent,
 } from './demo-events.js';
@@ -78,6 +81,26 @@ async function demo(): Promise<number> {
         time: new Date().toISOString(),
       }),
     });
+    const rdsRotation = await rotateSecret(account.rdsSecretArn, config.homeRegion, '{"username":"admin","password":"rds-v2"}');
+    const rdsEvent = rotationInput({ account: account.account, secretArn: account.rdsSecretArn, secretName: account.rdsSecretName }, rdsRotation, config.homeRegion);
+    const rds = await run(`RDS rotated its master user secret ${account.rdsSecretName}: Secret Label Updated (AWSCURRENT)`, {
+      type: 'event',
+      event: secretLabelUpdatedEvent(rdsEvent),
+    });
+    const rdsReaders = account.services.filter((service) => service.onRdsRotation === 'redeploy').map((service) => service.name).sort();
+    const rdsRedeployed = rds.targets.filter((target) => target.status === 'done').map((target) => target.name).sort();
+    const exactlyItsReaders = JSON.stringify(rdsRedeployed) === JSON.stringify(rdsReaders);
+    process.stdout.write(
+      exactlyItsReaders
+        ? `The RDS rotation redeployed exactly its ${rdsReaders.length} readers: ${rdsRedeployed.join(', ')}
+`
+        : `UNEXPECTED: the RDS rotation redeployed [${rdsRedeployed.join(', ')}], its readers are [${rdsReaders.join(', ')}]
+`,
+    );
+    await run('Same RDS rotation, second signal: RotationSucceeded of the managed rotation (deduplicated)', {
+      type: 'event',
+      event: rotationSucceededEvent(rdsEvent, 'serviceEventDetails'),
+    });
     await run('Manual refresh, dry run: secret-refresh refresh --ref demo/orders/db --dry-run', { type: 'manual', ref: account.secretName }, true);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // moto keeps times to the second
     const again = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v3"}');
@@ -92,7 +115,7 @@ async function demo(): Promise<number> {
     process.stdout.write(formatAuditReport(await runAudit(config, dependencies, new Date())));
     process.stdout.write(`\nThe rotation redeployed ${first.summary.done} service(s); the JSON report of that run:\n`);
     process.stdout.write(`${JSON.stringify(first, null, 2)}\n`);
-    return first.summary.done > 0 && first.summary.failed === 0 ? 0 : 1;
+    return first.summary.done > 0 && first.summary.failed === 0 && exactlyItsReaders && rds.summary.failed === 0 ? 0 : 1;
   } finally {
     await moto.stop();
   }

@@ -21,6 +21,8 @@ export interface DemoService {
   readonly onSecretRotation: 'redeploy' | 'skip' | 'not-a-target';
   /** Expected outcome for an update of parameter `/demo/orders/api-key`. */
   readonly onParameterUpdate: 'redeploy' | 'not-a-target';
+  /** Expected outcome for a rotation of the RDS master user secret `rds!db-<uuid>`. */
+  readonly onRdsRotation: 'redeploy' | 'skip' | 'not-a-target';
   readonly valueFrom: readonly string[];
 }
 
@@ -35,6 +37,12 @@ export interface DemoAccount {
   /** `demo/orders/db` in us-west-2: same name, other Region. */
   readonly westSecretArn: string;
   readonly parameterName: string;
+  /**
+   * An RDS-style managed secret (`rds!db-<uuid>`, as RDS names the master user secret of a DB instance with
+   * ManageMasterUserPassword) in us-east-1: the most often rotated secret behind ECS services.
+   */
+  readonly rdsSecretArn: string;
+  readonly rdsSecretName: string;
   readonly services: readonly DemoService[];
   /** Batch job definitions (us-east-1): name → what a rotation of the demo secret should report. */
   readonly jobDefinitions: readonly { readonly name: string; readonly arn: string; readonly onSecretRotation: 'report' | 'not-a-target' }[];
@@ -43,20 +51,26 @@ export interface DemoAccount {
 const HOME = 'us-east-1';
 const WEST = 'us-west-2';
 
+/** The demo's RDS database instance id: RDS names its master user secret `rds!db-<this uuid>`. */
+const RDS_INSTANCE_UUID = '3f8a2b1c-1234-4abc-9def-0123456789ab';
+
 /**
  * Seeds a small demo account in whatever the SDK points at (moto in the demo and the integration tests):
- * 3 clusters in 2 Regions, 13 services whose task definitions reference the demo secret and parameter in
- * every common `valueFrom` form, plus look-alikes that must never be redeployed, and 2 Batch job definitions
- * (one reads the demo secret, one a look-alike).
+ * 3 clusters in 2 Regions, 19 services whose task definitions reference the demo secret, the demo parameter and
+ * an RDS-style managed secret (`rds!db-<uuid>`) in every common `valueFrom` form, plus look-alikes that must
+ * never be redeployed, and 2 Batch job definitions (one reads the demo secret, one a look-alike).
  */
 export async function seedDemoAccount(): Promise<DemoAccount> {
   const sm = new SecretsManagerClient({ region: HOME });
   const smWest = new SecretsManagerClient({ region: WEST });
   const ssm = new SSMClient({ region: HOME });
-  const [secret, replica, westSecret] = await Promise.all([
+  const rdsSecretName = `rds!db-${RDS_INSTANCE_UUID}`;
+  const [secret, replica, westSecret, rdsSecret] = await Promise.all([
     sm.send(new CreateSecretCommand({ Name: 'demo/orders/db', SecretString: '{"username":"app","password":"v1"}' })),
     sm.send(new CreateSecretCommand({ Name: 'demo/orders/db-replica', SecretString: '{"password":"r1"}' })),
     smWest.send(new CreateSecretCommand({ Name: 'demo/orders/db', SecretString: '{"password":"w1"}' })),
+    // RDS creates this secret itself (ManageMasterUserPassword); moto accepts the managed-secret name as is.
+    sm.send(new CreateSecretCommand({ Name: rdsSecretName, SecretString: '{"username":"admin","password":"rds-v1"}' })),
     ssm.send(new PutParameterCommand({ Name: '/demo/orders/api-key', Value: 'k1', Type: 'SecureString' })),
     ssm.send(new PutParameterCommand({ Name: '/demo/orders/api-key-old', Value: 'k0', Type: 'SecureString' })),
   ]);
@@ -66,6 +80,8 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
   const account = secretArn.split(':')[4] ?? '';
   const partialArn = `arn:aws:secretsmanager:${HOME}:${account}:secret:demo/orders/db`;
   const pinnedVersion = required(secret.VersionId);
+  const rdsSecretArn = required(rdsSecret.ARN);
+  const rdsPartialArn = `arn:aws:secretsmanager:${HOME}:${account}:secret:${rdsSecretName}`;
 
   const services: SeedService[] = [
     svc(HOME, 'demo-orders', 'orders-api', 'redeploy', 'not-a-target', [secretArn]),
@@ -81,6 +97,15 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
     svc(HOME, 'demo-payments', 'api-key-old-reader', 'not-a-target', 'not-a-target', ['/demo/orders/api-key-old']),
     svc(WEST, 'demo-west', 'west-cross-region', 'redeploy', 'not-a-target', [secretArn]),
     svc(WEST, 'demo-west', 'west-same-name', 'not-a-target', 'not-a-target', [westSecretArn, 'arn:aws:secretsmanager:us-west-2:' + account + ':secret:demo/orders/db']),
+    // Readers of the RDS master user secret, in the forms Terraform, CloudFormation and the CDK produce.
+    svc(HOME, 'demo-payments', 'billing-api', 'not-a-target', 'not-a-target', [`${rdsSecretArn}:password::`, `${rdsSecretArn}:username::`], { onRdsRotation: 'redeploy' }),
+    svc(HOME, 'demo-orders', 'billing-worker', 'not-a-target', 'not-a-target', [`${rdsPartialArn}:password::`], { onRdsRotation: 'redeploy' }),
+    svc(HOME, 'demo-payments', 'billing-reports', 'not-a-target', 'not-a-target', [`/aws/reference/secretsmanager/${rdsSecretName}`], { onRdsRotation: 'redeploy' }),
+    svc(WEST, 'demo-west', 'billing-west', 'not-a-target', 'not-a-target', [`${rdsSecretArn}:password::`], { onRdsRotation: 'redeploy' }),
+    // Stage plus version id (the CDK emits it): pinned, skipped with a warning once AWSCURRENT moves off it.
+    svc(HOME, 'demo-payments', 'billing-pinned', 'not-a-target', 'not-a-target', [`${rdsSecretArn}:password:AWSCURRENT:${required(rdsSecret.VersionId)}`], { onRdsRotation: 'skip' }),
+    // Look-alike: the cluster secret of the same uuid is another secret.
+    svc(HOME, 'demo-orders', 'billing-cluster-reader', 'not-a-target', 'not-a-target', [`arn:aws:secretsmanager:${HOME}:${account}:secret:rds!cluster-${RDS_INSTANCE_UUID}:password::`]),
   ];
 
   const clients = new Map(DEMO_REGIONS.map((region) => [region, new ECSClient({ region })]));
@@ -145,12 +170,15 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
     replicaArn,
     westSecretArn,
     parameterName: '/demo/orders/api-key',
-    services: services.map(({ region, cluster, name, onSecretRotation, onParameterUpdate, valueFrom, logSecret }) => ({
+    rdsSecretArn,
+    rdsSecretName,
+    services: services.map(({ region, cluster, name, onSecretRotation, onParameterUpdate, onRdsRotation, valueFrom, logSecret }) => ({
       region,
       cluster,
       name,
       onSecretRotation,
       onParameterUpdate,
+      onRdsRotation,
       valueFrom: logSecret ? [...valueFrom, logSecret] : valueFrom,
     })),
   };
@@ -169,9 +197,9 @@ function svc(
   onSecretRotation: DemoService['onSecretRotation'],
   onParameterUpdate: DemoService['onParameterUpdate'],
   valueFrom: string[],
-  extra: { logSecret?: string; codeDeploy?: boolean; ignore?: boolean } = {},
+  extra: { logSecret?: string; codeDeploy?: boolean; ignore?: boolean; onRdsRotation?: DemoService['onRdsRotation'] } = {},
 ): SeedService {
-  return { region, cluster, name, onSecretRotation, onParameterUpdate, valueFrom, ...extra };
+  return { region, cluster, name, onSecretRotation, onParameterUpdate, onRdsRotation: 'not-a-target', valueFrom, ...extra };
 }
 
 function ecs(clients: Map<string, ECSClient>, region: string): ECSClient {

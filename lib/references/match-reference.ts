@@ -5,13 +5,14 @@
  * "unrelated", so that "why was my service not redeployed?" always has an answer.
  */
 import { describeChangedResource, describePin, describeReference } from './reference-description.js';
-import { AWSPENDING, AWSPREVIOUS } from './secret-pin.js';
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from './secret-pin.js';
 import type {
   ChangeForMatching,
   ChangedResource,
   ParameterReference,
   Reference,
   ReferenceMatch,
+  SecretPin,
   SecretReference,
 } from './types.js';
 
@@ -22,6 +23,8 @@ import type {
  * single rule is right for full ARNs (a re-created secret, new suffix, does not match), partial ARNs and bare
  * names (match by name), and the ambiguous `…:secret:app-db-backup` (either reading). A pass-through
  * `/aws/reference/secretsmanager/x` reference is a *secret* reference: it matches Secrets Manager changes of `x`.
+ * A secret replicated to other Regions changes in every replica at once (same name and suffix, the replica's
+ * Region), so a reference in one of the change's `replicaRegions` matches too.
  *
  * @example
  * matchReference(reference, { resource: changed, effect: 'new-current-value', labels: ['AWSCURRENT'] })
@@ -35,7 +38,8 @@ export function matchReference(reference: Reference, change: ChangeForMatching):
       reason: `${describeReference(reference)} is not ${describeChangedResource(change.resource)}: ${mismatch}`,
     };
   }
-  const subject = describeChangedResource(change.resource);
+  const replica = reference.region === change.resource.region ? '' : ` (through its replica in ${reference.region})`;
+  const subject = `${describeChangedResource(change.resource)}${replica}`;
   if (change.effect === 'deleted') {
     return {
       impact: 'affected',
@@ -55,7 +59,9 @@ function identityMismatch(reference: Reference, resource: ChangedResource): stri
       : `the reference reads a ${reference.kind}, the change is to a ${resource.kind}`;
   }
   if (reference.partition !== resource.partition) return `partition ${reference.partition} ≠ ${resource.partition}`;
-  if (reference.region !== resource.region) return `Region ${reference.region} ≠ ${resource.region}`;
+  if (reference.region !== resource.region && !isReplicaRegion(reference, resource)) {
+    return `Region ${reference.region} ≠ ${resource.region}`;
+  }
   if (reference.account !== resource.account) return `account ${reference.account} ≠ ${resource.account}`;
   if (resource.kind === 'secret' && reference.kind === 'secret') {
     const sameName = reference.secretId === resource.name;
@@ -68,20 +74,44 @@ function identityMismatch(reference: Reference, resource: ChangedResource): stri
   return 'different kind';
 }
 
+/** A secret reference in a Region the changed secret is replicated to (parameters have no replicas). */
+function isReplicaRegion(reference: Reference, resource: ChangedResource): boolean {
+  return reference.kind === 'secret' && resource.kind === 'secret' && (resource.replicaRegions ?? []).includes(reference.region);
+}
+
+/**
+ * Did this change move `stage`? AWSPREVIOUS moves whenever AWSCURRENT moves (to the version that was current).
+ */
+function stageMoved(stage: string, change: ChangeForMatching): boolean {
+  if (change.labels.includes(stage)) return true;
+  return change.effect === 'new-current-value' && (stage === AWSCURRENT || stage === AWSPREVIOUS);
+}
+
 /** Which value of the (same) secret moved, and does this reference read it? */
 function matchSecretPin(reference: SecretReference, change: ChangeForMatching, subject: string): ReferenceMatch {
   const { pin } = reference;
   const moved = change.labels.length === 0 ? 'a label' : change.labels.join(', ');
-  if (pin.type === 'version') {
-    return {
-      impact: 'unchanged',
-      reason: `pinned to ${describePin(pin)}, whose value never changes; ${subject} moved ${moved}`,
-    };
-  }
-  if (pin.type === 'current') {
-    return change.effect === 'new-current-value'
-      ? { impact: 'affected', reason: `${subject} has a new AWSCURRENT value, which this reference reads` }
-      : { impact: 'unchanged', reason: `only ${moved} moved on ${subject}; this reference reads AWSCURRENT, which did not move` };
+  switch (pin.type) {
+    case 'version':
+      return matchVersionPin(pin, change, subject, moved);
+    case 'version-or-stage':
+      return change.labels.includes(pin.selector)
+        ? {
+            impact: 'affected',
+            reason: `${subject} moved the label "${pin.selector}", which this reference reads (its selector ":${pin.selector}" names that label)`,
+          }
+        : {
+            impact: 'unchanged',
+            reason:
+              `pinned to ${describePin(pin)}, which did not move (as a version id its value never changes); ` +
+              `${subject} moved ${moved}`,
+          };
+    case 'current':
+      return change.effect === 'new-current-value'
+        ? { impact: 'affected', reason: `${subject} has a new AWSCURRENT value, which this reference reads` }
+        : { impact: 'unchanged', reason: `only ${moved} moved on ${subject}; this reference reads AWSCURRENT, which did not move` };
+    case 'stage':
+      break;
   }
   if (pin.stage === AWSPENDING) {
     return {
@@ -101,6 +131,48 @@ function matchSecretPin(reference: SecretReference, change: ChangeForMatching, s
   return {
     impact: 'unchanged',
     reason: `pinned to ${describePin(pin)}, which did not move; ${subject} moved ${moved}`,
+  };
+}
+
+/**
+ * A version id pin never reads a new value. With a stage too (`…::AWSCURRENT:<versionId>`), GetSecretValue
+ * answers only while the version carries that stage: redeploying would not read anything new and, once the
+ * stage has moved off the version, would start tasks that fail, so it is never redeployed; the reason warns.
+ */
+function matchVersionPin(
+  pin: Extract<SecretPin, { type: 'version' }>,
+  change: ChangeForMatching,
+  subject: string,
+  moved: string,
+): ReferenceMatch {
+  if (pin.stage === undefined) {
+    return { impact: 'unchanged', reason: `pinned to ${describePin(pin)}, whose value never changes; ${subject} moved ${moved}` };
+  }
+  const { stage, versionId } = pin;
+  if (!stageMoved(stage, change)) {
+    return {
+      impact: 'unchanged',
+      reason:
+        `pinned to ${describePin(pin)}, whose value never changes; ${subject} moved ${moved}. ` +
+        `Warning: once ${stage} moves off version ${versionId}, new tasks can no longer start`,
+    };
+  }
+  const movedTo = change.labels.includes(stage) ? change.versionId : undefined;
+  if (movedTo === versionId) {
+    return {
+      impact: 'unchanged',
+      reason: `pinned to ${describePin(pin)}: ${subject} moved ${stage} to that very version, so new tasks can start again; its value is the one it always was`,
+    };
+  }
+  const offIt =
+    movedTo === undefined
+      ? `${subject} moved ${stage}; unless it is still on version ${versionId},`
+      : `${subject} moved ${stage} to version ${movedTo}, off version ${versionId}:`;
+  return {
+    impact: 'unchanged',
+    reason:
+      `pinned to ${describePin(pin)}: its value never changes, so it is not redeployed. Warning: ${offIt} ` +
+      'GetSecretValue now fails for this reference and new tasks can no longer start; name only the stage (or only the version id) in the task definition',
   };
 }
 

@@ -8,13 +8,12 @@
 import { ReferenceParseError } from '../errors.js';
 import { PASS_THROUGH_PREFIX, isValidParameterKey, splitSelector } from './parameter-name.js';
 import { assertSecretId } from './secret-id.js';
-import { looksLikeVersionId, notesForPin, secretPinOf } from './secret-pin.js';
+import { notesForPin, passThroughPinOf } from './secret-pin.js';
 import type {
   ParameterReference,
   ParsedReference,
   ReferenceLocation,
   ReferenceNote,
-  SecretPin,
   SecretReference,
 } from './types.js';
 
@@ -80,7 +79,7 @@ function passThroughReference(input: ParameterKeyInput, secretId: string, suffix
     );
   }
   assertSecretId(secretId, input.value, input.location);
-  const pin = passThroughPin(suffix, input.value);
+  const pin = passThroughPinOf(suffix);
   const notes = [...input.notes, ...notesForPin(pin)];
   if (suffix !== undefined) {
     notes.push({
@@ -102,10 +101,4 @@ function passThroughReference(input: ParameterKeyInput, secretId: string, suffix
     pin,
   };
   return { reference, notes };
-}
-
-/** A UUID-shaped suffix is a version id, anything else a staging label (the path itself does not say). */
-function passThroughPin(suffix: string | undefined, value: string): SecretPin {
-  if (suffix === undefined) return { type: 'current' };
-  return looksLikeVersionId(suffix) ? secretPinOf('', suffix, value) : secretPinOf(suffix, '', value);
 }

@@ -4,13 +4,14 @@
  * The contract is ../shared/aws-reference/value-from-forms.md. Classification follows ECS, not intuition:
  * a value starting with `arn:` is an ARN; any other value in `secrets` or `logConfiguration.secretOptions` is an
  * **SSM parameter name**, even when it looks like a Secrets Manager name (row 14); `repositoryCredentials` reads
- * Secrets Manager only (a name is allowed there); `fsxWindowsFileServer` requires an ARN. A bare name inherits the
+ * Secrets Manager only (a name is allowed there); `fsxWindowsFileServer` requires an ARN; a `credentialSpecs` entry
+ * is `credentialspec:` / `credentialspecdomainless:` followed by an SSM parameter ARN. A bare name inherits the
  * partition, Region and account of the workload (`context`); an ARN brings its own.
  */
 import { ReferenceParseError } from '../errors.js';
 import { looksLikeArn, parseArn, type ParsedArn } from './arn.js';
 import { boundaryNotes } from './boundary-notes.js';
-import { isValidParameterKey } from './parameter-name.js';
+import { PASS_THROUGH_PREFIX, isValidParameterKey } from './parameter-name.js';
 import { parseParameterKey } from './parse-parameter-key.js';
 import { parseSecretArn } from './parse-secret-arn.js';
 import { assertSecretId, isSecretName } from './secret-id.js';
@@ -34,6 +35,7 @@ export type SafeParseReferenceResult =
  */
 export function parseReference(value: string, location: ReferenceLocation, context: ReferenceContext): ParsedReference {
   assertPrintable(value, location);
+  if (location === 'credentialSpecs') return parseCredentialSpec(value, context);
   if (looksLikeArn(value)) return parseReferenceArn(parseArn(value), value, location, context);
   switch (location) {
     case 'secrets':
@@ -153,8 +155,11 @@ function parseParameterName(value: string, location: ReferenceLocation, context:
   const keyAndSelector = hasLeadingSlash ? value.slice(1) : value;
   const name = keyAndSelector.split(':')[0] ?? '';
   const notes: ReferenceNote[] = [];
+  // `/aws/reference/secretsmanager/<secret name>` names a secret, not a parameter: its name follows the secret
+  // alphabet (`rds!db-…` included), checked by the pass-through parser.
+  const passThrough = hasLeadingSlash && name.startsWith(PASS_THROUGH_PREFIX);
   const hierarchicalWithoutSlash = !hasLeadingSlash && name.includes('/');
-  if (hierarchicalWithoutSlash || (!isValidParameterKey(name) && name !== '')) {
+  if (!passThrough && (hierarchicalWithoutSlash || (!isValidParameterKey(name) && name !== ''))) {
     if (isSecretName(name)) {
       notes.push({
         code: 'secret-name-in-secrets',
@@ -171,6 +176,53 @@ function parseParameterName(value: string, location: ReferenceLocation, context:
     });
   }
   return parseParameterKey({ keyAndSelector, value, location, ...context, notes });
+}
+
+/** Prefixes of a gMSA credential spec entry that ECS reads when the task starts. */
+const CREDENTIAL_SPEC_PREFIXES = ['credentialspec:', 'credentialspecdomainless:'] as const;
+
+/**
+ * True when a `credentialSpecs` / `dockerSecurityOptions` entry names an SSM parameter, i.e. is a reference:
+ * `credentialspec:arn:<partition>:ssm:…` or `credentialspecdomainless:arn:<partition>:ssm:…`. The other forms
+ * (an S3 object ARN, a `file://` path, SELinux / AppArmor options) are not secrets or parameters and no change
+ * event is about them, so the inventory leaves them out instead of reporting them as unparseable.
+ *
+ * @example isCredentialSpecReference('credentialspec:arn:aws:ssm:us-east-1:111122223333:parameter/gmsa/spec') // → true
+ */
+export function isCredentialSpecReference(entry: string): boolean {
+  const prefix = CREDENTIAL_SPEC_PREFIXES.find((candidate) => entry.startsWith(candidate));
+  return prefix !== undefined && /^arn:[^:]*:ssm:/.test(entry.slice(prefix.length));
+}
+
+/**
+ * A gMSA credential spec entry: its SSM parameter ARN is read when the task starts (`credentialSpecs`,
+ * `dockerSecurityOptions`), so a change to that parameter affects new tasks like any `secrets` entry.
+ */
+function parseCredentialSpec(value: string, context: ReferenceContext): ParsedReference {
+  const location: ReferenceLocation = 'credentialSpecs';
+  const prefix = CREDENTIAL_SPEC_PREFIXES.find((candidate) => value.startsWith(candidate));
+  const arn = prefix === undefined ? '' : value.slice(prefix.length);
+  if (prefix === undefined || !looksLikeArn(arn)) {
+    throw new ReferenceParseError(
+      `"${value}" in ${location} is not a credential spec reference: expected credentialspec:<SSM parameter ARN> or ` +
+        'credentialspecdomainless:<SSM parameter ARN>',
+      value,
+    );
+  }
+  try {
+    const parsedArn = parseArn(arn);
+    if (parsedArn.service !== 'ssm') {
+      throw new ReferenceParseError(`it names a ${parsedArn.service} ARN; only an SSM parameter ARN in a credential spec is a reference`, arn);
+    }
+    const parsed = parseReferenceArn(parsedArn, arn, location, context);
+    return { ...parsed, reference: { ...parsed.reference, raw: value } };
+  } catch (error) {
+    // Report the entry as written (the error's `value` is what the user must fix), not the ARN inside it.
+    if (error instanceof ReferenceParseError) {
+      throw new ReferenceParseError(`credential spec "${value}" in ${location}: ${error.message}`, value, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** A non-ARN value in `repositoryCredentials`: a secret name in the workload's context, passed verbatim. */

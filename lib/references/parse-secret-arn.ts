@@ -3,7 +3,8 @@
  *
  * Mirrors the ECS agent (asmsecret.go): the resource is split on `:`; 2 parts is a plain (full or partial) ARN,
  * 5 parts is the json-key form, anything else is rejected with "an invalid ARN format for the AWS Secrets
- * Manager secret was specified". Secret names cannot contain `:`, so the split is unambiguous.
+ * Manager secret was specified". Secret names cannot contain `:` (neither user names nor the `<service>!…` names of
+ * managed secrets such as `rds!db-<uuid>`), so the split is unambiguous.
  */
 import { ReferenceParseError } from '../errors.js';
 import type { ParsedArn } from './arn.js';
@@ -18,8 +19,10 @@ const JSON_KEY_LOCATIONS: ReadonlySet<ReferenceLocation> = new Set(['secrets', '
 /**
  * Parse a Secrets Manager ARN already split by `parseArn`.
  *
+ * A stage together with a version id (`…::AWSCURRENT:<versionId>`) is not an error: see `secretPinOf`.
+ *
  * @throws {ReferenceParseError} for a resource that is not `secret:…`, a wrong number of `:` parts, a json-key
- *   form where the location does not support it, an invalid secret name, or both a stage and a version id.
+ *   form where the location does not support it, or an invalid secret name.
  */
 export function parseSecretArn(
   arn: ParsedArn,
@@ -53,7 +56,7 @@ export function parseSecretArn(
     );
   }
   assertSecretId(secretId, value, location);
-  const pin = secretPinOf(stage, versionId, value);
+  const pin = secretPinOf(stage, versionId);
   const reference: SecretReference = {
     kind: 'secret',
     raw: value,

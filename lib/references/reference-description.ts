@@ -21,7 +21,7 @@ export function describeChangedResource(resource: ChangedResource): string {
   return `${what} (${resource.partition}, ${resource.region}, ${resource.account})`;
 }
 
-/** E.g. `AWSCURRENT`, `staging label "blue"`, `version id 9d4c…`. */
+/** E.g. `AWSCURRENT`, `staging label "blue"`, `version id 9d4c…`, `version id 9d4c… with staging label AWSCURRENT`. */
 export function describePin(pin: SecretPin): string {
   switch (pin.type) {
     case 'current':
@@ -29,6 +29,8 @@ export function describePin(pin: SecretPin): string {
     case 'stage':
       return `staging label "${pin.stage}"`;
     case 'version':
-      return `version id ${pin.versionId}`;
+      return pin.stage === undefined ? `version id ${pin.versionId}` : `version id ${pin.versionId} with staging label ${pin.stage}`;
+    case 'version-or-stage':
+      return `":${pin.selector}" (a version id or a staging label: the SSM documentation does not say which)`;
   }
 }

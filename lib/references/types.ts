@@ -15,7 +15,13 @@ export type ReferenceLocation =
   /** `repositoryCredentials.credentialsParameter` (Secrets Manager only; name or ARN; no json-key form) */
   | 'repositoryCredentials'
   /** `volumes[].fsxWindowsFileServerVolumeConfiguration.authorizationConfig.credentialsParameter` (ARN only) */
-  | 'fsxWindowsFileServer';
+  | 'fsxWindowsFileServer'
+  /**
+   * gMSA credential specs read when the task starts: `containerDefinitions[].credentialSpecs[]` and
+   * `dockerSecurityOptions[]` entries `credentialspec:<SSM parameter ARN>` / `credentialspecdomainless:<…>`.
+   * The value is the whole entry, prefix included; only the SSM parameter ARN form is a reference.
+   */
+  | 'credentialSpecs';
 
 /** Partition, Region and account a bare name resolves in. */
 export interface ReferenceContext {
@@ -28,12 +34,17 @@ export interface ReferenceContext {
  * Which value of a secret a reference reads.
  * - `current`: AWSCURRENT (the default, or stated explicitly)
  * - `stage`: a staging label other than AWSCURRENT (AWSPREVIOUS, AWSPENDING, custom)
- * - `version`: an immutable version id
+ * - `version`: an immutable version id. With `stage` too (`…::AWSCURRENT:<versionId>`, emitted by the CDK),
+ *   GetSecretValue reads that version only while it carries the stage: the value never changes, but once the
+ *   stage moves off the version new tasks can no longer start.
+ * - `version-or-stage`: an SSM pass-through selector (`/aws/reference/secretsmanager/<name>:<selector>`) that
+ *   the SSM documentation does not let us classify: a version id or a staging label.
  */
 export type SecretPin =
   | { readonly type: 'current' }
   | { readonly type: 'stage'; readonly stage: string }
-  | { readonly type: 'version'; readonly versionId: string };
+  | { readonly type: 'version'; readonly versionId: string; readonly stage?: string }
+  | { readonly type: 'version-or-stage'; readonly selector: string };
 
 /** A reference to a Secrets Manager secret (directly, or through `/aws/reference/secretsmanager/`). */
 export interface SecretReference {
@@ -86,7 +97,9 @@ export interface ReferenceNote {
     | 'secret-name-in-secrets'
     | 'invalid-parameter-name'
     | 'double-slash-arn'
-    | 'ssm-selector';
+    | 'ssm-selector'
+    | 'stage-and-version-pin'
+    | 'ambiguous-selector';
   readonly message: string;
 }
 
@@ -109,6 +122,12 @@ export type ChangedResource =
       readonly account: string;
       readonly name: string;
       readonly suffix?: string;
+      /**
+       * Regions the secret is replicated to (DescribeSecret's `ReplicationStatus` of the primary): every replica
+       * gets the primary's new value, and a replica keeps the primary's name and suffix, so a reference to the
+       * secret in one of these Regions reads the changed value too.
+       */
+      readonly replicaRegions?: readonly string[];
     }
   | {
       readonly kind: 'parameter';
@@ -148,4 +167,6 @@ export interface ChangeForMatching {
   readonly resource: ChangedResource;
   readonly effect: 'new-current-value' | 'label-moved' | 'deleted';
   readonly labels: readonly string[];
+  /** The version the labels moved to, when known: tells a version pin whether its stage moved off it. */
+  readonly versionId?: string;
 }

@@ -46,6 +46,8 @@ const SECRET_EVENTS = [
   'secretsmanager-updatesecretversionstage-awscurrent.json',
   'secretsmanager-rotationsucceeded.json',
   'secretsmanager-deletesecret.json',
+  'secretsmanager-secret-label-updated-rds-managed.json',
+  'secretsmanager-rotationsucceeded-rds-managed.json',
 ] as const;
 const PARAMETER_EVENTS = ['ssm-parameter-store-change-update.json', 'ssm-parameter-store-change-delete.json', 'ssm-parameter-store-policy-action-expiration.json'] as const;
 
@@ -155,7 +157,7 @@ describe.each(['onSecretChange', 'onParameterChange'])('%s on malformed input', 
 describe('hostile names inside well-formed events', () => {
   /**
    * Names no secret or parameter can have: SSM names are at most 1011 characters of `a-zA-Z0-9_.-/`, secret
-   * names at most 512 of `A-Za-z0-9/_+=.@-`.
+   * names at most 512 of `A-Za-z0-9/_+=.@-` (or `<service>!` and visible characters but `:`, for managed secrets).
    */
   const HOSTILE_NAMES: readonly [string, string][] = [
     ['a 10 KB name', TEN_KB_NAME],
@@ -205,6 +207,28 @@ describe('events whose inner identity names another account', () => {
     const error = await rejection(handlers.onSecretChange as Handler, event);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(aws.writes()).toEqual([]);
+  });
+
+  it.each<[string, string, (detail: Record<string, unknown>, arn: string) => void]>([
+    ['PutSecretValue (responseElements.arn)', 'secretsmanager-putsecretvalue-awscurrent.json', (detail, arn) => (detail.responseElements = { arn })],
+    [
+      'UpdateSecretVersionStage (requestParameters.secretId)',
+      'secretsmanager-updatesecretversionstage-awscurrent.json',
+      (detail, arn) => {
+        (detail.requestParameters as Record<string, unknown>).secretId = arn;
+        detail.responseElements = null;
+      },
+    ],
+    ['RotationSucceeded (additionalEventData.SecretId)', 'secretsmanager-rotationsucceeded.json', (detail, arn) => (detail.additionalEventData = { SecretId: arn })],
+    ['RotationSucceeded of a managed rotation (serviceEventDetails.secretId)', 'secretsmanager-rotationsucceeded-rds-managed.json', (detail, arn) => (detail.serviceEventDetails = { secretId: arn })],
+  ])('refuses a CloudTrail %s naming a secret of another account with ForeignAccountError and no AWS call', async (_label, file, tamper) => {
+    const event = sampleEvent(file);
+    const foreignArn = `arn:aws:secretsmanager:us-east-1:${FOREIGN_ACCOUNT}:secret:demo/orders/db-credentials-Ab12Cd`;
+    tamper(event.detail as Record<string, unknown>, foreignArn);
+    const error = await rejection(handlers.onSecretChange as Handler, event);
+    expect(error).toBeInstanceOf(ForeignAccountError);
+    expect(error.message).toContain(`of account ${FOREIGN_ACCOUNT}, but the event was recorded for account ${OWN_ACCOUNT}`);
+    expect(aws.requests).toEqual([]);
   });
 
   /**

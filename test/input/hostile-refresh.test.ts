@@ -120,7 +120,9 @@ describe('refresh function: well-formed refs that must be looked up (reads only,
     ['an unknown parameter ARN', { ref: PARAMETER_ARN }, ['DescribeParameters']],
     ['an unknown name', { ref: 'prod/db' }, ['DescribeSecret', 'DescribeParameters']],
     ['an unknown name with kind secret', { ref: 'prod/db', kind: 'secret' }, ['DescribeSecret']],
-    ['a name with non-ASCII letters', { ref: 'prod/dé-🔑' }, ['DescribeSecret', 'DescribeParameters']],
+    // No SSM parameter name can hold these characters, so SSM is not asked.
+    ['a name with non-ASCII letters', { ref: 'prod/dé-🔑' }, ['DescribeSecret']],
+    ['a managed secret name (rds!…) that does not exist', { ref: 'rds!db-3f8a2b1c-1234-4abc-9def-0123456789ab' }, ['DescribeSecret']],
     ['a name of 2048 characters', { ref: `/${'a'.repeat(2047)}` }, ['DescribeSecret', 'DescribeParameters']],
   ])('refuses %s with ResourceNotFoundError after metadata reads, and no write', async (_label, input, reads) => {
     const error = await rejection(input);

@@ -13,7 +13,7 @@ import type { ChangeForMatching, ChangedResource, Reference, ReferenceContext, R
 
 const RUNS = { numRuns: 2_000 } as const;
 
-const LOCATIONS: readonly ReferenceLocation[] = ['secrets', 'logConfiguration.secretOptions', 'repositoryCredentials', 'fsxWindowsFileServer'];
+const LOCATIONS: readonly ReferenceLocation[] = ['secrets', 'logConfiguration.secretOptions', 'repositoryCredentials', 'fsxWindowsFileServer', 'credentialSpecs'];
 const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso-b'] as const;
 const REGIONS = ['us-east-1', 'eu-west-1', 'cn-north-1', 'us-gov-west-1', 'ap-southeast-3'] as const;
 
@@ -28,6 +28,7 @@ const FRAGMENTS = [
   'arn:', 'aws', 'aws-cn', 'AWS', ':', '::', ':::', 'secretsmanager', 'ssm', 's3', 'us-east-1', '', '111122223333', '1111',
   'secret:', 'parameter/', 'parameter//', '/', '//', 'aws/reference/secretsmanager/', 'db', 'prod/db', '-AbCdEf', 'password',
   'AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING', '9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE', ':3', ':prod', '\u0000', '\n', '\u200B',
+  'rds!', 'rds!db-', 'rds!cluster-', '!', 'credentialspec:', 'credentialspecdomainless:',
   '\u202E', ' ', 'é', '🔑', '\uD800', '"', '%', '*', '?', 'constructor', '__proto__',
 ];
 
@@ -49,15 +50,44 @@ const arnLike = fc
     fc.constantFrom(...REGIONS, 'xx-fake-9'),
     account,
     fc.constantFrom('secret:', 'parameter/', 'parameter//'),
-    fc.array(fc.constantFrom('db', 'prod/', '-AbCdEf', ':', '::', 'password', 'AWSPREVIOUS', ':3', '.', '_', 'x'), { minLength: 1, maxLength: 8 }),
+    fc.array(fc.constantFrom('db', 'prod/', '-AbCdEf', ':', '::', 'password', 'AWSPREVIOUS', ':3', '.', '_', 'x', 'rds!db-', '!'), { minLength: 1, maxLength: 8 }),
   )
   .map(([p, service, r, a, type, parts]) => `arn:${p}:${service}:${r}:${a}:${type}${parts.join('')}`);
 
-const secretName = fc.stringMatching(/^[A-Za-z0-9/_+=.@-]{1,40}$/);
+/** Names users create: "ASCII letters, numbers, and the following characters: /_+=.@-". */
+const userSecretName = fc.stringMatching(/^[A-Za-z0-9/_+=.@-]{1,40}$/);
+/** Visible characters AWS may put after a managed secret's `<service>!` prefix (anything but `:` and invisible ones). */
+const MANAGED_TAIL_CHARACTERS = [...'abcxyzABCXYZ0189/_+=.@-!#~%*é', '🔑'];
+/**
+ * Names of secrets managed by another AWS service: `rds!db-<uuid>` and `rds!cluster-<uuid>` (RDS / Aurora master
+ * user secrets), `events!connection/<name>/<uuid>`, and any `<service>!<visible characters>`.
+ */
+const managedSecretName = fc.oneof(
+  fc.tuple(fc.constantFrom('db', 'cluster'), fc.uuid()).map(([kind, uuid]) => `rds!${kind}-${uuid}`),
+  fc.tuple(fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/), fc.uuid()).map(([name, uuid]) => `events!connection/${name}/${uuid}`),
+  fc
+    .tuple(fc.stringMatching(/^[a-z0-9-]{1,12}$/), fc.array(fc.constantFrom(...MANAGED_TAIL_CHARACTERS), { minLength: 1, maxLength: 30 }))
+    .map(([service, tail]) => `${service}!${tail.join('')}`),
+);
+/** Every name Secrets Manager can hold: created by a user, or by a managing AWS service. */
+const secretName = fc.oneof(userSecretName, managedSecretName);
 const suffix = fc.stringMatching(/^[A-Za-z0-9]{6}$/);
 const parameterKey = fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}(\/[A-Za-z0-9_.-]{1,20}){0,3}$/).filter((key) => !key.startsWith('aws/'));
 const flatKey = fc.stringMatching(/^[A-Za-z0-9_.-]{1,30}$/);
-const secretTail = fc.constantFrom('', ':password::', '::AWSPREVIOUS:', '::AWSCURRENT:', '::AWSPENDING:', '::blue:', ':::9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE');
+const secretTail = fc.constantFrom(
+  '',
+  ':password::',
+  '::AWSPREVIOUS:',
+  '::AWSCURRENT:',
+  '::AWSPENDING:',
+  '::blue:',
+  ':::9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE',
+  // A stage together with a version id (the CDK emits it): pinned, never a parse error.
+  '::AWSCURRENT:9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE',
+  ':username:AWSPREVIOUS:9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE',
+);
+/** SSM pass-through selectors: Secrets Manager labels, UUID and non-UUID version ids, custom labels. */
+const passThroughSelector = fc.constantFrom('', ':AWSCURRENT', ':AWSPREVIOUS', ':AWSPENDING', ':9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE', ':11111-aaa-bbb-ccc-123456789', ':blue');
 
 interface ValidReference {
   readonly value: string;
@@ -85,7 +115,17 @@ const validReference: fc.Arbitrary<ValidReference> = fc.oneof(
     .map(({ p, r, a, key, location: l, context: c }) => ({ value: `arn:${p}:ssm:${r}:${a}:parameter/${key}`, location: l, context: c, arnPlace: { partition: p, region: r, account: a } })),
   fc.record({ key: parameterKey, context }).map(({ key, context: c }) => ({ value: `/${key}`, location: 'secrets' as const, context: c })),
   fc.record({ key: flatKey, context }).map(({ key, context: c }) => ({ value: key, location: 'logConfiguration.secretOptions' as const, context: c })),
-  fc.record({ name: secretName, context }).map(({ name, context: c }) => ({ value: `/aws/reference/secretsmanager/${name}`, location: 'secrets' as const, context: c })),
+  fc
+    .record({ name: secretName, selector: passThroughSelector, context })
+    .map(({ name, selector, context: c }) => ({ value: `/aws/reference/secretsmanager/${name}${selector}`, location: 'secrets' as const, context: c })),
+  fc
+    .record({ p: partition, r: region, a: account, key: parameterKey, prefix: fc.constantFrom('credentialspec:', 'credentialspecdomainless:'), context })
+    .map(({ p, r, a, key, prefix, context: c }) => ({
+      value: `${prefix}arn:${p}:ssm:${r}:${a}:parameter/${key}`,
+      location: 'credentialSpecs' as const,
+      context: c,
+      arnPlace: { partition: p, region: r, account: a },
+    })),
   fc.record({ name: secretName, context }).map(({ name, context: c }) => ({ value: name, location: 'repositoryCredentials' as const, context: c })),
 );
 
@@ -263,6 +303,45 @@ describe('every accepted valueFrom form', () => {
         const longerReference = parseReference(`/${name.replace(/[^A-Za-z0-9_.-]/g, 'x')}${more}`, 'secrets', ctx).reference;
         const shorter: ChangedResource = { kind: 'parameter', ...ctx, key: name.replace(/[^A-Za-z0-9_.-]/g, 'x') };
         expect(matchReference(longerReference, { resource: shorter, effect: what, labels: [] }).impact).toBe('unrelated');
+      }),
+      RUNS,
+    );
+  });
+
+  it('a replicated secret widens matching to exactly its replica Regions: same name and account, secrets only', () => {
+    fc.assert(
+      fc.property(validReference, fc.subarray([...REGIONS]), effect, labels, (candidate, replicaRegions, what, moves) => {
+        const reference = parsed(candidate);
+        const home = REGIONS.find((r) => r !== reference.region) ?? 'us-east-1';
+        const resource = resourceOf(reference);
+        const primary: ChangedResource =
+          resource.kind === 'secret' ? { ...resource, region: home, replicaRegions } : { ...resource, region: home };
+        const match = matchReference(reference, { resource: primary, effect: what, labels: moves });
+        const readsReplica = reference.kind === 'secret' && (replicaRegions as readonly string[]).includes(reference.region);
+        expect(match.impact === 'unrelated').toBe(!readsReplica);
+        if (readsReplica) expect(match.reason).toContain(`through its replica in ${reference.region}`);
+      }),
+      RUNS,
+    );
+  });
+
+  it('managed secret names (rds!db-…, events!connection/…) parse in every secret form and match their own change', () => {
+    fc.assert(
+      fc.property(managedSecretName, suffix, secretTail, context, (name, s, tail, ctx) => {
+        const arn = `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.account}:secret:${name}`;
+        const forms: [string, ReferenceLocation][] = [
+          [`${arn}-${s}${tail}`, 'secrets'],
+          [`${arn}${tail}`, 'logConfiguration.secretOptions'],
+          [`${arn}-${s}`, 'repositoryCredentials'],
+          [name, 'repositoryCredentials'],
+          [`/aws/reference/secretsmanager/${name}`, 'secrets'],
+        ];
+        for (const [value, where] of forms) {
+          const reference = parseReference(value, where, ctx).reference;
+          expect(reference.kind).toBe('secret');
+          const change: ChangeForMatching = { resource: { kind: 'secret', ...ctx, name, suffix: s }, effect: 'new-current-value', labels: ['AWSCURRENT'] };
+          expect(matchReference(reference, change).impact, value).not.toBe('unrelated');
+        }
       }),
       RUNS,
     );

@@ -105,7 +105,7 @@ describe('secret-refresh CLI against moto', () => {
     expect(code).toBe(0);
     const audit = JSON.parse(out.stdout) as { audit: boolean; summary: { servicesScanned: number }; targets: { status: string }[] };
     expect(audit.audit).toBe(true);
-    expect(audit.summary.servicesScanned).toBe(13);
+    expect(audit.summary.servicesScanned).toBe(19);
     expect(audit.targets.every((target) => ['stale', 'fresh', 'unknown'].includes(target.status))).toBe(true);
   });
 

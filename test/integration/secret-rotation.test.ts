@@ -71,7 +71,7 @@ describe('secret rotation against moto (two clusters in us-east-1, one in us-wes
       expect(report.targets.map((t) => t.arn)).not.toContain(lookAlike);
     }
     expect(report.change).toMatchObject({ kind: 'secret', effect: 'new-current-value', arn: account.secretArn, versionId: rotation.versionId });
-    expect(report.summary).toMatchObject({ regions: ['us-east-1', 'us-west-2'], clusters: 3, servicesScanned: 13, failed: 0 });
+    expect(report.summary).toMatchObject({ regions: ['us-east-1', 'us-west-2'], clusters: 3, servicesScanned: 19, failed: 0 });
 
     // The deployments really changed in ECS, and only for the redeployed services.
     const after = await primaryDeploymentIds(account);

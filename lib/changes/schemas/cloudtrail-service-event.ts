@@ -1,16 +1,24 @@
 /**
  * Secrets Manager service events delivered by CloudTrail (`AWS Service Event via CloudTrail`): rotation outcomes,
- * version deletion, replication. They carry the full secret ARN in `additionalEventData.SecretId` and no version id.
+ * version deletion, replication. AWS's documented sample carries the full secret ARN in
+ * `additionalEventData.SecretId` and no version id; other shapes (reported for managed rotation, e.g. the RDS
+ * master user secrets `rds!db-…`) carry the secret id in `serviceEventDetails` or `requestParameters` instead.
  */
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
+import { SecretIdSchema } from './names.js';
+
+/** JSON object of unknown members; CloudTrail writes `null` for absent ones. */
+const LooseObjectSchema = z.record(z.string(), z.unknown()).nullish();
 
 /** The CloudTrail record fields of a Secrets Manager service event. */
 export const CloudTrailServiceEventDetailSchema = z.object({
   eventName: z.string().min(1),
   awsRegion: z.string().min(1).optional(),
   recipientAccountId: z.string().min(1).optional(),
-  additionalEventData: z.object({ SecretId: z.string().min(1).optional() }).nullish(),
+  additionalEventData: LooseObjectSchema,
+  serviceEventDetails: LooseObjectSchema,
+  requestParameters: LooseObjectSchema,
 });
 
 /** A whole Secrets Manager CloudTrail service event: the Powertools EventBridge envelope with our `detail`. */
@@ -23,9 +31,5 @@ export const CloudTrailServiceEventSchema = EventBridgeSchema.extend({
 /** A validated Secrets Manager CloudTrail service event. */
 export type CloudTrailServiceEvent = z.output<typeof CloudTrailServiceEventSchema>;
 
-/**
- * Rotation service events must name the secret: without `additionalEventData.SecretId` there is nothing to decide on.
- */
-export const RotationEventDataSchema = z.object({
-  SecretId: z.string().startsWith('arn:', 'must be the secret ARN'),
-});
+/** The secret id a rotation event names: a secret ARN (full or partial) or a name. */
+export const RotationSecretIdSchema = SecretIdSchema;

@@ -3,6 +3,7 @@
  * characters) is refused as malformed before any AWS call is made for it.
  */
 import { z } from 'zod';
+import { isSecretName, SECRET_NAME_MAX_LENGTH } from '../../references/index.js';
 
 /**
  * SSM parameter name: letters, digits, `_ . - /`, at most 2048 characters (the limit including the path).
@@ -14,16 +15,29 @@ export const ParameterNameSchema = z
   .max(2048, 'a parameter name is at most 2048 characters')
   .regex(/^[A-Za-z0-9_.\-/]+$/, 'a parameter name has only letters, digits and _ . - /');
 
-/** Secrets Manager secret name: letters, digits and `/_+=.@-`, at most 512 characters. */
+/**
+ * Secrets Manager secret name, at most 512 characters: a name users create (letters, digits and `/_+=.@-`) or
+ * the `<service>!…` name of a secret managed by another AWS service (`rds!db-<uuid>`, `rds!cluster-<uuid>`,
+ * `events!connection/…`). The alphabets are defined once, in lib/references (`isSecretName`).
+ */
 export const SecretNameSchema = z
   .string()
   .min(1)
-  .max(512, 'a secret name is at most 512 characters')
-  .regex(/^[A-Za-z0-9/_+=.@-]+$/, 'a secret name has only letters, digits and /_+=.@-');
+  .max(SECRET_NAME_MAX_LENGTH, `a secret name is at most ${SECRET_NAME_MAX_LENGTH} characters`)
+  .refine(isSecretName, 'a secret name has only letters, digits and /_+=.@-, or is <service>!… (a secret managed by an AWS service, e.g. rds!db-…)');
+
+/** `arn:<partition>:secretsmanager:<region>:<account>:secret:<name or name-suffix>` (a full or partial ARN). */
+const SECRET_ARN = /^arn:aws(?:-[a-z0-9]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)$/;
+
+/** True for a secret id as a caller may pass it: a secret name, or a (partial or full) secret ARN. */
+function isSecretIdOrArn(value: string): boolean {
+  const arn = SECRET_ARN.exec(value);
+  return arn === null ? isSecretName(value) : isSecretName(arn[1] ?? '');
+}
 
 /** A secret id as a caller passes it: a name, or a (partial or full) ARN; printable, no whitespace. */
 export const SecretIdSchema = z
   .string()
   .min(1)
   .max(2048, 'a secret id is at most 2048 characters')
-  .regex(/^[A-Za-z0-9/_+=.@:-]+$/, 'a secret id is a name or an ARN: letters, digits and /_+=.@:-');
+  .refine(isSecretIdOrArn, 'a secret id is a secret name (letters, digits and /_+=.@-, or <service>!… for a managed secret) or a secret ARN');

@@ -2,7 +2,9 @@ import { DescribeTaskDefinitionCommand, ECSClient, type TaskDefinition } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
-import { InMemoryRevisionIndex, type RevisionIndex, referenceSubset } from '../../../lib/aws/revision-index.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbRevisionIndex, InMemoryRevisionIndex, REFERENCE_SUBSET_VERSION, type RevisionIndex, referenceSubset } from '../../../lib/aws/revision-index.js';
 import { SECRET_ARN, ecsClient, taskDefinitionArn } from './ecs-doubles.js';
 
 const ecs = mockClient(ECSClient);
@@ -38,6 +40,34 @@ describe('the persisted revision index', () => {
     ]);
     expect(JSON.stringify(subset)).not.toContain('PLAIN');
     expect(subset.volumes).toEqual([]);
+  });
+
+  it('keeps gMSA credential specs that name an SSM parameter, and no other security option', () => {
+    const spec = 'credentialspec:arn:aws:ssm:us-east-1:111122223333:parameter/gmsa/spec';
+    const subset = referenceSubset({
+      taskDefinitionArn: ARN,
+      containerDefinitions: [
+        { name: 'win', credentialSpecs: [spec, 'credentialspec:file://x.json'], dockerSecurityOptions: ['no-new-privileges', `${spec}-2`] },
+        { name: 'linux', dockerSecurityOptions: ['label:type:container_t'] },
+      ],
+    });
+    expect(subset.containerDefinitions).toEqual([
+      { name: 'win', credentialSpecs: [spec], dockerSecurityOptions: [`${spec}-2`] },
+      { name: 'linux' },
+    ]);
+  });
+
+  it('reads an entry written under another subset version as a miss, so the revision is described again', async () => {
+    const stored = { arn: ARN, definition: JSON.stringify(referenceSubset(DEFINITION)) };
+    const dynamo = mockClient(DynamoDBDocumentClient);
+    try {
+      dynamo.on(GetCommand).resolvesOnce({ Item: stored }).resolves({ Item: { ...stored, subsetVersion: REFERENCE_SUBSET_VERSION } });
+      const index = new DynamoDbRevisionIndex('revisions', new DynamoDBClient({ region: 'us-east-1' }));
+      expect(await index.get(ARN)).toBeUndefined();
+      expect((await index.get(ARN))?.taskDefinitionArn).toBe(ARN);
+    } finally {
+      dynamo.restore();
+    }
   });
 
   it('lets a cold cache skip DescribeTaskDefinition for a revision an earlier run indexed', async () => {

@@ -1,6 +1,7 @@
 /**
- * In-memory MetadataDirectory for unit tests: answers DescribeSecret by full ARN, partial ARN or name (as the
- * real API does), DescribeParameters by name, and records every call so tests can assert how many were made.
+ * In-memory MetadataDirectory for unit tests: answers DescribeSecret by full ARN, partial ARN or name in the
+ * secret's own Region (as the real API does), DescribeParameters by name, and records every call so tests can
+ * assert how many were made.
  */
 import { readFileSync } from 'node:fs';
 import type { MetadataDirectory, ParameterMetadata, SecretMetadata } from '../../../lib/changes/types.js';
@@ -23,9 +24,12 @@ export class FakeMetadataDirectory implements MetadataDirectory {
 
   public describeSecret(secretId: string, region: string): Promise<SecretMetadata | undefined> {
     this.calls.push({ operation: 'describeSecret', id: secretId, region });
+    // Like DescribeSecret, a Region answers only for the secrets (primaries or replicas) that live in it.
     return Promise.resolve(
       this.secrets.find(
-        (secret) => secret.arn === secretId || secret.name === secretId || secret.arn.slice(0, -7) === secretId,
+        (secret) =>
+          secret.arn.split(':')[3] === region &&
+          (secret.arn === secretId || secret.name === secretId || secret.arn.slice(0, -7) === secretId),
       ),
     );
   }

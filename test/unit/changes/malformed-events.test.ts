@@ -61,11 +61,29 @@ describe('detectChange on malformed events', () => {
     expect(error.cause).toBeInstanceOf(ZodError);
   });
 
-  it('rejects RotationSucceeded without additionalEventData.SecretId', async () => {
+  it('rejects RotationSucceeded that names no secret in additionalEventData, serviceEventDetails or requestParameters', async () => {
     const event = sampleEvent('secretsmanager-rotationsucceeded.json');
     (event['detail'] as Record<string, unknown>)['additionalEventData'] = null;
     const error = await parseErrorOf(event);
-    expect(error.message).toMatch(/^RotationSucceeded event detail\.additionalEventData is malformed: /);
+    expect(error.message).toBe(
+      'RotationSucceeded event names no secret: expected detail.additionalEventData.SecretId (or a secretId in detail.serviceEventDetails or detail.requestParameters)',
+    );
+  });
+
+  it('rejects RotationSucceeded whose SecretId is not a secret name or ARN', async () => {
+    const event = sampleEvent('secretsmanager-rotationsucceeded.json');
+    (event['detail'] as Record<string, unknown>)['additionalEventData'] = { SecretId: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db\u200B-Ab12Cd' };
+    const error = await parseErrorOf(event);
+    expect(error.message).toMatch(/^RotationSucceeded event detail\.additionalEventData\.SecretId is malformed: \(event\): a secret id is a secret name/);
+  });
+
+  it('rejects RotationFailed whose serviceEventDetails.secretId is a number', async () => {
+    const event = sampleEvent('secretsmanager-rotationfailed.json');
+    const detail = event['detail'] as Record<string, unknown>;
+    detail['additionalEventData'] = null;
+    detail['serviceEventDetails'] = { secretId: 42 };
+    const error = await parseErrorOf(event);
+    expect(error.message).toMatch(/^RotationFailed event detail\.serviceEventDetails\.secretId is malformed: \(event\): Invalid input: expected string, received number/);
   });
 
   it('rejects an unknown detail-type of a supported source', async () => {

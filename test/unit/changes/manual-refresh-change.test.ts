@@ -262,3 +262,56 @@ describe('resolveManualChange: invisible characters', () => {
     expect(error).toBeInstanceOf(InvalidInputError);
   });
 });
+
+describe('resolveManualChange: managed secrets (rds!…)', () => {
+  const RDS_NAME = 'rds!cluster-0f1e2d3c-4b5a-4697-8877-66554433aabb';
+  const RDS: SecretMetadata = {
+    arn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${RDS_NAME}-Pq78Rs`,
+    name: RDS_NAME,
+    versionIdsToStages: { [ROTATION_VERSION]: ['AWSCURRENT'] },
+  };
+
+  it('refreshes an RDS secret by name, without asking SSM (no parameter can have a "!" in its name)', async () => {
+    const directory = new FakeMetadataDirectory([RDS]);
+    const change = await resolveManualChange({ ref: RDS_NAME }, HOME, NOW, directory);
+    expect(change).toMatchObject({ kind: 'secret', effect: 'new-current-value', name: RDS_NAME, arn: RDS.arn, versionId: ROTATION_VERSION });
+    expect(directory.calls).toEqual([{ operation: 'describeSecret', id: RDS_NAME, region: HOME }]);
+  });
+
+  it('refreshes an RDS secret by full and by partial ARN', async () => {
+    for (const ref of [RDS.arn, RDS.arn.slice(0, -7)]) {
+      const change = await resolveManualChange({ ref }, HOME, NOW, new FakeMetadataDirectory([RDS]));
+      expect(change, ref).toMatchObject({ kind: 'secret', name: RDS_NAME, arn: RDS.arn });
+    }
+  });
+
+  it('refuses kind parameter for a name only a secret can have, without any look-up', async () => {
+    const directory = new FakeMetadataDirectory([RDS]);
+    const error = await rejection(resolveManualChange({ ref: RDS_NAME, kind: 'parameter' }, HOME, NOW, directory));
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe(`ref "${RDS_NAME}" is not an SSM parameter name (letters, digits, _ . - and /); it is a secret name: use --kind secret`);
+    expect(directory.calls).toEqual([]);
+  });
+});
+
+describe('resolveManualChange: multi-Region replicas', () => {
+  const PRIMARY: SecretMetadata = { ...CURRENT_DB, replicas: [{ region: 'eu-west-1', status: 'InSync' }] };
+  const REPLICA_ARN = DB_SECRET_ARN.replace('us-east-1', 'eu-west-1');
+  const REPLICA: SecretMetadata = { arn: REPLICA_ARN, name: DB_SECRET_NAME, versionIdsToStages: CURRENT_DB.versionIdsToStages, primaryRegion: 'us-east-1' };
+
+  it('a refresh of the primary carries the replica Regions', async () => {
+    const change = await resolveManualChange({ ref: DB_SECRET_ARN }, HOME, NOW, new FakeMetadataDirectory([PRIMARY, REPLICA]));
+    expect(change).toMatchObject({ region: 'us-east-1', arn: DB_SECRET_ARN, replicaRegions: ['eu-west-1'], warnings: [] });
+  });
+
+  it('a refresh of the replica ARN is the refresh of its primary, and says so', async () => {
+    const directory = new FakeMetadataDirectory([PRIMARY, REPLICA]);
+    const change = await resolveManualChange({ ref: REPLICA_ARN }, HOME, NOW, directory);
+    expect(change).toMatchObject({ region: 'us-east-1', arn: DB_SECRET_ARN, versionId: ROTATION_VERSION, replicaRegions: ['eu-west-1'] });
+    expect(change.warnings).toEqual([`${REPLICA_ARN} is a replica: refreshed as its primary ${DB_SECRET_ARN}, with the readers of every replica`]);
+    expect(directory.calls).toEqual([
+      { operation: 'describeSecret', id: REPLICA_ARN, region: 'eu-west-1' },
+      { operation: 'describeSecret', id: DB_SECRET_ARN, region: 'us-east-1' },
+    ]);
+  });
+});

@@ -282,3 +282,28 @@ describe('detectChange on the sample events', () => {
     expect(directory.calls).toEqual([]);
   });
 });
+
+describe('detectChange on the sample events of managed secrets and abandoned rotations', () => {
+  const RDS_NAME = 'rds!db-3f8a2b1c-1234-4abc-9def-0123456789ab';
+  const RDS_ARN = `arn:aws:secretsmanager:us-east-1:111122223333:secret:${RDS_NAME}-Xy12Zw`;
+  const RDS_VERSION = 'b7c8d9e0-f1a2-4b3c-8d4e-5f6a7b8c9d0e';
+  const rds = () => new FakeMetadataDirectory([{ arn: RDS_ARN, name: RDS_NAME, versionIdsToStages: { [RDS_VERSION]: ['AWSCURRENT'] } }]);
+
+  it('redeploys on Secret Label Updated of an RDS master user secret (rds!db-…)', async () => {
+    const change = await detectChange(sampleEvent('secretsmanager-secret-label-updated-rds-managed.json'), rds());
+    expect(change).toMatchObject({ effect: 'new-current-value', name: RDS_NAME, arn: RDS_ARN, versionId: RDS_VERSION, time: '2026-11-27T03:12:09Z' });
+  });
+
+  it('redeploys once on the managed rotation’s RotationSucceeded, whose secret is in serviceEventDetails', async () => {
+    const change = await detectChange(sampleEvent('secretsmanager-rotationsucceeded-rds-managed.json'), rds());
+    expect(change).toMatchObject({ effect: 'new-current-value', name: RDS_NAME, arn: RDS_ARN, versionId: RDS_VERSION });
+  });
+
+  it('ignores RotationAbandoned with a warning, without any AWS call', async () => {
+    const directory = new FakeMetadataDirectory();
+    const change = await detectChange(sampleEvent('secretsmanager-rotationabandoned.json'), directory);
+    expect(change).toMatchObject({ effect: 'none', name: DB_SECRET_NAME, arn: DB_SECRET_ARN, time: '2026-11-21T10:04:02Z' });
+    expect(change.warnings[0]).toMatch(/^rotation abandoned for secret demo\/orders\/db-credentials: /);
+    expect(directory.calls).toEqual([]);
+  });
+});

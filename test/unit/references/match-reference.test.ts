@@ -446,3 +446,149 @@ describe('matchReference: reasons', () => {
     for (const match of matches) expect(match.reason.length).toBeGreaterThan(20);
   });
 });
+
+const RDS_NAME = 'rds!db-3f8a2b1c-1234-4abc-9def-0123456789ab';
+const RDS = secret(RDS_NAME, 'AbCdEf');
+
+describe('matchReference: secrets managed by another AWS service (rds!…), every form', () => {
+  it.each<[string, string, ReferenceLocation]>([
+    ['row 1: full ARN', `${P}${RDS_NAME}-AbCdEf`, 'secrets'],
+    ['row 2: partial ARN', `${P}${RDS_NAME}`, 'secrets'],
+    ['row 3: json-key form on the full ARN', `${P}${RDS_NAME}-AbCdEf:password::`, 'secrets'],
+    ['row 4: json-key form on the partial ARN', `${P}${RDS_NAME}:username::`, 'secrets'],
+    ['row 5: explicit AWSCURRENT', `${P}${RDS_NAME}-AbCdEf::AWSCURRENT:`, 'secrets'],
+    ['secretOptions', `${P}${RDS_NAME}-AbCdEf:password::`, 'logConfiguration.secretOptions'],
+    ['row 15: repositoryCredentials by name', RDS_NAME, 'repositoryCredentials'],
+    ['row 16: repositoryCredentials by ARN', `${P}${RDS_NAME}-AbCdEf`, 'repositoryCredentials'],
+    ['row 27: /aws/reference/secretsmanager/rds!…', `/aws/reference/secretsmanager/${RDS_NAME}`, 'secrets'],
+    ['row 28: the pass-through as an SSM ARN', `${S}aws/reference/secretsmanager/${RDS_NAME}`, 'secrets'],
+  ])('%s is affected by a new AWSCURRENT value of the RDS secret', (_label, value, location) => {
+    const match = matchReference(ref(value, location), newCurrent(RDS));
+    expect(match.impact).toBe('affected');
+    expect(match.reason).toBe(`secret "${RDS_NAME}" (full id ${RDS_NAME}-AbCdEf) (aws, us-east-1, 111122223333) has a new AWSCURRENT value, which this reference reads`);
+  });
+
+  it('trap: the secret of another RDS instance (another uuid) is unrelated', () => {
+    const other = secret('rds!db-99999999-1234-4abc-9def-0123456789ab', 'AbCdEf');
+    expect(matchReference(ref(`${P}${RDS_NAME}-AbCdEf:password::`), newCurrent(other)).impact).toBe('unrelated');
+  });
+
+  it('trap: the instance secret rds!db-<uuid> never matches the cluster secret rds!cluster-<uuid> of the same uuid', () => {
+    const cluster = secret('rds!cluster-3f8a2b1c-1234-4abc-9def-0123456789ab', 'AbCdEf');
+    expect(matchReference(ref(`${P}${RDS_NAME}:password::`), newCurrent(cluster)).impact).toBe('unrelated');
+  });
+
+  it('row 6: an AWSPREVIOUS pin on the RDS secret is previous-changed on a rotation', () => {
+    expect(matchReference(ref(`${P}${RDS_NAME}-AbCdEf::AWSPREVIOUS:`), newCurrent(RDS)).impact).toBe('previous-changed');
+  });
+});
+
+describe('matchReference: stage plus version id (…::<stage>:<versionId>)', () => {
+  const pinned = () => ref(`${P}demo/orders/db-credentials-Ab12Cd::AWSCURRENT:${VERSION_ID}`);
+  const NEW_VERSION = '3f2b9c1e-7d4a-4e8b-9a61-0c5d2e7f8a90';
+
+  it('is pinned (unchanged) when AWSCURRENT moves to another version, warning that new tasks can no longer start', () => {
+    const match = matchReference(pinned(), { ...newCurrent(DB), versionId: NEW_VERSION });
+    expect(match).toEqual({
+      impact: 'unchanged',
+      reason:
+        `pinned to version id ${VERSION_ID} with staging label AWSCURRENT: its value never changes, so it is not redeployed. ` +
+        'Warning: secret "demo/orders/db-credentials" (full id demo/orders/db-credentials-Ab12Cd) (aws, us-east-1, 111122223333) moved ' +
+        `AWSCURRENT to version ${NEW_VERSION}, off version ${VERSION_ID}: GetSecretValue now fails for this reference ` +
+        'and new tasks can no longer start; name only the stage (or only the version id) in the task definition',
+    });
+  });
+
+  it('says so, hedged, when the version AWSCURRENT moved to is unknown', () => {
+    const match = matchReference(pinned(), newCurrent(DB));
+    expect(match.impact).toBe('unchanged');
+    expect(match.reason).toContain(`moved AWSCURRENT; unless it is still on version ${VERSION_ID}, GetSecretValue now fails`);
+  });
+
+  it('is unchanged, and says new tasks can start again, when AWSCURRENT moves to the pinned version itself', () => {
+    const match = matchReference(pinned(), { ...newCurrent(DB), versionId: VERSION_ID });
+    expect(match.impact).toBe('unchanged');
+    expect(match.reason).toContain('moved AWSCURRENT to that very version, so new tasks can start again');
+  });
+
+  it('keeps the standing warning when an unrelated label moves', () => {
+    const match = matchReference(pinned(), { ...labelMoved(DB, 'blue'), versionId: NEW_VERSION });
+    expect(match.impact).toBe('unchanged');
+    expect(match.reason).toMatch(/moved blue\. Warning: once AWSCURRENT moves off version .*, new tasks can no longer start$/);
+  });
+
+  it('an AWSPREVIOUS stage with a version id is warned about on every rotation (AWSPREVIOUS moves with AWSCURRENT)', () => {
+    const match = matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd::AWSPREVIOUS:${VERSION_ID}`), { ...newCurrent(DB), versionId: NEW_VERSION });
+    expect(match.impact).toBe('unchanged');
+    expect(match.reason).toContain('moved AWSPREVIOUS; unless it is still on version');
+  });
+
+  it('is affected by a deletion like every reference', () => {
+    expect(matchReference(pinned(), deleted(DB)).impact).toBe('affected');
+  });
+});
+
+describe('matchReference: SSM pass-through selectors that may be a version id or a label', () => {
+  const DOC_VERSION_ID = '11111-aaa-bbb-ccc-123456789';
+
+  it('is unchanged on a new AWSCURRENT value: as a version id its value never changes', () => {
+    const match = matchReference(ref(`/aws/reference/secretsmanager/demo/orders/db-credentials:${DOC_VERSION_ID}`), newCurrent(DB));
+    expect(match.impact).toBe('unchanged');
+    expect(match.reason).toBe(
+      `pinned to ":${DOC_VERSION_ID}" (a version id or a staging label: the SSM documentation does not say which), which did not move ` +
+        '(as a version id its value never changes); secret "demo/orders/db-credentials" (full id demo/orders/db-credentials-Ab12Cd) (aws, us-east-1, 111122223333) moved AWSCURRENT',
+    );
+  });
+
+  it('is affected when a label with exactly that name moves (then it was a label)', () => {
+    const match = matchReference(ref('/aws/reference/secretsmanager/demo/orders/db-credentials:blue'), labelMoved(DB, 'blue'));
+    expect(match.impact).toBe('affected');
+    expect(match.reason).toContain('moved the label "blue", which this reference reads');
+  });
+});
+
+describe('matchReference: multi-Region secret replicas', () => {
+  const REPLICATED: ChangedResource = { kind: 'secret', ...HOME, name: 'demo/orders/db-credentials', suffix: 'Ab12Cd', replicaRegions: ['eu-west-1'] };
+  const REPLICA_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:demo/orders/db-credentials-Ab12Cd';
+  const EU: ReferenceContext = { ...CONTEXT, region: 'eu-west-1' };
+
+  it('a reader of the replica ARN (same name and suffix, the replica Region) is affected when the primary changes', () => {
+    const match = matchReference(ref(REPLICA_ARN, 'secrets', EU), newCurrent(REPLICATED));
+    expect(match.impact).toBe('affected');
+    expect(match.reason).toBe(
+      'secret "demo/orders/db-credentials" (full id demo/orders/db-credentials-Ab12Cd) (aws, us-east-1, 111122223333) (through its replica in eu-west-1) has a new AWSCURRENT value, which this reference reads',
+    );
+  });
+
+  it('a reader of the replica by partial ARN, json-key form or pass-through name is affected too', () => {
+    for (const value of [
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:demo/orders/db-credentials:password::',
+      '/aws/reference/secretsmanager/demo/orders/db-credentials',
+    ]) {
+      expect(matchReference(ref(value, 'secrets', EU), newCurrent(REPLICATED)).impact, value).toBe('affected');
+    }
+  });
+
+  it('trap: the same name in a Region that holds no replica is unrelated', () => {
+    const match = matchReference(ref(REPLICA_ARN.replace('eu-west-1', 'ap-south-1'), 'secrets', { ...CONTEXT, region: 'ap-south-1' }), newCurrent(REPLICATED));
+    expect(match.impact).toBe('unrelated');
+    expect(match.reason).toContain('Region ap-south-1 ≠ us-east-1');
+  });
+
+  it('trap: a replica Region never makes a parameter or another account match', () => {
+    expect(matchReference(ref(REPLICA_ARN.replace('111122223333', '444455556666'), 'secrets', EU), newCurrent(REPLICATED)).impact).toBe('unrelated');
+    expect(matchReference(ref('/demo/orders/db-credentials', 'secrets', EU), newCurrent(REPLICATED)).impact).toBe('unrelated');
+  });
+});
+
+describe('matchReference: gMSA credential specs', () => {
+  it('a credential spec in an SSM parameter is affected by a new value of that parameter', () => {
+    const match = matchReference(ref(`credentialspec:${S}gmsa/orders-spec`, 'credentialSpecs'), newCurrent(parameter('gmsa/orders-spec')));
+    expect(match.impact).toBe('affected');
+    expect(match.reason).toBe('parameter "/gmsa/orders-spec" (aws, us-east-1, 111122223333) has a new value, which this reference reads');
+  });
+
+  it('trap: a credential spec never matches a secret of the same name', () => {
+    expect(matchReference(ref(`credentialspecdomainless:${S}gmsa`, 'credentialSpecs'), newCurrent(secret('gmsa', 'Ab12Cd'))).impact).toBe('unrelated');
+  });
+});

@@ -30,9 +30,43 @@ describe('parseReference: invalid input', () => {
     expect(parseError(`${P}name:key:AWSCURRENT::extra`).message).toContain('5 ":"-separated parts');
   });
 
-  it('invalid: a json-key form with both a stage and a version id is rejected', () => {
-    expect(parseError(`${P}name::AWSPREVIOUS:9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE`).message).toContain(
-      'both a version stage',
+  it.each([
+    ['a zero-width space', `${P}rds!db-3f8a\u200B2b1c-AbCdEf`],
+    ['a NUL', `${P}rds!db-3f8a\u00002b1c-AbCdEf`],
+    ['a right-to-left override', `${P}rds!db-\u202E3f8a-AbCdEf`],
+  ])('invalid: a managed secret name with %s is rejected like any other', (_label, value) => {
+    expect(parseError(value).message).toContain('invisible character');
+  });
+
+  it.each([
+    ['nothing before "!"', `${P}!db-3f8a2b1c-AbCdEf`],
+    ['a service id with "/"', `${P}rds/x!db-3f8a2b1c-AbCdEf`],
+    ['nothing after "!"', `${P}rds!`],
+  ])('invalid: a "!" name with %s is not a managed secret name', (_label, value) => {
+    expect(parseError(value).message).toContain('not a valid secret name');
+  });
+
+  it('invalid: a managed secret name with a 3-part json-key tail is rejected like any other', () => {
+    expect(parseError(`${P}rds!db-3f8a2b1c-1234-4abc-9def-0123456789ab-AbCdEf:password`).message).toContain(
+      'an invalid ARN format for the AWS Secrets Manager secret was specified',
+    );
+  });
+
+  it('invalid: a credential spec entry that is not credentialspec:<SSM parameter ARN> is rejected', () => {
+    expect(parseError('credentialspec:file://gmsa.json', 'credentialSpecs').message).toContain(
+      'expected credentialspec:<SSM parameter ARN> or credentialspecdomainless:<SSM parameter ARN>',
+    );
+    expect(parseError('credentialspec:arn:aws:s3:::bucket/gmsa.json', 'credentialSpecs').message).toContain(
+      'only an SSM parameter ARN in a credential spec is a reference',
+    );
+  });
+
+  it('invalid: a credential spec with a malformed SSM ARN is rejected naming the entry as written', () => {
+    const entry = 'credentialspecdomainless:arn:aws:ssm:us-east-1:1111:parameter/gmsa';
+    const error = parseError(entry, 'credentialSpecs');
+    expect(error.value).toBe(entry);
+    expect(error.message).toBe(
+      `credential spec "${entry}" in credentialSpecs: "arn:aws:ssm:us-east-1:1111:parameter/gmsa" has an invalid account field "1111": expected 12 digits`,
     );
   });
 

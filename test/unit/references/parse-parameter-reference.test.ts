@@ -201,3 +201,102 @@ describe('parseReference: SSM parameter references', () => {
     expect(parse('/demo/x', 'secrets', cn).reference).toMatchObject({ partition: 'aws-cn', region: 'cn-northwest-1' });
   });
 });
+
+describe('parseReference: /aws/reference/secretsmanager/ with a managed secret (rds!…)', () => {
+  const RDS_NAME = 'rds!db-3f8a2b1c-1234-4abc-9def-0123456789ab';
+
+  it('row 27: the pass-through of an RDS secret is a secret reference, with no invalid-parameter-name note', () => {
+    expect(parse(`/aws/reference/secretsmanager/${RDS_NAME}`)).toEqual({
+      reference: {
+        kind: 'secret',
+        raw: `/aws/reference/secretsmanager/${RDS_NAME}`,
+        location: 'secrets',
+        partition: 'aws',
+        region: 'us-east-1',
+        account: '111122223333',
+        secretId: RDS_NAME,
+        form: 'ssm-pass-through',
+        pin: { type: 'current' },
+      },
+      notes: [],
+    });
+  });
+
+  it('row 28: the pass-through of an RDS secret as an SSM ARN', () => {
+    const { reference, notes } = parse(`${S}aws/reference/secretsmanager/${RDS_NAME}`);
+    expect(reference).toMatchObject({ kind: 'secret', form: 'ssm-pass-through', secretId: RDS_NAME });
+    expect(notes).toEqual([]);
+  });
+
+  it('row 29: the pass-through of an RDS secret with :AWSPREVIOUS is a stage pin', () => {
+    expect(parse(`/aws/reference/secretsmanager/${RDS_NAME}:AWSPREVIOUS`, 'logConfiguration.secretOptions').reference).toMatchObject({
+      secretId: RDS_NAME,
+      pin: { type: 'stage', stage: 'AWSPREVIOUS' },
+    });
+  });
+});
+
+describe('parseReference: SSM pass-through selectors, decided by the SSM documentation', () => {
+  // "Reference that includes the version ID": the SSM user guide's own example is not UUID-shaped.
+  const DOC_VERSION_ID = '11111-aaa-bbb-ccc-123456789';
+
+  it.each(['AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING'])('Secrets Manager label %s is a stage, never a version id', (label) => {
+    const { reference } = parse(`/aws/reference/secretsmanager/db:${label}`);
+    expect(reference).toMatchObject({ pin: label === 'AWSCURRENT' ? { type: 'current' } : { type: 'stage', stage: label } });
+  });
+
+  it('a UUID-shaped selector is a version id', () => {
+    expect(parse(`/aws/reference/secretsmanager/db:${VERSION_ID}`).reference).toMatchObject({ pin: { type: 'version', versionId: VERSION_ID } });
+  });
+
+  it('a selector with a character a stage may not have there (only letters, digits, . - _) is a version id', () => {
+    expect(parse('/aws/reference/secretsmanager/db:a1b2+c3d4=e5f6/g7h8@i9j0k1l2m3n4o5p6').reference).toMatchObject({
+      pin: { type: 'version', versionId: 'a1b2+c3d4=e5f6/g7h8@i9j0k1l2m3n4o5p6' },
+    });
+  });
+
+  it("the documentation's own non-UUID version id is never misread as a label: it is kept as version id or label", () => {
+    const { reference, notes } = parse(`/aws/reference/secretsmanager/db:${DOC_VERSION_ID}`);
+    expect(reference).toMatchObject({ pin: { type: 'version-or-stage', selector: DOC_VERSION_ID } });
+    expect(notes.map((note) => note.code)).toEqual(['ambiguous-selector', 'ssm-selector']);
+    expect(notes[0]?.message).toBe(
+      `":${DOC_VERSION_ID}" may be a version id or a staging label (the SSM documentation gives both the same syntax): ` +
+        `it is redeployed only when a label named "${DOC_VERSION_ID}" moves`,
+    );
+  });
+
+  it('a custom label (blue) is kept as version id or label too', () => {
+    expect(parse('/aws/reference/secretsmanager/db:blue').reference).toMatchObject({ pin: { type: 'version-or-stage', selector: 'blue' } });
+  });
+});
+
+describe('parseReference: gMSA credential specs (location credentialSpecs)', () => {
+  it('credentialspec:<SSM parameter ARN> is a parameter reference that keeps the entry as written', () => {
+    expect(parse(`credentialspec:${S}gmsa/orders-spec`, 'credentialSpecs')).toEqual({
+      reference: {
+        kind: 'parameter',
+        raw: `credentialspec:${S}gmsa/orders-spec`,
+        location: 'credentialSpecs',
+        partition: 'aws',
+        region: 'us-east-1',
+        account: '111122223333',
+        key: 'gmsa/orders-spec',
+      },
+      notes: [],
+    });
+  });
+
+  it('credentialspecdomainless:<SSM parameter ARN> (domainless gMSA) is a parameter reference', () => {
+    expect(parse(`credentialspecdomainless:${S}gmsa-domainless`, 'credentialSpecs').reference).toMatchObject({
+      kind: 'parameter',
+      key: 'gmsa-domainless',
+      location: 'credentialSpecs',
+    });
+  });
+
+  it('a credential spec in another Region takes the Region of its ARN and gets the cross-region note', () => {
+    const { reference, notes } = parse('credentialspec:arn:aws:ssm:eu-west-1:111122223333:parameter/gmsa/spec', 'credentialSpecs');
+    expect(reference).toMatchObject({ region: 'eu-west-1', key: 'gmsa/spec' });
+    expect(notes.map((note) => note.code)).toEqual(['cross-region']);
+  });
+});

@@ -221,3 +221,116 @@ describe('parseReference: Secrets Manager references', () => {
     expect(parse(`${P}a/b_c+d=e.f@g-h`).reference).toMatchObject({ secretId: 'a/b_c+d=e.f@g-h' });
   });
 });
+
+/** An RDS master user secret (ManageMasterUserPassword): named by RDS with its service id and "!". */
+const RDS_NAME = 'rds!db-3f8a2b1c-1234-4abc-9def-0123456789ab';
+const RDS_CLUSTER_NAME = 'rds!cluster-0f1e2d3c-4b5a-4697-8877-66554433aabb';
+
+describe('parseReference: secrets managed by another AWS service (<service>!…), every form', () => {
+  it('row 1: a full ARN of an RDS master user secret gives the id with its suffix', () => {
+    expect(parse(`${P}${RDS_NAME}-AbCdEf`)).toEqual({
+      reference: {
+        kind: 'secret',
+        raw: `${P}${RDS_NAME}-AbCdEf`,
+        location: 'secrets',
+        partition: 'aws',
+        region: 'us-east-1',
+        account: '111122223333',
+        secretId: `${RDS_NAME}-AbCdEf`,
+        form: 'arn',
+        pin: { type: 'current' },
+      },
+      notes: [],
+    });
+  });
+
+  it('row 2: a partial ARN of an RDS cluster secret gives the name', () => {
+    expect(parse(`${P}${RDS_CLUSTER_NAME}`).reference).toMatchObject({ secretId: RDS_CLUSTER_NAME, form: 'arn', pin: { type: 'current' } });
+  });
+
+  it('row 3: the json-key form (Terraform master_user_secret[0].secret_arn + ":password::") gives the json key', () => {
+    const { reference, notes } = parse(`${P}${RDS_NAME}-AbCdEf:password::`);
+    expect(reference).toMatchObject({ secretId: `${RDS_NAME}-AbCdEf`, jsonKey: 'password', pin: { type: 'current' } });
+    expect(notes).toEqual([]);
+  });
+
+  it('row 4: the json-key form on a partial ARN gives the name and the key', () => {
+    expect(parse(`${P}${RDS_NAME}:username::`).reference).toMatchObject({ secretId: RDS_NAME, jsonKey: 'username' });
+  });
+
+  it('rows 6 and 8: stage and version pins work on managed names', () => {
+    expect(parse(`${P}${RDS_NAME}-AbCdEf::AWSPREVIOUS:`).reference).toMatchObject({ pin: { type: 'stage', stage: 'AWSPREVIOUS' } });
+    expect(parse(`${P}${RDS_NAME}-AbCdEf:password::${VERSION_ID}`).reference).toMatchObject({
+      jsonKey: 'password',
+      pin: { type: 'version', versionId: VERSION_ID },
+    });
+  });
+
+  it('row 11: a managed secret in another Region gets the cross-region note', () => {
+    const { reference, notes } = parse(`arn:aws:secretsmanager:eu-west-1:111122223333:secret:${RDS_NAME}-AbCdEf:password::`);
+    expect(reference).toMatchObject({ region: 'eu-west-1', secretId: `${RDS_NAME}-AbCdEf` });
+    expect(notes.map((note) => note.code)).toEqual(['cross-region']);
+  });
+
+  it('logConfiguration.secretOptions reads a managed secret ARN', () => {
+    expect(parse(`${P}${RDS_NAME}-AbCdEf:password::`, 'logConfiguration.secretOptions').reference).toMatchObject({
+      location: 'logConfiguration.secretOptions',
+      secretId: `${RDS_NAME}-AbCdEf`,
+      jsonKey: 'password',
+    });
+  });
+
+  it('row 15: repositoryCredentials accepts a managed secret by name', () => {
+    expect(parse(RDS_NAME, 'repositoryCredentials').reference).toMatchObject({ kind: 'secret', form: 'name', secretId: RDS_NAME });
+  });
+
+  it('row 16: repositoryCredentials accepts a managed secret by full ARN', () => {
+    expect(parse(`${P}${RDS_NAME}-AbCdEf`, 'repositoryCredentials').reference).toMatchObject({ form: 'arn', secretId: `${RDS_NAME}-AbCdEf` });
+  });
+
+  it('fsxWindowsFileServer accepts a managed secret ARN', () => {
+    expect(parse(`${P}${RDS_NAME}-AbCdEf`, 'fsxWindowsFileServer').reference).toMatchObject({ kind: 'secret', secretId: `${RDS_NAME}-AbCdEf` });
+  });
+
+  it.each([
+    ['an EventBridge connection secret', 'events!connection/orders-api/8f5e6d4c-3b2a-4190-8f7e-6d5c4b3a2910'],
+    ['a Redshift admin secret', 'redshift!cluster-analytics-admin'],
+    ['a managed name with characters outside the user alphabet after "!"', 'newservice!x#y~z'],
+  ])('accepts %s, whatever AWS put after its "<service>!" prefix (except ":" and invisible characters)', (_label, name) => {
+    expect(parse(`${P}${name}-AbCdEf`).reference).toMatchObject({ secretId: `${name}-AbCdEf` });
+  });
+
+  it('a bare managed name in secrets is read as an SSM name (row 14) and flagged as not a valid parameter name', () => {
+    const { reference, notes } = parse(RDS_NAME);
+    expect(reference).toMatchObject({ kind: 'parameter', key: RDS_NAME });
+    expect(notes.map((note) => note.code)).toEqual(['secret-name-in-secrets', 'invalid-parameter-name']);
+  });
+});
+
+describe('parseReference: stage plus version id (…::AWSCURRENT:<versionId>, emitted by the CDK)', () => {
+  it('row 5 + 8: parses as a version pin that keeps its stage, with a warning note, never an error', () => {
+    const { reference, notes } = parse(`${P}demo/orders/db-credentials-Ab12Cd::AWSCURRENT:${VERSION_ID}`);
+    expect(reference).toMatchObject({ pin: { type: 'version', versionId: VERSION_ID, stage: 'AWSCURRENT' } });
+    expect(reference).not.toHaveProperty('jsonKey');
+    expect(notes).toEqual([
+      {
+        code: 'stage-and-version-pin',
+        message:
+          `pinned to version id ${VERSION_ID} and staging label AWSCURRENT: its value never changes, and once AWSCURRENT ` +
+          'moves off that version GetSecretValue fails, so new tasks can no longer start; name only the stage (or only the version id) in the task definition',
+      },
+    ]);
+  });
+
+  it('row 9: a json key with a stage and a version id keeps all three', () => {
+    expect(parse(`${P}${RDS_NAME}-AbCdEf:password:AWSPREVIOUS:${VERSION_ID}`).reference).toMatchObject({
+      secretId: `${RDS_NAME}-AbCdEf`,
+      jsonKey: 'password',
+      pin: { type: 'version', versionId: VERSION_ID, stage: 'AWSPREVIOUS' },
+    });
+  });
+
+  it('a custom stage with a version id is a version pin too', () => {
+    expect(parse(`${P}db-Ab12Cd::blue:${VERSION_ID}`).notes.map((note) => note.code)).toEqual(['stage-and-version-pin']);
+  });
+});
