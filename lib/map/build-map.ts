@@ -13,7 +13,7 @@ import {
   SUPERSEDED_BY_TAG,
 } from '../plan/types.js';
 import { waveOf } from '../plan/waves.js';
-import { matchReference, safeParseReference } from '../references/index.js';
+import { matchReference } from '../references/index.js';
 import type { ChangedResource, Reference, ReferenceContext, ReferenceNote } from '../references/types.js';
 import { FINDING_CATALOG, SEVERITY_ORDER } from './finding-catalog.js';
 import {
@@ -121,7 +121,7 @@ export function queryKey(query: MetadataQuery): string {
 export function mapMetadataQueries(inputs: Pick<SecretsMapInputs, 'services' | 'jobDefinitions'>, options: Pick<SecretsMapOptions, 'homeAccount'>): MetadataQuery[] {
   const queries = new Map<string, MetadataQuery>();
   for (const { found, context } of everyReference(inputs)) {
-    const resolved = resolve(found, context);
+    const resolved = resolve(found);
     if (!resolved || resolved.reference.account !== options.homeAccount) continue;
     const query = metadataQuery(resolved.reference);
     queries.set(queryKey(query), query);
@@ -141,7 +141,7 @@ export function otherRegionQueries(
   const answered = new Map(answers.map((answer) => [queryKey(answer.query), answer.result]));
   const queries = new Map<string, MetadataQuery>();
   for (const { found, context } of everyReference(inputs)) {
-    const resolved = resolve(found, context);
+    const resolved = resolve(found);
     if (!resolved || !isNameOnlyParameter(resolved.reference) || resolved.reference.account !== options.homeAccount) continue;
     const query = metadataQuery(resolved.reference);
     if (answered.get(queryKey(query))?.outcome !== 'not-found') continue;
@@ -170,7 +170,7 @@ export function buildSecretsMap(inputs: SecretsMapInputs, options: SecretsMapOpt
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** A reference the map can place: parsed, or a stage-and-version pin recovered from the parser's refusal. */
+/** A reference the map can place, with its stage-and-version pin spelled out when it has one. */
 interface ResolvedReference {
   readonly reference: Reference;
   readonly notes: readonly ReferenceNote[];
@@ -395,7 +395,7 @@ class MapBuilder {
     };
     this.definitions.set(arn, definition);
     for (const reference of found) {
-      const resolved = resolve(reference, context);
+      const resolved = resolve(reference);
       if (!resolved) {
         definition.unparsed.push({
           container: reference.container,
@@ -513,6 +513,8 @@ class MapBuilder {
     const otherAccount = reference.account !== this.options.homeAccount;
     const unwatched = !otherAccount && !this.options.watchedRegions.includes(reference.region);
     for (const note of use.notes) {
+      // The map gives its own, richer stage-and-version finding below (is the label on that version now?).
+      if (note.code === 'stage-and-version-pin' && use.stageAndVersion) continue;
       if (otherAccount && (note.code === 'cross-account' || note.code === 'cross-region')) continue;
       if (unwatched && note.code === 'cross-region') continue;
       this.finding(note.code, { resource: use.resource, valueFrom }, note.message, [definition.arn]);
@@ -707,26 +709,20 @@ class MapBuilder {
 /** An image pinned by digest cannot change under a redeploy. */
 const IMMUTABLE_IMAGE = /@sha256:[0-9a-fA-F]{64}$/;
 
-/** `…:secret:<id>:<json-key>:<stage>:<version-id>` with both a stage and a version id. */
-const STAGE_AND_VERSION = /^(arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:[^:]+:[^:]*:([^:]+):)([^:]+)$/;
-
 function* everyReference(inputs: Pick<SecretsMapInputs, 'services' | 'jobDefinitions'>): Generator<{ found: FoundReference; context: ReferenceContext }> {
   for (const service of inputs.services) for (const found of service.references) yield { found, context: service };
   for (const definition of inputs.jobDefinitions ?? []) for (const found of definition.references) yield { found, context: definition };
 }
 
 /**
- * The reference as parsed; for a stage-and-version pin, which the parser refuses ("Secrets Manager accepts only one
- * of them"), the secret it points at is recovered by parsing it without its version id, so the map can still say
- * which secret it is and whether it exists.
+ * The reference as parsed, with a stage-and-version pin (`…::AWSCURRENT:<version-id>`, which the parser reads as a
+ * version pin that keeps its stage) spelled out, so the map can say whether the label is still on that version.
  */
-function resolve(found: FoundReference, context: ReferenceContext): ResolvedReference | undefined {
-  if (!('error' in found.parsed)) return found.parsed;
-  const match = STAGE_AND_VERSION.exec(found.valueFrom);
-  if (!match?.[1] || !match[2] || !match[3]) return undefined;
-  const withoutVersion = safeParseReference(match[1], found.location, { partition: context.partition, region: context.region, account: context.account });
-  if (!withoutVersion.success) return undefined;
-  return { ...withoutVersion.data, stageAndVersion: { stage: match[2], versionId: match[3] } };
+function resolve(found: FoundReference): ResolvedReference | undefined {
+  if ('error' in found.parsed) return undefined;
+  const { reference } = found.parsed;
+  if (reference.kind !== 'secret' || reference.pin.type !== 'version' || reference.pin.stage === undefined) return found.parsed;
+  return { ...found.parsed, stageAndVersion: { stage: reference.pin.stage, versionId: reference.pin.versionId } };
 }
 
 function isNameOnlyParameter(reference: Reference): boolean {
@@ -814,7 +810,9 @@ function pinOf(use: ResolvedReference): MapPin {
   if (use.stageAndVersion) return { type: 'stage-and-version', ...use.stageAndVersion };
   const { reference } = use;
   if (reference.kind === 'parameter') return reference.selector === undefined ? { type: 'current' } : { type: 'selector', selector: reference.selector };
-  return reference.pin;
+  const { pin } = reference;
+  if (pin.type === 'version') return { type: 'version', versionId: pin.versionId };
+  return pin;
 }
 
 function pinLabel(pin: MapPin, kind: Reference['kind']): string {
@@ -829,6 +827,8 @@ function pinLabel(pin: MapPin, kind: Reference['kind']): string {
       return `staging label "${pin.stage}" and version id ${pin.versionId}`;
     case 'selector':
       return `selector :${pin.selector}`;
+    case 'version-or-stage':
+      return `version id or staging label "${pin.selector}"`;
   }
 }
 

@@ -92,6 +92,11 @@ export const FINDING_CATALOG: Readonly<Record<FindingCode, FindingKind>> = {
     meaning: 'an SSM version or label selector (name:3): ECS does not support selectors, and a pinned value never changes',
     action: 'remove the selector (ECS always reads the latest version)',
   },
+  'ambiguous-selector': {
+    severity: 'info',
+    meaning: 'an /aws/reference/secretsmanager/<name>:<selector> reference whose selector may be a version id or a staging label (SSM gives both the same syntax): it is redeployed only when a label of that name moves',
+    action: 'if it is a version id, nothing changes it; if it is a label, nothing to do; to follow rotations, drop the selector',
+  },
   'double-slash-arn': {
     severity: 'info',
     meaning: 'a parameter ARN with "/" right after "parameter/": read as the parameter without the extra "/"',

@@ -38,6 +38,7 @@ export type FindingCode =
   | 'cross-account'
   | 'invalid-parameter-name'
   | 'secret-name-in-secrets'
+  | 'ambiguous-selector'
   | 'ssm-selector'
   | 'double-slash-arn';
 
@@ -60,7 +61,9 @@ export type MapPin =
   | { readonly type: 'stage'; readonly stage: string }
   | { readonly type: 'version'; readonly versionId: string }
   | { readonly type: 'stage-and-version'; readonly stage: string; readonly versionId: string }
-  | { readonly type: 'selector'; readonly selector: string };
+  | { readonly type: 'selector'; readonly selector: string }
+  /** An SSM pass-through selector that may be a version id or a staging label (see lib/references/secret-pin.ts). */
+  | { readonly type: 'version-or-stage'; readonly selector: string };
 
 /** One place in one definition that reads a resource. */
 export interface MapUse {

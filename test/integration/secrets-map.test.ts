@@ -39,7 +39,12 @@ describe('the secrets map of the demo account, against moto', () => {
     const inputs = { services: ecs.services, jobDefinitions: batch.jobDefinitions, jobs: batch.jobs, problems: [...ecs.problems, ...batch.problems] };
     const map = buildSecretsMap({ ...inputs, metadata: await lookUpMapMetadata(inputs, options, dependencies.directory, config.concurrency) }, options);
 
-    expect(map.summary).toMatchObject({ services: 13, jobDefinitions: 2, taskDefinitions: 13 });
+    expect(map.summary).toMatchObject({ services: 19, jobDefinitions: 2, taskDefinitions: 19 });
+    // The RDS-managed secret (rds!db-<uuid>) is a resource like any other, with its stage-and-version reader flagged.
+    const rds = map.resources.find((resource) => resource.arn === account.rdsSecretArn);
+    expect(rds).toMatchObject({ kind: 'secret', name: account.rdsSecretName, status: 'exists' });
+    expect(map.findings.filter((finding) => finding.code === 'unparseable-reference')).toEqual([]);
+    expect(map.findings.filter((finding) => finding.code === 'stage-and-version-pin').map((finding) => finding.resource)).toEqual([account.rdsSecretArn]);
     const secret = map.resources.find((resource) => resource.arn === account.secretArn);
     expect(secret).toMatchObject({ kind: 'secret', name: 'demo/orders/db', status: 'exists' });
     expect(secret?.lastChanged).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -60,7 +65,10 @@ describe('the secrets map of the demo account, against moto', () => {
       },
     ]);
     expect(moved[0]?.action).toMatch(new RegExp(`^reference it by its full ARN: arn:aws:ssm:us-west-2:${account.account}:parameter/demo/orders/api-key-old$`));
-    expect(map.findings.filter((finding) => finding.code === 'missing')).toEqual([]);
+    // The demo's look-alike reads rds!cluster-<same uuid>, which does not exist: its tasks could not start.
+    expect(map.findings.filter((finding) => finding.code === 'missing')).toMatchObject([
+      { resource: expect.stringMatching(/:secret:rds!cluster-/), targets: [expect.stringMatching(/service\/demo-orders\/billing-cluster-reader$/)] },
+    ]);
     expect(map.findings.filter((finding) => finding.code === 'cross-region').map((finding) => finding.targets).flat()).toContainEqual(
       expect.stringMatching(/service\/demo-west\/west-cross-region$/),
     );
