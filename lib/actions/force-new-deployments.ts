@@ -36,10 +36,7 @@ export const NOT_STARTED = 'not started: the time budget ran out before this act
  * Replay safety: a second run for the same change finds these services already fresh (their new PRIMARY
  * deployment is newer than the change), so retries by Lambda do not deploy twice.
  */
-export async function executeEcsPlan(
-  targets: readonly PlannedEcsService[],
-  options: ExecuteOptions,
-): Promise<EcsServiceTargetReport[]> {
+export async function executeEcsPlan(targets: readonly PlannedEcsService[], options: ExecuteOptions): Promise<EcsServiceTargetReport[]> {
   const results = new Map<PlannedEcsService, EcsServiceTargetReport>();
   for (const target of targets) {
     if (target.decision === 'skip') results.set(target, { ...reportBase(target), status: 'skipped' });
@@ -58,7 +55,7 @@ export async function executeEcsPlan(
       continue;
     }
     const reports = await mapWithConcurrency(wave, options.concurrency, (target) => redeploy(target, options));
-    wave.forEach((target, position) => results.set(target, reports[position] as EcsServiceTargetReport));
+    for (const [position, target] of wave.entries()) results.set(target, reports[position] as EcsServiceTargetReport);
   }
   return targets.map((target) => results.get(target) as EcsServiceTargetReport);
 }

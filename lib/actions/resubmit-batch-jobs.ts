@@ -1,4 +1,3 @@
-import type { AwsClients } from '../aws/clients.js';
 import { describeJobs, listJobIdsByName, submitJob, tagJob, terminateJob } from '../aws/batch.js';
 import { mapWithConcurrency } from '../aws/concurrency.js';
 import type { PlannedBatchJob } from '../plan/types.js';
@@ -34,7 +33,13 @@ export async function executeBatchPlan(jobs: readonly PlannedBatchJob[], options
       }
       await tagJob(client, job.jobArn ?? job.jobId, { [SUPERSEDED_BY_TAG]: newJobId });
       const how = reused ? `clone ${newJobId} already existed (earlier attempt)` : `submitted clone ${newJobId}`;
-      return { ...rest, status: 'done', newJobId, ...(terminate ? { terminated: true } : {}), reason: `${how}${terminate ? ', original terminated' : ''}: ${planned.reason}` };
+      return {
+        ...rest,
+        status: 'done',
+        newJobId,
+        ...(terminate ? { terminated: true } : {}),
+        reason: `${how}${terminate ? ', original terminated' : ''}: ${planned.reason}`,
+      };
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return { ...rest, status: 'failed', ...(newJobId ? { newJobId } : {}), error: message };

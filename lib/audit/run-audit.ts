@@ -99,7 +99,10 @@ function resourceKey(reference: Reference): string {
 
 async function lookUp(reference: Reference, directory: MetadataDirectory): Promise<Date | undefined | 'missing'> {
   if (reference.kind === 'secret') {
-    const id = reference.form === 'arn' ? `arn:${reference.partition}:secretsmanager:${reference.region}:${reference.account}:secret:${reference.secretId}` : reference.secretId;
+    const id =
+      reference.form === 'arn'
+        ? `arn:${reference.partition}:secretsmanager:${reference.region}:${reference.account}:secret:${reference.secretId}`
+        : reference.secretId;
     const secret = await directory.describeSecret(id, reference.region);
     return secret ? secret.lastChangedDate : 'missing';
   }

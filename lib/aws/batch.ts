@@ -7,8 +7,8 @@ import {
   paginateDescribeJobDefinitions,
   paginateDescribeJobQueues,
   paginateListJobs,
-  type SubmitJobCommandInput,
   SubmitJobCommand,
+  type SubmitJobCommandInput,
   TagResourceCommand,
   TerminateJobCommand,
 } from '@aws-sdk/client-batch';
@@ -56,10 +56,7 @@ export async function listJobIds(
 /** Job names of a queue, any status, that equal `jobName` (ListJobs with a JOB_NAME filter). */
 export async function listJobIdsByName(client: BatchClient, jobQueue: string, jobName: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const page of paginateListJobs(
-    { client, pageSize: BATCH_PAGE_SIZE },
-    { jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }] },
-  )) {
+  for await (const page of paginateListJobs({ client, pageSize: BATCH_PAGE_SIZE }, { jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }] })) {
     for (const job of page.jobSummaryList ?? []) if (job.jobId && job.jobName === jobName) ids.push(job.jobId);
   }
   return ids;
@@ -67,9 +64,7 @@ export async function listJobIdsByName(client: BatchClient, jobQueue: string, jo
 
 /** DescribeJobs, 100 ids a call, `concurrency` calls in flight. */
 export async function describeJobs(client: BatchClient, jobIds: readonly string[], concurrency: number): Promise<JobDetail[]> {
-  const pages = await mapWithConcurrency(chunk(jobIds, DESCRIBE_JOBS_BATCH), concurrency, (jobs) =>
-    client.send(new DescribeJobsCommand({ jobs })),
-  );
+  const pages = await mapWithConcurrency(chunk(jobIds, DESCRIBE_JOBS_BATCH), concurrency, (jobs) => client.send(new DescribeJobsCommand({ jobs })));
   return pages.flatMap((page) => page.jobs ?? []);
 }
 

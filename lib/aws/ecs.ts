@@ -59,9 +59,7 @@ export async function describeServices(
       : await Promise.all(batches.map((services) => concurrency(() => describe(services))));
   return {
     services: pages.flatMap((page) => page.services ?? []),
-    failures: pages.flatMap((page) =>
-      (page.failures ?? []).map((failure) => ({ arn: failure.arn ?? '?', reason: failure.reason ?? 'unknown' })),
-    ),
+    failures: pages.flatMap((page) => (page.failures ?? []).map((failure) => ({ arn: failure.arn ?? '?', reason: failure.reason ?? 'unknown' }))),
   };
 }
 
@@ -132,11 +130,7 @@ export const taskDefinitionCache = new TaskDefinitionCache();
  * their containers read the current secret values. Returns the new PRIMARY deployment's id, which is what
  * deployment state change events carry.
  */
-export async function forceNewDeployment(
-  client: ECSClient,
-  cluster: string,
-  service: string,
-): Promise<{ deploymentId?: string }> {
+export async function forceNewDeployment(client: ECSClient, cluster: string, service: string): Promise<{ deploymentId?: string }> {
   const output = await client.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
   const primary = output.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
   return primary?.id ? { deploymentId: primary.id } : {};

@@ -10,9 +10,7 @@ import type { ParameterMetadata } from '../changes/types.js';
  */
 export async function describeParameter(client: SSMClient, name: string): Promise<ParameterMetadata | undefined> {
   const spellings = name.includes('/', 1) ? [name] : [...new Set([name, name.startsWith('/') ? name.slice(1) : `/${name}`])];
-  const output = await client.send(
-    new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: spellings }] }),
-  );
+  const output = await client.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: spellings }] }));
   const found = output.Parameters?.[0];
   if (!found?.Name || found.Version === undefined) return undefined;
   return {

@@ -7,8 +7,8 @@
  * Only the few request fields a decision needs are read; `requestParameters` is never copied into the Change.
  */
 import type { z } from 'zod';
-import { buildChange } from './build-change.js';
 import type { ChangeDecision, EventScope } from './build-change.js';
+import { buildChange } from './build-change.js';
 import { CURRENT_LABEL, confirmSecretChange } from './confirm-secret-change.js';
 import { parseEvent } from './parse-event.js';
 import {
@@ -121,11 +121,9 @@ async function updateSecretVersionStage(call: ApiCall): Promise<Change> {
     return ignore(call, `UpdateSecretVersionStage only removed ${versionStage} from a version: no version gained it`);
   }
   if (ROTATION_LABELS.has(versionStage)) {
-    return ignore(
-      call,
-      `${versionStage} moved to version ${moveToVersionId}: rotation bookkeeping, the current value did not change`,
-      { versionId: moveToVersionId },
-    );
+    return ignore(call, `${versionStage} moved to version ${moveToVersionId}: rotation bookkeeping, the current value did not change`, {
+      versionId: moveToVersionId,
+    });
   }
   const isCurrent = versionStage === CURRENT_LABEL;
   return confirmSecretChange(
@@ -202,8 +200,7 @@ export async function detectCloudTrailApiCall(event: unknown, directory: Metadat
       origin: { channel: 'cloudtrail-api-call', eventName: detail.eventName, eventId: parsed.id },
     },
     arn,
-    fallbackName:
-      arn !== undefined ? fallbackSecretName(arn, true) : requestedId !== undefined ? fallbackSecretName(requestedId, false) : '',
+    fallbackName: arn !== undefined ? fallbackSecretName(arn, true) : requestedId !== undefined ? fallbackSecretName(requestedId, false) : '',
     requestParameters: detail.requestParameters,
     directory,
   };

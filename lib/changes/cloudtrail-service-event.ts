@@ -5,8 +5,9 @@
  * is read from DescribeSecret, so this event deduplicates with the UpdateSecretVersionStage and
  * Secret Label Updated events of the same rotation. A failed rotation did not move AWSCURRENT.
  */
-import { buildChange } from './build-change.js';
+
 import type { EventScope } from './build-change.js';
+import { buildChange } from './build-change.js';
 import { CURRENT_LABEL, confirmSecretChange } from './confirm-secret-change.js';
 import { parseEvent } from './parse-event.js';
 import { CloudTrailServiceEventSchema, RotationEventDataSchema } from './schemas/cloudtrail-service-event.js';
@@ -32,11 +33,7 @@ export async function detectCloudTrailServiceEvent(event: unknown, directory: Me
 
   switch (eventName) {
     case 'RotationSucceeded': {
-      const { SecretId: arn } = parseEvent(
-        RotationEventDataSchema,
-        detail.additionalEventData,
-        'RotationSucceeded event detail.additionalEventData',
-      );
+      const { SecretId: arn } = parseEvent(RotationEventDataSchema, detail.additionalEventData, 'RotationSucceeded event detail.additionalEventData');
       return confirmSecretChange(
         {
           secretId: arn,
@@ -52,11 +49,7 @@ export async function detectCloudTrailServiceEvent(event: unknown, directory: Me
     }
     case 'RotationFailed':
     case 'RotationAbandoned': {
-      const { SecretId: arn } = parseEvent(
-        RotationEventDataSchema,
-        detail.additionalEventData,
-        `${eventName} event detail.additionalEventData`,
-      );
+      const { SecretId: arn } = parseEvent(RotationEventDataSchema, detail.additionalEventData, `${eventName} event detail.additionalEventData`);
       const name = fallbackSecretName(arn, true);
       const warning = `rotation ${eventName === 'RotationFailed' ? 'failed' : 'abandoned'} for secret ${name}: AWSCURRENT did not move; Secrets Manager retries and a later success will trigger`;
       return buildChange(scope, { effect: 'none', reason: warning, name, arn, warnings: [warning] });

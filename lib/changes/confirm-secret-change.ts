@@ -7,8 +7,9 @@
  * full ARN and the true name (never guessed from an ARN suffix), and tells whether the secret is being deleted.
  * It returns metadata only, never the value.
  */
-import { buildChange } from './build-change.js';
+
 import type { EventScope } from './build-change.js';
+import { buildChange } from './build-change.js';
 import type { Change, MetadataDirectory, SecretMetadata } from './types.js';
 
 /** AWSCURRENT: the label ECS and Batch read when a reference names no stage. */
@@ -45,11 +46,7 @@ function versionCarrying(secret: SecretMetadata, label: string): string | undefi
  * - `versionId` no longer carries the moved label → `none` ("superseded …");
  * - otherwise the claimed effect, with the name and full ARN from DescribeSecret.
  */
-export async function confirmSecretChange(
-  claim: SecretChangeClaim,
-  scope: EventScope,
-  directory: MetadataDirectory,
-): Promise<Change> {
+export async function confirmSecretChange(claim: SecretChangeClaim, scope: EventScope, directory: MetadataDirectory): Promise<Change> {
   const secret = await directory.describeSecret(claim.secretId, scope.region);
   if (secret === undefined) {
     return buildChange(scope, {
@@ -81,8 +78,7 @@ export async function confirmSecretChange(
       reason:
         versionId === undefined
           ? `no version of secret ${secret.name} carries ${primaryLabel}`
-          : (claim.noSuchVersionReason ??
-            `superseded: version ${versionId} no longer exists; the later change triggers its own refresh`),
+          : (claim.noSuchVersionReason ?? `superseded: version ${versionId} no longer exists; the later change triggers its own refresh`),
       name: secret.name,
       arn: secret.arn,
     });

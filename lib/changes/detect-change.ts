@@ -41,9 +41,7 @@ const DETECTORS: ReadonlyMap<string, ReadonlyMap<string, ChannelDetector>> = new
  */
 const DispatchEnvelopeSchema = EventBridgeSchema.omit({ detail: true });
 
-const SUPPORTED = [...DETECTORS]
-  .flatMap(([source, detailTypes]) => [...detailTypes.keys()].map((detailType) => `${source} "${detailType}"`))
-  .join(', ');
+const SUPPORTED = [...DETECTORS].flatMap(([source, detailTypes]) => [...detailTypes.keys()].map((detailType) => `${source} "${detailType}"`)).join(', ');
 
 /**
  * Decide what an EventBridge event means for the ECS services and Batch jobs that read secrets and parameters.

@@ -63,9 +63,7 @@ export async function resolveManualChange(
     input.kind === 'secret' ? undefined : directory.describeParameter(ref, homeRegion),
   ]);
   if (secret && parameter) {
-    throw new AmbiguousReferenceError(
-      `"${ref}" names both a secret and a parameter in ${homeRegion}: say which with --kind secret or --kind parameter`,
-    );
+    throw new AmbiguousReferenceError(`"${ref}" names both a secret and a parameter in ${homeRegion}: say which with --kind secret or --kind parameter`);
   }
   if (secret) return secretChange(secret, homeRegion, now);
   if (parameter) {

@@ -4,10 +4,11 @@
  * ECS and Batch always read a parameter's *latest* version, so Create and Update are new current values,
  * Delete breaks new task starts (warn, never redeploy), and a label move changes nothing they read.
  */
-import { buildChange } from './build-change.js';
+
 import type { EventScope } from './build-change.js';
-import { parameterArn } from './parameter-arn.js';
+import { buildChange } from './build-change.js';
 import { resourceArnOf } from './event-resource.js';
+import { parameterArn } from './parameter-arn.js';
 import { parseEvent } from './parse-event.js';
 import { partitionOfRegion } from './partition.js';
 import { ParameterStoreChangeEventSchema } from './schemas/parameter-store-change.js';

@@ -12,9 +12,7 @@ import { EventParseError } from '../errors.js';
  * Zod issue messages name expected and received *types*, never values, so nothing from the event leaks.
  */
 function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(event)'}: ${issue.message}`)
-    .join('; ');
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(event)'}: ${issue.message}`).join('; ');
 }
 
 /**

@@ -2,8 +2,9 @@
  * Decisions for the native Secrets Manager `Secret Label Updated` event: the cleanest trigger, since
  * `labelUpdated: AWSCURRENT` means exactly "a new value became current", with the full ARN and the version id.
  */
-import { buildChange } from './build-change.js';
+
 import type { EventScope } from './build-change.js';
+import { buildChange } from './build-change.js';
 import { CURRENT_LABEL, confirmSecretChange } from './confirm-secret-change.js';
 import { resourceArnOf } from './event-resource.js';
 import { parseEvent } from './parse-event.js';

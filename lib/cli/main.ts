@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { runAudit } from '../audit/run-audit.js';
 import { type Config, loadConfig } from '../config/config.js';
 import { EventParseError, InvalidInputError } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { reportFailed } from '../report/build-report.js';
-import { runAudit } from '../audit/run-audit.js';
 import { formatAuditReport, formatReport } from './format-report.js';
 
 /** Exit codes: part of the public interface, scripts depend on them. */

@@ -77,7 +77,7 @@ const wholeNumber = (name: string, fallback: number, min: number, max: number) =
       if (value === undefined || value.trim() === '') return fallback;
       const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
       if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-        const range = max === Number.MAX_SAFE_INTEGER ? `a positive integer` : `an integer from ${min} to ${max}`;
+        const range = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer from ${min} to ${max}`;
         ctx.addIssue({ code: 'custom', message: `${name} must be ${range}, got "${value}"` });
         return z.NEVER;
       }
@@ -119,63 +119,63 @@ const clusterPatterns = (name: string) =>
 
 const EnvironmentSchema = z
   .object({
-  AWS_REGION: z
-    .string({ error: 'AWS_REGION is not set: set it to the home Region, e.g. AWS_REGION=us-east-1' })
-    .regex(REGION, 'AWS_REGION must be a Region name such as us-east-1'),
-  SECRET_REFRESH_REGIONS: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value.trim() === '') return undefined;
-      const regions = value.split(',').map((region) => region.trim());
-      const invalid = regions.filter((region) => !REGION.test(region));
-      if (invalid.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `SECRET_REFRESH_REGIONS has invalid Region(s) ${invalid.map((r) => `"${r}"`).join(', ')}: use a comma-separated list such as us-east-1,eu-west-1`,
-        });
-        return z.NEVER;
-      }
-      return [...new Set(regions)];
-    }),
-  SECRET_REFRESH_DRY_RUN: booleanFlag('SECRET_REFRESH_DRY_RUN'),
-  SECRET_REFRESH_IDEMPOTENCY_TABLE: optionalText,
-  SECRET_REFRESH_CONCURRENCY: wholeNumber('SECRET_REFRESH_CONCURRENCY', 5, 1, 50),
-  SECRET_REFRESH_REDEPLOY_AWSPREVIOUS: booleanFlag('SECRET_REFRESH_REDEPLOY_AWSPREVIOUS'),
-  SECRET_REFRESH_BATCH_POLICY: oneOf('SECRET_REFRESH_BATCH_POLICY', BATCH_POLICIES, 'report'),
-  SECRET_REFRESH_CLUSTERS_INCLUDE: clusterPatterns('SECRET_REFRESH_CLUSTERS_INCLUDE'),
-  SECRET_REFRESH_CLUSTERS_EXCLUDE: clusterPatterns('SECRET_REFRESH_CLUSTERS_EXCLUDE'),
-  SECRET_REFRESH_MODE: oneOf('SECRET_REFRESH_MODE', ['all', 'opt-in'] as const, 'all'),
-  SECRET_REFRESH_MAX_TARGETS: wholeNumber('SECRET_REFRESH_MAX_TARGETS', 50, 1, Number.MAX_SAFE_INTEGER),
-  SECRET_REFRESH_DEPLOYMENTS_TABLE: optionalText,
-  SECRET_REFRESH_WAIT_FOR_STEADY: booleanFlag('SECRET_REFRESH_WAIT_FOR_STEADY'),
-  SECRET_REFRESH_REVISION_INDEX_TABLE: optionalText,
-  SECRET_REFRESH_ECS_QUOTA_SHARE: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value.trim() === '') return 0.95;
-      const share = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-      if (!(share >= 0 && share <= 1)) {
-        ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_ECS_QUOTA_SHARE must be a number from 0 to 1, got "${value}"` });
-        return z.NEVER;
-      }
-      return share;
-    }),
-  SECRET_REFRESH_EVENT_BUS: z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
-    .refine((value) => value === undefined || /^(arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._\-/]{1,256}$/.test(value), {
-      message: 'SECRET_REFRESH_EVENT_BUS must be an event bus name or ARN',
-    }),
-  SECRET_REFRESH_ACCOUNT_ID: z
-    .string()
-    .optional()
-    .transform((value) => value?.trim())
-    .refine((value) => value === undefined || value === '' || /^\d{12}$/.test(value), {
-      message: 'SECRET_REFRESH_ACCOUNT_ID must be a 12-digit account id',
-    }),
+    AWS_REGION: z
+      .string({ error: 'AWS_REGION is not set: set it to the home Region, e.g. AWS_REGION=us-east-1' })
+      .regex(REGION, 'AWS_REGION must be a Region name such as us-east-1'),
+    SECRET_REFRESH_REGIONS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value.trim() === '') return undefined;
+        const regions = value.split(',').map((region) => region.trim());
+        const invalid = regions.filter((region) => !REGION.test(region));
+        if (invalid.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `SECRET_REFRESH_REGIONS has invalid Region(s) ${invalid.map((r) => `"${r}"`).join(', ')}: use a comma-separated list such as us-east-1,eu-west-1`,
+          });
+          return z.NEVER;
+        }
+        return [...new Set(regions)];
+      }),
+    SECRET_REFRESH_DRY_RUN: booleanFlag('SECRET_REFRESH_DRY_RUN'),
+    SECRET_REFRESH_IDEMPOTENCY_TABLE: optionalText,
+    SECRET_REFRESH_CONCURRENCY: wholeNumber('SECRET_REFRESH_CONCURRENCY', 5, 1, 50),
+    SECRET_REFRESH_REDEPLOY_AWSPREVIOUS: booleanFlag('SECRET_REFRESH_REDEPLOY_AWSPREVIOUS'),
+    SECRET_REFRESH_BATCH_POLICY: oneOf('SECRET_REFRESH_BATCH_POLICY', BATCH_POLICIES, 'report'),
+    SECRET_REFRESH_CLUSTERS_INCLUDE: clusterPatterns('SECRET_REFRESH_CLUSTERS_INCLUDE'),
+    SECRET_REFRESH_CLUSTERS_EXCLUDE: clusterPatterns('SECRET_REFRESH_CLUSTERS_EXCLUDE'),
+    SECRET_REFRESH_MODE: oneOf('SECRET_REFRESH_MODE', ['all', 'opt-in'] as const, 'all'),
+    SECRET_REFRESH_MAX_TARGETS: wholeNumber('SECRET_REFRESH_MAX_TARGETS', 50, 1, Number.MAX_SAFE_INTEGER),
+    SECRET_REFRESH_DEPLOYMENTS_TABLE: optionalText,
+    SECRET_REFRESH_WAIT_FOR_STEADY: booleanFlag('SECRET_REFRESH_WAIT_FOR_STEADY'),
+    SECRET_REFRESH_REVISION_INDEX_TABLE: optionalText,
+    SECRET_REFRESH_ECS_QUOTA_SHARE: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value.trim() === '') return 0.95;
+        const share = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+        if (!(share >= 0 && share <= 1)) {
+          ctx.addIssue({ code: 'custom', message: `SECRET_REFRESH_ECS_QUOTA_SHARE must be a number from 0 to 1, got "${value}"` });
+          return z.NEVER;
+        }
+        return share;
+      }),
+    SECRET_REFRESH_EVENT_BUS: z
+      .string()
+      .optional()
+      .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
+      .refine((value) => value === undefined || /^(arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._\-/]{1,256}$/.test(value), {
+        message: 'SECRET_REFRESH_EVENT_BUS must be an event bus name or ARN',
+      }),
+    SECRET_REFRESH_ACCOUNT_ID: z
+      .string()
+      .optional()
+      .transform((value) => value?.trim())
+      .refine((value) => value === undefined || value === '' || /^\d{12}$/.test(value), {
+        message: 'SECRET_REFRESH_ACCOUNT_ID must be a 12-digit account id',
+      }),
   })
   .refine((env) => !env.SECRET_REFRESH_WAIT_FOR_STEADY || env.SECRET_REFRESH_DEPLOYMENTS_TABLE !== undefined, {
     message: 'SECRET_REFRESH_WAIT_FOR_STEADY=true needs SECRET_REFRESH_DEPLOYMENTS_TABLE (where waves wait for their deployments)',

@@ -1,7 +1,7 @@
 import type { BatchClient, JobDefinition, JobDetail } from '@aws-sdk/client-batch';
 import { DescribeJobDefinitionsCommand } from '@aws-sdk/client-batch';
-import type { AwsClients } from '../aws/clients.js';
 import { describeJobs, listActiveJobDefinitions, listJobIds, listJobQueues } from '../aws/batch.js';
+import type { AwsClients } from '../aws/clients.js';
 import { chunk, mapWithConcurrency } from '../aws/concurrency.js';
 import { isEksJobDefinition, jobDefinitionReferences } from './job-definition-references.js';
 import type { BatchInventory, BatchJobDefinitionRecord, BatchJobRecord, InventoryProblem } from './types.js';
@@ -45,10 +45,7 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
         await mapWithConcurrency(queueDetails, options.concurrency, async (queue) => {
           const queueArn = queue.jobQueueArn ?? queue.jobQueueName ?? '';
           try {
-            const ids = [
-              ...(await listJobIds(client, { jobQueue: queueArn }, 'STARTING')),
-              ...(await listJobIds(client, { jobQueue: queueArn }, 'RUNNING')),
-            ];
+            const ids = [...(await listJobIds(client, { jobQueue: queueArn }, 'STARTING')), ...(await listJobIds(client, { jobQueue: queueArn }, 'RUNNING'))];
             const parents = [...new Set(ids.map(parentJobId))];
             const details = await describeJobs(client, parents, 1);
             // An array parent stays PENDING while its children run: find those parents too.
@@ -85,19 +82,12 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
 }
 
 /** PENDING array parents of a queue with STARTING/RUNNING children (ListJobs by `arrayJobId`). */
-async function runningArrayParents(
-  client: BatchClient,
-  jobQueue: string,
-  known: ReadonlySet<string>,
-): Promise<{ detail: JobDetail; children: string[] }[]> {
+async function runningArrayParents(client: BatchClient, jobQueue: string, known: ReadonlySet<string>): Promise<{ detail: JobDetail; children: string[] }[]> {
   const pending = (await listJobIds(client, { jobQueue }, 'PENDING')).filter((id) => !known.has(id) && parentJobId(id) === id);
   const parents = (await describeJobs(client, pending, 1)).filter((detail) => detail.arrayProperties?.size !== undefined);
   const withChildren = await mapWithConcurrency(parents, 1, async (detail) => {
     const arrayJobId = detail.jobId ?? '';
-    const children = [
-      ...(await listJobIds(client, { arrayJobId }, 'STARTING')),
-      ...(await listJobIds(client, { arrayJobId }, 'RUNNING')),
-    ];
+    const children = [...(await listJobIds(client, { arrayJobId }, 'STARTING')), ...(await listJobIds(client, { arrayJobId }, 'RUNNING'))];
     return { detail, children };
   });
   return withChildren.filter((array) => array.children.length > 0);
@@ -137,12 +127,7 @@ function definitionRecord(definition: JobDefinition, region: string): BatchJobDe
   };
 }
 
-function jobRecord(
-  detail: JobDetail,
-  region: string,
-  queueTags: Record<string, string>,
-  childStarts: Map<string, number>,
-): BatchJobRecord | undefined {
+function jobRecord(detail: JobDetail, region: string, queueTags: Record<string, string>, childStarts: Map<string, number>): BatchJobRecord | undefined {
   if (!detail.jobId || !detail.jobDefinition || !detail.jobQueue) return undefined;
   const kind = detail.arrayProperties?.size !== undefined ? 'array' : detail.nodeProperties ? 'multi-node' : 'single';
   const started = detail.startedAt ?? childStarts.get(detail.jobId);

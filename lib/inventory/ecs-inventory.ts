@@ -38,27 +38,29 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
       // One limit per ECS quota category for the whole Region, however many clusters run at once: service
       // reads and task-definition reads draw from different ECS buckets, so they proceed side by side.
       const limits = { services: createLimiter(options.concurrency), taskDefinitions: createLimiter(options.concurrency) };
-      const perCluster = await Promise.all(clusterArns.map(async (clusterArn) => {
-        try {
-          const serviceArns = await limits.services(() => listServiceArns(client, clusterArn));
-          // Describe 10 at a time and look each batch's task definitions up as soon as it returns, so the
-          // task-definition quota (the slowest) starts being used at once.
-          const batches = await Promise.all(
-            chunk(serviceArns, DESCRIBE_SERVICES_BATCH).map(async (batch) => {
-              const { services, failures } = await describeServices(client, clusterArn, batch, limits.services);
-              for (const failure of failures) {
-                problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
-              }
-              return Promise.all(services.map((service) => serviceRecord(service, clusterArn, region, options, problems, limits.taskDefinitions)));
-            }),
-          );
-          const records = batches.flat();
-          return records.filter((record): record is EcsServiceRecord => record !== undefined);
-        } catch (error) {
-          problems.push({ region, subject: clusterArn, message: describeError(error) });
-          return [];
-        }
-      }));
+      const perCluster = await Promise.all(
+        clusterArns.map(async (clusterArn) => {
+          try {
+            const serviceArns = await limits.services(() => listServiceArns(client, clusterArn));
+            // Describe 10 at a time and look each batch's task definitions up as soon as it returns, so the
+            // task-definition quota (the slowest) starts being used at once.
+            const batches = await Promise.all(
+              chunk(serviceArns, DESCRIBE_SERVICES_BATCH).map(async (batch) => {
+                const { services, failures } = await describeServices(client, clusterArn, batch, limits.services);
+                for (const failure of failures) {
+                  problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
+                }
+                return Promise.all(services.map((service) => serviceRecord(service, clusterArn, region, options, problems, limits.taskDefinitions)));
+              }),
+            );
+            const records = batches.flat();
+            return records.filter((record): record is EcsServiceRecord => record !== undefined);
+          } catch (error) {
+            problems.push({ region, subject: clusterArn, message: describeError(error) });
+            return [];
+          }
+        }),
+      );
       return perCluster.flat();
     }),
   );
@@ -80,9 +82,7 @@ async function serviceRecord(
   const controller = (service.deploymentController?.type ?? 'ECS') as DeploymentController;
   // EXTERNAL services may have no service-level task definition: read the PRIMARY task set's.
   const taskDefinitionArn =
-    service.taskDefinition ||
-    service.taskSets?.find((set) => set.status === 'PRIMARY')?.taskDefinition ||
-    service.taskSets?.[0]?.taskDefinition;
+    service.taskDefinition || service.taskSets?.find((set) => set.status === 'PRIMARY')?.taskDefinition || service.taskSets?.[0]?.taskDefinition;
   const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
   const base = {
     arn,
@@ -96,9 +96,7 @@ async function serviceRecord(
     desiredCount: service.desiredCount ?? 0,
     deploymentController: controller,
     ...(taskDefinitionArn ? { taskDefinitionArn } : {}),
-    ...(primary?.id && primary.createdAt
-      ? { primaryDeployment: { id: primary.id, createdAt: primary.createdAt.toISOString() } }
-      : {}),
+    ...(primary?.id && primary.createdAt ? { primaryDeployment: { id: primary.id, createdAt: primary.createdAt.toISOString() } } : {}),
     tags: Object.fromEntries((service.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? ''])),
   };
   if (!taskDefinitionArn) return { ...base, references: [] };

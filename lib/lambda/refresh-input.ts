@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InvalidInputError } from '../errors.js';
 import type { ManualRefreshInput } from '../changes/manual-refresh-change.js';
+import { InvalidInputError } from '../errors.js';
 
 const RefreshInputSchema = z.strictObject({
   ref: z.string().min(1),

@@ -3,15 +3,14 @@ import { TargetsFailedError } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { reportFailed } from '../report/build-report.js';
-import type { RefreshReport } from '../report/types.js';
 import { recordRunMetrics } from '../report/run-metrics.js';
+import type { RefreshReport } from '../report/types.js';
 import { lambdaEnvironment } from './environment.js';
 import { logger } from './logger.js';
 import { metrics } from './metrics.js';
 
 /** Time kept free at the end of an invocation to report and log. */
 export const DEADLINE_MARGIN_MS = 30_000;
-
 
 /**
  * Runs the pipeline for a Lambda invocation: logs the report, returns it, and fails the invocation when a
@@ -32,7 +31,9 @@ export async function runInLambda(request: RefreshRequest, context: Context, dry
   recordRunMetrics(metrics, report, new Date());
   if (reportFailed(report)) {
     logger.error('secret-refresh run failed', { report });
-    const failed = report.targets.filter((target) => target.status === 'failed').map((target) => `${target.arn} (${'error' in target ? target.error : 'failed'})`);
+    const failed = report.targets
+      .filter((target) => target.status === 'failed')
+      .map((target) => `${target.arn} (${'error' in target ? target.error : 'failed'})`);
     throw new TargetsFailedError(
       `${report.summary.failed} target(s) failed${failed.length ? `: ${failed.join('; ')}` : ''}; the full report is in the log`,
       report,

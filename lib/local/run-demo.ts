@@ -9,24 +9,19 @@
  * 6. rotates again with a blast-radius cap of 3 (the run is refused: nothing redeployed, every target reported);
  * 7. runs the staleness audit (the services the capped run left behind are stale); prints every report; stops moto.
  */
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+
 import { randomUUID } from 'node:crypto';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runAudit } from '../audit/run-audit.js';
 import { formatAuditReport, formatReport } from '../cli/format-report.js';
 import { loadConfig } from '../config/config.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
-import {
-  parameterStoreChangeEvent,
-  putSecretValueEvent,
-  rotationInput,
-  secretLabelUpdatedEvent,
-  updateSecretVersionStageEvent,
-} from './demo-events.js';
-import { createIdempotencyTable } from './tables.js';
+import { parameterStoreChangeEvent, putSecretValueEvent, rotationInput, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from './demo-events.js';
 import { motoEnvironment, startMotoServer } from './moto-server.js';
 import { rotateSecret } from './rotate-demo-secret.js';
 import { DEMO_REGIONS, seedDemoAccount } from './seed-demo-account.js';
+import { createIdempotencyTable } from './tables.js';
 
 const TABLE = 'secret-refresh-demo-changes';
 
@@ -81,7 +76,7 @@ async function demo(): Promise<number> {
     await run('Manual refresh, dry run: secret-refresh refresh --ref demo/orders/db --dry-run', { type: 'manual', ref: account.secretName }, true);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // moto keeps times to the second
     const again = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v3"}');
-    process.stdout.write(`\n=== Second rotation with SECRET_REFRESH_MAX_TARGETS=3: the blast-radius cap refuses the run\n`);
+    process.stdout.write('\n=== Second rotation with SECRET_REFRESH_MAX_TARGETS=3: the blast-radius cap refuses the run\n');
     const capped = await runRefresh(
       { type: 'event', event: secretLabelUpdatedEvent({ ...secretEvent, versionId: again.versionId, time: again.time }) },
       { ...config, maxTargets: 3 },

@@ -1,11 +1,5 @@
-import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  type ContainerDefinition,
-  ECSClient,
-  RegisterTaskDefinitionCommand,
-} from '@aws-sdk/client-ecs';
 import { BatchClient, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
+import { type ContainerDefinition, CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
@@ -80,7 +74,10 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
     svc(HOME, 'demo-payments', 'api-key-reader', 'not-a-target', 'redeploy', [`arn:aws:ssm:${HOME}:${account}:parameter/demo/orders/api-key`]),
     svc(HOME, 'demo-payments', 'api-key-old-reader', 'not-a-target', 'not-a-target', ['/demo/orders/api-key-old']),
     svc(WEST, 'demo-west', 'west-cross-region', 'redeploy', 'not-a-target', [secretArn]),
-    svc(WEST, 'demo-west', 'west-same-name', 'not-a-target', 'not-a-target', [westSecretArn, 'arn:aws:secretsmanager:us-west-2:' + account + ':secret:demo/orders/db']),
+    svc(WEST, 'demo-west', 'west-same-name', 'not-a-target', 'not-a-target', [
+      westSecretArn,
+      `arn:aws:secretsmanager:us-west-2:${account}:secret:demo/orders/db`,
+    ]),
   ];
 
   const clients = new Map(DEMO_REGIONS.map((region) => [region, new ECSClient({ region })]));
@@ -98,7 +95,13 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
       memory: 128,
       secrets: service.valueFrom.map((valueFrom, index) => ({ name: `SECRET_${index}`, valueFrom })),
       ...(service.logSecret
-        ? { logConfiguration: { logDriver: 'splunk', options: { 'splunk-url': 'https://splunk.example' }, secretOptions: [{ name: 'splunk-token', valueFrom: service.logSecret }] } }
+        ? {
+            logConfiguration: {
+              logDriver: 'splunk',
+              options: { 'splunk-url': 'https://splunk.example' },
+              secretOptions: [{ name: 'splunk-token', valueFrom: service.logSecret }],
+            },
+          }
         : {}),
     };
     const client = ecs(clients, service.region);

@@ -1,10 +1,10 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws/clients.js';
 import { taskDefinitionCache } from '../aws/ecs.js';
 import { createMetadataDirectory } from '../aws/metadata-directory.js';
 import { DynamoDbRevisionIndex } from '../aws/revision-index.js';
 import type { Config } from '../config/config.js';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeploymentTracker } from '../tracking/deployment-tracker.js';
 import { createDynamoDbChangeGuard } from './change-guard.js';
 import type { PipelineDependencies } from './run-refresh.js';
@@ -32,9 +32,7 @@ export function createPipelineDependencies(config: Config, options: DependencyOp
     directory: createMetadataDirectory(clients),
     taskDefinitions: taskDefinitionCache,
     ...(config.idempotencyTable ? { guard: createDynamoDbChangeGuard(config.idempotencyTable, options.lambdaContext) } : {}),
-    ...(config.deploymentsTable
-      ? { tracker: new DeploymentTracker(config.deploymentsTable, new DynamoDBClient({ region: config.homeRegion })) }
-      : {}),
+    ...(config.deploymentsTable ? { tracker: new DeploymentTracker(config.deploymentsTable, new DynamoDBClient({ region: config.homeRegion })) } : {}),
     ...(lambdaAccount && /^\d{12}$/.test(lambdaAccount) ? { expectedAccount: lambdaAccount } : {}),
   };
 }

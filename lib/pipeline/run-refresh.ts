@@ -73,8 +73,12 @@ export async function runRefresh(
   const change =
     request.type === 'event'
       ? await detectChange(request.event, dependencies.directory)
-      : await resolveManualChange(request, config.homeRegion, (dependencies.now ?? (() => new Date()))(), dependencies.directory, async () =>
-          expectedAccount ?? callerAccount(dependencies.clients.sts(config.homeRegion)),
+      : await resolveManualChange(
+          request,
+          config.homeRegion,
+          (dependencies.now ?? (() => new Date()))(),
+          dependencies.directory,
+          async () => expectedAccount ?? callerAccount(dependencies.clients.sts(config.homeRegion)),
         );
   if (expectedAccount && change.account && change.account !== expectedAccount) {
     throw new ForeignAccountError(
@@ -154,14 +158,15 @@ async function inventoryPlanAct(
     ...(run.deadline ? { deadline: run.deadline } : {}),
   };
   const [services, jobs] = await Promise.all([executeEcsPlan(plan.ecs.targets, executeOptions), executeBatchPlan(plan.batch.jobs, executeOptions)]);
-  const trackingWarnings = dependencies.tracker && !dryRun ? await recordRollout(dependencies.tracker, change, plan.ecs.targets, services, config.waitForSteady) : [];
+  const trackingWarnings =
+    dependencies.tracker && !dryRun ? await recordRollout(dependencies.tracker, change, plan.ecs.targets, services, config.waitForSteady) : [];
   const jobDefinitions = plan.batch.jobDefinitions.map(({ decision: _decision, ...rest }) => ({ ...rest, status: 'skipped' as const }));
   const report = buildReport({
     dryRun,
     mode,
     change,
     targets: [...services, ...jobDefinitions, ...jobs],
-    warnings: [...plan.ecs.warnings, ...plan.batch.warnings],
+    warnings: [...plan.ecs.warnings, ...plan.batch.warnings, ...trackingWarnings],
     inventory,
     batchInventory,
     ...(plan.refused ? { refused: plan.refused } : {}),

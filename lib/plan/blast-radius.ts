@@ -23,8 +23,7 @@ export interface CappedPlan extends CombinedPlan {
  */
 export function applyBlastRadiusCap(plan: CombinedPlan, maxTargets: number, confirmed: boolean, ref: string): CappedPlan {
   const actions =
-    plan.ecs.targets.filter((target) => target.decision === 'redeploy').length +
-    plan.batch.jobs.filter((job) => job.decision === 'resubmit').length;
+    plan.ecs.targets.filter((target) => target.decision === 'redeploy').length + plan.batch.jobs.filter((job) => job.decision === 'resubmit').length;
   if (actions <= maxTargets || confirmed) return plan;
   const refused =
     `blast-radius cap: ${actions} targets would be acted on, more than SECRET_REFRESH_MAX_TARGETS=${maxTargets}; nothing was done. ` +

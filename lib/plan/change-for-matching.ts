@@ -1,5 +1,5 @@
 import type { Change } from '../changes/types.js';
-import type { ChangeForMatching, ChangedResource } from '../references/types.js';
+import type { ChangedResource, ChangeForMatching } from '../references/types.js';
 
 /**
  * The identity matching needs, from a {@link Change}. For a secret the 6-character suffix is what follows

@@ -94,12 +94,7 @@ export function planBatchRefresh(change: ActionableChange, inventory: BatchInven
   return { jobDefinitions, jobs, warnings: [...new Set(warnings)] };
 }
 
-function policyFor(
-  job: BatchJobRecord,
-  definition: BatchJobDefinitionRecord | undefined,
-  fallback: BatchPolicy,
-  warnings: string[],
-): BatchPolicy {
+function policyFor(job: BatchJobRecord, definition: BatchJobDefinitionRecord | undefined, fallback: BatchPolicy, warnings: string[]): BatchPolicy {
   for (const [owner, tags] of [
     [definition?.arn ?? job.jobDefinitionArn, definition?.tags ?? {}],
     [job.jobQueue, job.queueTags],
@@ -135,10 +130,7 @@ function decideJob(
   }
   const readers = `${describeReaders(reading)} read ${what}, which changed; the job keeps the old value until it ends`;
   if (policy === 'report') {
-    return skip(
-      'policy-report',
-      `${readers}. Policy "report": not resubmitted (tag ${BATCH_POLICY_TAG}=resubmit or SECRET_REFRESH_BATCH_POLICY to change)`,
-    );
+    return skip('policy-report', `${readers}. Policy "report": not resubmitted (tag ${BATCH_POLICY_TAG}=resubmit or SECRET_REFRESH_BATCH_POLICY to change)`);
   }
   return {
     decision: 'resubmit',

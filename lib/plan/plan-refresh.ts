@@ -4,17 +4,8 @@ import type { ChangeForMatching } from '../references/types.js';
 import { changeForMatching } from './change-for-matching.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
 import { scopeReason } from './scope.js';
+import { type Decision, ENABLED_TAG, IGNORE_TAG, type PlannedEcsService, type PlannedReference, type PlanOptions, type RefreshPlan, skip } from './types.js';
 import { waveOf } from './waves.js';
-import {
-  type Decision,
-  ENABLED_TAG,
-  IGNORE_TAG,
-  type PlannedEcsService,
-  type PlannedReference,
-  type PlanOptions,
-  type RefreshPlan,
-  skip,
-} from './types.js';
 
 /** A change the Plan can act on: it has an identity and an effect other than `none`. */
 export type ActionableChange = Change & { effect: ChangeForMatching['effect']; arn: string };
@@ -64,12 +55,7 @@ export function planRefresh(change: ActionableChange, services: readonly EcsServ
   return { targets, warnings };
 }
 
-function decide(
-  change: ActionableChange,
-  service: EcsServiceRecord,
-  references: readonly PlannedReference[],
-  options: PlanOptions,
-): Decision<'redeploy'> {
+function decide(change: ActionableChange, service: EcsServiceRecord, references: readonly PlannedReference[], options: PlanOptions): Decision<'redeploy'> {
   const what = change.kind === 'secret' ? `secret ${change.name}` : `parameter ${change.name}`;
   if (change.effect === 'deleted') {
     return skip(

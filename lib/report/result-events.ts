@@ -39,12 +39,17 @@ export function resultEvents(report: RefreshReport): ResultEvent[] {
         message,
         change: report.change,
         summary: report.summary,
-        targets: targets.slice(0, 200).map((target) => ({ type: target.type, arn: target.arn, name: target.name, region: target.region, status: target.status })),
+        targets: targets
+          .slice(0, 200)
+          .map((target) => ({ type: target.type, arn: target.arn, name: target.name, region: target.region, status: target.status })),
       },
     });
   if (report.refused) alert('blast-radius-cap', report.refused);
   if (report.change.effect === 'deleted' && report.targets.length > 0) {
-    alert('deleted-in-use', `${report.change.kind} ${report.change.name} was deleted but ${report.targets.length} target(s) still read it: new tasks and jobs would fail to start`);
+    alert(
+      'deleted-in-use',
+      `${report.change.kind} ${report.change.name} was deleted but ${report.targets.length} target(s) still read it: new tasks and jobs would fail to start`,
+    );
   }
   const failed = report.targets.filter((target) => target.status === 'failed');
   if (report.summary.failed > 0) alert('targets-failed', `${report.summary.failed} target(s) failed or could not be read`, failed);
@@ -65,7 +70,12 @@ export function trimReport(report: RefreshReport, maxBytes = MAX_DETAIL_BYTES): 
   if (size(lean) <= maxBytes) return { ...lean, truncated: { references: true, targets: report.targets.length, kept: report.targets.length } };
   let kept = lean.targets.length;
   while (kept > 0 && size({ ...lean, targets: lean.targets.slice(0, kept) }) > maxBytes) kept = Math.floor(kept / 2);
-  return { ...lean, targets: lean.targets.slice(0, kept), warnings: lean.warnings.slice(0, 50), truncated: { references: true, targets: report.targets.length, kept } };
+  return {
+    ...lean,
+    targets: lean.targets.slice(0, kept),
+    warnings: lean.warnings.slice(0, 50),
+    truncated: { references: true, targets: report.targets.length, kept },
+  };
 }
 
 /**
@@ -105,7 +115,9 @@ export async function publishEvent(detailType: string, detail: Record<string, un
     const output = await client.send(
       new PutEventsCommand({ Entries: [{ Source: RESULT_EVENT_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail), EventBusName: eventBus }] }),
     );
-    return (output.FailedEntryCount ?? 0) === 0 ? [] : [`could not publish ${detailType} to ${eventBus}: ${output.Entries?.[0]?.ErrorMessage ?? 'unknown error'}`];
+    return (output.FailedEntryCount ?? 0) === 0
+      ? []
+      : [`could not publish ${detailType} to ${eventBus}: ${output.Entries?.[0]?.ErrorMessage ?? 'unknown error'}`];
   } catch (error) {
     return [`could not publish ${detailType} to ${eventBus}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
   }

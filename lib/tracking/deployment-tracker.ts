@@ -1,4 +1,4 @@
-import { type DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /** A service of a rollout wave: what UpdateService needs, and what reports name. */
@@ -74,7 +74,12 @@ export class DeploymentTracker {
    * Records a rollout: its waves (all of them, the first one already started) and the first wave's deployments.
    * A single-wave rollout still gets tracked, so a failed deployment is reported.
    */
-  public async startRollout(rolloutId: string, change: RolloutChange, waves: readonly (readonly WaveTarget[])[], started: readonly StartedDeployment[]): Promise<void> {
+  public async startRollout(
+    rolloutId: string,
+    change: RolloutChange,
+    waves: readonly (readonly WaveTarget[])[],
+    started: readonly StartedDeployment[],
+  ): Promise<void> {
     const item: RolloutItem & { expiration: number } = {
       pk: `rollout#${rolloutId}`,
       change,
@@ -107,7 +112,9 @@ export class DeploymentTracker {
 
   /** Handles one deployment state change; see {@link TrackerOutcome}. */
   public async onDeploymentEvent(deploymentId: string, eventName: string): Promise<TrackerOutcome> {
-    const correlation = await this.#documents.send(new GetCommand({ TableName: this.tableName, Key: { pk: `deployment#${deploymentId}` }, ConsistentRead: true }));
+    const correlation = await this.#documents.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `deployment#${deploymentId}` }, ConsistentRead: true }),
+    );
     const tracked = correlation.Item as { rolloutId: string; wave: number; target: WaveTarget } | undefined;
     if (!tracked) return { kind: 'untracked' };
     const { rolloutId, wave } = tracked;

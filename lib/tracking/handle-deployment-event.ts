@@ -61,7 +61,12 @@ export async function handleDeploymentEvent(event: unknown, dependencies: Deploy
         note: ROLLBACK_NOTE,
       };
       const warnings = dependencies.eventBus
-        ? await publishEvent(RESULT_DETAIL_TYPES.deploymentFailed, detail, dependencies.eventBus, dependencies.clients.events(eventBusRegion(dependencies.eventBus, dependencies.homeRegion)))
+        ? await publishEvent(
+            RESULT_DETAIL_TYPES.deploymentFailed,
+            detail,
+            dependencies.eventBus,
+            dependencies.clients.events(eventBusRegion(dependencies.eventBus, dependencies.homeRegion)),
+          )
         : [];
       return {
         ...base,
@@ -73,7 +78,11 @@ export async function handleDeploymentEvent(event: unknown, dependencies: Deploy
     }
     case 'next-wave': {
       const { deployed, skipped } = await deployWave(outcome.targets, outcome.change, dependencies);
-      await dependencies.tracker.recordWave(outcome.rolloutId, outcome.wave, deployed.map(({ deploymentId: id, target }) => ({ deploymentId: id, target })));
+      await dependencies.tracker.recordWave(
+        outcome.rolloutId,
+        outcome.wave,
+        deployed.map(({ deploymentId: id, target }) => ({ deploymentId: id, target })),
+      );
       return {
         ...base,
         outcome: 'next-wave',
@@ -116,10 +125,14 @@ async function deployWave(
 async function alreadyFresh(targets: readonly WaveTarget[], change: RolloutChange, dependencies: DeploymentEventDependencies): Promise<Set<string>> {
   const fresh = new Set<string>();
   const byCluster = new Map<string, WaveTarget[]>();
-  for (const target of targets) byCluster.set(`${target.region}|${target.clusterArn}`, [...(byCluster.get(`${target.region}|${target.clusterArn}`) ?? []), target]);
+  for (const target of targets)
+    byCluster.set(`${target.region}|${target.clusterArn}`, [...(byCluster.get(`${target.region}|${target.clusterArn}`) ?? []), target]);
   for (const [key, group] of byCluster) {
     const [region = dependencies.homeRegion, cluster = ''] = key.split('|');
-    for (const services of chunk(group.map((target) => target.arn), 10)) {
+    for (const services of chunk(
+      group.map((target) => target.arn),
+      10,
+    )) {
       const output = await dependencies.clients.ecs(region).send(new DescribeServicesCommand({ cluster, services }));
       for (const service of output.services ?? []) {
         const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');

@@ -19,9 +19,7 @@ export async function recordRollout(
 ): Promise<string[]> {
   const started = reports.flatMap((report, index) => {
     const target = planned[index];
-    return report.status === 'done' && report.deploymentId && target
-      ? [{ deploymentId: report.deploymentId, target: waveTarget(target) }]
-      : [];
+    return report.status === 'done' && report.deploymentId && target ? [{ deploymentId: report.deploymentId, target: waveTarget(target) }] : [];
   });
   const redeploys = planned.filter((target, index) => target.decision === 'redeploy' && reports[index]?.status !== 'failed');
   if (started.length === 0) return [];

@@ -47,7 +47,11 @@ const SECRET_EVENTS = [
   'secretsmanager-rotationsucceeded.json',
   'secretsmanager-deletesecret.json',
 ] as const;
-const PARAMETER_EVENTS = ['ssm-parameter-store-change-update.json', 'ssm-parameter-store-change-delete.json', 'ssm-parameter-store-policy-action-expiration.json'] as const;
+const PARAMETER_EVENTS = [
+  'ssm-parameter-store-change-update.json',
+  'ssm-parameter-store-change-delete.json',
+  'ssm-parameter-store-policy-action-expiration.json',
+] as const;
 
 describe.each(['onSecretChange', 'onParameterChange'])('%s on malformed input', (name) => {
   const handler = (): Handler => handlers[name] as Handler;
@@ -73,10 +77,20 @@ describe.each(['onSecretChange', 'onParameterChange'])('%s on malformed input', 
   });
 
   it.each<[string, (event: Record<string, unknown>) => void, RegExp]>([
-    ['an empty object', (event) => Object.keys(event).forEach((key) => delete event[key]), /EventBridge event is malformed: .*source/],
+    [
+      'an empty object',
+      (event) => {
+        for (const key of Object.keys(event)) delete event[key];
+      },
+      /EventBridge event is malformed: .*source/,
+    ],
     ['no detail-type', (event) => delete event['detail-type'], /EventBridge event is malformed: detail-type/],
     ['a numeric time', (event) => (event.time = 1_700_000_000), /EventBridge event is malformed: time/],
-    ['resources that is not a list', (event) => (event.resources = 'arn:aws:ssm:us-east-1:111122223333:parameter/x'), /EventBridge event is malformed: resources/],
+    [
+      'resources that is not a list',
+      (event) => (event.resources = 'arn:aws:ssm:us-east-1:111122223333:parameter/x'),
+      /EventBridge event is malformed: resources/,
+    ],
     ['a string detail', (event) => (event.detail = 'Update /demo/orders/db-password'), /Parameter Store Change event is malformed: detail/],
     ['a detail without name', (event) => delete (event.detail as Record<string, unknown>).name, /Parameter Store Change event is malformed: detail\.name/],
     ['an empty name', (event) => ((event.detail as Record<string, unknown>).name = ''), /Parameter Store Change event is malformed: detail\.name/],

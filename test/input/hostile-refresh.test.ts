@@ -48,7 +48,11 @@ const MALFORMED_REFS: readonly [string, string, RegExp][] = [
   ['an upper-case partition', `arn:AWS:secretsmanager:us-east-1:${OWN_ACCOUNT}:secret:prod/db`, /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
   ['a wrong service (s3)', 'arn:aws:s3:::prod-db', /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
   ['a wrong service (lambda)', `arn:aws:lambda:us-east-1:${OWN_ACCOUNT}:function:prod-db`, /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
-  ['a wrong service (kms)', `arn:aws:kms:us-east-1:${OWN_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
+  [
+    'a wrong service (kms)',
+    `arn:aws:kms:us-east-1:${OWN_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    /is not a Secrets Manager secret ARN or an SSM parameter ARN/,
+  ],
   ['too few parts', `arn:aws:secretsmanager:us-east-1:${OWN_ACCOUNT}`, /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
   ['no account', 'arn:aws:secretsmanager:us-east-1::secret:prod/db', /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
   ['an 11-digit account', 'arn:aws:secretsmanager:us-east-1:11112222333:secret:prod/db', /is not a Secrets Manager secret ARN or an SSM parameter ARN/],

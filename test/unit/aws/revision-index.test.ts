@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import { InMemoryRevisionIndex, type RevisionIndex, referenceSubset } from '../../../lib/aws/revision-index.js';
-import { SECRET_ARN, ecsClient, taskDefinitionArn } from './ecs-doubles.js';
+import { ecsClient, SECRET_ARN, taskDefinitionArn } from './ecs-doubles.js';
 
 const ecs = mockClient(ECSClient);
 afterAll(() => ecs.restore());

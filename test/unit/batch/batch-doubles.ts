@@ -49,9 +49,7 @@ export function fakeClients(options: { withEcs?: boolean } = {}): AwsClients & {
       batchRegions.push(region);
       return batchClient(region);
     },
-    ecs: options.withEcs
-      ? (region) => new ECSClient({ region, credentials: FAKE_CREDENTIALS, maxAttempts: 1 })
-      : unexpected('ECS'),
+    ecs: options.withEcs ? (region) => new ECSClient({ region, credentials: FAKE_CREDENTIALS, maxAttempts: 1 }) : unexpected('ECS'),
     events: unexpected('EventBridge'),
     secretsManager: unexpected('Secrets Manager'),
     ssm: unexpected('SSM'),

@@ -23,11 +23,7 @@ export class FakeMetadataDirectory implements MetadataDirectory {
 
   public describeSecret(secretId: string, region: string): Promise<SecretMetadata | undefined> {
     this.calls.push({ operation: 'describeSecret', id: secretId, region });
-    return Promise.resolve(
-      this.secrets.find(
-        (secret) => secret.arn === secretId || secret.name === secretId || secret.arn.slice(0, -7) === secretId,
-      ),
-    );
+    return Promise.resolve(this.secrets.find((secret) => secret.arn === secretId || secret.name === secretId || secret.arn.slice(0, -7) === secretId));
   }
 
   public describeParameter(name: string, region: string): Promise<ParameterMetadata | undefined> {

@@ -35,7 +35,7 @@ describe('detectChange on malformed events', () => {
 
   it('rejects a supported event without detail', async () => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
-    delete event['detail'];
+    delete event.detail;
     const error = await parseErrorOf(event);
     expect(error.message).toBe('Parameter Store Change event is malformed: detail: Invalid input: expected object, received undefined');
     expect(error.cause).toBeInstanceOf(ZodError);
@@ -43,7 +43,7 @@ describe('detectChange on malformed events', () => {
 
   it('rejects a Secret Label Updated event whose detail has the wrong shape', async () => {
     const event = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
-    event['detail'] = { name: 'demo/orders/db-credentials', labelUpdated: 42 };
+    event.detail = { name: 'demo/orders/db-credentials', labelUpdated: 42 };
     const error = await parseErrorOf(event);
     expect(error.message).toMatch(/^Secret Label Updated event is malformed: /);
     expect(error.message).toContain('detail.labelUpdated: Invalid input: expected string, received number');
@@ -52,18 +52,16 @@ describe('detectChange on malformed events', () => {
 
   it('rejects PutSecretValue whose versionStages is not a list', async () => {
     const event = sampleEvent('secretsmanager-putsecretvalue-awspending.json');
-    const detail = event['detail'] as Record<string, unknown>;
-    detail['requestParameters'] = { secretId: 'demo/orders/db-credentials', versionStages: 'AWSPENDING' };
+    const detail = event.detail as Record<string, unknown>;
+    detail.requestParameters = { secretId: 'demo/orders/db-credentials', versionStages: 'AWSPENDING' };
     const error = await parseErrorOf(event);
-    expect(error.message).toBe(
-      'PutSecretValue event detail.requestParameters is malformed: versionStages: Invalid input: expected array, received string',
-    );
+    expect(error.message).toBe('PutSecretValue event detail.requestParameters is malformed: versionStages: Invalid input: expected array, received string');
     expect(error.cause).toBeInstanceOf(ZodError);
   });
 
   it('rejects RotationSucceeded without additionalEventData.SecretId', async () => {
     const event = sampleEvent('secretsmanager-rotationsucceeded.json');
-    (event['detail'] as Record<string, unknown>)['additionalEventData'] = null;
+    (event.detail as Record<string, unknown>).additionalEventData = null;
     const error = await parseErrorOf(event);
     expect(error.message).toMatch(/^RotationSucceeded event detail\.additionalEventData is malformed: /);
   });

@@ -16,8 +16,8 @@ describe('detectChange on SSM variants', () => {
 
   it('builds the parameter ARN, with the Region partition and no leading slash, when resources is empty', async () => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
-    event['resources'] = [];
-    event['region'] = 'us-gov-west-1';
+    event.resources = [];
+    event.region = 'us-gov-west-1';
     const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/db-password', version: 3 }]);
     const change = await detectChange(event, directory);
     expect(change).toMatchObject({
@@ -32,7 +32,7 @@ describe('detectChange on SSM variants', () => {
 
   it('ignores an unknown Parameter Store Change operation', async () => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
-    event['detail'] = { operation: 'Rename', name: '/demo/orders/db-password' };
+    event.detail = { operation: 'Rename', name: '/demo/orders/db-password' };
     const directory = new FakeMetadataDirectory();
     const change = await detectChange(event, directory);
     expect(change).toMatchObject({ effect: 'none', origin: { eventName: 'Rename' } });
@@ -41,7 +41,7 @@ describe('detectChange on SSM variants', () => {
 
   it('ignores an ExpirationNotification policy action without a warning', async () => {
     const event = sampleEvent('ssm-parameter-store-policy-action-expiration.json');
-    event['detail'] = { 'policy-type': 'ExpirationNotification', 'parameter-name': '/demo/orders/temp-token' };
+    event.detail = { 'policy-type': 'ExpirationNotification', 'parameter-name': '/demo/orders/temp-token' };
     const change = await detectChange(event, new FakeMetadataDirectory());
     expect(change).toMatchObject({ effect: 'none', name: '/demo/orders/temp-token', warnings: [] });
   });

@@ -4,13 +4,13 @@ import { EventParseError } from '../../../lib/errors.js';
 import {
   DB_SECRET_ARN,
   DB_SECRET_NAME,
+  dbSecret,
   FakeMetadataDirectory,
   PREVIOUS_VERSION,
   PUT_VERSION,
   ROTATION_VERSION,
-  UPDATE_VERSION,
-  dbSecret,
   sampleEvent,
+  UPDATE_VERSION,
 } from './fake-metadata-directory.js';
 
 /** One test per file in events/, asserting the decision of the README's table. */
@@ -63,9 +63,7 @@ describe('detectChange on the sample events', () => {
         origin: { channel: 'ssm-native', eventName: 'Delete', eventId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c52' },
       });
       expect(change.versionId).toBeUndefined();
-      expect(change.warnings).toEqual([
-        'parameter /demo/orders/legacy-token was deleted: new tasks that reference it will fail to start (InvalidParameters)',
-      ]);
+      expect(change.warnings).toEqual(['parameter /demo/orders/legacy-token was deleted: new tasks that reference it will fail to start (InvalidParameters)']);
       expect(directory.calls).toEqual([]);
     });
 
@@ -276,9 +274,7 @@ describe('detectChange on the sample events', () => {
     const directory = new FakeMetadataDirectory();
     const attempt = detectChange(sampleEvent('ecs-deployment-state-change-failed.json'), directory);
     await expect(attempt).rejects.toBeInstanceOf(EventParseError);
-    await expect(attempt).rejects.toThrow(
-      /^not a secret or parameter change event: source "aws\.ecs" with detail-type "ECS Deployment State Change"/,
-    );
+    await expect(attempt).rejects.toThrow(/^not a secret or parameter change event: source "aws\.ecs" with detail-type "ECS Deployment State Change"/);
     expect(directory.calls).toEqual([]);
   });
 });

@@ -3,24 +3,24 @@ import { detectChange } from '../../../lib/changes/detect-change.js';
 import {
   DB_SECRET_ARN,
   DB_SECRET_NAME,
+  dbSecret,
   FakeMetadataDirectory,
   PREVIOUS_VERSION,
   PUT_VERSION,
   ROTATION_VERSION,
-  dbSecret,
   sampleEvent,
 } from './fake-metadata-directory.js';
 
 /** The sample PutSecretValue event with `detail` fields replaced. */
 function putSecretValue(detail: Record<string, unknown>): Record<string, unknown> {
   const event = sampleEvent('secretsmanager-putsecretvalue-awscurrent.json');
-  return { ...event, detail: { ...(event['detail'] as Record<string, unknown>), ...detail } };
+  return { ...event, detail: { ...(event.detail as Record<string, unknown>), ...detail } };
 }
 
 /** The sample UpdateSecretVersionStage event with request parameters replaced. */
 function updateSecretVersionStage(requestParameters: Record<string, unknown>): Record<string, unknown> {
   const event = sampleEvent('secretsmanager-updatesecretversionstage-awscurrent.json');
-  return { ...event, detail: { ...(event['detail'] as Record<string, unknown>), requestParameters } };
+  return { ...event, detail: { ...(event.detail as Record<string, unknown>), requestParameters } };
 }
 
 describe('detectChange on Secrets Manager variants', () => {
@@ -139,7 +139,7 @@ describe('detectChange on Secrets Manager variants', () => {
 
   it('reports a custom label in Secret Label Updated as label-moved', async () => {
     const event = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
-    event['detail'] = { name: DB_SECRET_NAME, labelUpdated: 'blue', versionId: ROTATION_VERSION };
+    event.detail = { name: DB_SECRET_NAME, labelUpdated: 'blue', versionId: ROTATION_VERSION };
     const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT', 'blue'] })]);
     const change = await detectChange(event, directory);
     expect(change).toMatchObject({ effect: 'label-moved', versionId: ROTATION_VERSION, labels: ['blue'], arn: DB_SECRET_ARN });
@@ -163,9 +163,7 @@ describe('detectChange on Secrets Manager variants', () => {
 
   it('reads account and Region of a CloudTrail record from recipientAccountId and awsRegion, partition from the ARN', async () => {
     const arn = 'arn:aws-cn:secretsmanager:cn-north-1:444455556666:secret:demo/orders/db-credentials-Ab12Cd';
-    const directory = new FakeMetadataDirectory([
-      { arn, name: DB_SECRET_NAME, versionIdsToStages: { [PUT_VERSION]: ['AWSCURRENT'] } },
-    ]);
+    const directory = new FakeMetadataDirectory([{ arn, name: DB_SECRET_NAME, versionIdsToStages: { [PUT_VERSION]: ['AWSCURRENT'] } }]);
     const event = putSecretValue({ awsRegion: 'cn-north-1', recipientAccountId: '444455556666', responseElements: { ARN: arn } });
     const change = await detectChange(event, directory);
     expect(change).toMatchObject({

@@ -11,11 +11,11 @@ import { reportFailed } from '../../../lib/report/build-report.js';
 import type { EcsServiceTargetReport, RefreshReport } from '../../../lib/report/types.js';
 import {
   ACCOUNT,
+  clusterArn,
+  fakeClients,
   OTHER_REGION,
   REGION,
   type SentRequest,
-  clusterArn,
-  fakeClients,
   serveEcsWorld,
   service,
   serviceArn,
@@ -23,7 +23,7 @@ import {
   taskDefinitionArn,
   throttling,
 } from '../aws/ecs-doubles.js';
-import { DB_SECRET_ARN, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, dbSecret, sampleEvent } from '../changes/fake-metadata-directory.js';
+import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, sampleEvent } from '../changes/fake-metadata-directory.js';
 
 const ecs = mockClient(ECSClient);
 const batch = mockClient(BatchClient);
@@ -58,7 +58,8 @@ let sent: SentRequest[];
 beforeEach(() => {
   ecs.reset();
   batch.reset();
-  const definition = (family: string, valueFrom = DB_SECRET_ARN) => [taskDefinitionArn(family, 1), taskDefinition(taskDefinitionArn(family, 1), valueFrom)] as const;
+  const definition = (family: string, valueFrom = DB_SECRET_ARN) =>
+    [taskDefinitionArn(family, 1), taskDefinition(taskDefinitionArn(family, 1), valueFrom)] as const;
   sent = serveEcsWorld(ecs, {
     regions: {
       [REGION]: {
@@ -93,8 +94,7 @@ function config(env: Record<string, string> = {}) {
 
 const event = (file = PUT_EVENT) => ({ type: 'event' as const, event: sampleEvent(file) });
 const updatedServices = () => ecs.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input.service);
-const ecsTargets = (report: RefreshReport) =>
-  report.targets.filter((target): target is EcsServiceTargetReport => target.type === 'ecs-service');
+const ecsTargets = (report: RefreshReport) => report.targets.filter((target): target is EcsServiceTargetReport => target.type === 'ecs-service');
 
 describe('runRefresh (ECS, mocked)', () => {
   it('redeploys every service reading the changed secret and reports them done', async () => {

@@ -71,7 +71,10 @@ function found(
 }
 
 /** An ACTIVE ECS-controlled service with one running task, deployed an hour before the change. */
-function service(name: string, references: readonly FoundReference[], overrides: Partial<EcsServiceRecord> = {}): EcsServiceRecord {
+/** Overrides of the service record; `undefined` removes a field (e.g. `primaryDeployment`). */
+type ServiceOverrides = { [K in keyof EcsServiceRecord]?: EcsServiceRecord[K] | undefined };
+
+function service(name: string, references: readonly FoundReference[], overrides: ServiceOverrides = {}): EcsServiceRecord {
   const region = overrides.region ?? 'us-east-1';
   const clusterName = overrides.clusterName ?? 'orders';
   const clusterArn = `arn:aws:ecs:${region}:${ACCOUNT}:cluster/${clusterName}`;
@@ -91,7 +94,7 @@ function service(name: string, references: readonly FoundReference[], overrides:
     tags: {},
     references,
     ...overrides,
-  };
+  } as EcsServiceRecord;
 }
 
 const READS_CURRENT = found(SECRET_ARN);
@@ -117,11 +120,7 @@ describe('planRefresh: redeploy', () => {
   });
 
   it('does not list services that do not reference the changed resource at all', () => {
-    const plan = planRefresh(
-      secretChange(),
-      [service('api', [READS_CURRENT]), service('billing', [found(OTHER_SECRET_ARN)]), service('empty', [])],
-      EVENT,
-    );
+    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT]), service('billing', [found(OTHER_SECRET_ARN)]), service('empty', [])], EVENT);
     expect(plan.targets.map((target) => target.name)).toEqual(['api']);
     expect(plan.warnings).toEqual([]);
   });
@@ -235,11 +234,7 @@ describe('planRefresh: references that read no changed value', () => {
     const change = secretChange({ effect: 'label-moved', labels: ['blue'] });
     const plan = planRefresh(
       change,
-      [
-        service('blue-app', [found(`${SECRET_ARN}::blue:`)]),
-        service('green-app', [found(`${SECRET_ARN}::green:`)]),
-        service('current-app', [READS_CURRENT]),
-      ],
+      [service('blue-app', [found(`${SECRET_ARN}::blue:`)]), service('green-app', [found(`${SECRET_ARN}::green:`)]), service('current-app', [READS_CURRENT])],
       EVENT,
     );
     const decisions = Object.fromEntries(plan.targets.map((target) => [target.name, target.decision]));
@@ -353,7 +348,11 @@ describe('planRefresh: parameters', () => {
   it('matches /a/b but not /a/b-old', () => {
     const plan = planRefresh(
       parameterChange('/a/b'),
-      [service('reads-b', [found('/a/b')]), service('reads-b-old', [found('/a/b-old')]), service('reads-b-arn', [found(`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/a/b`)])],
+      [
+        service('reads-b', [found('/a/b')]),
+        service('reads-b-old', [found('/a/b-old')]),
+        service('reads-b-arn', [found(`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/a/b`)]),
+      ],
       EVENT,
     );
     expect(plan.targets.map((target) => [target.name, target.decision])).toEqual([
