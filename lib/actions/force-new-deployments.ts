@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import { mapWithConcurrency } from '../aws/concurrency.js';
 import { forceNewDeployment } from '../aws/ecs.js';
+import { errorText } from '../errors.js';
 import type { PlannedEcsService } from '../plan/types.js';
 import { groupByWave } from '../plan/waves.js';
 import type { EcsServiceTargetReport } from '../report/types.js';
@@ -68,7 +69,7 @@ async function redeploy(target: PlannedEcsService, options: ExecuteOptions): Pro
     const { deploymentId } = await forceNewDeployment(options.clients.ecs(target.region), target.clusterArn, target.arn);
     return { ...reportBase(target), status: 'done', ...(deploymentId ? { deploymentId } : {}) };
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = errorText(error);
     return { ...reportBase(target), status: 'failed', error: message };
   }
 }

@@ -1,5 +1,6 @@
 import { describeJobs, listJobIdsByName, submitJob, tagJob, terminateJob } from '../aws/batch.js';
 import { mapWithConcurrency } from '../aws/concurrency.js';
+import { errorText } from '../errors.js';
 import type { PlannedBatchJob } from '../plan/types.js';
 import { RESUBMITTED_FROM_TAG, SUPERSEDED_BY_TAG } from '../plan/types.js';
 import type { BatchJobTargetReport } from '../report/types.js';
@@ -41,7 +42,7 @@ export async function executeBatchPlan(jobs: readonly PlannedBatchJob[], options
         reason: `${how}${terminate ? ', original terminated' : ''}: ${planned.reason}`,
       };
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const message = errorText(error);
       return { ...rest, status: 'failed', ...(newJobId ? { newJobId } : {}), error: message };
     }
   });

@@ -1,3 +1,4 @@
+import { secretArn } from '../arn/arn.js';
 import type { MetadataDirectory } from '../changes/types.js';
 import type { Config } from '../config/config.js';
 import { collectEcsInventory } from '../inventory/ecs-inventory.js';
@@ -99,10 +100,7 @@ function resourceKey(reference: Reference): string {
 
 async function lookUp(reference: Reference, directory: MetadataDirectory): Promise<Date | undefined | 'missing'> {
   if (reference.kind === 'secret') {
-    const id =
-      reference.form === 'arn'
-        ? `arn:${reference.partition}:secretsmanager:${reference.region}:${reference.account}:secret:${reference.secretId}`
-        : reference.secretId;
+    const id = reference.form === 'arn' ? secretArn(reference.partition, reference.region, reference.account, reference.secretId) : reference.secretId;
     const secret = await directory.describeSecret(id, reference.region);
     return secret ? secret.lastChangedDate : 'missing';
   }

@@ -8,6 +8,7 @@ import {
   type TaskDefinition,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { isTaskDefinitionRevisionArn } from '../arn/arn.js';
 import { chunk, type Limiter, mapWithConcurrency } from './concurrency.js';
 import type { RevisionIndex } from './revision-index.js';
 
@@ -83,7 +84,7 @@ export class TaskDefinitionCache {
 
   /** Describes `taskDefinition` in `region` unless this process already did. */
   public get(client: ECSClient, region: string, taskDefinition: string, limit?: Limiter): Promise<TaskDefinition> {
-    const cacheable = /^arn:[^:]+:ecs:[^:]+:\d{12}:task-definition\/[^:]+:\d+$/.test(taskDefinition);
+    const cacheable = isTaskDefinitionRevisionArn(taskDefinition);
     const key = `${region}|${taskDefinition}`;
     const hit = cacheable ? this.#entries.get(key) : undefined;
     if (hit) {

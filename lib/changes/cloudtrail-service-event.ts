@@ -6,9 +6,11 @@
  * Secret Label Updated events of the same rotation. A failed rotation did not move AWSCURRENT.
  */
 
+import { looksLikeArn } from '../arn/arn.js';
+import { AWSCURRENT } from '../references/secret-pin.js';
 import type { EventScope } from './build-change.js';
 import { buildChange } from './build-change.js';
-import { CURRENT_LABEL, confirmSecretChange } from './confirm-secret-change.js';
+import { confirmSecretChange } from './confirm-secret-change.js';
 import { parseEvent } from './parse-event.js';
 import { CloudTrailServiceEventSchema, RotationEventDataSchema } from './schemas/cloudtrail-service-event.js';
 import { fallbackSecretName } from './secret-identity.js';
@@ -40,7 +42,7 @@ export async function detectCloudTrailServiceEvent(event: unknown, directory: Me
           eventArn: arn,
           fallbackName: fallbackSecretName(arn, true),
           effect: 'new-current-value',
-          labels: [CURRENT_LABEL],
+          labels: [AWSCURRENT],
           reason: 'rotation succeeded: the version now carrying AWSCURRENT (read from DescribeSecret) is the new value',
         },
         scope,
@@ -59,8 +61,8 @@ export async function detectCloudTrailServiceEvent(event: unknown, directory: Me
       return buildChange(scope, {
         effect: 'none',
         reason: `${eventName} does not move AWSCURRENT`,
-        name: arn === undefined ? '' : fallbackSecretName(arn, arn.startsWith('arn:')),
-        arn: arn?.startsWith('arn:') === true ? arn : undefined,
+        name: arn === undefined ? '' : fallbackSecretName(arn, looksLikeArn(arn)),
+        arn: arn !== undefined && looksLikeArn(arn) ? arn : undefined,
       });
     }
   }

@@ -8,12 +8,13 @@
  * It returns metadata only, never the value.
  */
 
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../references/secret-pin.js';
 import type { EventScope } from './build-change.js';
 import { buildChange } from './build-change.js';
 import type { Change, MetadataDirectory, SecretMetadata } from './types.js';
 
-/** AWSCURRENT: the label ECS and Batch read when a reference names no stage. */
-export const CURRENT_LABEL = 'AWSCURRENT';
+/** Labels that never mean a value consumers read has changed: rotation bookkeeping. */
+export const ROTATION_LABELS: ReadonlySet<string> = new Set([AWSPENDING, AWSPREVIOUS]);
 
 /** What an event claims happened to a secret, before it is confirmed. */
 export interface SecretChangeClaim {
@@ -69,7 +70,7 @@ export async function confirmSecretChange(claim: SecretChangeClaim, scope: Event
     });
   }
 
-  const primaryLabel = claim.labels[0] ?? CURRENT_LABEL;
+  const primaryLabel = claim.labels[0] ?? AWSCURRENT;
   const versionId = claim.versionId ?? versionCarrying(secret, primaryLabel);
   const stages = versionId === undefined ? undefined : secret.versionIdsToStages[versionId];
   if (versionId === undefined || stages === undefined) {
@@ -85,9 +86,9 @@ export async function confirmSecretChange(claim: SecretChangeClaim, scope: Event
   }
 
   const stillCarried = claim.labels.filter((label) => stages.includes(label));
-  const confirmed = claim.effect === 'new-current-value' ? stillCarried.includes(CURRENT_LABEL) : stillCarried.length > 0;
+  const confirmed = claim.effect === 'new-current-value' ? stillCarried.includes(AWSCURRENT) : stillCarried.length > 0;
   if (!confirmed) {
-    const moved = claim.effect === 'new-current-value' ? CURRENT_LABEL : claim.labels.join(', ');
+    const moved = claim.effect === 'new-current-value' ? AWSCURRENT : claim.labels.join(', ');
     return buildChange(scope, {
       effect: 'none',
       reason: `superseded: version ${versionId} no longer carries ${moved}; the later change triggers its own refresh`,

@@ -1,4 +1,6 @@
+import { looksLikeArn, type ParsedArn, parameterArn, safeParseArn } from '../arn/arn.js';
 import { AmbiguousReferenceError, InvalidInputError, ResourceNotFoundError } from '../errors.js';
+import { AWSCURRENT } from '../references/secret-pin.js';
 import { partitionOfRegion } from './partition.js';
 import type { Change, ChangeKind, MetadataDirectory, ParameterMetadata, SecretMetadata } from './types.js';
 
@@ -9,7 +11,12 @@ export interface ManualRefreshInput {
   readonly kind?: ChangeKind;
 }
 
-const ARN = /^arn:(aws(?:-[a-z0-9]+)*):(secretsmanager|ssm):([a-z0-9-]+):(\d{12}):(.+)$/;
+/** A Secrets Manager or SSM ARN with a Region and an account, or `undefined`. */
+function secretOrParameterArn(value: string | undefined): ParsedArn | undefined {
+  const parsed = safeParseArn(value);
+  const known = parsed?.service === 'secretsmanager' || parsed?.service === 'ssm';
+  return known && parsed.region !== '' && parsed.account !== '' ? parsed : undefined;
+}
 
 /**
  * Turns a manual refresh request into a {@link Change} with effect `new-current-value`, after checking
@@ -31,12 +38,12 @@ export async function resolveManualChange(
   if (typeof ref !== 'string' || ref.length === 0 || ref.length > 2048 || /[\s\p{Cc}\p{Cf}]/u.test(ref)) {
     throw new InvalidInputError('ref must be a secret or parameter ARN or name, without whitespace, at most 2048 characters');
   }
-  if (ref.startsWith('arn:')) {
-    const match = ARN.exec(ref);
-    if (!match) {
+  if (looksLikeArn(ref)) {
+    const arn = secretOrParameterArn(ref);
+    if (!arn) {
       throw new InvalidInputError(`ref "${ref}" is not a Secrets Manager secret ARN or an SSM parameter ARN`);
     }
-    const [, , service, region = homeRegion, , resource = ''] = match;
+    const { service, region, resource } = arn;
     const kind: ChangeKind = service === 'secretsmanager' ? 'secret' : 'parameter';
     if (input.kind && input.kind !== kind) {
       throw new InvalidInputError(`ref "${ref}" is a ${kind} ARN but kind is "${input.kind}"`);
@@ -56,7 +63,7 @@ export async function resolveManualChange(
     const name = rest.includes('/') ? `/${rest}` : rest;
     const parameter = await directory.describeParameter(name, region);
     if (!parameter) throw new ResourceNotFoundError(`parameter ${name} was not found in ${region}`);
-    return parameterChange(parameter, region, match[1] ?? 'aws', match[4] ?? '', now);
+    return parameterChange(parameter, region, arn.partition, arn.account, now);
   }
   const [secret, parameter] = await Promise.all([
     input.kind === 'parameter' ? undefined : directory.describeSecret(ref, homeRegion),
@@ -67,22 +74,22 @@ export async function resolveManualChange(
   }
   if (secret) return secretChange(secret, homeRegion, now);
   if (parameter) {
-    const arn = ARN.exec(parameter.arn ?? '');
-    const account = arn?.[4] ?? (await fallbackAccount?.());
+    const arn = secretOrParameterArn(parameter.arn);
+    const account = arn?.account ?? (await fallbackAccount?.());
     if (!account) {
       throw new InvalidInputError(
         `cannot tell which account parameter ${parameter.name} belongs to (DescribeParameters gave no ARN): pass its ARN as ref, or set SECRET_REFRESH_ACCOUNT_ID`,
       );
     }
-    return parameterChange(parameter, homeRegion, arn?.[1] ?? partitionOfRegion(homeRegion), account, now);
+    return parameterChange(parameter, homeRegion, arn?.partition ?? partitionOfRegion(homeRegion), account, now);
   }
   const what = input.kind ?? 'secret or parameter';
   throw new ResourceNotFoundError(`no ${what} named "${ref}" was found in ${homeRegion}`);
 }
 
 function secretChange(secret: SecretMetadata, region: string, now: Date): Change {
-  const [, partition = 'aws', , , account = ''] = secret.arn.split(':');
-  const current = Object.entries(secret.versionIdsToStages).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
+  const { partition = 'aws', account = '' } = safeParseArn(secret.arn) ?? {};
+  const current = Object.entries(secret.versionIdsToStages).find(([, stages]) => stages.includes(AWSCURRENT))?.[0];
   const deleted = secret.deletedDate !== undefined;
   return {
     kind: 'secret',
@@ -96,7 +103,7 @@ function secretChange(secret: SecretMetadata, region: string, now: Date): Change
     name: secret.name,
     arn: secret.arn,
     ...(current ? { versionId: current } : {}),
-    labels: ['AWSCURRENT'],
+    labels: [AWSCURRENT],
     time: now.toISOString(),
     origin: { channel: 'manual', eventName: 'manual' },
     warnings: [],
@@ -105,7 +112,6 @@ function secretChange(secret: SecretMetadata, region: string, now: Date): Change
 }
 
 function parameterChange(parameter: ParameterMetadata, region: string, partition: string, account: string, now: Date): Change {
-  const key = parameter.name.replace(/^\/+/, '');
   return {
     kind: 'parameter',
     effect: 'new-current-value',
@@ -114,7 +120,7 @@ function parameterChange(parameter: ParameterMetadata, region: string, partition
     region,
     account,
     name: parameter.name,
-    arn: parameter.arn ?? `arn:${partition}:ssm:${region}:${account}:parameter/${key}`,
+    arn: parameter.arn ?? parameterArn(partition, region, account, parameter.name),
     versionId: String(parameter.version),
     labels: [],
     time: now.toISOString(),

@@ -5,10 +5,10 @@
  * Delete breaks new task starts (warn, never redeploy), and a label move changes nothing they read.
  */
 
+import { parameterArn } from '../arn/arn.js';
 import type { EventScope } from './build-change.js';
 import { buildChange } from './build-change.js';
 import { resourceArnOf } from './event-resource.js';
-import { parameterArn } from './parameter-arn.js';
 import { parseEvent } from './parse-event.js';
 import { partitionOfRegion } from './partition.js';
 import { ParameterStoreChangeEventSchema } from './schemas/parameter-store-change.js';

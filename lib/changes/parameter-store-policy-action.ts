@@ -5,10 +5,10 @@
  * notification policies (`ExpirationNotification`, `NoChangeNotification`) change nothing.
  */
 
+import { parameterArn } from '../arn/arn.js';
 import type { EventScope } from './build-change.js';
 import { buildChange } from './build-change.js';
 import { resourceArnOf } from './event-resource.js';
-import { parameterArn } from './parameter-arn.js';
 import { parseEvent } from './parse-event.js';
 import { partitionOfRegion } from './partition.js';
 import { ParameterStorePolicyActionEventSchema } from './schemas/parameter-store-policy-action.js';

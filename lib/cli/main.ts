@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { runAudit } from '../audit/run-audit.js';
 import { type Config, loadConfig } from '../config/config.js';
-import { EventParseError, InvalidInputError } from '../errors.js';
+import { EventParseError, errorMessage, errorText, InvalidInputError } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { reportFailed } from '../report/build-report.js';
@@ -70,7 +70,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return reportFailed(report) ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (error instanceof InvalidInputError) return invalid(error, io);
-    io.stderr(`secret-refresh: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    io.stderr(`secret-refresh: unexpected error: ${errorText(error)}\n`);
     return EXIT.failed;
   }
 }
@@ -104,7 +104,7 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
       },
     }) as { values: typeof values; positionals: string[] });
   } catch (error) {
-    throw new InvalidInputError(`${command}: ${error instanceof Error ? error.message : String(error)} (see --help)`);
+    throw new InvalidInputError(`${command}: ${errorMessage(error)} (see --help)`);
   }
   if (values.help) return 'help';
   const json = values.json === true;
@@ -140,7 +140,7 @@ async function readInput(file: string, io: CliIo): Promise<string> {
   try {
     return await io.readText(file);
   } catch (error) {
-    throw new InvalidInputError(`cannot read event file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InvalidInputError(`cannot read event file ${file}: ${errorMessage(error)}`);
   }
 }
 
@@ -148,12 +148,12 @@ function parseEventText(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new EventParseError(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new EventParseError(`${file} is not valid JSON: ${errorMessage(error)}`);
   }
 }
 
 function invalid(error: unknown, io: CliIo): number {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   io.stderr(`secret-refresh: ${message.split('\n')[0]}\n`);
   return EXIT.invalidInput;
 }

@@ -1,8 +1,10 @@
 import type { BatchClient, JobDefinition, JobDetail } from '@aws-sdk/client-batch';
 import { DescribeJobDefinitionsCommand } from '@aws-sdk/client-batch';
+import { safeParseArn } from '../arn/arn.js';
 import { describeJobs, listActiveJobDefinitions, listJobIds, listJobQueues } from '../aws/batch.js';
 import type { AwsClients } from '../aws/clients.js';
 import { chunk, mapWithConcurrency } from '../aws/concurrency.js';
+import { errorText } from '../errors.js';
 import { isEksJobDefinition, jobDefinitionReferences } from './job-definition-references.js';
 import type { BatchInventory, BatchJobDefinitionRecord, BatchJobRecord, InventoryProblem } from './types.js';
 
@@ -12,8 +14,6 @@ export interface BatchInventoryOptions {
   readonly regions: readonly string[];
   readonly concurrency: number;
 }
-
-const JOB_DEFINITION_ARN = /^arn:([^:]+):batch:([^:]+):(\d{12}):job-definition\/([^:]+):(\d+)$/;
 
 /**
  * Every ACTIVE Batch job definition revision and every STARTING/RUNNING job in every configured Region.
@@ -34,7 +34,7 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
           if (record) definitions.set(record.arn, record);
         }
       } catch (error) {
-        problems.push({ region, subject: 'DescribeJobDefinitions', message: describeError(error) });
+        problems.push({ region, subject: 'DescribeJobDefinitions', message: errorText(error) });
       }
       const jobs: BatchJobRecord[] = [];
       try {
@@ -62,11 +62,11 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
               if (record) jobs.push(record);
             }
           } catch (error) {
-            problems.push({ region, subject: queueArn, message: describeError(error) });
+            problems.push({ region, subject: queueArn, message: errorText(error) });
           }
         });
       } catch (error) {
-        problems.push({ region, subject: 'DescribeJobQueues', message: describeError(error) });
+        problems.push({ region, subject: 'DescribeJobQueues', message: errorText(error) });
       }
       await describeMissingDefinitions(client, region, jobs, definitions, problems);
       return { definitions: [...definitions.values()], jobs };
@@ -112,7 +112,7 @@ function childStartTimes(children: readonly JobDetail[]): Map<string, number> {
 function definitionRecord(definition: JobDefinition, region: string): BatchJobDefinitionRecord | undefined {
   const arn = definition.jobDefinitionArn;
   if (!arn) return undefined;
-  const [, partition = 'aws', , account = ''] = JOB_DEFINITION_ARN.exec(arn) ?? [];
+  const { partition = 'aws', account = '' } = safeParseArn(arn) ?? {};
   return {
     arn,
     name: definition.jobDefinitionName ?? arn,
@@ -163,12 +163,7 @@ async function describeMissingDefinitions(
         if (record) definitions.set(record.arn, record);
       }
     } catch (error) {
-      problems.push({ region, subject: arns.join(', '), message: `could not describe job definitions: ${describeError(error)}` });
+      problems.push({ region, subject: arns.join(', '), message: `could not describe job definitions: ${errorText(error)}` });
     }
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

@@ -1,7 +1,9 @@
 import type { Service } from '@aws-sdk/client-ecs';
+import { resourceId, safeParseArn } from '../arn/arn.js';
 import type { AwsClients } from '../aws/clients.js';
 import { chunk, createLimiter, type Limiter } from '../aws/concurrency.js';
 import { DESCRIBE_SERVICES_BATCH, describeServices, listClusterArns, listServiceArns, type TaskDefinitionCache } from '../aws/ecs.js';
+import { errorText } from '../errors.js';
 import { taskDefinitionReferences } from './task-definition-references.js';
 import type { DeploymentController, EcsInventory, EcsServiceRecord, InventoryProblem } from './types.js';
 
@@ -13,8 +15,6 @@ export interface EcsInventoryOptions {
   readonly concurrency: number;
   readonly taskDefinitions: TaskDefinitionCache;
 }
-
-const CLUSTER_ARN = /^arn:([^:]+):ecs:([^:]+):(\d{12}):cluster\/(.+)$/;
 
 /**
  * Finds every ACTIVE ECS service in every cluster of every configured Region, with the references its
@@ -31,7 +31,7 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
       try {
         clusterArns = await listClusterArns(client);
       } catch (error) {
-        problems.push({ region, subject: 'ListClusters', message: describeError(error) });
+        problems.push({ region, subject: 'ListClusters', message: errorText(error) });
         return [];
       }
       clusters += clusterArns.length;
@@ -56,7 +56,7 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
             const records = batches.flat();
             return records.filter((record): record is EcsServiceRecord => record !== undefined);
           } catch (error) {
-            problems.push({ region, subject: clusterArn, message: describeError(error) });
+            problems.push({ region, subject: clusterArn, message: errorText(error) });
             return [];
           }
         }),
@@ -77,8 +77,8 @@ async function serviceRecord(
 ): Promise<EcsServiceRecord | undefined> {
   const arn = service.serviceArn;
   if (!arn) return undefined;
-  const clusterMatch = CLUSTER_ARN.exec(clusterArn);
-  const [, partition = 'aws', , account = '', clusterName = clusterArn] = clusterMatch ?? [];
+  const { partition = 'aws', account = '' } = safeParseArn(clusterArn) ?? {};
+  const clusterName = resourceId(clusterArn, 'ecs', 'cluster/') ?? clusterArn;
   const controller = (service.deploymentController?.type ?? 'ECS') as DeploymentController;
   // EXTERNAL services may have no service-level task definition: read the PRIMARY task set's.
   const taskDefinitionArn =
@@ -86,7 +86,7 @@ async function serviceRecord(
   const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
   const base = {
     arn,
-    name: service.serviceName ?? arn.split('/').pop() ?? arn,
+    name: service.serviceName ?? resourceId(arn, 'ecs', 'service/')?.split('/').at(-1) ?? arn,
     clusterArn,
     clusterName,
     partition,
@@ -104,12 +104,7 @@ async function serviceRecord(
     const taskDefinition = await options.taskDefinitions.get(options.clients.ecs(region), region, taskDefinitionArn, limit);
     return { ...base, references: taskDefinitionReferences(taskDefinition, { partition, region, account }) };
   } catch (error) {
-    problems.push({ region, subject: arn, message: `could not read task definition ${taskDefinitionArn}: ${describeError(error)}` });
+    problems.push({ region, subject: arn, message: `could not read task definition ${taskDefinitionArn}: ${errorText(error)}` });
     return undefined;
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

@@ -15,6 +15,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runAudit } from '../audit/run-audit.js';
 import { formatAuditReport, formatReport } from '../cli/format-report.js';
 import { loadConfig } from '../config/config.js';
+import { errorMessage } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { parameterStoreChangeEvent, putSecretValueEvent, rotationInput, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from './demo-events.js';
@@ -98,7 +99,7 @@ demo().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`demo failed: ${errorMessage(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -2,6 +2,7 @@ import { BatchClient, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch
 import { type ContainerDefinition, CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { safeParseArn } from '../arn/arn.js';
 
 /** The demo account's home Region and second Region. */
 export const DEMO_REGIONS = ['us-east-1', 'us-west-2'] as const;
@@ -57,7 +58,7 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
   const secretArn = required(secret.ARN);
   const replicaArn = required(replica.ARN);
   const westSecretArn = required(westSecret.ARN);
-  const account = secretArn.split(':')[4] ?? '';
+  const account = safeParseArn(secretArn)?.account ?? '';
   const partialArn = `arn:aws:secretsmanager:${HOME}:${account}:secret:demo/orders/db`;
   const pinnedVersion = required(secret.VersionId);
 

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import { safeParseArn } from '../arn/arn.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws/clients.js';
 import { taskDefinitionCache } from '../aws/ecs.js';
 import { createMetadataDirectory } from '../aws/metadata-directory.js';
@@ -23,7 +24,7 @@ export interface DependencyOptions extends AwsClientOptions {
  */
 export function createPipelineDependencies(config: Config, options: DependencyOptions = {}): PipelineDependencies {
   const clients = options.clients ?? createAwsClients({ ecsQuotaShare: config.ecsQuotaShare, ...options });
-  const lambdaAccount = options.lambdaContext?.invokedFunctionArn?.split(':')[4];
+  const lambdaAccount = safeParseArn(options.lambdaContext?.invokedFunctionArn)?.account;
   if (config.revisionIndexTable && !taskDefinitionCache.index) {
     taskDefinitionCache.index = new DynamoDbRevisionIndex(config.revisionIndexTable, new DynamoDBClient({ region: config.homeRegion }));
   }
@@ -33,6 +34,6 @@ export function createPipelineDependencies(config: Config, options: DependencyOp
     taskDefinitions: taskDefinitionCache,
     ...(config.idempotencyTable ? { guard: createDynamoDbChangeGuard(config.idempotencyTable, options.lambdaContext) } : {}),
     ...(config.deploymentsTable ? { tracker: new DeploymentTracker(config.deploymentsTable, new DynamoDBClient({ region: config.homeRegion })) } : {}),
-    ...(lambdaAccount && /^\d{12}$/.test(lambdaAccount) ? { expectedAccount: lambdaAccount } : {}),
+    ...(lambdaAccount ? { expectedAccount: lambdaAccount } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { resourceId } from '../arn/arn.js';
 import type { Change } from '../changes/types.js';
 import type { ChangedResource, ChangeForMatching } from '../references/types.js';
 
@@ -14,7 +15,7 @@ function changedResource(change: Change): ChangedResource {
   if (change.kind === 'parameter') {
     return { kind: 'parameter', partition, region, account, key: change.name.replace(/^\/+/, '') };
   }
-  const id = change.arn?.split(':secret:')[1];
+  const id = resourceId(change.arn, 'secretsmanager', 'secret:');
   const suffix = id?.startsWith(`${change.name}-`) ? id.slice(change.name.length + 1) : undefined;
   return { kind: 'secret', partition, region, account, name: change.name, ...(suffix ? { suffix } : {}) };
 }

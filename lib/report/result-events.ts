@@ -1,4 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { safeParseArn } from '../arn/arn.js';
+import { errorText } from '../errors.js';
 import type { RefreshReport } from './types.js';
 
 /** `source` of every event secret-refresh publishes. */
@@ -100,7 +102,7 @@ export async function publishResultEvents(report: RefreshReport, eventBus: strin
         warnings.push(`could not publish ${entry.DetailType} to ${eventBus}: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
       }
     } catch (error) {
-      warnings.push(`could not publish ${entry.DetailType} to ${eventBus}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      warnings.push(`could not publish ${entry.DetailType} to ${eventBus}: ${errorText(error)}`);
     }
   }
   return warnings;
@@ -119,11 +121,11 @@ export async function publishEvent(detailType: string, detail: Record<string, un
       ? []
       : [`could not publish ${detailType} to ${eventBus}: ${output.Entries?.[0]?.ErrorMessage ?? 'unknown error'}`];
   } catch (error) {
-    return [`could not publish ${detailType} to ${eventBus}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+    return [`could not publish ${detailType} to ${eventBus}: ${errorText(error)}`];
   }
 }
 
 /** The Region of a bus given by ARN, else `homeRegion`. */
 export function eventBusRegion(eventBus: string, homeRegion: string): string {
-  return eventBus.startsWith('arn:') ? (eventBus.split(':')[3] ?? homeRegion) : homeRegion;
+  return safeParseArn(eventBus)?.region || homeRegion;
 }

@@ -2,6 +2,7 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { chunk, mapWithConcurrency } from '../aws/concurrency.js';
 import { forceNewDeployment } from '../aws/ecs.js';
+import { errorText } from '../errors.js';
 import { eventBusRegion, publishEvent, RESULT_DETAIL_TYPES } from '../report/result-events.js';
 import { parseDeploymentStateChange } from './deployment-event.js';
 import type { DeploymentTracker, RolloutChange, StartedDeployment, WaveTarget } from './deployment-tracker.js';
@@ -109,7 +110,7 @@ async function deployWave(
         const { deploymentId } = await forceNewDeployment(dependencies.clients.ecs(target.region), target.clusterArn, target.arn);
         return deploymentId ? { deploymentId, target } : { arn: target.arn, reason: 'UpdateService returned no PRIMARY deployment' };
       } catch (error) {
-        return { arn: target.arn, reason: `UpdateService failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` };
+        return { arn: target.arn, reason: `UpdateService failed: ${errorText(error)}` };
       }
     },
   );

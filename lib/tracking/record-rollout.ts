@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { errorText } from '../errors.js';
 import type { ActionableChange } from '../plan/plan-refresh.js';
 import type { PlannedEcsService } from '../plan/types.js';
 import { groupByWave } from '../plan/waves.js';
@@ -33,7 +34,7 @@ export async function recordRollout(
     );
     return [];
   } catch (error) {
-    return [`could not record the deployments for tracking: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+    return [`could not record the deployments for tracking: ${errorText(error)}`];
   }
 }
 
