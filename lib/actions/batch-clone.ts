@@ -1,4 +1,4 @@
-import type { ContainerDetail, KeyValuePair, SubmitJobCommandInput, TaskContainerDetails } from '@aws-sdk/client-batch';
+import type { ContainerDetail, KeyValuePair, SubmitJobCommandInput, TaskContainerDetails } from '../aws/batch.js';
 import type { BatchJobRecord } from '../inventory/types.js';
 import { RESUBMITTED_FROM_TAG, SUPERSEDED_BY_TAG } from '../plan/types.js';
 

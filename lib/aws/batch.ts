@@ -1,5 +1,6 @@
 import {
   type BatchClient,
+  DescribeJobDefinitionsCommand,
   DescribeJobsCommand,
   type JobDefinition,
   type JobDetail,
@@ -14,6 +15,18 @@ import {
 } from '@aws-sdk/client-batch';
 import { chunk, mapWithConcurrency } from './concurrency.js';
 
+export type {
+  BatchClient,
+  ContainerDetail,
+  ContainerProperties,
+  JobDefinition,
+  JobDetail,
+  KeyValuePair,
+  SubmitJobCommandInput,
+  TaskContainerDetails,
+  TaskContainerProperties,
+} from '@aws-sdk/client-batch';
+
 /** DescribeJobs takes at most 100 job ids a call. */
 export const DESCRIBE_JOBS_BATCH = 100;
 /** Page size for DescribeJobDefinitions / DescribeJobQueues / ListJobs (the API maximum). */
@@ -24,6 +37,16 @@ export async function listActiveJobDefinitions(client: BatchClient): Promise<Job
   const definitions: JobDefinition[] = [];
   for await (const page of paginateDescribeJobDefinitions({ client, pageSize: BATCH_PAGE_SIZE }, { status: 'ACTIVE' })) {
     definitions.push(...(page.jobDefinitions ?? []));
+  }
+  return definitions;
+}
+
+/** Job definitions by ARN (DescribeJobDefinitions takes at most 100 a call): revisions no longer ACTIVE too. */
+export async function describeJobDefinitions(client: BatchClient, jobDefinitions: readonly string[]): Promise<JobDefinition[]> {
+  const definitions: JobDefinition[] = [];
+  for (const arns of chunk(jobDefinitions, BATCH_PAGE_SIZE)) {
+    const output = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitions: arns }));
+    definitions.push(...(output.jobDefinitions ?? []));
   }
   return definitions;
 }

@@ -9,6 +9,9 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { isTaskDefinitionRevisionArn } from '../arn/arn.js';
+
+export type { ECSClient, Service, TaskDefinition } from '@aws-sdk/client-ecs';
+
 import { chunk, type Limiter, mapWithConcurrency } from './concurrency.js';
 import type { RevisionIndex } from './revision-index.js';
 
@@ -42,8 +45,8 @@ export interface DescribedServices {
 }
 
 /**
- * Describes services 10 at a time, with their tags: `concurrency` calls in flight, or under a shared
- * {@link Limiter}. Tags are needed for `secret-refresh:*` tags; `include: ['TAGS']` saves a
+ * Describes services 10 at a time, with their tags (unless `tags: false`): `concurrency` calls in flight, or
+ * under a shared {@link Limiter}. Tags are needed for `secret-refresh:*` tags; `include: ['TAGS']` saves a
  * ListTagsForResource per service.
  */
 export async function describeServices(
@@ -51,8 +54,10 @@ export async function describeServices(
   cluster: string,
   serviceArns: readonly string[],
   concurrency: number | Limiter,
+  options: { readonly tags?: boolean } = {},
 ): Promise<DescribedServices> {
-  const describe = (services: string[]) => client.send(new DescribeServicesCommand({ cluster, services, include: ['TAGS'] }));
+  const include = options.tags === false ? {} : { include: ['TAGS' as const] };
+  const describe = (services: string[]) => client.send(new DescribeServicesCommand({ cluster, services, ...include }));
   const batches = chunk(serviceArns, DESCRIBE_SERVICES_BATCH);
   const pages =
     typeof concurrency === 'number'
@@ -79,7 +84,7 @@ export class TaskDefinitionCache {
   public constructor(
     private readonly maxEntries = 10_000,
     /** The persisted revision index, consulted before DescribeTaskDefinition (cold starts). */
-    public index?: RevisionIndex,
+    public readonly index?: RevisionIndex,
   ) {}
 
   /** Describes `taskDefinition` in `region` unless this process already did. */
@@ -122,9 +127,6 @@ export class TaskDefinitionCache {
     this.#entries.clear();
   }
 }
-
-/** The process-wide cache shared by warm invocations. */
-export const taskDefinitionCache = new TaskDefinitionCache();
 
 /**
  * `UpdateService { forceNewDeployment: true }`: ECS starts new tasks with the same task definition, and

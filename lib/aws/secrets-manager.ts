@@ -1,5 +1,6 @@
-import { DescribeSecretCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretMetadata } from '../changes/types.js';
+import { awsErrorKind } from './errors.js';
 
 /**
  * DescribeSecret: ARN, name, version → staging labels, deletion date. Metadata only: secret-refresh has no
@@ -20,7 +21,7 @@ export async function describeSecret(client: SecretsManagerClient, secretId: str
       tags: Object.fromEntries((output.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
     };
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
+    if (awsErrorKind(error) === 'not-found') return undefined;
     throw error;
   }
 }

@@ -1,7 +1,15 @@
-import type { BatchClient, JobDefinition, JobDetail } from '@aws-sdk/client-batch';
-import { DescribeJobDefinitionsCommand } from '@aws-sdk/client-batch';
 import { safeParseArn } from '../arn/arn.js';
-import { describeJobs, listActiveJobDefinitions, listJobIds, listJobQueues } from '../aws/batch.js';
+import {
+  BATCH_PAGE_SIZE,
+  type BatchClient,
+  describeJobDefinitions,
+  describeJobs,
+  type JobDefinition,
+  type JobDetail,
+  listActiveJobDefinitions,
+  listJobIds,
+  listJobQueues,
+} from '../aws/batch.js';
 import type { AwsClients } from '../aws/clients.js';
 import { chunk, mapWithConcurrency } from '../aws/concurrency.js';
 import { errorText } from '../errors.js';
@@ -155,10 +163,10 @@ async function describeMissingDefinitions(
   problems: InventoryProblem[],
 ): Promise<void> {
   const missing = [...new Set(jobs.map((job) => job.jobDefinitionArn))].filter((arn) => !definitions.has(arn));
-  for (const arns of chunk(missing, 100)) {
+  // One problem per call that failed: the definitions of the other calls are still known.
+  for (const arns of chunk(missing, BATCH_PAGE_SIZE)) {
     try {
-      const output = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitions: arns }));
-      for (const definition of output.jobDefinitions ?? []) {
+      for (const definition of await describeJobDefinitions(client, arns)) {
         const record = definitionRecord(definition, region);
         if (record) definitions.set(record.arn, record);
       }

@@ -1,8 +1,7 @@
-import type { Service } from '@aws-sdk/client-ecs';
 import { resourceId, safeParseArn } from '../arn/arn.js';
 import type { AwsClients } from '../aws/clients.js';
 import { chunk, createLimiter, type Limiter } from '../aws/concurrency.js';
-import { DESCRIBE_SERVICES_BATCH, describeServices, listClusterArns, listServiceArns, type TaskDefinitionCache } from '../aws/ecs.js';
+import { DESCRIBE_SERVICES_BATCH, describeServices, listClusterArns, listServiceArns, type Service, type TaskDefinitionCache } from '../aws/ecs.js';
 import { errorText } from '../errors.js';
 import { taskDefinitionReferences } from './task-definition-references.js';
 import type { DeploymentController, EcsInventory, EcsServiceRecord, InventoryProblem } from './types.js';

@@ -1,4 +1,4 @@
-import type { ContainerProperties, JobDefinition, TaskContainerProperties } from '@aws-sdk/client-batch';
+import type { ContainerProperties, JobDefinition, TaskContainerProperties } from '../aws/batch.js';
 import { safeParseReference } from '../references/index.js';
 import type { ReferenceContext, ReferenceLocation } from '../references/types.js';
 import type { FoundReference } from './types.js';

@@ -1,11 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { TargetsFailedError } from '../errors.js';
-import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { reportFailed } from '../report/build-report.js';
 import { recordRunMetrics } from '../report/run-metrics.js';
 import type { RefreshReport } from '../report/types.js';
-import { lambdaEnvironment } from './environment.js';
+import { lambdaDependencies } from './environment.js';
 import { logger } from './logger.js';
 import { metrics } from './metrics.js';
 
@@ -18,8 +17,7 @@ export const DEADLINE_MARGIN_MS = 30_000;
  * Retrying is safe: services already redeployed are then "already fresh".
  */
 export async function runInLambda(request: RefreshRequest, context: Context, dryRun?: boolean): Promise<RefreshReport> {
-  const { config: current, clients } = lambdaEnvironment();
-  const dependencies = createPipelineDependencies(current, { lambdaContext: context, clients });
+  const { config: current, dependencies } = lambdaDependencies(context);
   // Stop starting actions 30 s before the Lambda timeout: report what was and was not done, and fail so the
   // event is retried (the retry skips what was done as already fresh).
   const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;

@@ -2,6 +2,7 @@ import type { Change } from '../changes/types.js';
 import type { EcsServiceRecord } from '../inventory/types.js';
 import type { ChangeForMatching } from '../references/types.js';
 import { changeForMatching } from './change-for-matching.js';
+import { startedSince } from './freshness.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
 import { scopeReason } from './scope.js';
 import { type Decision, ENABLED_TAG, IGNORE_TAG, type PlannedEcsService, type PlannedReference, type PlanOptions, type RefreshPlan, skip } from './types.js';
@@ -88,7 +89,7 @@ function decide(change: ActionableChange, service: EcsServiceRecord, references:
     return skip('nothing-running', 'desiredCount is 0: no task is running; new tasks will read the new value');
   }
   const primary = service.primaryDeployment;
-  if (options.mode === 'event' && primary && Date.parse(primary.createdAt) >= Date.parse(change.time)) {
+  if (options.mode === 'event' && primary && startedSince(primary.createdAt, change.time)) {
     return skip(
       'already-fresh',
       `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, at or after the change at ${change.time}`,

@@ -1,5 +1,4 @@
-import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { safeParseArn } from '../arn/arn.js';
+import { type EventBridgeClient, putEvent } from '../aws/events.js';
 import { errorText } from '../errors.js';
 import type { RefreshReport } from './types.js';
 
@@ -85,24 +84,20 @@ export function trimReport(report: RefreshReport, maxBytes = MAX_DETAIL_BYTES): 
  * actions already happened, and a failed publish must not make Lambda retry them.
  */
 export async function publishResultEvents(report: RefreshReport, eventBus: string, client: EventBridgeClient): Promise<string[]> {
-  const entries: PutEventsRequestEntry[] = resultEvents(report).map((event) => ({
-    Source: RESULT_EVENT_SOURCE,
-    DetailType: event.detailType,
-    Detail: JSON.stringify(event.detail),
-    EventBusName: eventBus,
-    ...(report.change.arn ? { Resources: [report.change.arn] } : {}),
-  }));
-  // One PutEvents call per entry: each entry is below the 256 KB limit, but the limit is for the whole request.
   const warnings: string[] = [];
-  for (const entry of entries) {
+  for (const event of resultEvents(report)) {
+    const entry = {
+      source: RESULT_EVENT_SOURCE,
+      detailType: event.detailType,
+      detail: JSON.stringify(event.detail),
+      eventBus,
+      ...(report.change.arn ? { resources: [report.change.arn] } : {}),
+    };
     try {
-      const output = await client.send(new PutEventsCommand({ Entries: [entry] }));
-      if ((output.FailedEntryCount ?? 0) > 0) {
-        const failed = output.Entries?.[0];
-        warnings.push(`could not publish ${entry.DetailType} to ${eventBus}: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
-      }
+      const refused = await putEvent(client, entry);
+      if (refused) warnings.push(`could not publish ${event.detailType} to ${eventBus}: ${refused.errorCode}: ${refused.errorMessage}`);
     } catch (error) {
-      warnings.push(`could not publish ${entry.DetailType} to ${eventBus}: ${errorText(error)}`);
+      warnings.push(`could not publish ${event.detailType} to ${eventBus}: ${errorText(error)}`);
     }
   }
   return warnings;
@@ -114,18 +109,9 @@ export async function publishResultEvents(report: RefreshReport, eventBus: strin
  */
 export async function publishEvent(detailType: string, detail: Record<string, unknown>, eventBus: string, client: EventBridgeClient): Promise<string[]> {
   try {
-    const output = await client.send(
-      new PutEventsCommand({ Entries: [{ Source: RESULT_EVENT_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail), EventBusName: eventBus }] }),
-    );
-    return (output.FailedEntryCount ?? 0) === 0
-      ? []
-      : [`could not publish ${detailType} to ${eventBus}: ${output.Entries?.[0]?.ErrorMessage ?? 'unknown error'}`];
+    const refused = await putEvent(client, { source: RESULT_EVENT_SOURCE, detailType, detail: JSON.stringify(detail), eventBus });
+    return refused ? [`could not publish ${detailType} to ${eventBus}: ${refused.errorMessage ?? 'unknown error'}`] : [];
   } catch (error) {
     return [`could not publish ${detailType} to ${eventBus}: ${errorText(error)}`];
   }
-}
-
-/** The Region of a bus given by ARN, else `homeRegion`. */
-export function eventBusRegion(eventBus: string, homeRegion: string): string {
-  return safeParseArn(eventBus)?.region || homeRegion;
 }

@@ -1,9 +1,10 @@
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { chunk, mapWithConcurrency } from '../aws/concurrency.js';
-import { forceNewDeployment } from '../aws/ecs.js';
+import { mapWithConcurrency } from '../aws/concurrency.js';
+import { describeServices, forceNewDeployment } from '../aws/ecs.js';
+import { eventBusRegion } from '../aws/events.js';
 import { errorText } from '../errors.js';
-import { eventBusRegion, publishEvent, RESULT_DETAIL_TYPES } from '../report/result-events.js';
+import { startedSince } from '../plan/freshness.js';
+import { publishEvent, RESULT_DETAIL_TYPES } from '../report/result-events.js';
 import { parseDeploymentStateChange } from './deployment-event.js';
 import type { DeploymentTracker, RolloutChange, StartedDeployment, WaveTarget } from './deployment-tracker.js';
 
@@ -130,15 +131,17 @@ async function alreadyFresh(targets: readonly WaveTarget[], change: RolloutChang
     byCluster.set(`${target.region}|${target.clusterArn}`, [...(byCluster.get(`${target.region}|${target.clusterArn}`) ?? []), target]);
   for (const [key, group] of byCluster) {
     const [region = dependencies.homeRegion, cluster = ''] = key.split('|');
-    for (const services of chunk(
+    // One DescribeServices call at a time (10 services each), without tags: only the deployments are read.
+    const { services } = await describeServices(
+      dependencies.clients.ecs(region),
+      cluster,
       group.map((target) => target.arn),
-      10,
-    )) {
-      const output = await dependencies.clients.ecs(region).send(new DescribeServicesCommand({ cluster, services }));
-      for (const service of output.services ?? []) {
-        const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
-        if (service.serviceArn && primary?.createdAt && primary.createdAt.getTime() >= Date.parse(change.time)) fresh.add(service.serviceArn);
-      }
+      1,
+      { tags: false },
+    );
+    for (const service of services) {
+      const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+      if (service.serviceArn && primary?.createdAt && startedSince(primary.createdAt, change.time)) fresh.add(service.serviceArn);
     }
   }
   return fresh;

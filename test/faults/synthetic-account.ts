@@ -203,6 +203,7 @@ export class SyntheticAccount {
       ecs: inRegion(this.ecs),
       batch: inRegion(this.batch),
       events: inRegion(this.events),
+      dynamodb: unexpected('DynamoDB'),
       secretsManager: unexpected('Secrets Manager'),
       ssm: unexpected('SSM'),
       sts: unexpected('STS'),

@@ -79,6 +79,7 @@ export function fakeClients(): AwsClients & { readonly requests: ClientRequest[]
       return client;
     },
     events: unexpected('events'),
+    dynamodb: unexpected('dynamodb'),
     secretsManager: unexpected('secretsmanager'),
     ssm: unexpected('ssm'),
     sts: unexpected('sts'),
