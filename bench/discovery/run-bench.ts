@@ -23,7 +23,7 @@ import type { MetadataDirectory } from '../../lib/changes/types.js';
 import { loadConfig } from '../../lib/config/config.js';
 import { type PipelineDependencies, runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { changeForMatching } from '../../lib/plan/change-for-matching.js';
-import type { ActionableChange } from '../../lib/plan/plan-refresh.js';
+import type { ActionableChange } from '../../lib/plan/types.js';
 import type { SimulatorStats } from '../aws-sim/server.js';
 import { ACCOUNT, CHANGED_SECRET, REGION } from '../aws-sim/synthetic-account.js';
 import { type DiscoveryFloor, discoveryFloor } from './floor.js';

@@ -29,6 +29,8 @@ export interface ExecuteOptions {
 export const NOT_STARTED = 'not started: the time budget ran out before this action; a retry of the event handles it';
 
 /**
+ * @internal The ECS part of `executePlan` (lib/actions/index.ts).
+ *
  * Carries out the Plan's ECS decisions: `UpdateService { forceNewDeployment: true }` for each `redeploy`,
  * wave by wave (tag `secret-refresh:wave`, ascending, untagged last), `concurrency` calls at a time within a
  * wave. One failure never stops the others: it is recorded on its target. In dry run nothing is called and
@@ -55,10 +57,19 @@ export async function executeEcsPlan(targets: readonly PlannedEcsService[], opti
       }
       continue;
     }
-    const reports = await mapWithConcurrency(wave, options.concurrency, (target) => redeploy(target, options));
+    const reports = await deployWave(wave, options);
     for (const [position, target] of wave.entries()) results.set(target, reports[position] as EcsServiceTargetReport);
   }
   return targets.map((target) => results.get(target) as EcsServiceTargetReport);
+}
+
+/**
+ * The deploy step of one wave: `UpdateService { forceNewDeployment: true }` for each service, `concurrency` at a
+ * time, none started after the deadline, each failure recorded on its own report. What a rollout engine calls
+ * per wave.
+ */
+export function deployWave(wave: readonly PlannedEcsService[], options: ExecuteOptions): Promise<EcsServiceTargetReport[]> {
+  return mapWithConcurrency(wave, options.concurrency, (target) => redeploy(target, options));
 }
 
 async function redeploy(target: PlannedEcsService, options: ExecuteOptions): Promise<EcsServiceTargetReport> {
@@ -74,7 +85,8 @@ async function redeploy(target: PlannedEcsService, options: ExecuteOptions): Pro
   }
 }
 
-function reportBase(target: PlannedEcsService): Omit<EcsServiceTargetReport, 'status'> {
-  const { decision: _decision, clusterArn: _clusterArn, ...rest } = target;
+/** The report entry of a planned service: its fields without the decision, the cluster ARN and the changes answered. */
+function reportBase(target: PlannedEcsService & { readonly changes?: unknown }): Omit<EcsServiceTargetReport, 'status'> {
+  const { decision: _decision, clusterArn: _clusterArn, changes: _changes, ...rest } = target;
   return rest;
 }

@@ -98,3 +98,9 @@ export interface BatchInventory {
   readonly jobs: readonly BatchJobRecord[];
   readonly problems: readonly InventoryProblem[];
 }
+
+/** What the Inventory step collects for a run: both sides, every configured Region. */
+export interface Inventory {
+  readonly ecs: EcsInventory;
+  readonly batch: BatchInventory;
+}

@@ -3,7 +3,9 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { Context } from 'aws-lambda';
 import { changeRecordStore } from '../aws/change-records.js';
 import type { DynamoDBClient } from '../aws/dynamodb.js';
-import { reportFailed } from '../report/build-report.js';
+import type { Change } from '../changes/types.js';
+import type { RunMode } from '../plan/types.js';
+import { buildReport, reportFailed } from '../report/build-report.js';
 import type { RefreshReport } from '../report/types.js';
 
 /** What identifies "one change": the resource, the version that became current, and the effect. */
@@ -86,6 +88,27 @@ class ReleaseRecord extends Error {
   public constructor(public readonly report: RefreshReport) {
     super('the run failed: its change record is released for a retry');
   }
+}
+
+/**
+ * Runs `work` for `change` at most once under `guard` (without a guard, it just runs). A duplicate (the change
+ * was already handled, or another invocation is handling it right now) does nothing and gets a report whose
+ * `skipped` says so and whose `idempotency` is `replayed` / `in-progress`.
+ */
+export async function runOnce(
+  guard: ChangeGuard | undefined,
+  change: Change,
+  run: { readonly dryRun: boolean; readonly mode: RunMode },
+  work: () => Promise<RefreshReport>,
+): Promise<RefreshReport> {
+  if (!guard || !change.arn || !change.versionId) return work();
+  const result = await guard.run({ arn: change.arn, versionId: change.versionId, effect: change.effect }, work);
+  if (result.outcome === 'ran') return result.report;
+  const skipped =
+    result.outcome === 'replayed'
+      ? 'duplicate: this change was already handled by an earlier run (same secret/parameter and version); nothing was done'
+      : 'duplicate: another invocation is handling this change right now; nothing was done';
+  return buildReport({ ...run, change, skipped, idempotency: result.outcome });
 }
 
 /** The little of a Lambda context the idempotency layer reads, for runs outside Lambda. */

@@ -13,6 +13,8 @@ export interface CappedPlan extends CombinedPlan {
 }
 
 /**
+ * @internal Applied by {@link planRefresh} (lib/plan/index.ts).
+ *
  * The blast-radius cap: a run that would act on more than `maxTargets` targets (ECS redeploys plus Batch
  * resubmits) acts on none. A rotated secret that is wrong must not take a whole account down at once;
  * an operator who reviewed the plan can go ahead with a manual `refresh --confirm-large`.

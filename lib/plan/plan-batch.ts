@@ -2,8 +2,8 @@ import type { BatchInventory, BatchJobDefinitionRecord, BatchJobRecord } from '.
 import { changeForMatching } from './change-for-matching.js';
 import { startedSince } from './freshness.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
-import type { ActionableChange } from './plan-refresh.js';
 import {
+  type ActionableChange,
   BATCH_POLICIES,
   BATCH_POLICY_TAG,
   type BatchPlan,
@@ -19,7 +19,9 @@ import {
 } from './types.js';
 
 /**
- * Decides what the change means for AWS Batch. Pure, like {@link planRefresh}.
+ * @internal The Batch part of {@link planRefresh} (lib/plan/index.ts).
+ *
+ * Decides what the change means for AWS Batch. Pure and synchronous, like the ECS part.
  *
  * - Every ACTIVE job definition revision that reads the changed value gets one entry: future jobs read
  *   the new value when they start, so there is nothing to do (or, for a deletion, they would fail to start).

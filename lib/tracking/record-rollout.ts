@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { errorText } from '../errors.js';
-import type { ActionableChange } from '../plan/plan-refresh.js';
-import type { PlannedEcsService } from '../plan/types.js';
+import type { AnsweredChange, PlannedEcsService } from '../plan/types.js';
 import { groupByWave } from '../plan/waves.js';
 import type { EcsServiceTargetReport } from '../report/types.js';
 import type { DeploymentTracker, WaveTarget } from './deployment-tracker.js';
@@ -13,7 +12,7 @@ import type { DeploymentTracker, WaveTarget } from './deployment-tracker.js';
  */
 export async function recordRollout(
   tracker: DeploymentTracker,
-  change: ActionableChange,
+  change: AnsweredChange,
   planned: readonly PlannedEcsService[],
   reports: readonly EcsServiceTargetReport[],
   waitForSteady: boolean,

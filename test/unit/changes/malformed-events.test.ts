@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { detectChange } from '../../../lib/changes/detect-change.js';
+import { detectEventChange } from '../../../lib/changes/detect-change.js';
 import { EventParseError } from '../../../lib/errors.js';
 import { FakeMetadataDirectory, sampleEvent } from './fake-metadata-directory.js';
 
-/** The EventParseError `detectChange` throws for `event`. */
+/** The EventParseError `detectEventChange` throws for `event`. */
 async function parseErrorOf(event: unknown): Promise<EventParseError> {
-  const error: unknown = await detectChange(event, new FakeMetadataDirectory()).then(
+  const error: unknown = await detectEventChange(event, new FakeMetadataDirectory()).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -14,7 +14,7 @@ async function parseErrorOf(event: unknown): Promise<EventParseError> {
   return error as EventParseError;
 }
 
-describe('detectChange on malformed events', () => {
+describe('detectEventChange on malformed events', () => {
   it.each([
     ['a string', '{"source":"aws.ssm"}', 'event must be an EventBridge event object, got a string'],
     ['null', null, 'event must be an EventBridge event object, got null'],

@@ -1,17 +1,24 @@
-import type { Change } from '../changes/types.js';
 import type { EcsServiceRecord } from '../inventory/types.js';
-import type { ChangeForMatching } from '../references/types.js';
 import { changeForMatching } from './change-for-matching.js';
 import { startedSince } from './freshness.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
 import { scopeReason } from './scope.js';
-import { type Decision, ENABLED_TAG, IGNORE_TAG, type PlannedEcsService, type PlannedReference, type PlanOptions, type RefreshPlan, skip } from './types.js';
+import {
+  type ActionableChange,
+  type Decision,
+  ENABLED_TAG,
+  IGNORE_TAG,
+  type PlannedEcsService,
+  type PlannedReference,
+  type PlanOptions,
+  type RefreshPlan,
+  skip,
+} from './types.js';
 import { waveOf } from './waves.js';
 
-/** A change the Plan can act on: it has an identity and an effect other than `none`. */
-export type ActionableChange = Change & { effect: ChangeForMatching['effect']; arn: string };
-
 /**
+ * @internal The ECS part of {@link planRefresh} (lib/plan/index.ts).
+ *
  * Decides, for every ECS service that references the changed secret/parameter, whether to force a new
  * deployment, and why. Pure and synchronous: no AWS calls, so hundreds of cases test in milliseconds and
  * every decision can be explained in the report.
@@ -27,9 +34,9 @@ export type ActionableChange = Change & { effect: ChangeForMatching['effect']; a
  * 5. otherwise redeploy.
  *
  * @example
- * const plan = planRefresh(change, inventory.services, { mode: 'event', redeployOnPreviousChange: false });
+ * const plan = planEcsRefresh(change, inventory.services, { mode: 'event', redeployOnPreviousChange: false });
  */
-export function planRefresh(change: ActionableChange, services: readonly EcsServiceRecord[], options: PlanOptions): RefreshPlan {
+export function planEcsRefresh(change: ActionableChange, services: readonly EcsServiceRecord[], options: PlanOptions): RefreshPlan {
   const matching = changeForMatching(change);
   const targets: PlannedEcsService[] = [];
   const warnings: string[] = [];
