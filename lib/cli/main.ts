@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { runAudit } from '../audit/run-audit.js';
 import { type Config, loadConfig } from '../config/config.js';
+import { describeSettings } from '../config/settings.js';
 import { EventParseError, errorMessage, errorText, InvalidInputError } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
@@ -19,6 +20,7 @@ export interface CliIo {
   readonly readText: (path: string) => Promise<string>;
 }
 
+/** The `--help` text; its environment part is generated from the settings table. */
 export const USAGE = `Usage:
   secret-refresh event <file|-> [--dry-run] [--json]
       Handle one EventBridge event (JSON file, or - for stdin) as the Lambda functions would.
@@ -34,10 +36,9 @@ Options:
   --json      print only the JSON report on stdout (messages go to stderr)
   --help      this text
 
-Environment: AWS_REGION (required), AWS_ENDPOINT_URL, SECRET_REFRESH_REGIONS, SECRET_REFRESH_DRY_RUN,
-SECRET_REFRESH_IDEMPOTENCY_TABLE, SECRET_REFRESH_CONCURRENCY, SECRET_REFRESH_REDEPLOY_AWSPREVIOUS,
-SECRET_REFRESH_BATCH_POLICY, SECRET_REFRESH_CLUSTERS_INCLUDE, SECRET_REFRESH_CLUSTERS_EXCLUDE, SECRET_REFRESH_MODE,
-SECRET_REFRESH_MAX_TARGETS, SECRET_REFRESH_EVENT_BUS (results are published there when set).
+Environment (see README, "Configuration"):
+${describeSettings()}
+
 Exit codes: 0 success or nothing to do; 1 a target failed; 2 invalid input (nothing was changed).
 `;
 
