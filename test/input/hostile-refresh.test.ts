@@ -146,14 +146,13 @@ describe('refresh function: well-formed refs that must be looked up (reads only,
     expect(aws.requests.map((request) => request.operation)).toEqual(['DescribeSecret']);
   });
 
-  /**
-   * KNOWN GAP (reported to the lead): lib/changes/manual-refresh-change.ts `ARN` accepts any partition matching
-   * `aws[a-z-]*` (e.g. `awsx`, `aws-`), while the reference parser (lib/references/arn.ts) only accepts `aws` or
-   * `aws-<id>`. Such a ref is not refused up front: a DescribeSecret read is made (then not found). No write.
-   */
+  /** Only `aws` and `aws-<id>` are partitions (the ARN vocabulary of lib/arn): anything else is refused up front. */
   it('refuses a ref whose partition only looks like an AWS partition ("awsx") without any AWS call', async () => {
     const error = await rejection({ ref: `arn:awsx:secretsmanager:us-east-1:${OWN_ACCOUNT}:secret:prod/db` });
     expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe(
+      `ref "arn:awsx:secretsmanager:us-east-1:${OWN_ACCOUNT}:secret:prod/db" is not a Secrets Manager secret ARN or an SSM parameter ARN`,
+    );
     expect(aws.requests).toEqual([]);
   });
 });

@@ -104,6 +104,7 @@ describe('mapWithConcurrency', () => {
 describe('chunk', () => {
   it('refuses a size that would never finish', () => {
     expect(() => chunk([1, 2], 0)).toThrow(RangeError);
+    expect(() => chunk([1, 2], 0)).toThrow('chunk size must be a positive integer, got 0');
   });
 
   it('splits into chunks of `size` with a shorter last chunk', () => {

@@ -79,4 +79,29 @@ describe('detectEventChange on malformed events', () => {
     const error = await parseErrorOf(event);
     expect(error.message).toMatch(/^not a secret or parameter change event: /);
   });
+
+  it.each([
+    [
+      'Secret Label Updated',
+      'secretsmanager-secret-label-updated-awscurrent.json',
+      'arn:aws:ssm:us-east-1:111122223333:parameter/demo/orders/db-password',
+      'secretsmanager',
+    ],
+    ['Parameter Store Change', 'ssm-parameter-store-change-update.json', 'arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/orders/db-Ab12Cd', 'ssm'],
+    ['Parameter Store Policy Action', 'ssm-parameter-store-policy-action-expiration.json', 'arn:aws:ecs:us-east-1:111122223333:cluster/orders', 'ssm'],
+  ])('refuses a %s event whose resources[0] is an ARN of another service, before any look-up', async (_label, file, arn, service) => {
+    const event = sampleEvent(file);
+    event.resources = [arn];
+    const directory = new FakeMetadataDirectory();
+    const error: unknown = await detectEventChange(event, directory).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(EventParseError);
+    expect((error as Error).message).toBe(`resources[0] "${arn}" is not a ${service} ARN`);
+    expect(directory.calls).toEqual([]);
+  });
+
+  it('refuses a native event whose resources[0] is not an ARN at all', async () => {
+    const event = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
+    event.resources = ['demo/orders/db'];
+    expect((await parseErrorOf(event)).message).toBe('resources[0] "demo/orders/db" is not a secretsmanager ARN');
+  });
 });

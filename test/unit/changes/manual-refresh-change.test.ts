@@ -258,5 +258,6 @@ describe('resolveManualChange: invisible characters', () => {
   it('refuses a ref with a zero-width space', async () => {
     const error = await rejection(resolveManualChange({ ref: 'demo/db\u200b' }, HOME, NOW, new FakeMetadataDirectory([CURRENT_DB])));
     expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe('ref must be a secret or parameter ARN or name, without whitespace, at most 2048 characters');
   });
 });
