@@ -1,3 +1,4 @@
+import { ECSClient, TagResourceCommand as TagServiceCommand } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient, TagResourceCommand as TagSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runAudit } from '../../lib/audit/run-audit.js';
@@ -90,6 +91,39 @@ describe('safety at account scale, against moto', () => {
         .map((target) => target.name)
         .sort(),
     ).toEqual(['orders-api', 'orders-worker', 'payments-api', 'payments-codedeploy', 'payments-logs', 'west-cross-region']);
+  });
+
+  it('in opt-in mode redeploys exactly the service tagged secret-refresh:enabled=true', async () => {
+    const optedIn = `arn:aws:ecs:us-east-1:${account.account}:service/demo-orders/orders-worker`;
+    await new ECSClient({ region: 'us-east-1' }).send(
+      new TagServiceCommand({ resourceArn: optedIn, tags: [{ key: 'secret-refresh:enabled', value: 'true' }] }),
+    );
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
+    const { dependencies, calls } = pipeline();
+    const report = await runRefresh(
+      { type: 'event', event: labelEvent(account, rotation) },
+      loadConfig({ ...BASE, SECRET_REFRESH_MODE: 'opt-in' }),
+      dependencies,
+    );
+    expect(updatedServices(calls)).toEqual([optedIn]);
+    expect(report.targets.find((target) => target.arn === optedIn)?.status).toBe('done');
+    expect(report.targets.filter((target) => target.code === 'not-opted-in')).toHaveLength(5);
+  });
+
+  it('leaves clusters outside SECRET_REFRESH_CLUSTERS_INCLUDE alone, in every Region', async () => {
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
+    const { dependencies, calls } = pipeline();
+    const report = await runRefresh(
+      { type: 'event', event: labelEvent(account, rotation) },
+      loadConfig({ ...BASE, SECRET_REFRESH_CLUSTERS_INCLUDE: 'demo-orders' }),
+      dependencies,
+    );
+    expect(new Set(updatedServices(calls).map((arn) => arn.split('/')[1]))).toEqual(new Set(['demo-orders']));
+    const outOfScope = report.targets.filter((target) => target.code === 'out-of-scope');
+    expect(outOfScope.map((target) => target.name).sort()).toEqual(['payments-api', 'payments-codedeploy', 'payments-logs', 'west-cross-region']);
+    expect(outOfScope.find((target) => target.name === 'west-cross-region')?.reason).toBe(
+      'cluster demo-west is not in SECRET_REFRESH_CLUSTERS_INCLUDE (demo-orders)',
+    );
   });
 
   it('a secret tagged secret-refresh:ignore=true triggers nothing', async () => {
