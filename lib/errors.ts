@@ -5,7 +5,11 @@
  * message text. Every error that means "the input is wrong, fix it and try again" extends
  * {@link InvalidInputError}; the CLI maps those to exit code 2 and guarantees that no AWS write call
  * happened before they were thrown.
+ *
+ * The texts users read about errors are made here too, once: {@link errorText} for a caught error,
+ * {@link describeIssues} for schema validation problems.
  */
+import type { z } from 'zod';
 
 /** Base class of every error secret-refresh throws on purpose. */
 export class SecretRefreshError extends Error {
@@ -74,4 +78,27 @@ export class TargetsFailedError extends SecretRefreshError {
   ) {
     super(message);
   }
+}
+
+/**
+ * A caught error as one line of text, `<name>: <message>` (`ThrottlingException: Rate exceeded`), for reports,
+ * warnings and logs. Anything thrown that is not an `Error` is converted with `String`.
+ */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Only the message of a caught error (the CLI's one-line messages, where the class name would be noise). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * One line per zod issue, `<path>: <message>` joined with `; `, e.g.
+ * `detail.requestParameters.versionStages: Invalid input: expected array, received string`. An issue at the root
+ * is named `root` (`'(event)'`, `'input'`). Zod issue messages name expected and received *types*, never values,
+ * so nothing from the input leaks into the text.
+ */
+export function describeIssues(error: z.ZodError, root: string): string {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : root}: ${issue.message}`).join('; ');
 }

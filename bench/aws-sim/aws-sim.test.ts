@@ -139,7 +139,7 @@ describe('aws-sim throttling', () => {
   });
 
   it('the real ECSClient sees a ThrottlingException it classifies as throttling', async () => {
-    let now = 0;
+    const now = 0;
     const sim = await start({ now: () => now });
     for (let i = 0; i < 100; i++) await ecsCall(sim, 'ListServices', { cluster: 'bench-c0' });
     const error = await client(sim)

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lognormalLatency, type LatencyModel, seededRandom } from './random.js';
+import { type LatencyModel, lognormalLatency, seededRandom } from './random.js';
 import type { JsonObject, SyntheticAccount } from './synthetic-account.js';
-import { type BucketLimits, ECS_THROTTLING_CATEGORIES, throttlingCategory, TokenBucket } from './token-bucket.js';
+import { type BucketLimits, ECS_THROTTLING_CATEGORIES, TokenBucket, throttlingCategory } from './token-bucket.js';
 
 /**
  * A small AWS look-alike for the read and write calls secret-refresh makes, speaking the protocols the
@@ -114,7 +114,11 @@ export async function startAwsSimulator(options: SimulatorOptions): Promise<AwsS
     },
     UpdateService: (input) => {
       const cluster = findCluster(account, input.cluster);
-      const service = serviceIndex.get(`${cluster}|${String(input.service ?? '').split('/').pop()}`);
+      const service = serviceIndex.get(
+        `${cluster}|${String(input.service ?? '')
+          .split('/')
+          .pop()}`,
+      );
       if (!service) throw new AwsError('ServiceNotFoundException', 'Service not found.');
       if (service.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
       const now = Math.floor(Date.now() / 1000);
@@ -139,9 +143,7 @@ export async function startAwsSimulator(options: SimulatorOptions): Promise<AwsS
       if (Array.isArray(input.jobDefinitions) && input.jobDefinitions.length > 0) {
         const wanted = new Set(input.jobDefinitions as string[]);
         return {
-          jobDefinitions: account.jobDefinitions.filter(
-            (d) => wanted.has(d.jobDefinitionArn as string) || wanted.has(`${d.jobDefinitionName}:${d.revision}`),
-          ),
+          jobDefinitions: account.jobDefinitions.filter((d) => wanted.has(d.jobDefinitionArn as string) || wanted.has(`${d.jobDefinitionName}:${d.revision}`)),
         };
       }
       const status = input.status;
@@ -208,18 +210,24 @@ export async function startAwsSimulator(options: SimulatorOptions): Promise<AwsS
   }
 
   function control(url: string, body: string, response: ServerResponse): void {
-    if (url === '/__sim/stats') return send(response, 200, counters as unknown as JsonObject, false);
+    if (url === '/__sim/stats') {
+      send(response, 200, counters as unknown as JsonObject, false);
+      return;
+    }
     if (url === '/__sim/account') {
       const clusterSizes = account.clusterArns.map((arn) => (account.servicesByCluster.get(arn) ?? []).filter((s) => s.status === 'ACTIVE').length);
-      return send(response, 200, { clusterSizes, revisionsInUse: account.revisionsInUse, jobDefinitions: account.jobDefinitions.length }, false);
+      send(response, 200, { clusterSizes, revisionsInUse: account.revisionsInUse, jobDefinitions: account.jobDefinitions.length }, false);
+      return;
     }
     if (url === '/__sim/reset') {
       api.reset();
-      return send(response, 200, {}, false);
+      send(response, 200, {}, false);
+      return;
     }
     if (url === '/__sim/configure') {
       api.configure(JSON.parse(body || '{}') as { latencyMedianMs?: number; throttling?: boolean });
-      return send(response, 200, {}, false);
+      send(response, 200, {}, false);
+      return;
     }
     send(response, 404, { message: 'unknown control path' }, false);
   }

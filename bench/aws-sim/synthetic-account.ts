@@ -58,7 +58,7 @@ const OTHER_FORMS: readonly { location: Location; valueFrom: string }[] = [
   { location: 'secrets', valueFrom: 'bench-flat-token' },
   { location: 'secrets', valueFrom: '/bench/orders/db-old' },
   { location: 'secrets', valueFrom: '/bench/orders/db-password:3' },
-  { location: 'secrets', valueFrom: `/aws/reference/secretsmanager/bench/orders/db-replica` },
+  { location: 'secrets', valueFrom: '/aws/reference/secretsmanager/bench/orders/db-replica' },
   { location: 'secrets', valueFrom: `${SECRET_PREFIX}bench/payments/api-Qw34Er:token::` },
   { location: 'secretOptions', valueFrom: `${SECRET_PREFIX}bench/logging/splunk-Lm56No` },
   { location: 'repositoryCredentials', valueFrom: 'bench/orders/db-replica' },

@@ -11,7 +11,11 @@ describe('discoveryFloor', () => {
 
   it('is bound by the slowest category after its burst', () => {
     // 2,000 revisions: (2000 − 50) / 20 = 97.5 s; 4 × 40 ms of dependent latency.
-    const floor = discoveryFloor(Array.from({ length: 50 }, () => 100), 2000, 40);
+    const floor = discoveryFloor(
+      Array.from({ length: 50 }, () => 100),
+      2000,
+      40,
+    );
     expect(floor.seconds).toBeCloseTo(97.66, 2);
   });
 });

@@ -49,7 +49,9 @@ export async function naiveDiscovery(change: ChangeForMatching, options: { maxSe
         const { taskDefinition } = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }));
         if (!taskDefinition) continue;
         const references = taskDefinitionReferences(taskDefinition, { partition, region: 'us-east-1', account });
-        const related = references.some((reference) => !('error' in reference.parsed) && matchReference(reference.parsed.reference, change).impact !== 'unrelated');
+        const related = references.some(
+          (reference) => !('error' in reference.parsed) && matchReference(reference.parsed.reference, change).impact !== 'unrelated',
+        );
         if (related) matches.add(serviceArn);
       } catch {
         failedCalls++;

@@ -23,7 +23,7 @@ import type { MetadataDirectory } from '../../lib/changes/types.js';
 import { loadConfig } from '../../lib/config/config.js';
 import { type PipelineDependencies, runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { changeForMatching } from '../../lib/plan/change-for-matching.js';
-import type { ActionableChange } from '../../lib/plan/plan-refresh.js';
+import type { ActionableChange } from '../../lib/plan/types.js';
 import type { SimulatorStats } from '../aws-sim/server.js';
 import { ACCOUNT, CHANGED_SECRET, REGION } from '../aws-sim/synthetic-account.js';
 import { type DiscoveryFloor, discoveryFloor } from './floor.js';
@@ -141,9 +141,7 @@ async function runOurs(sim: SimulatorProcess, label: string, dependencies: Pipel
 }
 
 async function runNaive(sim: SimulatorProcess, services: number): Promise<Measured> {
-  const change = changeForMatching(
-    (await resolveManualChange({ ref: CHANGED_SECRET.arn, kind: 'secret' }, REGION, new Date(), directory)) as ActionableChange,
-  );
+  const change = changeForMatching((await resolveManualChange({ ref: CHANGED_SECRET.arn, kind: 'secret' }, REGION, new Date(), directory)) as ActionableChange);
   await sim.control('reset');
   const capped = services > naiveCap;
   const started = performance.now();
@@ -220,10 +218,10 @@ out('# Discovery benchmark (bench/discovery/run-bench.ts)');
 out();
 out(
   `Machine: ${availableParallelism()} cores (nproc), Node ${process.version}, ${process.platform}/${process.arch}; date ${new Date().toISOString()}. ` +
-    `Simulator: ECS throttling per the documented table (service read 100/20, task definition read 50/20, cluster read 50/20 burst/sustained per s), ` +
+    'Simulator: ECS throttling per the documented table (service read 100/20, task definition read 50/20, cluster read 50/20 burst/sustained per s), ' +
     `lognormal latency median ${latencyMs} ms (σ 0.5), seed ${SEED}, 10% of revisions reference the changed secret. ` +
-    `Ours: runRefresh dry run, manual ref, SECRET_REFRESH_CONCURRENCY default; cold = new clients and TaskDefinitionCache, warm = second run with both kept, cold + index = new clients and cache with the persisted revision index filled by the cold run. Our client paces ECS calls at 0.95 of the documented quotas (SECRET_REFRESH_ECS_QUOTA_SHARE). ` +
-    `Token buckets are refilled between runs (runs are minutes apart in real life).`,
+    'Ours: runRefresh dry run, manual ref, SECRET_REFRESH_CONCURRENCY default; cold = new clients and TaskDefinitionCache, warm = second run with both kept, cold + index = new clients and cache with the persisted revision index filled by the cold run. Our client paces ECS calls at 0.95 of the documented quotas (SECRET_REFRESH_ECS_QUOTA_SHARE). ' +
+    'Token buckets are refilled between runs (runs are minutes apart in real life).',
 );
 for (const size of sizes) {
   const sim = await SimulatorProcess.start(size);
@@ -253,9 +251,7 @@ for (const size of sizes) {
     );
     out();
     out(header);
-    out(
-      `| floor | ${floor.seconds.toFixed(1)} | ${ECS_ACTIONS.map((a) => floor.calls[a]).join(' | ')} | ${floor.totalCalls} | 0 | | | 1.00× | 1.000× | | | |`,
-    );
+    out(`| floor | ${floor.seconds.toFixed(1)} | ${ECS_ACTIONS.map((a) => floor.calls[a]).join(' | ')} | ${floor.totalCalls} | 0 | | | 1.00× | 1.000× | | | |`);
     for (const run of [cold, warm, indexed]) out(row(run, floor, naive));
     out(row(naive, floor));
     out();

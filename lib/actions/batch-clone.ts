@@ -1,4 +1,4 @@
-import type { ContainerDetail, KeyValuePair, SubmitJobCommandInput, TaskContainerDetails } from '@aws-sdk/client-batch';
+import type { ContainerDetail, KeyValuePair, SubmitJobCommandInput, TaskContainerDetails } from '../aws/batch.js';
 import type { BatchJobRecord } from '../inventory/types.js';
 import { RESUBMITTED_FROM_TAG, SUPERSEDED_BY_TAG } from '../plan/types.js';
 
@@ -20,9 +20,7 @@ export function cloneJobName(original: string): string {
  */
 export function buildCloneInput(job: BatchJobRecord): SubmitJobCommandInput {
   const detail = job.detail;
-  const tags = Object.fromEntries(
-    Object.entries(detail.tags ?? {}).filter(([key]) => !key.startsWith('aws:') && key !== SUPERSEDED_BY_TAG),
-  );
+  const tags = Object.fromEntries(Object.entries(detail.tags ?? {}).filter(([key]) => !key.startsWith('aws:') && key !== SUPERSEDED_BY_TAG));
   const nodeProperties = detail.nodeProperties;
   const input: SubmitJobCommandInput = {
     jobName: cloneJobName(job.jobName),
@@ -49,7 +47,11 @@ export function buildCloneInput(job: BatchJobRecord): SubmitJobCommandInput {
           targetNodes: range.targetNodes,
           ...(range.container ? { containerOverrides: containerOverrides(range.container) } : {}),
           ...(range.ecsProperties?.taskProperties
-            ? { ecsPropertiesOverride: { taskProperties: range.ecsProperties.taskProperties.map((task) => ({ containers: (task.containers ?? []).map(taskContainerOverride) })) } }
+            ? {
+                ecsPropertiesOverride: {
+                  taskProperties: range.ecsProperties.taskProperties.map((task) => ({ containers: (task.containers ?? []).map(taskContainerOverride) })),
+                },
+              }
             : {}),
         })),
       },

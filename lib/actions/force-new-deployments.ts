@@ -1,6 +1,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import { mapWithConcurrency } from '../aws/concurrency.js';
 import { forceNewDeployment } from '../aws/ecs.js';
+import { errorText } from '../errors.js';
 import type { PlannedEcsService } from '../plan/types.js';
 import { groupByWave } from '../plan/waves.js';
 import type { EcsServiceTargetReport } from '../report/types.js';
@@ -28,6 +29,8 @@ export interface ExecuteOptions {
 export const NOT_STARTED = 'not started: the time budget ran out before this action; a retry of the event handles it';
 
 /**
+ * @internal The ECS part of `executePlan` (lib/actions/index.ts).
+ *
  * Carries out the Plan's ECS decisions: `UpdateService { forceNewDeployment: true }` for each `redeploy`,
  * wave by wave (tag `secret-refresh:wave`, ascending, untagged last), `concurrency` calls at a time within a
  * wave. One failure never stops the others: it is recorded on its target. In dry run nothing is called and
@@ -36,10 +39,7 @@ export const NOT_STARTED = 'not started: the time budget ran out before this act
  * Replay safety: a second run for the same change finds these services already fresh (their new PRIMARY
  * deployment is newer than the change), so retries by Lambda do not deploy twice.
  */
-export async function executeEcsPlan(
-  targets: readonly PlannedEcsService[],
-  options: ExecuteOptions,
-): Promise<EcsServiceTargetReport[]> {
+export async function executeEcsPlan(targets: readonly PlannedEcsService[], options: ExecuteOptions): Promise<EcsServiceTargetReport[]> {
   const results = new Map<PlannedEcsService, EcsServiceTargetReport>();
   for (const target of targets) {
     if (target.decision === 'skip') results.set(target, { ...reportBase(target), status: 'skipped' });
@@ -57,10 +57,19 @@ export async function executeEcsPlan(
       }
       continue;
     }
-    const reports = await mapWithConcurrency(wave, options.concurrency, (target) => redeploy(target, options));
-    wave.forEach((target, position) => results.set(target, reports[position] as EcsServiceTargetReport));
+    const reports = await deployWave(wave, options);
+    for (const [position, target] of wave.entries()) results.set(target, reports[position] as EcsServiceTargetReport);
   }
   return targets.map((target) => results.get(target) as EcsServiceTargetReport);
+}
+
+/**
+ * The deploy step of one wave: `UpdateService { forceNewDeployment: true }` for each service, `concurrency` at a
+ * time, none started after the deadline, each failure recorded on its own report. What a rollout engine calls
+ * per wave.
+ */
+export function deployWave(wave: readonly PlannedEcsService[], options: ExecuteOptions): Promise<EcsServiceTargetReport[]> {
+  return mapWithConcurrency(wave, options.concurrency, (target) => redeploy(target, options));
 }
 
 async function redeploy(target: PlannedEcsService, options: ExecuteOptions): Promise<EcsServiceTargetReport> {
@@ -71,12 +80,13 @@ async function redeploy(target: PlannedEcsService, options: ExecuteOptions): Pro
     const { deploymentId } = await forceNewDeployment(options.clients.ecs(target.region), target.clusterArn, target.arn);
     return { ...reportBase(target), status: 'done', ...(deploymentId ? { deploymentId } : {}) };
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = errorText(error);
     return { ...reportBase(target), status: 'failed', error: message };
   }
 }
 
-function reportBase(target: PlannedEcsService): Omit<EcsServiceTargetReport, 'status'> {
-  const { decision: _decision, clusterArn: _clusterArn, ...rest } = target;
+/** The report entry of a planned service: its fields without the decision, the cluster ARN and the changes answered. */
+function reportBase(target: PlannedEcsService & { readonly changes?: unknown }): Omit<EcsServiceTargetReport, 'status'> {
+  const { decision: _decision, clusterArn: _clusterArn, changes: _changes, ...rest } = target;
   return rest;
 }

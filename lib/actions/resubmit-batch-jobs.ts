@@ -1,6 +1,6 @@
-import type { AwsClients } from '../aws/clients.js';
 import { describeJobs, listJobIdsByName, submitJob, tagJob, terminateJob } from '../aws/batch.js';
 import { mapWithConcurrency } from '../aws/concurrency.js';
+import { errorText } from '../errors.js';
 import type { PlannedBatchJob } from '../plan/types.js';
 import { RESUBMITTED_FROM_TAG, SUPERSEDED_BY_TAG } from '../plan/types.js';
 import type { BatchJobTargetReport } from '../report/types.js';
@@ -8,6 +8,8 @@ import { buildCloneInput, cloneJobName } from './batch-clone.js';
 import { type ExecuteOptions, NOT_STARTED } from './force-new-deployments.js';
 
 /**
+ * @internal The Batch part of `executePlan` (lib/actions/index.ts).
+ *
  * Carries out the Batch decisions: for each `resubmit`, SubmitJob a clone, (policy `resubmit-and-terminate`)
  * TerminateJob the original, then tag the original `secret-refresh:superseded-by=<clone id>`.
  *
@@ -15,9 +17,12 @@ import { type ExecuteOptions, NOT_STARTED } from './force-new-deployments.js';
  * `secret-refresh:resubmitted-from=<original id>`; when one exists (an earlier attempt got that far), it is
  * reused and only the missing steps run. One failure never stops the others.
  */
-export async function executeBatchPlan(jobs: readonly PlannedBatchJob[], options: ExecuteOptions): Promise<BatchJobTargetReport[]> {
+export async function executeBatchPlan(
+  jobs: readonly (PlannedBatchJob & { readonly changes?: unknown })[],
+  options: ExecuteOptions,
+): Promise<BatchJobTargetReport[]> {
   return mapWithConcurrency(jobs, options.concurrency, async (planned) => {
-    const { decision: _decision, terminate, job, ...rest } = planned;
+    const { decision: _decision, terminate, job, changes: _changes, ...rest } = planned;
     if (planned.decision === 'skip') return { ...rest, status: 'skipped' };
     if (options.dryRun) return { ...rest, status: 'planned', reason: `dry run: would resubmit: ${planned.reason}` };
     if (options.deadline && Date.now() >= options.deadline.getTime()) return { ...rest, status: 'failed', error: NOT_STARTED };
@@ -34,9 +39,15 @@ export async function executeBatchPlan(jobs: readonly PlannedBatchJob[], options
       }
       await tagJob(client, job.jobArn ?? job.jobId, { [SUPERSEDED_BY_TAG]: newJobId });
       const how = reused ? `clone ${newJobId} already existed (earlier attempt)` : `submitted clone ${newJobId}`;
-      return { ...rest, status: 'done', newJobId, ...(terminate ? { terminated: true } : {}), reason: `${how}${terminate ? ', original terminated' : ''}: ${planned.reason}` };
+      return {
+        ...rest,
+        status: 'done',
+        newJobId,
+        ...(terminate ? { terminated: true } : {}),
+        reason: `${how}${terminate ? ', original terminated' : ''}: ${planned.reason}`,
+      };
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const message = errorText(error);
       return { ...rest, status: 'failed', ...(newJobId ? { newJobId } : {}), error: message };
     }
   });

@@ -4,7 +4,7 @@ import { collectEcsInventory } from '../inventory/ecs-inventory.js';
 import type { EcsServiceRecord, FoundReference } from '../inventory/types.js';
 import type { PipelineDependencies } from '../pipeline/run-refresh.js';
 import type { Reference } from '../references/types.js';
-import { judgementOf, type Judgement, type LastChangedAnswer, metadataQuery, resourceKey, stalenessVerdict, unjudgedNote } from './staleness.js';
+import { type Judgement, judgementOf, type LastChangedAnswer, metadataQuery, resourceKey, stalenessVerdict, unjudgedNote } from './staleness.js';
 import type { AuditedReference, AuditReport, AuditTarget } from './types.js';
 
 /**

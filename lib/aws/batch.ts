@@ -1,5 +1,6 @@
 import {
   type BatchClient,
+  DescribeJobDefinitionsCommand,
   DescribeJobsCommand,
   type JobDefinition,
   type JobDetail,
@@ -7,12 +8,24 @@ import {
   paginateDescribeJobDefinitions,
   paginateDescribeJobQueues,
   paginateListJobs,
-  type SubmitJobCommandInput,
   SubmitJobCommand,
+  type SubmitJobCommandInput,
   TagResourceCommand,
   TerminateJobCommand,
 } from '@aws-sdk/client-batch';
 import { chunk, mapWithConcurrency } from './concurrency.js';
+
+export type {
+  BatchClient,
+  ContainerDetail,
+  ContainerProperties,
+  JobDefinition,
+  JobDetail,
+  KeyValuePair,
+  SubmitJobCommandInput,
+  TaskContainerDetails,
+  TaskContainerProperties,
+} from '@aws-sdk/client-batch';
 
 /** DescribeJobs takes at most 100 job ids a call. */
 export const DESCRIBE_JOBS_BATCH = 100;
@@ -24,6 +37,16 @@ export async function listActiveJobDefinitions(client: BatchClient): Promise<Job
   const definitions: JobDefinition[] = [];
   for await (const page of paginateDescribeJobDefinitions({ client, pageSize: BATCH_PAGE_SIZE }, { status: 'ACTIVE' })) {
     definitions.push(...(page.jobDefinitions ?? []));
+  }
+  return definitions;
+}
+
+/** Job definitions by ARN (DescribeJobDefinitions takes at most 100 a call): revisions no longer ACTIVE too. */
+export async function describeJobDefinitions(client: BatchClient, jobDefinitions: readonly string[]): Promise<JobDefinition[]> {
+  const definitions: JobDefinition[] = [];
+  for (const arns of chunk(jobDefinitions, BATCH_PAGE_SIZE)) {
+    const output = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitions: arns }));
+    definitions.push(...(output.jobDefinitions ?? []));
   }
   return definitions;
 }
@@ -56,10 +79,7 @@ export async function listJobIds(
 /** Job names of a queue, any status, that equal `jobName` (ListJobs with a JOB_NAME filter). */
 export async function listJobIdsByName(client: BatchClient, jobQueue: string, jobName: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const page of paginateListJobs(
-    { client, pageSize: BATCH_PAGE_SIZE },
-    { jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }] },
-  )) {
+  for await (const page of paginateListJobs({ client, pageSize: BATCH_PAGE_SIZE }, { jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }] })) {
     for (const job of page.jobSummaryList ?? []) if (job.jobId && job.jobName === jobName) ids.push(job.jobId);
   }
   return ids;
@@ -67,9 +87,7 @@ export async function listJobIdsByName(client: BatchClient, jobQueue: string, jo
 
 /** DescribeJobs, 100 ids a call, `concurrency` calls in flight. */
 export async function describeJobs(client: BatchClient, jobIds: readonly string[], concurrency: number): Promise<JobDetail[]> {
-  const pages = await mapWithConcurrency(chunk(jobIds, DESCRIBE_JOBS_BATCH), concurrency, (jobs) =>
-    client.send(new DescribeJobsCommand({ jobs })),
-  );
+  const pages = await mapWithConcurrency(chunk(jobIds, DESCRIBE_JOBS_BATCH), concurrency, (jobs) => client.send(new DescribeJobsCommand({ jobs })));
   return pages.flatMap((page) => page.jobs ?? []);
 }
 

@@ -1,4 +1,5 @@
 import { BatchClient } from '@aws-sdk/client-batch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -11,12 +12,15 @@ import { ecsPacingBucket } from './ecs-pacing.js';
  *
  * Why: scanning several Regions needs a client per Region, and reusing clients across warm Lambda
  * invocations keeps their connection pools. Endpoints, credentials and `AWS_MAX_ATTEMPTS` come from the
- * SDK's own configuration chain (`AWS_ENDPOINT_URL` points them at moto in tests and the demo); retries
- * default to the SDK's *adaptive* mode, which backs off client-side when ECS throttles.
+ * SDK's own configuration chain (`AWS_ENDPOINT_URL` points them at moto in tests and the demo). Retries: ECS
+ * clients use the SDK's *standard* mode behind our own client-side pacing (`ecs-pacing.ts`); every other client
+ * uses *adaptive* mode, which slows down client-side after a throttle. DynamoDB serves the change record, the
+ * deployments table and the revision index (home Region).
  */
 export interface AwsClients {
   ecs(region: string): ECSClient;
   batch(region: string): BatchClient;
+  dynamodb(region: string): DynamoDBClient;
   events(region: string): EventBridgeClient;
   secretsManager(region: string): SecretsManagerClient;
   ssm(region: string): SSMClient;
@@ -57,6 +61,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     // tool drains the same buckets (adaptive mode would also remember a slowed rate across warm runs).
     ecs: (region) => client('ecs', region, () => paced(new ECSClient({ region, ...common, retryMode: 'standard' }), region, options.ecsQuotaShare ?? 0.95)),
     batch: (region) => client('batch', region, () => new BatchClient({ region, ...common })),
+    dynamodb: (region) => client('dynamodb', region, () => new DynamoDBClient({ region, ...common })),
     events: (region) => client('events', region, () => new EventBridgeClient({ region, ...common })),
     secretsManager: (region) => client('secretsmanager', region, () => new SecretsManagerClient({ region, ...common })),
     ssm: (region) => client('ssm', region, () => new SSMClient({ region, ...common })),

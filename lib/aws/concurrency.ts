@@ -8,11 +8,7 @@
  * @example
  * const definitions = await mapWithConcurrency(arns, 8, (arn) => describe(arn));
  */
-export async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  worker: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, worker: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(Number.isFinite(limit) ? Math.floor(limit) : 1, items.length)) }, async () => {

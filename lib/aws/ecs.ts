@@ -8,6 +8,10 @@ import {
   type TaskDefinition,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { isTaskDefinitionRevisionArn } from '../arn/arn.js';
+
+export type { ECSClient, Service, TaskDefinition } from '@aws-sdk/client-ecs';
+
 import { chunk, type Limiter, mapWithConcurrency } from './concurrency.js';
 import type { RevisionIndex } from './revision-index.js';
 
@@ -41,8 +45,8 @@ export interface DescribedServices {
 }
 
 /**
- * Describes services 10 at a time, with their tags: `concurrency` calls in flight, or under a shared
- * {@link Limiter}. Tags are needed for `secret-refresh:*` tags; `include: ['TAGS']` saves a
+ * Describes services 10 at a time, with their tags (unless `tags: false`): `concurrency` calls in flight, or
+ * under a shared {@link Limiter}. Tags are needed for `secret-refresh:*` tags; `include: ['TAGS']` saves a
  * ListTagsForResource per service.
  */
 export async function describeServices(
@@ -50,8 +54,10 @@ export async function describeServices(
   cluster: string,
   serviceArns: readonly string[],
   concurrency: number | Limiter,
+  options: { readonly tags?: boolean } = {},
 ): Promise<DescribedServices> {
-  const describe = (services: string[]) => client.send(new DescribeServicesCommand({ cluster, services, include: ['TAGS'] }));
+  const include = options.tags === false ? {} : { include: ['TAGS' as const] };
+  const describe = (services: string[]) => client.send(new DescribeServicesCommand({ cluster, services, ...include }));
   const batches = chunk(serviceArns, DESCRIBE_SERVICES_BATCH);
   const pages =
     typeof concurrency === 'number'
@@ -59,9 +65,7 @@ export async function describeServices(
       : await Promise.all(batches.map((services) => concurrency(() => describe(services))));
   return {
     services: pages.flatMap((page) => page.services ?? []),
-    failures: pages.flatMap((page) =>
-      (page.failures ?? []).map((failure) => ({ arn: failure.arn ?? '?', reason: failure.reason ?? 'unknown' })),
-    ),
+    failures: pages.flatMap((page) => (page.failures ?? []).map((failure) => ({ arn: failure.arn ?? '?', reason: failure.reason ?? 'unknown' }))),
   };
 }
 
@@ -80,12 +84,12 @@ export class TaskDefinitionCache {
   public constructor(
     private readonly maxEntries = 10_000,
     /** The persisted revision index, consulted before DescribeTaskDefinition (cold starts). */
-    public index?: RevisionIndex,
+    public readonly index?: RevisionIndex,
   ) {}
 
   /** Describes `taskDefinition` in `region` unless this process already did. */
   public get(client: ECSClient, region: string, taskDefinition: string, limit?: Limiter): Promise<TaskDefinition> {
-    const cacheable = /^arn:[^:]+:ecs:[^:]+:\d{12}:task-definition\/[^:]+:\d+$/.test(taskDefinition);
+    const cacheable = isTaskDefinitionRevisionArn(taskDefinition);
     const key = `${region}|${taskDefinition}`;
     const hit = cacheable ? this.#entries.get(key) : undefined;
     if (hit) {
@@ -124,19 +128,12 @@ export class TaskDefinitionCache {
   }
 }
 
-/** The process-wide cache shared by warm invocations. */
-export const taskDefinitionCache = new TaskDefinitionCache();
-
 /**
  * `UpdateService { forceNewDeployment: true }`: ECS starts new tasks with the same task definition, and
  * their containers read the current secret values. Returns the new PRIMARY deployment's id, which is what
  * deployment state change events carry.
  */
-export async function forceNewDeployment(
-  client: ECSClient,
-  cluster: string,
-  service: string,
-): Promise<{ deploymentId?: string }> {
+export async function forceNewDeployment(client: ECSClient, cluster: string, service: string): Promise<{ deploymentId?: string }> {
   const output = await client.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
   const primary = output.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
   return primary?.id ? { deploymentId: primary.id } : {};

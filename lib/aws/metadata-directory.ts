@@ -11,7 +11,6 @@ export function createMetadataDirectory(clients: AwsClients): MetadataDirectory 
   return {
     describeSecret: (secretId, region) => describeSecret(clients.secretsManager(region), secretId),
     describeParameter: (name, region) => describeParameter(clients.ssm(region), name),
-    resourceTags: (kind, id, region) =>
-      kind === 'secret' ? secretTags(clients.secretsManager(region), id) : parameterTags(clients.ssm(region), id),
+    resourceTags: (kind, id, region) => (kind === 'secret' ? secretTags(clients.secretsManager(region), id) : parameterTags(clients.ssm(region), id)),
   };
 }

@@ -1,5 +1,6 @@
-import { DescribeSecretCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretMetadata } from '../changes/types.js';
+import { awsErrorKind } from './errors.js';
 
 /**
  * DescribeSecret: ARN, name, version → staging labels, deletion date, primary Region and replicas. Metadata only: secret-refresh has no
@@ -24,14 +25,20 @@ export async function describeSecret(client: SecretsManagerClient, secretId: str
         ? {
             replicas: output.ReplicationStatus.flatMap((replica) =>
               replica.Region
-                ? [{ region: replica.Region, ...(replica.Status ? { status: replica.Status } : {}), ...(replica.StatusMessage ? { statusMessage: replica.StatusMessage } : {}) }]
+                ? [
+                    {
+                      region: replica.Region,
+                      ...(replica.Status ? { status: replica.Status } : {}),
+                      ...(replica.StatusMessage ? { statusMessage: replica.StatusMessage } : {}),
+                    },
+                  ]
                 : [],
             ),
           }
         : {}),
     };
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
+    if (awsErrorKind(error) === 'not-found') return undefined;
     throw error;
   }
 }

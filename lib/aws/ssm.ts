@@ -1,5 +1,6 @@
-import { DescribeParametersCommand, InvalidResourceId, ListTagsForResourceCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeParametersCommand, ListTagsForResourceCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { ParameterMetadata } from '../changes/types.js';
+import { awsErrorKind } from './errors.js';
 
 /**
  * DescribeParameters for one name: name, ARN, version, last-modified date. Metadata only (never
@@ -10,9 +11,7 @@ import type { ParameterMetadata } from '../changes/types.js';
  */
 export async function describeParameter(client: SSMClient, name: string): Promise<ParameterMetadata | undefined> {
   const spellings = name.includes('/', 1) ? [name] : [...new Set([name, name.startsWith('/') ? name.slice(1) : `/${name}`])];
-  const output = await client.send(
-    new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: spellings }] }),
-  );
+  const output = await client.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: spellings }] }));
   const found = output.Parameters?.[0];
   if (!found?.Name || found.Version === undefined) return undefined;
   return {
@@ -29,7 +28,7 @@ export async function parameterTags(client: SSMClient, name: string): Promise<Re
     const output = await client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }));
     return Object.fromEntries((output.TagList ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
   } catch (error) {
-    if (error instanceof InvalidResourceId) return {};
+    if (awsErrorKind(error) === 'not-found') return {};
     throw error;
   }
 }

@@ -7,9 +7,10 @@
  * Only the few request fields a decision needs are read; `requestParameters` is never copied into the Change.
  */
 import type { z } from 'zod';
-import { buildChange } from './build-change.js';
+import { AWSCURRENT } from '../references/secret-pin.js';
 import type { ChangeDecision, EventScope } from './build-change.js';
-import { CURRENT_LABEL, confirmSecretChange } from './confirm-secret-change.js';
+import { buildChange } from './build-change.js';
+import { confirmSecretChange, ROTATION_LABELS } from './confirm-secret-change.js';
 import { parseEvent } from './parse-event.js';
 import {
   CloudTrailApiCallEventSchema,
@@ -21,9 +22,6 @@ import {
 } from './schemas/cloudtrail-api-call.js';
 import { fallbackSecretName, refuseForeignSecret, responseArn } from './secret-identity.js';
 import type { Change, MetadataDirectory } from './types.js';
-
-/** Labels that never mean a value consumers read has changed: rotation bookkeeping. */
-const ROTATION_LABELS = new Set(['AWSPENDING', 'AWSPREVIOUS']);
 
 /** What every per-operation decision needs from the record. */
 interface ApiCall {
@@ -58,13 +56,13 @@ async function putSecretValue(call: ApiCall): Promise<Change> {
   const { secretId, clientRequestToken, versionStages = [] } = parametersOf(call, PutSecretValueParametersSchema);
   const version = versionLabel(clientRequestToken);
   const claim = { secretId: call.arn ?? secretId, eventArn: call.arn, fallbackName: call.fallbackName, versionId: clientRequestToken };
-  if (versionStages.length === 0 || versionStages.includes(CURRENT_LABEL)) {
-    const others = versionStages.filter((stage) => stage !== CURRENT_LABEL && !ROTATION_LABELS.has(stage));
+  if (versionStages.length === 0 || versionStages.includes(AWSCURRENT)) {
+    const others = versionStages.filter((stage) => stage !== AWSCURRENT && !ROTATION_LABELS.has(stage));
     return confirmSecretChange(
       {
         ...claim,
         effect: 'new-current-value',
-        labels: [CURRENT_LABEL, ...others],
+        labels: [AWSCURRENT, ...others],
         reason:
           versionStages.length === 0
             ? `PutSecretValue without VersionStages moved AWSCURRENT to ${version}`
@@ -106,7 +104,7 @@ async function updateSecret(call: ApiCall): Promise<Change> {
       fallbackName: call.fallbackName,
       effect: 'new-current-value',
       versionId: clientRequestToken,
-      labels: [CURRENT_LABEL],
+      labels: [AWSCURRENT],
       reason: `UpdateSecret created version ${clientRequestToken} and moved AWSCURRENT to it (confirmed with DescribeSecret)`,
       noSuchVersionReason: `description/metadata only: no new version (DescribeSecret lists no version ${clientRequestToken})`,
     },
@@ -121,13 +119,11 @@ async function updateSecretVersionStage(call: ApiCall): Promise<Change> {
     return ignore(call, `UpdateSecretVersionStage only removed ${versionStage} from a version: no version gained it`);
   }
   if (ROTATION_LABELS.has(versionStage)) {
-    return ignore(
-      call,
-      `${versionStage} moved to version ${moveToVersionId}: rotation bookkeeping, the current value did not change`,
-      { versionId: moveToVersionId },
-    );
+    return ignore(call, `${versionStage} moved to version ${moveToVersionId}: rotation bookkeeping, the current value did not change`, {
+      versionId: moveToVersionId,
+    });
   }
-  const isCurrent = versionStage === CURRENT_LABEL;
+  const isCurrent = versionStage === AWSCURRENT;
   return confirmSecretChange(
     {
       secretId: call.arn ?? secretId,
@@ -154,7 +150,7 @@ async function createSecret(call: ApiCall): Promise<Change> {
       fallbackName: name,
       effect: 'new-current-value',
       versionId: clientRequestToken,
-      labels: [CURRENT_LABEL],
+      labels: [AWSCURRENT],
       reason: `CreateSecret made ${versionLabel(clientRequestToken)} the AWSCURRENT value of secret ${name} (matters to references by name or partial ARN of a re-created secret)`,
       noSuchVersionReason: `CreateSecret without a value: secret ${name} has no version ${clientRequestToken ?? ''} yet`,
     },
@@ -208,8 +204,7 @@ export async function detectCloudTrailApiCall(event: unknown, directory: Metadat
       origin: { channel: 'cloudtrail-api-call', eventName: detail.eventName, eventId: parsed.id },
     },
     arn,
-    fallbackName:
-      arn !== undefined ? fallbackSecretName(arn, true) : requestedId !== undefined ? fallbackSecretName(requestedId, false) : '',
+    fallbackName: arn !== undefined ? fallbackSecretName(arn, true) : requestedId !== undefined ? fallbackSecretName(requestedId, false) : '',
     requestParameters: detail.requestParameters,
     directory,
   };

@@ -5,10 +5,13 @@
  * is read from DescribeSecret, so this event deduplicates with the UpdateSecretVersionStage and
  * Secret Label Updated events of the same rotation. A failed or abandoned rotation did not move AWSCURRENT.
  */
+
+import { looksLikeArn } from '../arn/arn.js';
 import { EventParseError } from '../errors.js';
-import { buildChange } from './build-change.js';
+import { AWSCURRENT } from '../references/secret-pin.js';
 import type { EventScope } from './build-change.js';
-import { CURRENT_LABEL, confirmSecretChange } from './confirm-secret-change.js';
+import { buildChange } from './build-change.js';
+import { confirmSecretChange } from './confirm-secret-change.js';
 import { parseEvent } from './parse-event.js';
 import { type CloudTrailServiceEvent, CloudTrailServiceEventSchema, RotationSecretIdSchema } from './schemas/cloudtrail-service-event.js';
 import { fallbackSecretName, refuseForeignSecret } from './secret-identity.js';
@@ -39,7 +42,7 @@ function namedSecret(detail: CloudTrailServiceEvent['detail']): NamedSecret | un
     if (entry === undefined) continue;
     const where = `${detail.eventName} event detail.${place}.${entry[0]}`;
     const id = parseEvent(RotationSecretIdSchema, entry[1], where);
-    return { id, where, fullArn: place === 'additionalEventData' && id.startsWith('arn:') };
+    return { id, where, fullArn: place === 'additionalEventData' && looksLikeArn(id) };
   }
   return undefined;
 }
@@ -85,7 +88,7 @@ export async function detectCloudTrailServiceEvent(event: unknown, directory: Me
           eventArn: secret.fullArn ? secret.id : undefined,
           fallbackName: fallbackSecretName(secret.id, secret.fullArn),
           effect: 'new-current-value',
-          labels: [CURRENT_LABEL],
+          labels: [AWSCURRENT],
           reason: 'rotation succeeded: the version now carrying AWSCURRENT (read from DescribeSecret) is the new value',
         },
         scope,

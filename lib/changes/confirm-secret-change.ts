@@ -8,13 +8,15 @@
  * It returns metadata only, never the value. A change that arrives from a replica's Region is normalised to the
  * primary (one more DescribeSecret), so it has the same identity as the primary's own event.
  */
-import { buildChange } from './build-change.js';
+
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../references/secret-pin.js';
 import type { EventScope } from './build-change.js';
+import { buildChange } from './build-change.js';
 import { primaryOf, replicasOf } from './secret-replicas.js';
 import type { Change, MetadataDirectory, SecretMetadata } from './types.js';
 
-/** AWSCURRENT: the label ECS and Batch read when a reference names no stage. */
-export const CURRENT_LABEL = 'AWSCURRENT';
+/** Labels that never mean a value consumers read has changed: rotation bookkeeping. */
+export const ROTATION_LABELS: ReadonlySet<string> = new Set([AWSPENDING, AWSPREVIOUS]);
 
 /** What an event claims happened to a secret, before it is confirmed. */
 export interface SecretChangeClaim {
@@ -47,11 +49,7 @@ function versionCarrying(secret: SecretMetadata, label: string): string | undefi
  * - `versionId` no longer carries the moved label → `none` ("superseded …");
  * - otherwise the claimed effect, with the name and full ARN from DescribeSecret.
  */
-export async function confirmSecretChange(
-  claim: SecretChangeClaim,
-  scope: EventScope,
-  directory: MetadataDirectory,
-): Promise<Change> {
+export async function confirmSecretChange(claim: SecretChangeClaim, scope: EventScope, directory: MetadataDirectory): Promise<Change> {
   const described = await directory.describeSecret(claim.secretId, scope.region);
   if (described === undefined) {
     return buildChange(scope, {
@@ -78,7 +76,7 @@ export async function confirmSecretChange(
     });
   }
 
-  const primaryLabel = claim.labels[0] ?? CURRENT_LABEL;
+  const primaryLabel = claim.labels[0] ?? AWSCURRENT;
   const versionId = claim.versionId ?? versionCarrying(secret, primaryLabel);
   const stages = versionId === undefined ? undefined : secret.versionIdsToStages[versionId];
   if (versionId === undefined || stages === undefined) {
@@ -87,17 +85,16 @@ export async function confirmSecretChange(
       reason:
         versionId === undefined
           ? `no version of secret ${secret.name} carries ${primaryLabel}`
-          : (claim.noSuchVersionReason ??
-            `superseded: version ${versionId} no longer exists; the later change triggers its own refresh`),
+          : (claim.noSuchVersionReason ?? `superseded: version ${versionId} no longer exists; the later change triggers its own refresh`),
       name: secret.name,
       arn: secret.arn,
     });
   }
 
   const stillCarried = claim.labels.filter((label) => stages.includes(label));
-  const confirmed = claim.effect === 'new-current-value' ? stillCarried.includes(CURRENT_LABEL) : stillCarried.length > 0;
+  const confirmed = claim.effect === 'new-current-value' ? stillCarried.includes(AWSCURRENT) : stillCarried.length > 0;
   if (!confirmed) {
-    const moved = claim.effect === 'new-current-value' ? CURRENT_LABEL : claim.labels.join(', ');
+    const moved = claim.effect === 'new-current-value' ? AWSCURRENT : claim.labels.join(', ');
     return buildChange(where, {
       effect: 'none',
       reason: `superseded: version ${versionId} no longer carries ${moved}; the later change triggers its own refresh`,
@@ -110,7 +107,9 @@ export async function confirmSecretChange(
   const warnings = [...primary.warnings, ...replicas.warnings];
   return buildChange(where, {
     effect: claim.effect,
-    reason: fromReplica ? `${claim.reason} (signalled in replica Region ${scope.region}; handled as the change of the primary in ${primary.region})` : claim.reason,
+    reason: fromReplica
+      ? `${claim.reason} (signalled in replica Region ${scope.region}; handled as the change of the primary in ${primary.region})`
+      : claim.reason,
     name: secret.name,
     arn: secret.arn,
     versionId,

@@ -41,11 +41,11 @@ const DETECTORS: ReadonlyMap<string, ReadonlyMap<string, ChannelDetector>> = new
  */
 const DispatchEnvelopeSchema = EventBridgeSchema.omit({ detail: true });
 
-const SUPPORTED = [...DETECTORS]
-  .flatMap(([source, detailTypes]) => [...detailTypes.keys()].map((detailType) => `${source} "${detailType}"`))
-  .join(', ');
+const SUPPORTED = [...DETECTORS].flatMap(([source, detailTypes]) => [...detailTypes.keys()].map((detailType) => `${source} "${detailType}"`)).join(', ');
 
 /**
+ * @internal The event half of `detectChange` (lib/changes/index.ts).
+ *
  * Decide what an EventBridge event means for the ECS services and Batch jobs that read secrets and parameters.
  * Calls DescribeSecret or DescribeParameters (through `directory`) at most once, and only when the decision
  * depends on the current state (version ids, whether a version is still current).
@@ -53,10 +53,10 @@ const SUPPORTED = [...DETECTORS]
  * @throws {EventParseError} when `event` is not an EventBridge event object, is not a secret or parameter change
  *   event (another source or detail-type), or its `detail` has the wrong shape; `cause` is the zod error.
  * @example
- * const change = await detectChange(event, directory);
+ * const change = await detectEventChange(event, directory);
  * if (change.effect === 'new-current-value') { ... }
  */
-export async function detectChange(event: unknown, directory: MetadataDirectory): Promise<Change> {
+export async function detectEventChange(event: unknown, directory: MetadataDirectory): Promise<Change> {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     const result = EventBridgeSchema.safeParse(event);
     const got = event === null ? 'null' : Array.isArray(event) ? 'an array' : `a ${typeof event}`;

@@ -1,3 +1,4 @@
+import { safeParseArn } from '../arn/arn.js';
 import { EventParseError } from '../errors.js';
 
 /**
@@ -13,13 +14,13 @@ export function resourceArnOf(
 ): string | undefined {
   const arn = envelope.resources[0];
   if (arn === undefined) return undefined;
-  const [prefix, partition, arnService, region, account] = arn.split(':');
-  if (prefix !== 'arn' || !/^aws(-[a-z0-9]+)*$/.test(partition ?? '') || arnService !== service) {
+  const parsed = safeParseArn(arn);
+  if (parsed?.service !== service) {
     throw new EventParseError(`resources[0] "${arn.slice(0, 200)}" is not a ${service} ARN`);
   }
-  if (region !== envelope.region || account !== envelope.account) {
+  if (parsed.region !== envelope.region || parsed.account !== envelope.account) {
     throw new EventParseError(
-      `resources[0] is in account ${account} / ${region}, but the event is from account ${envelope.account} / ${envelope.region}: refusing a self-contradictory event`,
+      `resources[0] is in account ${parsed.account} / ${parsed.region}, but the event is from account ${envelope.account} / ${envelope.region}: refusing a self-contradictory event`,
     );
   }
   return arn;

@@ -1,5 +1,7 @@
+import { looksLikeArn, type ParsedArn, parameterArn, safeParseArn } from '../arn/arn.js';
 import { AmbiguousReferenceError, InvalidInputError, ResourceNotFoundError } from '../errors.js';
 import { isSecretName } from '../references/index.js';
+import { AWSCURRENT } from '../references/secret-pin.js';
 import { partitionOfRegion } from './partition.js';
 import { primaryOf, replicasOf } from './secret-replicas.js';
 import type { Change, ChangeKind, MetadataDirectory, ParameterMetadata, SecretMetadata } from './types.js';
@@ -11,7 +13,12 @@ export interface ManualRefreshInput {
   readonly kind?: ChangeKind;
 }
 
-const ARN = /^arn:(aws(?:-[a-z0-9]+)*):(secretsmanager|ssm):([a-z0-9-]+):(\d{12}):(.+)$/;
+/** A Secrets Manager or SSM ARN with a Region and an account, or `undefined`. */
+function secretOrParameterArn(value: string | undefined): ParsedArn | undefined {
+  const parsed = safeParseArn(value);
+  const known = parsed?.service === 'secretsmanager' || parsed?.service === 'ssm';
+  return known && parsed.region !== '' && parsed.account !== '' ? parsed : undefined;
+}
 
 /** Characters of an SSM parameter name (`a-zA-Z0-9_.-` and `/`): anything else can only name a secret. */
 const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]+$/;
@@ -38,12 +45,12 @@ export async function resolveManualChange(
   if (typeof ref !== 'string' || ref.length === 0 || ref.length > 2048 || /[\s\p{Cc}\p{Cf}]/u.test(ref)) {
     throw new InvalidInputError('ref must be a secret or parameter ARN or name, without whitespace, at most 2048 characters');
   }
-  if (ref.startsWith('arn:')) {
-    const match = ARN.exec(ref);
-    if (!match) {
+  if (looksLikeArn(ref)) {
+    const arn = secretOrParameterArn(ref);
+    if (!arn) {
       throw new InvalidInputError(`ref "${ref}" is not a Secrets Manager secret ARN or an SSM parameter ARN`);
     }
-    const [, , service, region = homeRegion, , resource = ''] = match;
+    const { service, region, resource } = arn;
     const kind: ChangeKind = service === 'secretsmanager' ? 'secret' : 'parameter';
     if (input.kind && input.kind !== kind) {
       throw new InvalidInputError(`ref "${ref}" is a ${kind} ARN but kind is "${input.kind}"`);
@@ -63,7 +70,7 @@ export async function resolveManualChange(
     const name = rest.includes('/') ? `/${rest}` : rest;
     const parameter = await directory.describeParameter(name, region);
     if (!parameter) throw new ResourceNotFoundError(`parameter ${name} was not found in ${region}`);
-    return parameterChange(parameter, region, match[1] ?? 'aws', match[4] ?? '', now);
+    return parameterChange(parameter, region, arn.partition, arn.account, now);
   }
   const canBeParameter = PARAMETER_NAME.test(ref);
   if (input.kind === 'parameter' && !canBeParameter) {
@@ -76,20 +83,18 @@ export async function resolveManualChange(
     input.kind === 'secret' || !canBeParameter ? undefined : directory.describeParameter(ref, homeRegion),
   ]);
   if (secret && parameter) {
-    throw new AmbiguousReferenceError(
-      `"${ref}" names both a secret and a parameter in ${homeRegion}: say which with --kind secret or --kind parameter`,
-    );
+    throw new AmbiguousReferenceError(`"${ref}" names both a secret and a parameter in ${homeRegion}: say which with --kind secret or --kind parameter`);
   }
   if (secret) return secretChange(secret, homeRegion, now, directory);
   if (parameter) {
-    const arn = ARN.exec(parameter.arn ?? '');
-    const account = arn?.[4] ?? (await fallbackAccount?.());
+    const arn = secretOrParameterArn(parameter.arn);
+    const account = arn?.account ?? (await fallbackAccount?.());
     if (!account) {
       throw new InvalidInputError(
         `cannot tell which account parameter ${parameter.name} belongs to (DescribeParameters gave no ARN): pass its ARN as ref, or set SECRET_REFRESH_ACCOUNT_ID`,
       );
     }
-    return parameterChange(parameter, homeRegion, arn?.[1] ?? partitionOfRegion(homeRegion), account, now);
+    return parameterChange(parameter, homeRegion, arn?.partition ?? partitionOfRegion(homeRegion), account, now);
   }
   const what = input.kind ?? 'secret or parameter';
   throw new ResourceNotFoundError(`no ${what} named "${ref}" was found in ${homeRegion}`);
@@ -113,7 +118,7 @@ async function secretChange(described: SecretMetadata, describedIn: string, now:
     name: secret.name,
     arn: secret.arn,
     ...(current ? { versionId: current } : {}),
-    labels: ['AWSCURRENT'],
+    labels: [AWSCURRENT],
     time: now.toISOString(),
     origin: { channel: 'manual', eventName: 'manual' },
     warnings: [
@@ -127,7 +132,6 @@ async function secretChange(described: SecretMetadata, describedIn: string, now:
 }
 
 function parameterChange(parameter: ParameterMetadata, region: string, partition: string, account: string, now: Date): Change {
-  const key = parameter.name.replace(/^\/+/, '');
   return {
     kind: 'parameter',
     effect: 'new-current-value',
@@ -136,7 +140,7 @@ function parameterChange(parameter: ParameterMetadata, region: string, partition
     region,
     account,
     name: parameter.name,
-    arn: parameter.arn ?? `arn:${partition}:ssm:${region}:${account}:parameter/${key}`,
+    arn: parameter.arn ?? parameterArn(partition, region, account, parameter.name),
     versionId: String(parameter.version),
     labels: [],
     time: now.toISOString(),

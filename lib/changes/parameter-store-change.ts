@@ -4,9 +4,10 @@
  * ECS and Batch always read a parameter's *latest* version, so Create and Update are new current values,
  * Delete breaks new task starts (warn, never redeploy), and a label move changes nothing they read.
  */
-import { buildChange } from './build-change.js';
+
+import { parameterArn } from '../arn/arn.js';
 import type { EventScope } from './build-change.js';
-import { parameterArn } from './parameter-arn.js';
+import { buildChange } from './build-change.js';
 import { resourceArnOf } from './event-resource.js';
 import { parseEvent } from './parse-event.js';
 import { partitionOfRegion } from './partition.js';

@@ -4,9 +4,10 @@
  * An `Expiration` policy deletes the parameter, which breaks new task starts exactly like a Delete; the two
  * notification policies (`ExpirationNotification`, `NoChangeNotification`) change nothing.
  */
-import { buildChange } from './build-change.js';
+
+import { parameterArn } from '../arn/arn.js';
 import type { EventScope } from './build-change.js';
-import { parameterArn } from './parameter-arn.js';
+import { buildChange } from './build-change.js';
 import { resourceArnOf } from './event-resource.js';
 import { parseEvent } from './parse-event.js';
 import { partitionOfRegion } from './partition.js';

@@ -5,17 +5,7 @@
  * is wrong, and the person reading the message needs to know *which* field to fix without reading a zod dump.
  */
 import type { z } from 'zod';
-import { EventParseError } from '../errors.js';
-
-/**
- * One line per zod issue: `detail.requestParameters.versionStages: Invalid input: expected array, received string`.
- * Zod issue messages name expected and received *types*, never values, so nothing from the event leaks.
- */
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(event)'}: ${issue.message}`)
-    .join('; ');
-}
+import { describeIssues, EventParseError } from '../errors.js';
 
 /**
  * Validate `event` against `schema`.
@@ -28,7 +18,7 @@ function describeIssues(error: z.ZodError): string {
 export function parseEvent<Schema extends z.ZodType>(schema: Schema, event: unknown, what: string): z.output<Schema> {
   const result = schema.safeParse(event);
   if (!result.success) {
-    throw new EventParseError(`${what} is malformed: ${describeIssues(result.error)}`, { cause: result.error });
+    throw new EventParseError(`${what} is malformed: ${describeIssues(result.error, '(event)')}`, { cause: result.error });
   }
   return result.data;
 }

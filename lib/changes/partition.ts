@@ -1,4 +1,4 @@
-import { partitionOfRegion } from '../references/arn.js';
+import { partitionOfRegion, safeParseArn } from '../arn/arn.js';
 
 /**
  * The AWS partition of a change. ARNs built by secret-refresh (parameter ARNs) and compared against task
@@ -13,8 +13,7 @@ import { partitionOfRegion } from '../references/arn.js';
  * partitionOf('arn:aws-us-gov:secretsmanager:us-gov-west-1:111122223333:secret:db-Ab12Cd', 'us-gov-west-1'); // → 'aws-us-gov'
  */
 export function partitionOf(arn: string | undefined, region: string): string {
-  const fromArn = arn?.startsWith('arn:') === true ? arn.split(':')[1] : undefined;
-  return fromArn !== undefined && fromArn !== '' ? fromArn : partitionOfRegion(region);
+  return safeParseArn(arn)?.partition ?? partitionOfRegion(region);
 }
 
 export { partitionOfRegion };

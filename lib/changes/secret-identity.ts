@@ -5,9 +5,10 @@
  * `secretId` that is a name, partial ARN or full ARN). The canonical id is the *full* ARN; anything else must
  * be resolved with DescribeSecret.
  */
+
+import { looksLikeArn, resourceId } from '../arn/arn.js';
 import { ForeignAccountError } from '../errors.js';
 
-const SECRET_RESOURCE_PREFIX = ':secret:';
 /** Secrets Manager appends `-` and six random characters to a secret's name to form its full ARN. */
 const FULL_ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
 
@@ -23,7 +24,7 @@ export function responseArn(responseElements: Readonly<Record<string, unknown>> 
     return undefined;
   }
   for (const [key, value] of Object.entries(responseElements)) {
-    if (key.toLowerCase() === 'arn' && typeof value === 'string' && value.startsWith('arn:')) {
+    if (key.toLowerCase() === 'arn' && typeof value === 'string' && looksLikeArn(value)) {
       return value;
     }
   }
@@ -42,11 +43,10 @@ export function responseArn(responseElements: Readonly<Record<string, unknown>> 
  * fallbackSecretName('arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/db-Ab12Cd', true); // → 'demo/db'
  */
 export function fallbackSecretName(secretId: string, isFullArn: boolean): string {
-  const at = secretId.startsWith('arn:') ? secretId.indexOf(SECRET_RESOURCE_PREFIX) : -1;
-  if (at < 0) {
+  const resource = resourceId(secretId, 'secretsmanager', 'secret:');
+  if (resource === undefined) {
     return secretId;
   }
-  const resource = secretId.slice(at + SECRET_RESOURCE_PREFIX.length);
   return isFullArn ? resource.replace(FULL_ARN_SUFFIX, '') : resource;
 }
 

@@ -2,16 +2,15 @@
  * Decisions for the native Secrets Manager `Secret Label Updated` event: the cleanest trigger, since
  * `labelUpdated: AWSCURRENT` means exactly "a new value became current", with the full ARN and the version id.
  */
-import { buildChange } from './build-change.js';
+
+import { AWSCURRENT } from '../references/secret-pin.js';
 import type { EventScope } from './build-change.js';
-import { CURRENT_LABEL, confirmSecretChange } from './confirm-secret-change.js';
+import { buildChange } from './build-change.js';
+import { confirmSecretChange, ROTATION_LABELS } from './confirm-secret-change.js';
 import { resourceArnOf } from './event-resource.js';
 import { parseEvent } from './parse-event.js';
 import { SecretLabelUpdatedEventSchema } from './schemas/secret-label-updated.js';
 import type { Change, MetadataDirectory } from './types.js';
-
-/** Labels that never mean a value consumers read has changed: rotation bookkeeping. */
-const ROTATION_LABELS = new Set(['AWSPENDING', 'AWSPREVIOUS']);
 
 /**
  * Decide what a Secret Label Updated event means for consumers. AWSCURRENT and custom labels are confirmed
@@ -40,7 +39,7 @@ export async function detectSecretLabelUpdated(event: unknown, directory: Metada
       versionId,
     });
   }
-  const isCurrent = labelUpdated === CURRENT_LABEL;
+  const isCurrent = labelUpdated === AWSCURRENT;
   return confirmSecretChange(
     {
       secretId: eventArn ?? name,

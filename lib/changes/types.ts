@@ -20,12 +20,7 @@ export type ChangeKind = 'secret' | 'parameter';
 export type ChangeEffect = 'new-current-value' | 'label-moved' | 'deleted' | 'none';
 
 /** Which channel delivered the trigger. */
-export type ChangeChannel =
-  | 'ssm-native'
-  | 'secretsmanager-native'
-  | 'cloudtrail-api-call'
-  | 'cloudtrail-service-event'
-  | 'manual';
+export type ChangeChannel = 'ssm-native' | 'secretsmanager-native' | 'cloudtrail-api-call' | 'cloudtrail-service-event' | 'manual';
 
 /** Where the change came from, for the report. */
 export interface ChangeOrigin {

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { runAudit } from '../audit/run-audit.js';
 import { type Config, loadConfig } from '../config/config.js';
-import { EventParseError, InvalidInputError } from '../errors.js';
+import { describeSettings } from '../config/settings.js';
+import { EventParseError, errorMessage, errorText, InvalidInputError } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { reportFailed } from '../report/build-report.js';
-import { runAudit } from '../audit/run-audit.js';
 import { formatAuditReport, formatReport } from './format-report.js';
 
 /** Exit codes: part of the public interface, scripts depend on them. */
@@ -19,6 +20,7 @@ export interface CliIo {
   readonly readText: (path: string) => Promise<string>;
 }
 
+/** The `--help` text; its environment part is generated from the settings table. */
 export const USAGE = `Usage:
   secret-refresh event <file|-> [--dry-run] [--json]
       Handle one EventBridge event (JSON file, or - for stdin) as the Lambda functions would.
@@ -34,10 +36,9 @@ Options:
   --json      print only the JSON report on stdout (messages go to stderr)
   --help      this text
 
-Environment: AWS_REGION (required), AWS_ENDPOINT_URL, SECRET_REFRESH_REGIONS, SECRET_REFRESH_DRY_RUN,
-SECRET_REFRESH_IDEMPOTENCY_TABLE, SECRET_REFRESH_CONCURRENCY, SECRET_REFRESH_REDEPLOY_AWSPREVIOUS,
-SECRET_REFRESH_BATCH_POLICY, SECRET_REFRESH_CLUSTERS_INCLUDE, SECRET_REFRESH_CLUSTERS_EXCLUDE, SECRET_REFRESH_MODE,
-SECRET_REFRESH_MAX_TARGETS, SECRET_REFRESH_EVENT_BUS (results are published there when set).
+Environment (see README, "Configuration"):
+${describeSettings()}
+
 Exit codes: 0 success or nothing to do; 1 a target failed; 2 invalid input (nothing was changed).
 `;
 
@@ -70,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return reportFailed(report) ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (error instanceof InvalidInputError) return invalid(error, io);
-    io.stderr(`secret-refresh: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    io.stderr(`secret-refresh: unexpected error: ${errorText(error)}\n`);
     return EXIT.failed;
   }
 }
@@ -104,7 +105,7 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
       },
     }) as { values: typeof values; positionals: string[] });
   } catch (error) {
-    throw new InvalidInputError(`${command}: ${error instanceof Error ? error.message : String(error)} (see --help)`);
+    throw new InvalidInputError(`${command}: ${errorMessage(error)} (see --help)`);
   }
   if (values.help) return 'help';
   const json = values.json === true;
@@ -140,7 +141,7 @@ async function readInput(file: string, io: CliIo): Promise<string> {
   try {
     return await io.readText(file);
   } catch (error) {
-    throw new InvalidInputError(`cannot read event file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InvalidInputError(`cannot read event file ${file}: ${errorMessage(error)}`);
   }
 }
 
@@ -148,12 +149,12 @@ function parseEventText(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new EventParseError(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new EventParseError(`${file} is not valid JSON: ${errorMessage(error)}`);
   }
 }
 
 function invalid(error: unknown, io: CliIo): number {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   io.stderr(`secret-refresh: ${message.split('\n')[0]}\n`);
   return EXIT.invalidInput;
 }

@@ -1,8 +1,18 @@
-import type { BatchClient, JobDefinition, JobDetail } from '@aws-sdk/client-batch';
-import { DescribeJobDefinitionsCommand } from '@aws-sdk/client-batch';
+import { safeParseArn } from '../arn/arn.js';
+import {
+  BATCH_PAGE_SIZE,
+  type BatchClient,
+  describeJobDefinitions,
+  describeJobs,
+  type JobDefinition,
+  type JobDetail,
+  listActiveJobDefinitions,
+  listJobIds,
+  listJobQueues,
+} from '../aws/batch.js';
 import type { AwsClients } from '../aws/clients.js';
-import { describeJobs, listActiveJobDefinitions, listJobIds, listJobQueues } from '../aws/batch.js';
 import { chunk, mapWithConcurrency } from '../aws/concurrency.js';
+import { errorText } from '../errors.js';
 import { isEksJobDefinition, jobDefinitionReferences } from './job-definition-references.js';
 import type { BatchInventory, BatchJobDefinitionRecord, BatchJobRecord, InventoryProblem } from './types.js';
 
@@ -12,8 +22,6 @@ export interface BatchInventoryOptions {
   readonly regions: readonly string[];
   readonly concurrency: number;
 }
-
-const JOB_DEFINITION_ARN = /^arn:([^:]+):batch:([^:]+):(\d{12}):job-definition\/([^:]+):(\d+)$/;
 
 /**
  * Every ACTIVE Batch job definition revision and every STARTING/RUNNING job in every configured Region.
@@ -34,7 +42,7 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
           if (record) definitions.set(record.arn, record);
         }
       } catch (error) {
-        problems.push({ region, subject: 'DescribeJobDefinitions', message: describeError(error) });
+        problems.push({ region, subject: 'DescribeJobDefinitions', message: errorText(error) });
       }
       const jobs: BatchJobRecord[] = [];
       try {
@@ -45,10 +53,7 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
         await mapWithConcurrency(queueDetails, options.concurrency, async (queue) => {
           const queueArn = queue.jobQueueArn ?? queue.jobQueueName ?? '';
           try {
-            const ids = [
-              ...(await listJobIds(client, { jobQueue: queueArn }, 'STARTING')),
-              ...(await listJobIds(client, { jobQueue: queueArn }, 'RUNNING')),
-            ];
+            const ids = [...(await listJobIds(client, { jobQueue: queueArn }, 'STARTING')), ...(await listJobIds(client, { jobQueue: queueArn }, 'RUNNING'))];
             const parents = [...new Set(ids.map(parentJobId))];
             const details = await describeJobs(client, parents, 1);
             // An array parent stays PENDING while its children run: find those parents too.
@@ -65,11 +70,11 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
               if (record) jobs.push(record);
             }
           } catch (error) {
-            problems.push({ region, subject: queueArn, message: describeError(error) });
+            problems.push({ region, subject: queueArn, message: errorText(error) });
           }
         });
       } catch (error) {
-        problems.push({ region, subject: 'DescribeJobQueues', message: describeError(error) });
+        problems.push({ region, subject: 'DescribeJobQueues', message: errorText(error) });
       }
       await describeMissingDefinitions(client, region, jobs, definitions, problems);
       return { definitions: [...definitions.values()], jobs };
@@ -85,19 +90,12 @@ export async function collectBatchInventory(options: BatchInventoryOptions): Pro
 }
 
 /** PENDING array parents of a queue with STARTING/RUNNING children (ListJobs by `arrayJobId`). */
-async function runningArrayParents(
-  client: BatchClient,
-  jobQueue: string,
-  known: ReadonlySet<string>,
-): Promise<{ detail: JobDetail; children: string[] }[]> {
+async function runningArrayParents(client: BatchClient, jobQueue: string, known: ReadonlySet<string>): Promise<{ detail: JobDetail; children: string[] }[]> {
   const pending = (await listJobIds(client, { jobQueue }, 'PENDING')).filter((id) => !known.has(id) && parentJobId(id) === id);
   const parents = (await describeJobs(client, pending, 1)).filter((detail) => detail.arrayProperties?.size !== undefined);
   const withChildren = await mapWithConcurrency(parents, 1, async (detail) => {
     const arrayJobId = detail.jobId ?? '';
-    const children = [
-      ...(await listJobIds(client, { arrayJobId }, 'STARTING')),
-      ...(await listJobIds(client, { arrayJobId }, 'RUNNING')),
-    ];
+    const children = [...(await listJobIds(client, { arrayJobId }, 'STARTING')), ...(await listJobIds(client, { arrayJobId }, 'RUNNING'))];
     return { detail, children };
   });
   return withChildren.filter((array) => array.children.length > 0);
@@ -122,7 +120,7 @@ function childStartTimes(children: readonly JobDetail[]): Map<string, number> {
 function definitionRecord(definition: JobDefinition, region: string): BatchJobDefinitionRecord | undefined {
   const arn = definition.jobDefinitionArn;
   if (!arn) return undefined;
-  const [, partition = 'aws', , account = ''] = JOB_DEFINITION_ARN.exec(arn) ?? [];
+  const { partition = 'aws', account = '' } = safeParseArn(arn) ?? {};
   return {
     arn,
     name: definition.jobDefinitionName ?? arn,
@@ -137,12 +135,7 @@ function definitionRecord(definition: JobDefinition, region: string): BatchJobDe
   };
 }
 
-function jobRecord(
-  detail: JobDetail,
-  region: string,
-  queueTags: Record<string, string>,
-  childStarts: Map<string, number>,
-): BatchJobRecord | undefined {
+function jobRecord(detail: JobDetail, region: string, queueTags: Record<string, string>, childStarts: Map<string, number>): BatchJobRecord | undefined {
   if (!detail.jobId || !detail.jobDefinition || !detail.jobQueue) return undefined;
   const kind = detail.arrayProperties?.size !== undefined ? 'array' : detail.nodeProperties ? 'multi-node' : 'single';
   const started = detail.startedAt ?? childStarts.get(detail.jobId);
@@ -170,20 +163,15 @@ async function describeMissingDefinitions(
   problems: InventoryProblem[],
 ): Promise<void> {
   const missing = [...new Set(jobs.map((job) => job.jobDefinitionArn))].filter((arn) => !definitions.has(arn));
-  for (const arns of chunk(missing, 100)) {
+  // One problem per call that failed: the definitions of the other calls are still known.
+  for (const arns of chunk(missing, BATCH_PAGE_SIZE)) {
     try {
-      const output = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitions: arns }));
-      for (const definition of output.jobDefinitions ?? []) {
+      for (const definition of await describeJobDefinitions(client, arns)) {
         const record = definitionRecord(definition, region);
         if (record) definitions.set(record.arn, record);
       }
     } catch (error) {
-      problems.push({ region, subject: arns.join(', '), message: `could not describe job definitions: ${describeError(error)}` });
+      problems.push({ region, subject: arns.join(', '), message: `could not describe job definitions: ${errorText(error)}` });
     }
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

@@ -1,7 +1,8 @@
-import type { Service } from '@aws-sdk/client-ecs';
+import { resourceId, safeParseArn } from '../arn/arn.js';
 import type { AwsClients } from '../aws/clients.js';
 import { chunk, createLimiter, type Limiter } from '../aws/concurrency.js';
-import { DESCRIBE_SERVICES_BATCH, describeServices, listClusterArns, listServiceArns, type TaskDefinitionCache } from '../aws/ecs.js';
+import { DESCRIBE_SERVICES_BATCH, describeServices, listClusterArns, listServiceArns, type Service, type TaskDefinitionCache } from '../aws/ecs.js';
+import { errorText } from '../errors.js';
 import { taskDefinitionReferences } from './task-definition-references.js';
 import type { DeploymentController, EcsInventory, EcsServiceRecord, InventoryProblem } from './types.js';
 
@@ -13,8 +14,6 @@ export interface EcsInventoryOptions {
   readonly concurrency: number;
   readonly taskDefinitions: TaskDefinitionCache;
 }
-
-const CLUSTER_ARN = /^arn:([^:]+):ecs:([^:]+):(\d{12}):cluster\/(.+)$/;
 
 /**
  * Finds every ACTIVE ECS service in every cluster of every configured Region, with the references its
@@ -31,34 +30,36 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
       try {
         clusterArns = await listClusterArns(client);
       } catch (error) {
-        problems.push({ region, subject: 'ListClusters', message: describeError(error) });
+        problems.push({ region, subject: 'ListClusters', message: errorText(error) });
         return [];
       }
       clusters += clusterArns.length;
       // One limit per ECS quota category for the whole Region, however many clusters run at once: service
       // reads and task-definition reads draw from different ECS buckets, so they proceed side by side.
       const limits = { services: createLimiter(options.concurrency), taskDefinitions: createLimiter(options.concurrency) };
-      const perCluster = await Promise.all(clusterArns.map(async (clusterArn) => {
-        try {
-          const serviceArns = await limits.services(() => listServiceArns(client, clusterArn));
-          // Describe 10 at a time and look each batch's task definitions up as soon as it returns, so the
-          // task-definition quota (the slowest) starts being used at once.
-          const batches = await Promise.all(
-            chunk(serviceArns, DESCRIBE_SERVICES_BATCH).map(async (batch) => {
-              const { services, failures } = await describeServices(client, clusterArn, batch, limits.services);
-              for (const failure of failures) {
-                problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
-              }
-              return Promise.all(services.map((service) => serviceRecord(service, clusterArn, region, options, problems, limits.taskDefinitions)));
-            }),
-          );
-          const records = batches.flat();
-          return records.filter((record): record is EcsServiceRecord => record !== undefined);
-        } catch (error) {
-          problems.push({ region, subject: clusterArn, message: describeError(error) });
-          return [];
-        }
-      }));
+      const perCluster = await Promise.all(
+        clusterArns.map(async (clusterArn) => {
+          try {
+            const serviceArns = await limits.services(() => listServiceArns(client, clusterArn));
+            // Describe 10 at a time and look each batch's task definitions up as soon as it returns, so the
+            // task-definition quota (the slowest) starts being used at once.
+            const batches = await Promise.all(
+              chunk(serviceArns, DESCRIBE_SERVICES_BATCH).map(async (batch) => {
+                const { services, failures } = await describeServices(client, clusterArn, batch, limits.services);
+                for (const failure of failures) {
+                  problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
+                }
+                return Promise.all(services.map((service) => serviceRecord(service, clusterArn, region, options, problems, limits.taskDefinitions)));
+              }),
+            );
+            const records = batches.flat();
+            return records.filter((record): record is EcsServiceRecord => record !== undefined);
+          } catch (error) {
+            problems.push({ region, subject: clusterArn, message: errorText(error) });
+            return [];
+          }
+        }),
+      );
       return perCluster.flat();
     }),
   );
@@ -75,18 +76,16 @@ async function serviceRecord(
 ): Promise<EcsServiceRecord | undefined> {
   const arn = service.serviceArn;
   if (!arn) return undefined;
-  const clusterMatch = CLUSTER_ARN.exec(clusterArn);
-  const [, partition = 'aws', , account = '', clusterName = clusterArn] = clusterMatch ?? [];
+  const { partition = 'aws', account = '' } = safeParseArn(clusterArn) ?? {};
+  const clusterName = resourceId(clusterArn, 'ecs', 'cluster/') ?? clusterArn;
   const controller = (service.deploymentController?.type ?? 'ECS') as DeploymentController;
   // EXTERNAL services may have no service-level task definition: read the PRIMARY task set's.
   const taskDefinitionArn =
-    service.taskDefinition ||
-    service.taskSets?.find((set) => set.status === 'PRIMARY')?.taskDefinition ||
-    service.taskSets?.[0]?.taskDefinition;
+    service.taskDefinition || service.taskSets?.find((set) => set.status === 'PRIMARY')?.taskDefinition || service.taskSets?.[0]?.taskDefinition;
   const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
   const base = {
     arn,
-    name: service.serviceName ?? arn.split('/').pop() ?? arn,
+    name: service.serviceName ?? resourceId(arn, 'ecs', 'service/')?.split('/').at(-1) ?? arn,
     clusterArn,
     clusterName,
     partition,
@@ -96,9 +95,7 @@ async function serviceRecord(
     desiredCount: service.desiredCount ?? 0,
     deploymentController: controller,
     ...(taskDefinitionArn ? { taskDefinitionArn } : {}),
-    ...(primary?.id && primary.createdAt
-      ? { primaryDeployment: { id: primary.id, createdAt: primary.createdAt.toISOString() } }
-      : {}),
+    ...(primary?.id && primary.createdAt ? { primaryDeployment: { id: primary.id, createdAt: primary.createdAt.toISOString() } } : {}),
     tags: Object.fromEntries((service.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? ''])),
   };
   if (!taskDefinitionArn) return { ...base, references: [] };
@@ -106,12 +103,7 @@ async function serviceRecord(
     const taskDefinition = await options.taskDefinitions.get(options.clients.ecs(region), region, taskDefinitionArn, limit);
     return { ...base, references: taskDefinitionReferences(taskDefinition, { partition, region, account }) };
   } catch (error) {
-    problems.push({ region, subject: arn, message: `could not read task definition ${taskDefinitionArn}: ${describeError(error)}` });
+    problems.push({ region, subject: arn, message: `could not read task definition ${taskDefinitionArn}: ${errorText(error)}` });
     return undefined;
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

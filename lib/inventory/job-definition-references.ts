@@ -1,10 +1,9 @@
-import type { ContainerProperties, JobDefinition, TaskContainerProperties } from '@aws-sdk/client-batch';
+import type { ContainerProperties, JobDefinition, TaskContainerProperties } from '../aws/batch.js';
 import { safeParseReference } from '../references/index.js';
 import type { ReferenceContext, ReferenceLocation } from '../references/types.js';
 import type { FoundReference } from './types.js';
 
-type ContainerLike = Pick<ContainerProperties, 'secrets' | 'logConfiguration' | 'repositoryCredentials'> &
-  Pick<TaskContainerProperties, 'name'>;
+type ContainerLike = Pick<ContainerProperties, 'secrets' | 'logConfiguration' | 'repositoryCredentials'> & Pick<TaskContainerProperties, 'name'>;
 
 /**
  * Every secret reference a Batch job definition makes, in each container shape Batch has:
@@ -34,7 +33,7 @@ export function jobDefinitionReferences(definition: JobDefinition, context: Refe
     }
     add('repositoryCredentials', container.repositoryCredentials?.credentialsParameter);
   };
-  const visitTasks = (prefix: string, tasks: { containers?: TaskContainerProperties[] }[] | undefined) => {
+  const visitTasks = (prefix: string, tasks: { containers?: TaskContainerProperties[] | undefined }[] | undefined) => {
     (tasks ?? []).forEach((task, index) => {
       for (const container of task.containers ?? []) visit(`${prefix}task ${index} ${container.name ?? '(unnamed)'}`, container);
     });

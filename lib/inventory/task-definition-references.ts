@@ -1,4 +1,4 @@
-import type { TaskDefinition } from '@aws-sdk/client-ecs';
+import type { TaskDefinition } from '../aws/ecs.js';
 import { isCredentialSpecReference, safeParseReference } from '../references/index.js';
 import type { ReferenceContext, ReferenceLocation } from '../references/types.js';
 import type { FoundReference } from './types.js';

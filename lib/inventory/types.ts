@@ -1,3 +1,4 @@
+import type { JobDetail } from '../aws/batch.js';
 import type { ParsedReference, ReferenceLocation } from '../references/types.js';
 
 /** One `valueFrom`-like string found in a task definition, parsed or not. */
@@ -86,7 +87,7 @@ export interface BatchJobRecord {
   readonly jobDefinitionArn: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly queueTags: Readonly<Record<string, string>>;
-  readonly detail: import('@aws-sdk/client-batch').JobDetail;
+  readonly detail: JobDetail;
 }
 
 /** The Batch side of the inventory. */
@@ -96,4 +97,10 @@ export interface BatchInventory {
   readonly jobDefinitions: readonly BatchJobDefinitionRecord[];
   readonly jobs: readonly BatchJobRecord[];
   readonly problems: readonly InventoryProblem[];
+}
+
+/** What the Inventory step collects for a run: both sides, every configured Region. */
+export interface Inventory {
+  readonly ecs: EcsInventory;
+  readonly batch: BatchInventory;
 }

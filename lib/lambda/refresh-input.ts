@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InvalidInputError } from '../errors.js';
 import type { ManualRefreshInput } from '../changes/manual-refresh-change.js';
+import { describeIssues, InvalidInputError } from '../errors.js';
 
 const RefreshInputSchema = z.strictObject({
   ref: z.string().min(1),
@@ -24,9 +24,8 @@ export type RefreshInput = ManualRefreshInput & { readonly dryRun?: boolean; rea
 export function parseRefreshInput(input: unknown): RefreshInput {
   const result = RefreshInputSchema.safeParse(input);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`);
     throw new InvalidInputError(
-      `invalid refresh input (${problems.join('; ')}); expected { "ref": "<arn or name>", "kind"?: "secret"|"parameter", "dryRun"?: true|false, "confirmLarge"?: true|false }`,
+      `invalid refresh input (${describeIssues(result.error, 'input')}); expected { "ref": "<arn or name>", "kind"?: "secret"|"parameter", "dryRun"?: true|false, "confirmLarge"?: true|false }`,
       { cause: result.error },
     );
   }

@@ -1,8 +1,8 @@
 import { runAudit } from '../audit/run-audit.js';
 import type { AuditReport } from '../audit/types.js';
-import { createPipelineDependencies } from '../pipeline/dependencies.js';
-import { eventBusRegion, publishEvent, RESULT_DETAIL_TYPES } from '../report/result-events.js';
-import { lambdaEnvironment } from './environment.js';
+import { eventBusRegion } from '../aws/events.js';
+import { publishEvent, RESULT_DETAIL_TYPES } from '../report/result-events.js';
+import { lambdaDependencies } from './environment.js';
 import { logger } from './logger.js';
 
 /**
@@ -11,8 +11,8 @@ import { logger } from './logger.js';
  * Report-only: it never redeploys anything.
  */
 export async function runAuditInLambda(): Promise<AuditReport> {
-  const { config, clients } = lambdaEnvironment();
-  const report = await runAudit(config, createPipelineDependencies(config, { clients }), new Date());
+  const { config, dependencies } = lambdaDependencies();
+  const report = await runAudit(config, dependencies, new Date());
   logger.info('secret-refresh audit finished', { audit: report });
   if (config.eventBus) {
     const stale = report.targets.filter((target) => target.status === 'stale').slice(0, 200);
@@ -20,7 +20,7 @@ export async function runAuditInLambda(): Promise<AuditReport> {
       RESULT_DETAIL_TYPES.audit,
       { time: report.time, summary: report.summary, stale: stale.map(({ references: _references, ...target }) => target) },
       config.eventBus,
-      clients.events(eventBusRegion(config.eventBus, config.homeRegion)),
+      dependencies.clients.events(eventBusRegion(config.eventBus, config.homeRegion)),
     );
     for (const warning of warnings) logger.warn(warning);
   }

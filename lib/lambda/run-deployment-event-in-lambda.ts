@@ -1,24 +1,19 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeploymentTracker } from '../tracking/deployment-tracker.js';
 import { type DeploymentEventReport, handleDeploymentEvent } from '../tracking/handle-deployment-event.js';
-import { lambdaEnvironment } from './environment.js';
+import { lambdaDependencies } from './environment.js';
 import { logger } from './logger.js';
-
-let tracker: DeploymentTracker | undefined;
 
 /**
  * `onDeploymentStateChange`: correlates the event with the deployments secret-refresh started
  * (`SECRET_REFRESH_DEPLOYMENTS_TABLE`), continues wave rollouts and publishes failures.
  */
 export async function runDeploymentEventInLambda(event: unknown): Promise<DeploymentEventReport> {
-  const { config, clients } = lambdaEnvironment();
-  if (!config.deploymentsTable) {
+  const { config, dependencies } = lambdaDependencies();
+  if (!dependencies.tracker) {
     throw new Error('SECRET_REFRESH_DEPLOYMENTS_TABLE is not set: deployment outcomes cannot be correlated');
   }
-  tracker ??= new DeploymentTracker(config.deploymentsTable, new DynamoDBClient({ region: config.homeRegion }));
   const report = await handleDeploymentEvent(event, {
-    tracker,
-    clients,
+    tracker: dependencies.tracker,
+    clients: dependencies.clients,
     homeRegion: config.homeRegion,
     concurrency: config.concurrency,
     ...(config.eventBus ? { eventBus: config.eventBus } : {}),

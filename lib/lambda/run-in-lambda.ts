@@ -1,17 +1,15 @@
 import type { Context } from 'aws-lambda';
 import { TargetsFailedError } from '../errors.js';
-import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { reportFailed } from '../report/build-report.js';
-import type { RefreshReport } from '../report/types.js';
 import { recordRunMetrics } from '../report/run-metrics.js';
-import { lambdaEnvironment } from './environment.js';
+import type { RefreshReport } from '../report/types.js';
+import { lambdaDependencies } from './environment.js';
 import { logger } from './logger.js';
 import { metrics } from './metrics.js';
 
 /** Time kept free at the end of an invocation to report and log. */
 export const DEADLINE_MARGIN_MS = 30_000;
-
 
 /**
  * Runs the pipeline for a Lambda invocation: logs the report, returns it, and fails the invocation when a
@@ -19,8 +17,7 @@ export const DEADLINE_MARGIN_MS = 30_000;
  * Retrying is safe: services already redeployed are then "already fresh".
  */
 export async function runInLambda(request: RefreshRequest, context: Context, dryRun?: boolean): Promise<RefreshReport> {
-  const { config: current, clients } = lambdaEnvironment();
-  const dependencies = createPipelineDependencies(current, { lambdaContext: context, clients });
+  const { config: current, dependencies } = lambdaDependencies(context);
   // Stop starting actions 30 s before the Lambda timeout: report what was and was not done, and fail so the
   // event is retried (the retry skips what was done as already fresh).
   const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
@@ -32,7 +29,9 @@ export async function runInLambda(request: RefreshRequest, context: Context, dry
   recordRunMetrics(metrics, report, new Date());
   if (reportFailed(report)) {
     logger.error('secret-refresh run failed', { report });
-    const failed = report.targets.filter((target) => target.status === 'failed').map((target) => `${target.arn} (${'error' in target ? target.error : 'failed'})`);
+    const failed = report.targets
+      .filter((target) => target.status === 'failed')
+      .map((target) => `${target.arn} (${'error' in target ? target.error : 'failed'})`);
     throw new TargetsFailedError(
       `${report.summary.failed} target(s) failed${failed.length ? `: ${failed.join('; ')}` : ''}; the full report is in the log`,
       report,

@@ -163,7 +163,9 @@ export function deploymentStateChangeEvent(input: {
       eventName: input.eventName,
       deploymentId: input.deploymentId,
       updatedAt: time,
-      reason: input.reason ?? (input.eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'ECS deployment circuit breaker: task failed to start.' : 'ECS deployment completed.'),
+      reason:
+        input.reason ??
+        (input.eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'ECS deployment circuit breaker: task failed to start.' : 'ECS deployment completed.'),
     },
   };
 }

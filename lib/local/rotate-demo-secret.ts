@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DescribeSecretCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-  UpdateSecretVersionStageCommand,
-} from '@aws-sdk/client-secrets-manager';
+import { DescribeSecretCommand, PutSecretValueCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 
 /** The versions a simulated rotation moved between, and when AWSCURRENT moved. */
 export interface Rotation {
@@ -20,14 +15,10 @@ export interface Rotation {
 export async function rotateSecret(secretArn: string, region: string, newValue: string): Promise<Rotation> {
   const client = new SecretsManagerClient({ region });
   const described = await client.send(new DescribeSecretCommand({ SecretId: secretArn }));
-  const previousVersionId = Object.entries(described.VersionIdsToStages ?? {}).find(([, stages]) =>
-    stages.includes('AWSCURRENT'),
-  )?.[0];
+  const previousVersionId = Object.entries(described.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
   if (!previousVersionId) throw new Error(`${secretArn} has no AWSCURRENT version`);
   const versionId = randomUUID();
-  await client.send(
-    new PutSecretValueCommand({ SecretId: secretArn, ClientRequestToken: versionId, SecretString: newValue, VersionStages: ['AWSPENDING'] }),
-  );
+  await client.send(new PutSecretValueCommand({ SecretId: secretArn, ClientRequestToken: versionId, SecretString: newValue, VersionStages: ['AWSPENDING'] }));
   const time = new Date().toISOString();
   await client.send(
     new UpdateSecretVersionStageCommand({

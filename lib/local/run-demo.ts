@@ -11,11 +11,13 @@
  * 7. rotates again with a blast-radius cap of 3 (the run is refused: nothing redeployed, every target reported);
  * 8. runs the staleness audit (the services the capped run left behind are stale); prints every report; stops moto.
  */
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+
 import { randomUUID } from 'node:crypto';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runAudit } from '../audit/run-audit.js';
 import { formatAuditReport, formatReport } from '../cli/format-report.js';
 import { loadConfig } from '../config/config.js';
+import { errorMessage } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import {
@@ -26,10 +28,10 @@ import {
   secretLabelUpdatedEvent,
   updateSecretVersionStageEvent,
 } from './demo-events.js';
-import { createIdempotencyTable } from './tables.js';
 import { motoEnvironment, startMotoServer } from './moto-server.js';
 import { rotateSecret } from './rotate-demo-secret.js';
 import { DEMO_REGIONS, seedDemoAccount } from './seed-demo-account.js';
+import { createIdempotencyTable } from './tables.js';
 
 const TABLE = 'secret-refresh-demo-changes';
 
@@ -82,13 +84,23 @@ async function demo(): Promise<number> {
       }),
     });
     const rdsRotation = await rotateSecret(account.rdsSecretArn, config.homeRegion, '{"username":"admin","password":"rds-v2"}');
-    const rdsEvent = rotationInput({ account: account.account, secretArn: account.rdsSecretArn, secretName: account.rdsSecretName }, rdsRotation, config.homeRegion);
+    const rdsEvent = rotationInput(
+      { account: account.account, secretArn: account.rdsSecretArn, secretName: account.rdsSecretName },
+      rdsRotation,
+      config.homeRegion,
+    );
     const rds = await run(`RDS rotated its master user secret ${account.rdsSecretName}: Secret Label Updated (AWSCURRENT)`, {
       type: 'event',
       event: secretLabelUpdatedEvent(rdsEvent),
     });
-    const rdsReaders = account.services.filter((service) => service.onRdsRotation === 'redeploy').map((service) => service.name).sort();
-    const rdsRedeployed = rds.targets.filter((target) => target.status === 'done').map((target) => target.name).sort();
+    const rdsReaders = account.services
+      .filter((service) => service.onRdsRotation === 'redeploy')
+      .map((service) => service.name)
+      .sort();
+    const rdsRedeployed = rds.targets
+      .filter((target) => target.status === 'done')
+      .map((target) => target.name)
+      .sort();
     const exactlyItsReaders = JSON.stringify(rdsRedeployed) === JSON.stringify(rdsReaders);
     process.stdout.write(
       exactlyItsReaders
@@ -104,7 +116,7 @@ async function demo(): Promise<number> {
     await run('Manual refresh, dry run: secret-refresh refresh --ref demo/orders/db --dry-run', { type: 'manual', ref: account.secretName }, true);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // moto keeps times to the second
     const again = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v3"}');
-    process.stdout.write(`\n=== Second rotation with SECRET_REFRESH_MAX_TARGETS=3: the blast-radius cap refuses the run\n`);
+    process.stdout.write('\n=== Second rotation with SECRET_REFRESH_MAX_TARGETS=3: the blast-radius cap refuses the run\n');
     const capped = await runRefresh(
       { type: 'event', event: secretLabelUpdatedEvent({ ...secretEvent, versionId: again.versionId, time: again.time }) },
       { ...config, maxTargets: 3 },
@@ -126,7 +138,7 @@ demo().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`demo failed: ${errorMessage(error)}\n`);
     process.exitCode = 1;
   },
 );

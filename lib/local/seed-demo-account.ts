@@ -1,13 +1,8 @@
-import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  type ContainerDefinition,
-  ECSClient,
-  RegisterTaskDefinitionCommand,
-} from '@aws-sdk/client-ecs';
 import { BatchClient, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
+import { type ContainerDefinition, CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { safeParseArn } from '../arn/arn.js';
 
 /** The demo account's home Region and second Region. */
 export const DEMO_REGIONS = ['us-east-1', 'us-west-2'] as const;
@@ -77,7 +72,7 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
   const secretArn = required(secret.ARN);
   const replicaArn = required(replica.ARN);
   const westSecretArn = required(westSecret.ARN);
-  const account = secretArn.split(':')[4] ?? '';
+  const account = safeParseArn(secretArn)?.account ?? '';
   const partialArn = `arn:aws:secretsmanager:${HOME}:${account}:secret:demo/orders/db`;
   const pinnedVersion = required(secret.VersionId);
   const rdsSecretArn = required(rdsSecret.ARN);
@@ -96,16 +91,27 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
     svc(HOME, 'demo-payments', 'api-key-reader', 'not-a-target', 'redeploy', [`arn:aws:ssm:${HOME}:${account}:parameter/demo/orders/api-key`]),
     svc(HOME, 'demo-payments', 'api-key-old-reader', 'not-a-target', 'not-a-target', ['/demo/orders/api-key-old']),
     svc(WEST, 'demo-west', 'west-cross-region', 'redeploy', 'not-a-target', [secretArn]),
-    svc(WEST, 'demo-west', 'west-same-name', 'not-a-target', 'not-a-target', [westSecretArn, 'arn:aws:secretsmanager:us-west-2:' + account + ':secret:demo/orders/db']),
+    svc(WEST, 'demo-west', 'west-same-name', 'not-a-target', 'not-a-target', [
+      westSecretArn,
+      'arn:aws:secretsmanager:us-west-2:' + account + ':secret:demo/orders/db',
+    ]),
     // Readers of the RDS master user secret, in the forms Terraform, CloudFormation and the CDK produce.
-    svc(HOME, 'demo-payments', 'billing-api', 'not-a-target', 'not-a-target', [`${rdsSecretArn}:password::`, `${rdsSecretArn}:username::`], { onRdsRotation: 'redeploy' }),
+    svc(HOME, 'demo-payments', 'billing-api', 'not-a-target', 'not-a-target', [`${rdsSecretArn}:password::`, `${rdsSecretArn}:username::`], {
+      onRdsRotation: 'redeploy',
+    }),
     svc(HOME, 'demo-orders', 'billing-worker', 'not-a-target', 'not-a-target', [`${rdsPartialArn}:password::`], { onRdsRotation: 'redeploy' }),
-    svc(HOME, 'demo-payments', 'billing-reports', 'not-a-target', 'not-a-target', [`/aws/reference/secretsmanager/${rdsSecretName}`], { onRdsRotation: 'redeploy' }),
+    svc(HOME, 'demo-payments', 'billing-reports', 'not-a-target', 'not-a-target', [`/aws/reference/secretsmanager/${rdsSecretName}`], {
+      onRdsRotation: 'redeploy',
+    }),
     svc(WEST, 'demo-west', 'billing-west', 'not-a-target', 'not-a-target', [`${rdsSecretArn}:password::`], { onRdsRotation: 'redeploy' }),
     // Stage plus version id (the CDK emits it): pinned, skipped with a warning once AWSCURRENT moves off it.
-    svc(HOME, 'demo-payments', 'billing-pinned', 'not-a-target', 'not-a-target', [`${rdsSecretArn}:password:AWSCURRENT:${required(rdsSecret.VersionId)}`], { onRdsRotation: 'skip' }),
+    svc(HOME, 'demo-payments', 'billing-pinned', 'not-a-target', 'not-a-target', [`${rdsSecretArn}:password:AWSCURRENT:${required(rdsSecret.VersionId)}`], {
+      onRdsRotation: 'skip',
+    }),
     // Look-alike: the cluster secret of the same uuid is another secret.
-    svc(HOME, 'demo-orders', 'billing-cluster-reader', 'not-a-target', 'not-a-target', [`arn:aws:secretsmanager:${HOME}:${account}:secret:rds!cluster-${RDS_INSTANCE_UUID}:password::`]),
+    svc(HOME, 'demo-orders', 'billing-cluster-reader', 'not-a-target', 'not-a-target', [
+      `arn:aws:secretsmanager:${HOME}:${account}:secret:rds!cluster-${RDS_INSTANCE_UUID}:password::`,
+    ]),
   ];
 
   const clients = new Map(DEMO_REGIONS.map((region) => [region, new ECSClient({ region })]));
@@ -123,7 +129,13 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
       memory: 128,
       secrets: service.valueFrom.map((valueFrom, index) => ({ name: `SECRET_${index}`, valueFrom })),
       ...(service.logSecret
-        ? { logConfiguration: { logDriver: 'splunk', options: { 'splunk-url': 'https://splunk.example' }, secretOptions: [{ name: 'splunk-token', valueFrom: service.logSecret }] } }
+        ? {
+            logConfiguration: {
+              logDriver: 'splunk',
+              options: { 'splunk-url': 'https://splunk.example' },
+              secretOptions: [{ name: 'splunk-token', valueFrom: service.logSecret }],
+            },
+          }
         : {}),
     };
     const client = ecs(clients, service.region);

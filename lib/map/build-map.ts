@@ -1,17 +1,9 @@
-import { metadataQuery, judgementOf, type LastChangedAnswer, type MetadataQuery, stalenessVerdict, unjudgedNote } from '../audit/staleness.js';
+import { judgementOf, type LastChangedAnswer, type MetadataQuery, metadataQuery, stalenessVerdict, unjudgedNote } from '../audit/staleness.js';
 import type { ParameterMetadata, SecretMetadata } from '../changes/types.js';
 import type { Config } from '../config/config.js';
 import type { BatchJobDefinitionRecord, BatchJobRecord, EcsServiceRecord, FoundReference, InventoryProblem } from '../inventory/types.js';
 import { scopeReason } from '../plan/scope.js';
-import {
-  BATCH_POLICIES,
-  BATCH_POLICY_TAG,
-  type BatchPolicy,
-  ENABLED_TAG,
-  IGNORE_TAG,
-  type PlanScope,
-  SUPERSEDED_BY_TAG,
-} from '../plan/types.js';
+import { BATCH_POLICIES, BATCH_POLICY_TAG, type BatchPolicy, ENABLED_TAG, IGNORE_TAG, type PlanScope, SUPERSEDED_BY_TAG } from '../plan/types.js';
 import { waveOf } from '../plan/waves.js';
 import { matchReference } from '../references/index.js';
 import type { ChangedResource, Reference, ReferenceContext, ReferenceNote } from '../references/types.js';
@@ -118,9 +110,12 @@ export function queryKey(query: MetadataQuery): string {
  * The metadata look-ups the map needs first: one per distinct secret / parameter referenced in the home account.
  * Resources of other accounts are not looked up (their metadata is not reliably describable from here).
  */
-export function mapMetadataQueries(inputs: Pick<SecretsMapInputs, 'services' | 'jobDefinitions'>, options: Pick<SecretsMapOptions, 'homeAccount'>): MetadataQuery[] {
+export function mapMetadataQueries(
+  inputs: Pick<SecretsMapInputs, 'services' | 'jobDefinitions'>,
+  options: Pick<SecretsMapOptions, 'homeAccount'>,
+): MetadataQuery[] {
   const queries = new Map<string, MetadataQuery>();
-  for (const { found, context } of everyReference(inputs)) {
+  for (const { found } of everyReference(inputs)) {
     const resolved = resolve(found);
     if (!resolved || resolved.reference.account !== options.homeAccount) continue;
     const query = metadataQuery(resolved.reference);
@@ -140,7 +135,7 @@ export function otherRegionQueries(
 ): MetadataQuery[] {
   const answered = new Map(answers.map((answer) => [queryKey(answer.query), answer.result]));
   const queries = new Map<string, MetadataQuery>();
-  for (const { found, context } of everyReference(inputs)) {
+  for (const { found } of everyReference(inputs)) {
     const resolved = resolve(found);
     if (!resolved || !isNameOnlyParameter(resolved.reference) || resolved.reference.account !== options.homeAccount) continue;
     const query = metadataQuery(resolved.reference);
@@ -268,7 +263,9 @@ class MapBuilder {
         batchPolicy: this.options.batchPolicy,
       },
       summary: {
-        regions: [...new Set([...this.options.watchedRegions, ...targets.map((target) => target.region), ...definitions.map((definition) => definition.region)])].sort(),
+        regions: [
+          ...new Set([...this.options.watchedRegions, ...targets.map((target) => target.region), ...definitions.map((definition) => definition.region)]),
+        ].sort(),
         secrets: resourceList.filter((resource) => resource.kind === 'secret').length,
         parameters: resourceList.filter((resource) => resource.kind === 'parameter').length,
         broken: resourceList.filter((resource) => resource.status === 'missing' || resource.status === 'scheduled-for-deletion').length,
@@ -565,7 +562,9 @@ class MapBuilder {
           { resource: resource.id },
           `${what} is scheduled for deletion${resource.deletedDate ? ` (DeletedDate ${resource.deletedDate})` : ''}: new tasks and jobs that read it fail to start`,
           accumulator.definitions,
-          { action: `restore it (aws secretsmanager restore-secret --secret-id ${resource.arn ?? resource.name} --region ${resource.region}), or move the definitions off it before it is deleted` },
+          {
+            action: `restore it (aws secretsmanager restore-secret --secret-id ${resource.arn ?? resource.name} --region ${resource.region}), or move the definitions off it before it is deleted`,
+          },
         );
       }
       if (accumulator.status === 'missing') this.addMissingFindings(accumulator, what);
@@ -847,7 +846,10 @@ function serviceScope(service: EcsServiceRecord, scope: PlanScope | undefined): 
   }
   if (service.deploymentController !== 'ECS') {
     const how = service.deploymentController === 'CODE_DEPLOY' ? 'start a CodeDeploy deployment' : 'create a new task set';
-    return { status: 'deployment-controller', reason: `deployment controller is ${service.deploymentController}: forceNewDeployment does not apply; ${how} after a change` };
+    return {
+      status: 'deployment-controller',
+      reason: `deployment controller is ${service.deploymentController}: forceNewDeployment does not apply; ${how} after a change`,
+    };
   }
   if (service.desiredCount === 0) return { status: 'nothing-running', reason: 'desiredCount is 0: new tasks read the current value' };
   return { status: 'in-scope', reason: 'redeployed when a value it reads changes' };

@@ -24,12 +24,14 @@ export const FINDING_CATALOG: Readonly<Record<FindingCode, FindingKind>> = {
   },
   'name-only-other-region': {
     severity: 'error',
-    meaning: 'an SSM parameter referenced by name exists only in another Region: a name resolves in the task\'s own Region (ECS requires the full ARN for another Region), so new tasks fail to start',
+    meaning:
+      "an SSM parameter referenced by name exists only in another Region: a name resolves in the task's own Region (ECS requires the full ARN for another Region), so new tasks fail to start",
     action: 'reference the parameter by its full ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)',
   },
   'stage-and-version-pin': {
     severity: 'error',
-    meaning: 'the reference pins a staging label and a version id at once (…::AWSCURRENT:<version-id>): it reads only while the label is on that version and breaks when the label moves, e.g. at the next rotation',
+    meaning:
+      'the reference pins a staging label and a version id at once (…::AWSCURRENT:<version-id>): it reads only while the label is on that version and breaks when the label moves, e.g. at the next rotation',
     action: 'keep one: the version id (never changes) or the staging label (follows rotations)',
   },
   'awspending-pin': {
@@ -40,22 +42,26 @@ export const FINDING_CATALOG: Readonly<Record<FindingCode, FindingKind>> = {
   'unwatched-region': {
     severity: 'warning',
     meaning: 'the secret or parameter is in a Region this deployment does not watch: its changes never reach it, so its readers are never refreshed',
-    action: 'forward that Region\'s events to this Region\'s default bus and add it to SECRET_REFRESH_REGIONS, or refresh by hand (secret-refresh refresh --ref)',
+    action: "forward that Region's events to this Region's default bus and add it to SECRET_REFRESH_REGIONS, or refresh by hand (secret-refresh refresh --ref)",
   },
   'other-account': {
     severity: 'warning',
-    meaning: 'the secret or parameter belongs to another account: its change events are refused, so its readers are never refreshed automatically (existence not checked)',
+    meaning:
+      'the secret or parameter belongs to another account: its change events are refused, so its readers are never refreshed automatically (existence not checked)',
     action: 'after changing it, run secret-refresh refresh --ref <its ARN> in this account',
   },
   'mutable-image-tag': {
     severity: 'warning',
-    meaning: 'a container image is referenced by a tag, not a digest: a forced redeploy resolves the tag again and may start a different image together with the new secret value',
+    meaning:
+      'a container image is referenced by a tag, not a digest: a forced redeploy resolves the tag again and may start a different image together with the new secret value',
     action: 'pin the image by digest (image@sha256:…), or make sure the tag points at the image that should run',
   },
   'over-max-targets': {
     severity: 'warning',
-    meaning: 'more readers would be acted on than SECRET_REFRESH_MAX_TARGETS allows: the next automatic refresh of this resource is refused by the blast-radius cap',
-    action: 'after its next change, review with secret-refresh refresh --ref <it> --dry-run and run it with --confirm-large, or raise SECRET_REFRESH_MAX_TARGETS',
+    meaning:
+      'more readers would be acted on than SECRET_REFRESH_MAX_TARGETS allows: the next automatic refresh of this resource is refused by the blast-radius cap',
+    action:
+      'after its next change, review with secret-refresh refresh --ref <it> --dry-run and run it with --confirm-large, or raise SECRET_REFRESH_MAX_TARGETS',
   },
   'unparseable-reference': {
     severity: 'warning',
@@ -69,13 +75,13 @@ export const FINDING_CATALOG: Readonly<Record<FindingCode, FindingKind>> = {
   },
   'cross-region': {
     severity: 'info',
-    meaning: 'the reference is in another Region than the workload (a watched one): its changes arrive only if that Region\'s events are forwarded here',
-    action: 'make sure that Region\'s events are forwarded to this Region\'s default bus',
+    meaning: "the reference is in another Region than the workload (a watched one): its changes arrive only if that Region's events are forwarded here",
+    action: "make sure that Region's events are forwarded to this Region's default bus",
   },
   'cross-account': {
     severity: 'info',
     meaning: 'the reference belongs to another account than the workload',
-    action: 'make sure its changes are refreshed in the workload\'s account (secret-refresh refresh --ref)',
+    action: "make sure its changes are refreshed in the workload's account (secret-refresh refresh --ref)",
   },
   'invalid-parameter-name': {
     severity: 'warning',
@@ -85,7 +91,7 @@ export const FINDING_CATALOG: Readonly<Record<FindingCode, FindingKind>> = {
   'secret-name-in-secrets': {
     severity: 'warning',
     meaning: 'a Secrets Manager name in secrets[]: ECS reads a non-ARN value there as an SSM parameter name, not as a secret',
-    action: 'use the secret\'s ARN',
+    action: "use the secret's ARN",
   },
   'ssm-selector': {
     severity: 'warning',
@@ -94,7 +100,8 @@ export const FINDING_CATALOG: Readonly<Record<FindingCode, FindingKind>> = {
   },
   'ambiguous-selector': {
     severity: 'info',
-    meaning: 'an /aws/reference/secretsmanager/<name>:<selector> reference whose selector may be a version id or a staging label (SSM gives both the same syntax): it is redeployed only when a label of that name moves',
+    meaning:
+      'an /aws/reference/secretsmanager/<name>:<selector> reference whose selector may be a version id or a staging label (SSM gives both the same syntax): it is redeployed only when a label of that name moves',
     action: 'if it is a version id, nothing changes it; if it is a label, nothing to do; to follow rotations, drop the selector',
   },
   'double-slash-arn': {

@@ -27,9 +27,10 @@ export function formatMap(map: SecretsMap): string {
       const indent = ' '.repeat(2 + 8 + 1 + codeWidth + 2);
       lines.push(`  ${finding.severity.toUpperCase().padEnd(8)} ${finding.code.padEnd(codeWidth)}  ${finding.message}`);
       lines.push(`${indent}→ ${finding.action}`);
-      const affected = finding.targets.length > 0
-        ? finding.targets.map((arn) => targetLabel(targets.get(arn), arn))
-        : finding.definitions.map((arn) => definitions.get(arn)?.name ?? arn);
+      const affected =
+        finding.targets.length > 0
+          ? finding.targets.map((arn) => targetLabel(targets.get(arn), arn))
+          : finding.definitions.map((arn) => definitions.get(arn)?.name ?? arn);
       if (affected.length > 0) {
         lines.push(`${indent}affects ${affected.slice(0, 5).join(', ')}${affected.length > 5 ? ` and ${affected.length - 5} more` : ''}`);
       }
@@ -46,18 +47,9 @@ export function formatMap(map: SecretsMap): string {
 }
 
 /** One row for the resource, one per use, one per target: cells are aligned across the whole table. */
-function resourceRows(
-  resource: MapResource,
-  definitions: ReadonlyMap<string, MapDefinition>,
-  targets: ReadonlyMap<string, MapTarget>,
-): string[][] {
+function resourceRows(resource: MapResource, definitions: ReadonlyMap<string, MapDefinition>, targets: ReadonlyMap<string, MapTarget>): string[][] {
   const rows: string[][] = [
-    [
-      `${resource.kind} ${resource.name}`,
-      resource.region,
-      resource.status,
-      resource.lastChanged ? `changed ${resource.lastChanged}` : resource.statusReason,
-    ],
+    [`${resource.kind} ${resource.name}`, resource.region, resource.status, resource.lastChanged ? `changed ${resource.lastChanged}` : resource.statusReason],
   ];
   const byDefinition = new Map<string, MapResource['uses'][number][]>();
   for (const use of resource.uses) byDefinition.set(use.definition, [...(byDefinition.get(use.definition) ?? []), use]);
@@ -84,6 +76,8 @@ function targetLabel(target: MapTarget | undefined, arn: string): string {
 /** Pads every column but the last to its widest cell. */
 function align(rows: readonly string[][]): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  for (const row of rows) {
+    for (const [index, cell] of row.entries()) widths[index] = Math.max(widths[index] ?? 0, cell.length);
+  }
   return rows.map((row) => row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index] ?? 0))).join('  '));
 }

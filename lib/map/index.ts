@@ -5,14 +5,14 @@
  */
 export {
   buildSecretsMap,
-  mapMetadataQueries,
-  mapOptions,
-  otherRegionQueries,
   type ContainerImageInput,
   type MapEcsServiceInput,
   type MapJobDefinitionInput,
   type MetadataAnswer,
   type MetadataResult,
+  mapMetadataQueries,
+  mapOptions,
+  otherRegionQueries,
   type SecretsMapInputs,
   type SecretsMapOptions,
 } from './build-map.js';

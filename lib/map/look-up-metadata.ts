@@ -1,6 +1,13 @@
 import type { MetadataQuery } from '../audit/staleness.js';
 import type { MetadataDirectory } from '../changes/types.js';
-import { type MetadataAnswer, type MetadataResult, mapMetadataQueries, otherRegionQueries, type SecretsMapInputs, type SecretsMapOptions } from './build-map.js';
+import {
+  type MetadataAnswer,
+  type MetadataResult,
+  mapMetadataQueries,
+  otherRegionQueries,
+  type SecretsMapInputs,
+  type SecretsMapOptions,
+} from './build-map.js';
 
 /**
  * Looks up the metadata the map needs through a {@link MetadataDirectory} (DescribeSecret, DescribeParameters: never

@@ -29,8 +29,7 @@ export function renderMapPage(map: SecretsMap): string {
   const { summary, settings } = map;
   const names = new Map(map.targets.map((target) => [target.arn, targetName(target)]));
   const definitionNames = new Map(map.definitions.map((definition) => [definition.arn, definition.name]));
-  const card = (value: number, label: string, className = '') =>
-    `<li${className ? ` class="${className}"` : ''}><b>${value}</b>${escapeHtml(label)}</li>`;
+  const card = (value: number, label: string, className = '') => `<li${className ? ` class="${className}"` : ''}><b>${value}</b>${escapeHtml(label)}</li>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -111,7 +110,8 @@ export function escapeHtml(text: string): string {
 
 function findingsTable(findings: readonly MapFinding[], names: ReadonlyMap<string, string>, definitionNames: ReadonlyMap<string, string>): string {
   const affected = (finding: MapFinding) => {
-    const list = finding.targets.length > 0 ? finding.targets.map((arn) => names.get(arn) ?? arn) : finding.definitions.map((arn) => definitionNames.get(arn) ?? arn);
+    const list =
+      finding.targets.length > 0 ? finding.targets.map((arn) => names.get(arn) ?? arn) : finding.definitions.map((arn) => definitionNames.get(arn) ?? arn);
     const shown = list.slice(0, 6).map(escapeHtml).join(', ');
     return list.length > 6 ? `${shown} and ${list.length - 6} more` : shown || '–';
   };

@@ -1,12 +1,13 @@
 import type { Context } from 'aws-lambda';
+import { safeParseArn } from '../arn/arn.js';
+import { changeRecordStore } from '../aws/change-records.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws/clients.js';
-import { taskDefinitionCache } from '../aws/ecs.js';
+import { TaskDefinitionCache } from '../aws/ecs.js';
 import { createMetadataDirectory } from '../aws/metadata-directory.js';
 import { DynamoDbRevisionIndex } from '../aws/revision-index.js';
 import type { Config } from '../config/config.js';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeploymentTracker } from '../tracking/deployment-tracker.js';
-import { createDynamoDbChangeGuard } from './change-guard.js';
+import { createChangeGuard } from './change-guard.js';
 import type { PipelineDependencies } from './run-refresh.js';
 
 /** Options for {@link createPipelineDependencies}. */
@@ -15,26 +16,39 @@ export interface DependencyOptions extends AwsClientOptions {
   readonly lambdaContext?: Context;
   /** Clients to reuse (warm Lambda invocations keep theirs); new ones are created when absent. */
   readonly clients?: AwsClients;
+  /** The task definition cache to reuse (warm Lambda invocations keep theirs); a new one when absent. */
+  readonly taskDefinitions?: TaskDefinitionCache;
 }
 
 /**
- * Wires the real AWS clients, the process-wide task definition cache and (when configured) the DynamoDB
- * change guard. Every entry point (Lambda handlers, CLI, demo) builds its pipeline here.
+ * The composition root: builds the clients and every dependency of the pipeline, the audit and the deployment
+ * tracker from the configuration: the metadata directory, the task definition cache (with the revision index
+ * when `SECRET_REFRESH_REVISION_INDEX_TABLE` is set), the change guard (`SECRET_REFRESH_IDEMPOTENCY_TABLE`) and
+ * the deployment tracker (`SECRET_REFRESH_DEPLOYMENTS_TABLE`), all on the one client set. Every entry point
+ * (Lambda handlers, CLI, demo) builds its dependencies here, and nothing else creates an SDK client.
+ *
+ * @example
+ * const report = await runRefresh(request, config, createPipelineDependencies(config));
  */
 export function createPipelineDependencies(config: Config, options: DependencyOptions = {}): PipelineDependencies {
   const clients = options.clients ?? createAwsClients({ ecsQuotaShare: config.ecsQuotaShare, ...options });
-  const lambdaAccount = options.lambdaContext?.invokedFunctionArn?.split(':')[4];
-  if (config.revisionIndexTable && !taskDefinitionCache.index) {
-    taskDefinitionCache.index = new DynamoDbRevisionIndex(config.revisionIndexTable, new DynamoDBClient({ region: config.homeRegion }));
-  }
+  const lambdaAccount = safeParseArn(options.lambdaContext?.invokedFunctionArn)?.account;
+  const dynamodb = () => clients.dynamodb(config.homeRegion);
   return {
     clients,
     directory: createMetadataDirectory(clients),
-    taskDefinitions: taskDefinitionCache,
-    ...(config.idempotencyTable ? { guard: createDynamoDbChangeGuard(config.idempotencyTable, options.lambdaContext) } : {}),
-    ...(config.deploymentsTable
-      ? { tracker: new DeploymentTracker(config.deploymentsTable, new DynamoDBClient({ region: config.homeRegion })) }
-      : {}),
-    ...(lambdaAccount && /^\d{12}$/.test(lambdaAccount) ? { expectedAccount: lambdaAccount } : {}),
+    taskDefinitions: options.taskDefinitions ?? createTaskDefinitionCache(config, clients),
+    ...(config.idempotencyTable ? { guard: createChangeGuard(changeRecordStore(config.idempotencyTable, dynamodb()), options.lambdaContext) } : {}),
+    ...(config.deploymentsTable ? { tracker: new DeploymentTracker(config.deploymentsTable, dynamodb()) } : {}),
+    ...(lambdaAccount ? { expectedAccount: lambdaAccount } : {}),
   };
+}
+
+/**
+ * A task definition cache, consulting the persisted revision index first when one is configured. A Lambda
+ * execution environment creates one and keeps it for its warm invocations (revisions never change).
+ */
+export function createTaskDefinitionCache(config: Config, clients: AwsClients): TaskDefinitionCache {
+  const index = config.revisionIndexTable ? new DynamoDbRevisionIndex(config.revisionIndexTable, clients.dynamodb(config.homeRegion)) : undefined;
+  return new TaskDefinitionCache(undefined, index);
 }

@@ -1,32 +1,19 @@
-import { executeEcsPlan } from '../actions/force-new-deployments.js';
-import { executeBatchPlan } from '../actions/resubmit-batch-jobs.js';
+import { type ExecuteOptions, executePlan } from '../actions/index.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TaskDefinitionCache } from '../aws/ecs.js';
 import { callerAccount } from '../aws/sts.js';
-import { detectChange } from '../changes/detect-change.js';
-import { type ManualRefreshInput, resolveManualChange } from '../changes/manual-refresh-change.js';
-import type { Change, MetadataDirectory } from '../changes/types.js';
+import { type Change, type ChangeContext, type ChangeRequest, detectChange, type MetadataDirectory } from '../changes/index.js';
 import type { Config } from '../config/config.js';
-import { ForeignAccountError, TargetsFailedError } from '../errors.js';
-import { collectBatchInventory } from '../inventory/batch-inventory.js';
-import { collectEcsInventory } from '../inventory/ecs-inventory.js';
-import { applyBlastRadiusCap } from '../plan/blast-radius.js';
-import { planBatchRefresh } from '../plan/plan-batch.js';
-import { type ActionableChange, planRefresh } from '../plan/plan-refresh.js';
-import { IGNORE_TAG, type RunMode } from '../plan/types.js';
-import { buildReport, reportFailed } from '../report/build-report.js';
-import { eventBusRegion, publishResultEvents } from '../report/result-events.js';
-import type { RefreshReport } from '../report/types.js';
+import { collectInventory, type InventoryOptions } from '../inventory/index.js';
+import { nothingToPlan, type PlanSettings, planRefresh, type RunMode } from '../plan/index.js';
+import { buildReport, publishReport, type RefreshReport } from '../report/index.js';
 import type { DeploymentTracker } from '../tracking/deployment-tracker.js';
-import { recordRollout } from '../tracking/record-rollout.js';
-import type { ChangeGuard } from './change-guard.js';
+import { type ChangeGuard, runOnce } from './change-guard.js';
 
-/** What started the run: an EventBridge event, or a manual refresh request. */
-export type RefreshRequest =
-  | { readonly type: 'event'; readonly event: unknown }
-  | ({ readonly type: 'manual'; readonly confirmLarge?: boolean } & ManualRefreshInput);
+/** What started the run: an EventBridge event, or a manual refresh request (`confirmLarge`: past the cap). */
+export type RefreshRequest = ChangeRequest & { readonly confirmLarge?: boolean };
 
-/** The AWS-facing parts of the pipeline, injected so tests and the CLI can choose them. */
+/** The AWS-facing parts of the pipeline, injected so tests and the CLI can choose them (see `createPipelineDependencies`). */
 export interface PipelineDependencies {
   readonly clients: AwsClients;
   readonly directory: MetadataDirectory;
@@ -54,7 +41,7 @@ export interface RunOptions {
  *
  * Returns the report in every case where the input was valid, including failed targets (the caller turns
  * `summary.failed > 0` into exit 1 or a Lambda error). Throws only {@link InvalidInputError}s (bad event,
- * bad ref, foreign account — before any AWS write) and unexpected errors.
+ * bad ref, foreign account — before any AWS write) and unexpected errors (a change guard that cannot be read).
  *
  * @example
  * const report = await runRefresh({ type: 'event', event }, config, dependencies);
@@ -65,130 +52,65 @@ export async function runRefresh(
   dependencies: PipelineDependencies,
   options: RunOptions = {},
 ): Promise<RefreshReport> {
-  const dryRun = config.dryRun || options.dryRun === true;
-  const mode: RunMode = request.type === 'event' ? 'event' : 'manual';
+  const run = { dryRun: config.dryRun || options.dryRun === true, mode: (request.type === 'event' ? 'event' : 'manual') as RunMode };
+  const change = await detectChange(request, changeContext(config, dependencies));
+  const skipped = nothingToPlan(change);
+  const report = skipped
+    ? buildReport({ ...run, change, skipped })
+    : await runOnce(guardFor(change, run, dependencies), change, run, async () => {
+        const inventory = await collectInventory(inventoryOptions(config, dependencies));
+        const plan = planRefresh(change, inventory, planSettings(config, request, run.mode));
+        const execution = await executePlan(plan, executeOptions(config, dependencies, run.dryRun, options));
+        return buildReport({ ...run, change, inventory, plan, execution });
+      });
+  return publishReport(report, {
+    ...(config.eventBus ? { eventBus: config.eventBus } : {}),
+    homeRegion: config.homeRegion,
+    events: (region) => dependencies.clients.events(region),
+  });
+}
+
+/**
+ * The one-deployment-per-change record applies to automatic, real runs of a change with a version: deletions
+ * never deploy, dry runs never act and manual refreshes are deliberate.
+ */
+function guardFor(change: Change, run: { dryRun: boolean; mode: RunMode }, dependencies: PipelineDependencies): ChangeGuard | undefined {
+  return run.mode === 'event' && !run.dryRun && change.effect !== 'deleted' && change.versionId ? dependencies.guard : undefined;
+}
+
+function changeContext(config: Config, dependencies: PipelineDependencies): ChangeContext {
   const expectedAccount = dependencies.expectedAccount ?? config.accountId;
-  if (request.type === 'event') refuseForeignEnvelope(request.event, expectedAccount);
-
-  const change =
-    request.type === 'event'
-      ? await detectChange(request.event, dependencies.directory)
-      : await resolveManualChange(request, config.homeRegion, (dependencies.now ?? (() => new Date()))(), dependencies.directory, async () =>
-          expectedAccount ?? callerAccount(dependencies.clients.sts(config.homeRegion)),
-        );
-  if (expectedAccount && change.account && change.account !== expectedAccount) {
-    throw new ForeignAccountError(
-      `the change is in account ${change.account}, but this deployment handles account ${expectedAccount}: deploy secret-refresh in that account instead of forwarding its events`,
-    );
-  }
-  const report = await act(change, request, config, dependencies, { dryRun, mode, ...(options.deadline ? { deadline: options.deadline } : {}) });
-  if (!config.eventBus) return report;
-  const warnings = await publishResultEvents(report, config.eventBus, dependencies.clients.events(eventBusRegion(config.eventBus, config.homeRegion)));
-  return warnings.length ? { ...report, warnings: [...report.warnings, ...warnings] } : report;
+  return {
+    directory: dependencies.directory,
+    homeRegion: config.homeRegion,
+    ...(expectedAccount ? { expectedAccount } : {}),
+    now: dependencies.now ?? (() => new Date()),
+    callerAccount: () => callerAccount(dependencies.clients.sts(config.homeRegion)),
+  };
 }
 
-/** Inventory → Plan → Actions → Report for a detected change, under the change guard. */
-async function act(change: Change, request: RefreshRequest, config: Config, dependencies: PipelineDependencies, run: RunContext): Promise<RefreshReport> {
-  const { dryRun, mode } = run;
-  if (!isActionable(change)) {
-    return buildReport({ dryRun, mode, change, skipped: change.reason });
-  }
-  // Secret tags usually came with the DescribeSecret of the Change step; otherwise read them now.
-  const tags =
-    change.tags ?? (await dependencies.directory.resourceTags?.(change.kind, change.kind === 'secret' ? change.arn : change.name, change.region)) ?? {};
-  if ((tags[IGNORE_TAG] ?? '').toLowerCase() === 'true') {
-    return buildReport({ dryRun, mode, change, skipped: `the ${change.kind} is tagged ${IGNORE_TAG}=true: it triggers nothing` });
-  }
-
-  const work = () => inventoryPlanAct(change, request, config, dependencies, run);
-
-  // Deletions never deploy, dry runs never act and manual refreshes are deliberate: only automatic
-  // actions need the one-deployment-per-change record.
-  const guard = mode === 'event' && !dryRun && change.effect !== 'deleted' ? dependencies.guard : undefined;
-  try {
-    if (!guard || !change.versionId) return await work();
-    const result = await guard.run({ arn: change.arn, versionId: change.versionId, effect: change.effect }, work);
-    if (result.outcome === 'ran') return result.report;
-    const skipped =
-      result.outcome === 'replayed'
-        ? 'duplicate: this change was already handled by an earlier run (same secret/parameter and version); nothing was done'
-        : 'duplicate: another invocation is handling this change right now; nothing was done';
-    return { ...buildReport({ dryRun, mode, change, skipped }), idempotency: result.outcome };
-  } catch (error) {
-    if (error instanceof TargetsFailedError) return error.report as RefreshReport;
-    throw error;
-  }
+function inventoryOptions(config: Config, dependencies: PipelineDependencies): InventoryOptions {
+  return { clients: dependencies.clients, regions: config.regions, concurrency: config.concurrency, taskDefinitions: dependencies.taskDefinitions };
 }
 
-/** Inventory (ECS and Batch, all Regions) → Plan (with the blast-radius cap) → Actions → Report. */
-async function inventoryPlanAct(
-  change: ActionableChange,
-  request: RefreshRequest,
-  config: Config,
-  dependencies: PipelineDependencies,
-  run: RunContext,
-): Promise<RefreshReport> {
-  const { dryRun, mode } = run;
-  const inventoryOptions = { clients: dependencies.clients, regions: config.regions, concurrency: config.concurrency };
-  const [inventory, batchInventory] = await Promise.all([
-    collectEcsInventory({ ...inventoryOptions, taskDefinitions: dependencies.taskDefinitions }),
-    collectBatchInventory(inventoryOptions),
-  ]);
-  const planOptions = {
+function planSettings(config: Config, request: RefreshRequest, mode: RunMode): PlanSettings {
+  return {
     mode,
     redeployOnPreviousChange: config.redeployOnPreviousChange,
     batchPolicy: config.batchPolicy,
     scope: { include: config.clustersInclude, exclude: config.clustersExclude, optIn: config.mode === 'opt-in' },
+    maxTargets: config.maxTargets,
+    confirmLarge: request.type === 'manual' && request.confirmLarge === true,
   };
-  const plan = applyBlastRadiusCap(
-    { ecs: planRefresh(change, inventory.services, planOptions), batch: planBatchRefresh(change, batchInventory, planOptions) },
-    config.maxTargets,
-    request.type === 'manual' && request.confirmLarge === true,
-    change.name,
-  );
-  const executeOptions = {
+}
+
+function executeOptions(config: Config, dependencies: PipelineDependencies, dryRun: boolean, options: RunOptions): ExecuteOptions {
+  return {
     clients: dependencies.clients,
     dryRun,
     concurrency: config.concurrency,
     waitForSteady: config.waitForSteady,
-    ...(run.deadline ? { deadline: run.deadline } : {}),
+    ...(options.deadline ? { deadline: options.deadline } : {}),
+    ...(dependencies.tracker ? { tracker: dependencies.tracker } : {}),
   };
-  const [services, jobs] = await Promise.all([executeEcsPlan(plan.ecs.targets, executeOptions), executeBatchPlan(plan.batch.jobs, executeOptions)]);
-  const trackingWarnings = dependencies.tracker && !dryRun ? await recordRollout(dependencies.tracker, change, plan.ecs.targets, services, config.waitForSteady) : [];
-  const jobDefinitions = plan.batch.jobDefinitions.map(({ decision: _decision, ...rest }) => ({ ...rest, status: 'skipped' as const }));
-  const report = buildReport({
-    dryRun,
-    mode,
-    change,
-    targets: [...services, ...jobDefinitions, ...jobs],
-    warnings: [...plan.ecs.warnings, ...plan.batch.warnings],
-    inventory,
-    batchInventory,
-    ...(plan.refused ? { refused: plan.refused } : {}),
-  });
-  // Throwing inside the guard deletes the idempotency record, so a retry can finish the job.
-  if (reportFailed(report)) throw new TargetsFailedError(`${report.summary.failed} target(s) failed`, report);
-  return report;
-}
-
-/** Per-run settings passed down the pipeline. */
-interface RunContext {
-  readonly dryRun: boolean;
-  readonly mode: RunMode;
-  readonly deadline?: Date;
-}
-
-function isActionable(change: Change): change is ActionableChange {
-  return change.effect !== 'none' && typeof change.arn === 'string' && change.arn.length > 0;
-}
-
-/** Refuses an event whose envelope names another account, before any AWS call is made for it. */
-function refuseForeignEnvelope(event: unknown, expectedAccount: string | undefined): void {
-  if (!expectedAccount || typeof event !== 'object' || event === null) return;
-  const account = (event as { account?: unknown }).account;
-  if (typeof account === 'string' && account !== expectedAccount) {
-    throw new ForeignAccountError(
-      `the event is from account ${account}, but this deployment handles account ${expectedAccount}: deploy secret-refresh in that account instead of forwarding its events`,
-    );
-  }
 }

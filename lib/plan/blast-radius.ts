@@ -13,6 +13,8 @@ export interface CappedPlan extends CombinedPlan {
 }
 
 /**
+ * @internal Applied by {@link planRefresh} (lib/plan/index.ts).
+ *
  * The blast-radius cap: a run that would act on more than `maxTargets` targets (ECS redeploys plus Batch
  * resubmits) acts on none. A rotated secret that is wrong must not take a whole account down at once;
  * an operator who reviewed the plan can go ahead with a manual `refresh --confirm-large`.
@@ -23,8 +25,7 @@ export interface CappedPlan extends CombinedPlan {
  */
 export function applyBlastRadiusCap(plan: CombinedPlan, maxTargets: number, confirmed: boolean, ref: string): CappedPlan {
   const actions =
-    plan.ecs.targets.filter((target) => target.decision === 'redeploy').length +
-    plan.batch.jobs.filter((job) => job.decision === 'resubmit').length;
+    plan.ecs.targets.filter((target) => target.decision === 'redeploy').length + plan.batch.jobs.filter((job) => job.decision === 'resubmit').length;
   if (actions <= maxTargets || confirmed) return plan;
   const refused =
     `blast-radius cap: ${actions} targets would be acted on, more than SECRET_REFRESH_MAX_TARGETS=${maxTargets}; nothing was done. ` +

@@ -1,5 +1,6 @@
+import { resourceId } from '../arn/arn.js';
 import type { Change } from '../changes/types.js';
-import type { ChangeForMatching, ChangedResource } from '../references/types.js';
+import type { ChangedResource, ChangeForMatching } from '../references/types.js';
 
 /**
  * The identity matching needs, from a {@link Change}. For a secret the 6-character suffix is what follows
@@ -21,7 +22,7 @@ function changedResource(change: Change): ChangedResource {
   if (change.kind === 'parameter') {
     return { kind: 'parameter', partition, region, account, key: change.name.replace(/^\/+/, '') };
   }
-  const id = change.arn?.split(':secret:')[1];
+  const id = resourceId(change.arn, 'secretsmanager', 'secret:');
   const suffix = id?.startsWith(`${change.name}-`) ? id.slice(change.name.length + 1) : undefined;
   const replicaRegions = change.replicaRegions?.filter((replica) => replica !== region) ?? [];
   return {

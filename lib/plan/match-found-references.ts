@@ -8,12 +8,7 @@ import type { PlannedReference, PlanOptions } from './types.js';
  * (with their impact and reason) and adds a warning for each unparseable one. Shared by ECS services and
  * Batch job definitions, so both read references exactly the same way.
  */
-export function matchFoundReferences(
-  found: readonly FoundReference[],
-  change: ChangeForMatching,
-  subject: string,
-  warnings: string[],
-): PlannedReference[] {
+export function matchFoundReferences(found: readonly FoundReference[], change: ChangeForMatching, subject: string, warnings: string[]): PlannedReference[] {
   const references: PlannedReference[] = [];
   for (const reference of found) {
     if ('error' in reference.parsed) {
@@ -38,18 +33,14 @@ export function matchFoundReferences(
 
 /** References whose value changed and that call for action (AWSPREVIOUS only when opted in). */
 export function readingReferences(references: readonly PlannedReference[], options: Pick<PlanOptions, 'redeployOnPreviousChange'>): PlannedReference[] {
-  return references.filter(
-    (reference) => reference.impact === 'affected' || (reference.impact === 'previous-changed' && options.redeployOnPreviousChange),
-  );
+  return references.filter((reference) => reference.impact === 'affected' || (reference.impact === 'previous-changed' && options.redeployOnPreviousChange));
 }
 
 /** Why nothing reads a changed value: the references' own reasons, with the AWSPREVIOUS opt-in hint. */
 export function unchangedReason(references: readonly PlannedReference[]): string {
   const previous = references.some((reference) => reference.impact === 'previous-changed');
   const reasons = [...new Set(references.map((reference) => reference.reason))].join('; ');
-  return previous
-    ? `${reasons} (set SECRET_REFRESH_REDEPLOY_AWSPREVIOUS=true to act on it)`
-    : `no reference reads a changed value: ${reasons}`;
+  return previous ? `${reasons} (set SECRET_REFRESH_REDEPLOY_AWSPREVIOUS=true to act on it)` : `no reference reads a changed value: ${reasons}`;
 }
 
 /** "app (secrets DB_PASSWORD), sidecar (logConfiguration.secretOptions token)" */

@@ -1,8 +1,9 @@
 import type { BatchInventory, BatchJobDefinitionRecord, BatchJobRecord } from '../inventory/types.js';
 import { changeForMatching } from './change-for-matching.js';
+import { startedSince } from './freshness.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
-import type { ActionableChange } from './plan-refresh.js';
 import {
+  type ActionableChange,
   BATCH_POLICIES,
   BATCH_POLICY_TAG,
   type BatchPlan,
@@ -18,7 +19,9 @@ import {
 } from './types.js';
 
 /**
- * Decides what the change means for AWS Batch. Pure, like {@link planRefresh}.
+ * @internal The Batch part of {@link planRefresh} (lib/plan/index.ts).
+ *
+ * Decides what the change means for AWS Batch. Pure and synchronous, like the ECS part.
  *
  * - Every ACTIVE job definition revision that reads the changed value gets one entry: future jobs read
  *   the new value when they start, so there is nothing to do (or, for a deletion, they would fail to start).
@@ -94,12 +97,7 @@ export function planBatchRefresh(change: ActionableChange, inventory: BatchInven
   return { jobDefinitions, jobs, warnings: [...new Set(warnings)] };
 }
 
-function policyFor(
-  job: BatchJobRecord,
-  definition: BatchJobDefinitionRecord | undefined,
-  fallback: BatchPolicy,
-  warnings: string[],
-): BatchPolicy {
+function policyFor(job: BatchJobRecord, definition: BatchJobDefinitionRecord | undefined, fallback: BatchPolicy, warnings: string[]): BatchPolicy {
   for (const [owner, tags] of [
     [definition?.arn ?? job.jobDefinitionArn, definition?.tags ?? {}],
     [job.jobQueue, job.queueTags],
@@ -130,15 +128,12 @@ function decideJob(
   if (ignored) return skip('ignored', `job or job definition is tagged ${IGNORE_TAG}=true`);
   const clone = job.tags[SUPERSEDED_BY_TAG];
   if (clone) return skip('superseded', `already resubmitted as job ${clone} (tag ${SUPERSEDED_BY_TAG})`);
-  if (options.mode === 'event' && job.startedAt && Date.parse(job.startedAt) >= Date.parse(change.time)) {
+  if (options.mode === 'event' && job.startedAt && startedSince(job.startedAt, change.time)) {
     return skip('already-fresh', `already fresh: the job started at ${job.startedAt}, at or after the change at ${change.time}`);
   }
   const readers = `${describeReaders(reading)} read ${what}, which changed; the job keeps the old value until it ends`;
   if (policy === 'report') {
-    return skip(
-      'policy-report',
-      `${readers}. Policy "report": not resubmitted (tag ${BATCH_POLICY_TAG}=resubmit or SECRET_REFRESH_BATCH_POLICY to change)`,
-    );
+    return skip('policy-report', `${readers}. Policy "report": not resubmitted (tag ${BATCH_POLICY_TAG}=resubmit or SECRET_REFRESH_BATCH_POLICY to change)`);
   }
   return {
     decision: 'resubmit',

@@ -1,4 +1,15 @@
-import type { ReferenceImpact, ReferenceLocation } from '../references/types.js';
+import type { Change } from '../changes/types.js';
+import type { BatchJobRecord } from '../inventory/types.js';
+import type { ChangeForMatching, ReferenceImpact, ReferenceLocation } from '../references/types.js';
+
+/** A change the Plan can act on: it has an identity and an effect other than `none`. */
+export type ActionableChange = Change & { effect: ChangeForMatching['effect']; arn: string };
+
+/**
+ * A change as a plan target names it: the change (today one per plan; a batch of changes lists each target once
+ * with every change it answers) and what a rollout record keeps of it. Never a value.
+ */
+export type AnsweredChange = Pick<ActionableChange, 'kind' | 'arn' | 'name' | 'versionId' | 'time'>;
 
 /** One reference of a target that points at the changed secret/parameter, with what the change does to it. */
 export interface PlannedReference {
@@ -139,7 +150,7 @@ export interface PlannedBatchJob {
   readonly reason: string;
   readonly references: readonly PlannedReference[];
   /** The job as DescribeJobs returned it, for the clone. */
-  readonly job: import('../inventory/types.js').BatchJobRecord;
+  readonly job: BatchJobRecord;
 }
 
 /** Batch plan options. */
@@ -153,4 +164,33 @@ export interface BatchPlan {
   readonly jobDefinitions: readonly PlannedBatchJobDefinition[];
   readonly jobs: readonly PlannedBatchJob[];
   readonly warnings: readonly string[];
+}
+
+/** What {@link Plan} targets carry on top of their decision: the change(s) the decision answers. */
+export type Answering<Target> = Target & { readonly changes: readonly AnsweredChange[] };
+
+/** One target of a {@link Plan}: an ECS service, a Batch job definition revision or a running Batch job. */
+export type PlanTarget = Answering<PlannedEcsService> | Answering<PlannedBatchJobDefinition> | Answering<PlannedBatchJob>;
+
+/**
+ * The Plan: every target that reads the changed value, with its decision, reason and code, in report order
+ * (ECS services, then Batch job definitions, then Batch jobs), plus warnings. Pure data: Actions carry it out.
+ */
+export interface Plan {
+  /** The changes the plan answers (one today). */
+  readonly changes: readonly AnsweredChange[];
+  readonly targets: readonly PlanTarget[];
+  readonly warnings: readonly string[];
+  /** Set when the change triggers nothing at all (no new value; the changed resource is tagged ignore): why. */
+  readonly skipped?: string;
+  /** Set when the blast-radius cap refused the run; every would-be action is then a `blast-radius-cap` skip. */
+  readonly refused?: string;
+}
+
+/** Everything {@link Plan} decisions depend on besides the change and the inventory (from the configuration and the request). */
+export interface PlanSettings extends BatchPlanOptions {
+  /** `SECRET_REFRESH_MAX_TARGETS`: the blast-radius cap. */
+  readonly maxTargets: number;
+  /** A manual `refresh --confirm-large`: the operator reviewed the plan, the cap does not apply. */
+  readonly confirmLarge: boolean;
 }

@@ -19,14 +19,8 @@ interface ResolvedPlace {
 export function boundaryNotes(place: ResolvedPlace, context: ReferenceContext): ReferenceNote[] {
   const notes: ReferenceNote[] = [];
   if (place.partition !== context.partition || place.region !== context.region) {
-    const where =
-      place.partition === context.partition
-        ? `Region ${place.region}`
-        : `Region ${place.region} (partition ${place.partition})`;
-    const here =
-      place.partition === context.partition
-        ? context.region
-        : `${context.region} (partition ${context.partition})`;
+    const where = place.partition === context.partition ? `Region ${place.region}` : `Region ${place.region} (partition ${place.partition})`;
+    const here = place.partition === context.partition ? context.region : `${context.region} (partition ${context.partition})`;
     notes.push({
       code: 'cross-region',
       message:

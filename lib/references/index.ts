@@ -3,9 +3,9 @@
  *
  * Other packages import from here (types from `./types.js`), so the file layout inside can change freely.
  */
-export { parseArn, partitionOfRegion, looksLikeArn, type ParsedArn } from './arn.js';
-export { isCredentialSpecReference, parseReference, safeParseReference, type SafeParseReferenceResult } from './parse-reference.js';
+export { looksLikeArn, type ParsedArn, parseArn, partitionOfRegion } from './arn.js';
 export { matchReference } from './match-reference.js';
-export { looksLikeVersionId } from './secret-pin.js';
+export { isCredentialSpecReference, parseReference, type SafeParseReferenceResult, safeParseReference } from './parse-reference.js';
 export { isManagedSecretName, isSecretName, SECRET_NAME_MAX_LENGTH } from './secret-id.js';
+export { looksLikeVersionId } from './secret-pin.js';
 export type * from './types.js';

@@ -6,15 +6,7 @@
  */
 import { describeChangedResource, describePin, describeReference } from './reference-description.js';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from './secret-pin.js';
-import type {
-  ChangeForMatching,
-  ChangedResource,
-  ParameterReference,
-  Reference,
-  ReferenceMatch,
-  SecretPin,
-  SecretReference,
-} from './types.js';
+import type { ChangedResource, ChangeForMatching, ParameterReference, Reference, ReferenceMatch, SecretPin, SecretReference } from './types.js';
 
 /**
  * Match one reference against one change.
@@ -46,9 +38,7 @@ export function matchReference(reference: Reference, change: ChangeForMatching):
       reason: `${subject} was deleted or scheduled for deletion: new tasks reading it would fail to start`,
     };
   }
-  return reference.kind === 'secret'
-    ? matchSecretPin(reference, change, subject)
-    : matchParameterPin(reference, change, subject);
+  return reference.kind === 'secret' ? matchSecretPin(reference, change, subject) : matchParameterPin(reference, change, subject);
 }
 
 /** Why the reference and the changed resource are different resources, or undefined when they are the same. */
@@ -102,9 +92,7 @@ function matchSecretPin(reference: SecretReference, change: ChangeForMatching, s
           }
         : {
             impact: 'unchanged',
-            reason:
-              `pinned to ${describePin(pin)}, which did not move (as a version id its value never changes); ` +
-              `${subject} moved ${moved}`,
+            reason: `pinned to ${describePin(pin)}, which did not move (as a version id its value never changes); ` + `${subject} moved ${moved}`,
           };
     case 'current':
       return change.effect === 'new-current-value'
@@ -139,12 +127,7 @@ function matchSecretPin(reference: SecretReference, change: ChangeForMatching, s
  * answers only while the version carries that stage: redeploying would not read anything new and, once the
  * stage has moved off the version, would start tasks that fail, so it is never redeployed; the reason warns.
  */
-function matchVersionPin(
-  pin: Extract<SecretPin, { type: 'version' }>,
-  change: ChangeForMatching,
-  subject: string,
-  moved: string,
-): ReferenceMatch {
+function matchVersionPin(pin: Extract<SecretPin, { type: 'version' }>, change: ChangeForMatching, subject: string, moved: string): ReferenceMatch {
   if (pin.stage === undefined) {
     return { impact: 'unchanged', reason: `pinned to ${describePin(pin)}, whose value never changes; ${subject} moved ${moved}` };
   }

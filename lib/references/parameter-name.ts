@@ -38,10 +38,7 @@ export function splitSelector(keyAndSelector: string, value: string, location: R
     throw new ReferenceParseError(`"${value}" in ${location} names no parameter: the name is empty`, value);
   }
   if (selector === '') {
-    throw new ReferenceParseError(
-      `"${value}" in ${location} ends with ":" but gives no version or label after it; remove the ":"`,
-      value,
-    );
+    throw new ReferenceParseError(`"${value}" in ${location} ends with ":" but gives no version or label after it; remove the ":"`, value);
   }
   return selector === undefined ? { key } : { key, selector };
 }

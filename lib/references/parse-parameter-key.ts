@@ -6,16 +6,10 @@
  * no SSM event ever fires for it, so it becomes a *secret* reference.
  */
 import { ReferenceParseError } from '../errors.js';
-import { PASS_THROUGH_PREFIX, isValidParameterKey, splitSelector } from './parameter-name.js';
+import { isValidParameterKey, PASS_THROUGH_PREFIX, splitSelector } from './parameter-name.js';
 import { assertSecretId } from './secret-id.js';
 import { notesForPin, passThroughPinOf } from './secret-pin.js';
-import type {
-  ParameterReference,
-  ParsedReference,
-  ReferenceLocation,
-  ReferenceNote,
-  SecretReference,
-} from './types.js';
+import type { ParameterReference, ParsedReference, ReferenceLocation, ReferenceNote, SecretReference } from './types.js';
 
 /** What the caller already knows: where the key resolves, and the notes it has collected so far. */
 export interface ParameterKeyInput {
@@ -44,9 +38,7 @@ export function parseParameterKey(input: ParameterKeyInput): ParsedReference {
   if (!isValidParameterKey(key) && !notes.some((note) => note.code === 'invalid-parameter-name')) {
     notes.push({
       code: 'invalid-parameter-name',
-      message:
-        `"${key}" is not a valid SSM parameter name (letters, digits, _ . - and / between levels only): ` +
-        'ECS would not be able to read it',
+      message: `"${key}" is not a valid SSM parameter name (letters, digits, _ . - and / between levels only): ` + 'ECS would not be able to read it',
     });
   }
   if (selector !== undefined) {
@@ -73,10 +65,7 @@ export function parseParameterKey(input: ParameterKeyInput): ParsedReference {
 /** `/aws/reference/secretsmanager/<id>[:<stage-or-version>]` → a secret reference (form 'ssm-pass-through'). */
 function passThroughReference(input: ParameterKeyInput, secretId: string, suffix: string | undefined): ParsedReference {
   if (secretId === '') {
-    throw new ReferenceParseError(
-      `"${input.value}" in ${input.location} is a /aws/reference/secretsmanager/ path with no secret name after it`,
-      input.value,
-    );
+    throw new ReferenceParseError(`"${input.value}" in ${input.location} is a /aws/reference/secretsmanager/ path with no secret name after it`, input.value);
   }
   assertSecretId(secretId, input.value, input.location);
   const pin = passThroughPinOf(suffix);

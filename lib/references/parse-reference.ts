@@ -9,9 +9,9 @@
  * partition, Region and account of the workload (`context`); an ARN brings its own.
  */
 import { ReferenceParseError } from '../errors.js';
-import { looksLikeArn, parseArn, type ParsedArn } from './arn.js';
+import { looksLikeArn, type ParsedArn, parseArn } from './arn.js';
 import { boundaryNotes } from './boundary-notes.js';
-import { PASS_THROUGH_PREFIX, isValidParameterKey } from './parameter-name.js';
+import { isValidParameterKey, PASS_THROUGH_PREFIX } from './parameter-name.js';
 import { parseParameterKey } from './parse-parameter-key.js';
 import { parseSecretArn } from './parse-secret-arn.js';
 import { assertSecretId, isSecretName } from './secret-id.js';
@@ -57,11 +57,7 @@ export function parseReference(value: string, location: ReferenceLocation, conte
  * inventory) that report an unparseable reference and carry on with the others. Errors other than
  * `ReferenceParseError` are bugs and are rethrown.
  */
-export function safeParseReference(
-  value: string,
-  location: ReferenceLocation,
-  context: ReferenceContext,
-): SafeParseReferenceResult {
+export function safeParseReference(value: string, location: ReferenceLocation, context: ReferenceContext): SafeParseReferenceResult {
   try {
     return { success: true, data: parseReference(value, location, context) };
   } catch (error) {
@@ -79,20 +75,14 @@ function assertPrintable(value: string, location: ReferenceLocation): void {
   if (match !== null) {
     const code = match[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0') ?? '';
     throw new ReferenceParseError(
-      `"${value}" in ${location} contains whitespace or an invisible character (U+${code}) at position ` +
-        `${match.index}; remove it`,
+      `"${value}" in ${location} contains whitespace or an invisible character (U+${code}) at position ` + `${match.index}; remove it`,
       value,
     );
   }
 }
 
 /** Dispatch an ARN on its service; only Secrets Manager and SSM are references. */
-function parseReferenceArn(
-  arn: ParsedArn,
-  value: string,
-  location: ReferenceLocation,
-  context: ReferenceContext,
-): ParsedReference {
+function parseReferenceArn(arn: ParsedArn, value: string, location: ReferenceLocation, context: ReferenceContext): ParsedReference {
   if (arn.service !== 'secretsmanager' && arn.service !== 'ssm') {
     throw new ReferenceParseError(
       `"${value}" in ${location} is an ARN of service "${arn.service}"; only Secrets Manager (secretsmanager) ` +
@@ -101,33 +91,20 @@ function parseReferenceArn(
     );
   }
   if (arn.region === '' || arn.account === '') {
-    throw new ReferenceParseError(
-      `"${value}" in ${location} has no ${arn.region === '' ? 'Region' : 'account'}; ` +
-        `a ${arn.service} ARN needs both`,
-      value,
-    );
+    throw new ReferenceParseError(`"${value}" in ${location} has no ${arn.region === '' ? 'Region' : 'account'}; ` + `a ${arn.service} ARN needs both`, value);
   }
   if (arn.service === 'secretsmanager') return parseSecretArn(arn, value, location, context);
   if (location === 'repositoryCredentials') {
-    throw new ReferenceParseError(
-      `"${value}" in ${location} is an SSM ARN; private registry credentials must be a Secrets Manager secret`,
-      value,
-    );
+    throw new ReferenceParseError(`"${value}" in ${location} is an SSM ARN; private registry credentials must be a Secrets Manager secret`, value);
   }
   return parseParameterArn(arn, value, location, context);
 }
 
 /** `arn:…:ssm:…:parameter/<key>`; a doubled slash (`parameter//x`) is normalised and flagged. */
-function parseParameterArn(
-  arn: ParsedArn,
-  value: string,
-  location: ReferenceLocation,
-  context: ReferenceContext,
-): ParsedReference {
+function parseParameterArn(arn: ParsedArn, value: string, location: ReferenceLocation, context: ReferenceContext): ParsedReference {
   if (!arn.resource.startsWith('parameter/')) {
     throw new ReferenceParseError(
-      `"${value}" in ${location} is an SSM ARN but not a parameter ARN: ` +
-        'expected arn:<partition>:ssm:<region>:<account>:parameter/<name>',
+      `"${value}" in ${location} is an SSM ARN but not a parameter ARN: ` + 'expected arn:<partition>:ssm:<region>:<account>:parameter/<name>',
       value,
     );
   }
@@ -141,9 +118,7 @@ function parseParameterArn(
     const key = keyAndSelector.split(':')[0] ?? '';
     notes.push({
       code: 'double-slash-arn',
-      message:
-        `"${value}" has a "/" right after "parameter/"; the ARN of parameter /${key} is ` +
-        `…:parameter/${key} (read here as that parameter)`,
+      message: `"${value}" has a "/" right after "parameter/"; the ARN of parameter /${key} is ` + `…:parameter/${key} (read here as that parameter)`,
     });
   }
   return parseParameterKey({ keyAndSelector, value, location, ...arnPlace(arn), notes });
@@ -229,8 +204,7 @@ function parseCredentialSpec(value: string, context: ReferenceContext): ParsedRe
 function parseSecretName(value: string, location: ReferenceLocation, context: ReferenceContext): ParsedReference {
   if (value.includes(':')) {
     throw new ReferenceParseError(
-      `"${value}" in ${location} is not an ARN and contains ":"; give a secret name (no ":") or the secret ARN ` +
-        '(the json-key form is not supported here)',
+      `"${value}" in ${location} is not an ARN and contains ":"; give a secret name (no ":") or the secret ARN ` + '(the json-key form is not supported here)',
       value,
     );
   }

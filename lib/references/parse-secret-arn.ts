@@ -24,18 +24,12 @@ const JSON_KEY_LOCATIONS: ReadonlySet<ReferenceLocation> = new Set(['secrets', '
  * @throws {ReferenceParseError} for a resource that is not `secret:…`, a wrong number of `:` parts, a json-key
  *   form where the location does not support it, or an invalid secret name.
  */
-export function parseSecretArn(
-  arn: ParsedArn,
-  value: string,
-  location: ReferenceLocation,
-  context: ReferenceContext,
-): ParsedReference {
+export function parseSecretArn(arn: ParsedArn, value: string, location: ReferenceLocation, context: ReferenceContext): ParsedReference {
   const parts = arn.resource.split(':');
   const [type, secretId = '', jsonKey = '', stage = '', versionId = ''] = parts;
   if (type !== 'secret') {
     throw new ReferenceParseError(
-      `"${value}" in ${location} is a Secrets Manager ARN but not a secret ARN: ` +
-        'expected arn:<partition>:secretsmanager:<region>:<account>:secret:<name>',
+      `"${value}" in ${location} is a Secrets Manager ARN but not a secret ARN: ` + 'expected arn:<partition>:secretsmanager:<region>:<account>:secret:<name>',
       value,
     );
   }

@@ -1,28 +1,33 @@
+import type { Execution } from '../actions/index.js';
 import type { Change } from '../changes/types.js';
-import type { BatchInventory, EcsInventory } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
+import type { Plan } from '../plan/index.js';
 import type { RefreshReport, TargetReport } from './types.js';
 
-/** Everything a report is made of. */
+/** Everything a report is made of: the run's settings, the change, and what each later step produced. */
 export interface ReportParts {
   readonly dryRun: boolean;
   readonly mode: 'event' | 'manual';
   readonly change: Change;
+  /** Why the whole run did nothing, when it was decided before planning (a duplicate change). */
   readonly skipped?: string;
-  readonly refused?: string;
-  readonly targets?: readonly TargetReport[];
-  readonly warnings?: readonly string[];
-  readonly inventory?: EcsInventory;
-  readonly batchInventory?: BatchInventory;
+  /** Set when the change guard found the change handled (`replayed`) or being handled (`in-progress`). */
+  readonly idempotency?: 'replayed' | 'in-progress';
+  readonly inventory?: Inventory;
+  readonly plan?: Plan;
+  readonly execution?: Execution;
 }
 
 /**
- * Builds the run's {@link RefreshReport}. The change is copied field by field (never spread) so nothing
- * but identities, versions and labels can reach the report.
+ * Builds the run's {@link RefreshReport}: the execution's report entries in plan order, every warning (the
+ * change's, the plan's, the actions', then each inventory problem) and the counts. The change is copied field
+ * by field (never spread) so nothing but identities, versions and labels can reach the report.
  */
 export function buildReport(parts: ReportParts): RefreshReport {
-  const { change } = parts;
-  const targets = parts.targets ?? [];
-  const inventoryProblems = [...(parts.inventory?.problems ?? []), ...(parts.batchInventory?.problems ?? [])];
+  const { change, plan, inventory } = parts;
+  const targets = parts.execution?.results.map((result) => result.report) ?? [];
+  const skipped = parts.skipped ?? plan?.skipped;
+  const inventoryProblems = [...(inventory?.ecs.problems ?? []), ...(inventory?.batch.problems ?? [])];
   const count = (status: TargetReport['status']) => targets.filter((target) => target.status === status).length;
   return {
     dryRun: parts.dryRun,
@@ -40,20 +45,21 @@ export function buildReport(parts: ReportParts): RefreshReport {
       time: change.time,
       origin: { ...change.origin },
     },
-    ...(parts.skipped ? { skipped: parts.skipped } : {}),
-    ...(parts.refused ? { refused: parts.refused } : {}),
+    ...(skipped ? { skipped } : {}),
+    ...(plan?.refused ? { refused: plan.refused } : {}),
     targets,
     warnings: [
       ...change.warnings,
-      ...(parts.warnings ?? []),
+      ...(plan?.warnings ?? []),
+      ...(parts.execution?.warnings ?? []),
       ...inventoryProblems.map((problem) => `inventory: ${problem.region} ${problem.subject}: ${problem.message}`),
     ],
     summary: {
-      regions: parts.inventory?.regions ?? [],
-      clusters: parts.inventory?.clusters ?? 0,
-      servicesScanned: parts.inventory?.services.length ?? 0,
-      jobDefinitionsScanned: parts.batchInventory?.jobDefinitions.length ?? 0,
-      jobsScanned: parts.batchInventory?.jobs.length ?? 0,
+      regions: inventory?.ecs.regions ?? [],
+      clusters: inventory?.ecs.clusters ?? 0,
+      servicesScanned: inventory?.ecs.services.length ?? 0,
+      jobDefinitionsScanned: inventory?.batch.jobDefinitions.length ?? 0,
+      jobsScanned: inventory?.batch.jobs.length ?? 0,
       targets: targets.length,
       done: count('done'),
       planned: count('planned'),
@@ -62,6 +68,7 @@ export function buildReport(parts: ReportParts): RefreshReport {
       failed: count('failed') + inventoryProblems.length,
       inventoryProblems: inventoryProblems.length,
     },
+    ...(parts.idempotency ? { idempotency: parts.idempotency } : {}),
   };
 }
 

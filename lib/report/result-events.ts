@@ -1,4 +1,5 @@
-import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, putEvent } from '../aws/events.js';
+import { errorText } from '../errors.js';
 import type { RefreshReport } from './types.js';
 
 /** `source` of every event secret-refresh publishes. */
@@ -39,12 +40,17 @@ export function resultEvents(report: RefreshReport): ResultEvent[] {
         message,
         change: report.change,
         summary: report.summary,
-        targets: targets.slice(0, 200).map((target) => ({ type: target.type, arn: target.arn, name: target.name, region: target.region, status: target.status })),
+        targets: targets
+          .slice(0, 200)
+          .map((target) => ({ type: target.type, arn: target.arn, name: target.name, region: target.region, status: target.status })),
       },
     });
   if (report.refused) alert('blast-radius-cap', report.refused);
   if (report.change.effect === 'deleted' && report.targets.length > 0) {
-    alert('deleted-in-use', `${report.change.kind} ${report.change.name} was deleted but ${report.targets.length} target(s) still read it: new tasks and jobs would fail to start`);
+    alert(
+      'deleted-in-use',
+      `${report.change.kind} ${report.change.name} was deleted but ${report.targets.length} target(s) still read it: new tasks and jobs would fail to start`,
+    );
   }
   const failed = report.targets.filter((target) => target.status === 'failed');
   if (report.summary.failed > 0) alert('targets-failed', `${report.summary.failed} target(s) failed or could not be read`, failed);
@@ -65,7 +71,12 @@ export function trimReport(report: RefreshReport, maxBytes = MAX_DETAIL_BYTES): 
   if (size(lean) <= maxBytes) return { ...lean, truncated: { references: true, targets: report.targets.length, kept: report.targets.length } };
   let kept = lean.targets.length;
   while (kept > 0 && size({ ...lean, targets: lean.targets.slice(0, kept) }) > maxBytes) kept = Math.floor(kept / 2);
-  return { ...lean, targets: lean.targets.slice(0, kept), warnings: lean.warnings.slice(0, 50), truncated: { references: true, targets: report.targets.length, kept } };
+  return {
+    ...lean,
+    targets: lean.targets.slice(0, kept),
+    warnings: lean.warnings.slice(0, 50),
+    truncated: { references: true, targets: report.targets.length, kept },
+  };
 }
 
 /**
@@ -73,24 +84,20 @@ export function trimReport(report: RefreshReport, maxBytes = MAX_DETAIL_BYTES): 
  * actions already happened, and a failed publish must not make Lambda retry them.
  */
 export async function publishResultEvents(report: RefreshReport, eventBus: string, client: EventBridgeClient): Promise<string[]> {
-  const entries: PutEventsRequestEntry[] = resultEvents(report).map((event) => ({
-    Source: RESULT_EVENT_SOURCE,
-    DetailType: event.detailType,
-    Detail: JSON.stringify(event.detail),
-    EventBusName: eventBus,
-    ...(report.change.arn ? { Resources: [report.change.arn] } : {}),
-  }));
-  // One PutEvents call per entry: each entry is below the 256 KB limit, but the limit is for the whole request.
   const warnings: string[] = [];
-  for (const entry of entries) {
+  for (const event of resultEvents(report)) {
+    const entry = {
+      source: RESULT_EVENT_SOURCE,
+      detailType: event.detailType,
+      detail: JSON.stringify(event.detail),
+      eventBus,
+      ...(report.change.arn ? { resources: [report.change.arn] } : {}),
+    };
     try {
-      const output = await client.send(new PutEventsCommand({ Entries: [entry] }));
-      if ((output.FailedEntryCount ?? 0) > 0) {
-        const failed = output.Entries?.[0];
-        warnings.push(`could not publish ${entry.DetailType} to ${eventBus}: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);
-      }
+      const refused = await putEvent(client, entry);
+      if (refused) warnings.push(`could not publish ${event.detailType} to ${eventBus}: ${refused.errorCode}: ${refused.errorMessage}`);
     } catch (error) {
-      warnings.push(`could not publish ${entry.DetailType} to ${eventBus}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      warnings.push(`could not publish ${event.detailType} to ${eventBus}: ${errorText(error)}`);
     }
   }
   return warnings;
@@ -102,16 +109,9 @@ export async function publishResultEvents(report: RefreshReport, eventBus: strin
  */
 export async function publishEvent(detailType: string, detail: Record<string, unknown>, eventBus: string, client: EventBridgeClient): Promise<string[]> {
   try {
-    const output = await client.send(
-      new PutEventsCommand({ Entries: [{ Source: RESULT_EVENT_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail), EventBusName: eventBus }] }),
-    );
-    return (output.FailedEntryCount ?? 0) === 0 ? [] : [`could not publish ${detailType} to ${eventBus}: ${output.Entries?.[0]?.ErrorMessage ?? 'unknown error'}`];
+    const refused = await putEvent(client, { source: RESULT_EVENT_SOURCE, detailType, detail: JSON.stringify(detail), eventBus });
+    return refused ? [`could not publish ${detailType} to ${eventBus}: ${refused.errorMessage ?? 'unknown error'}`] : [];
   } catch (error) {
-    return [`could not publish ${detailType} to ${eventBus}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+    return [`could not publish ${detailType} to ${eventBus}: ${errorText(error)}`];
   }
-}
-
-/** The Region of a bus given by ARN, else `homeRegion`. */
-export function eventBusRegion(eventBus: string, homeRegion: string): string {
-  return eventBus.startsWith('arn:') ? (eventBus.split(':')[3] ?? homeRegion) : homeRegion;
 }

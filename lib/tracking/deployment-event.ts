@@ -1,6 +1,6 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
-import { EventParseError } from '../errors.js';
+import { describeIssues, EventParseError } from '../errors.js';
 
 /** `ECS Deployment State Change` (source `aws.ecs`): the events outcome tracking listens to. */
 export const DeploymentStateChangeSchema = EventBridgeSchema.extend({
@@ -25,8 +25,7 @@ export type DeploymentStateChange = z.infer<typeof DeploymentStateChangeSchema>;
 export function parseDeploymentStateChange(event: unknown): DeploymentStateChange {
   const result = DeploymentStateChangeSchema.safeParse(event);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`);
-    throw new EventParseError(`ECS Deployment State Change event is malformed: ${problems.join('; ')}`, { cause: result.error });
+    throw new EventParseError(`ECS Deployment State Change event is malformed: ${describeIssues(result.error, 'event')}`, { cause: result.error });
   }
   return result.data;
 }

@@ -1,5 +1,4 @@
-import { type DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentTable, type DynamoDBClient, documentTable, type ItemUpdate } from '../aws/dynamodb.js';
 
 /** A service of a rollout wave: what UpdateService needs, and what reports name. */
 export interface WaveTarget {
@@ -60,21 +59,26 @@ interface RolloutItem {
  * (`SECRET_REFRESH_DEPLOYMENTS_TABLE`, partition key `pk`, TTL attribute `expiration`).
  */
 export class DeploymentTracker {
-  readonly #documents: DynamoDBDocumentClient;
+  readonly #table: DocumentTable;
 
   public constructor(
-    private readonly tableName: string,
+    tableName: string,
     client: DynamoDBClient,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.#documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#table = documentTable(client, tableName);
   }
 
   /**
    * Records a rollout: its waves (all of them, the first one already started) and the first wave's deployments.
    * A single-wave rollout still gets tracked, so a failed deployment is reported.
    */
-  public async startRollout(rolloutId: string, change: RolloutChange, waves: readonly (readonly WaveTarget[])[], started: readonly StartedDeployment[]): Promise<void> {
+  public async startRollout(
+    rolloutId: string,
+    change: RolloutChange,
+    waves: readonly (readonly WaveTarget[])[],
+    started: readonly StartedDeployment[],
+  ): Promise<void> {
     const item: RolloutItem & { expiration: number } = {
       pk: `rollout#${rolloutId}`,
       change,
@@ -84,7 +88,7 @@ export class DeploymentTracker {
       pending: Object.fromEntries(started.map((deployment) => [deployment.deploymentId, 'IN_PROGRESS'])),
       expiration: this.expiration(),
     };
-    await this.#documents.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    await this.#table.put(item);
     await this.recordDeployments(rolloutId, 0, started);
   }
 
@@ -92,23 +96,20 @@ export class DeploymentTracker {
   public async recordWave(rolloutId: string, wave: number, started: readonly StartedDeployment[]): Promise<void> {
     await this.recordDeployments(rolloutId, wave, started);
     for (const deployment of started) {
-      await this.#documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: `rollout#${rolloutId}` },
-          UpdateExpression: 'SET pending.#d = :state',
-          ConditionExpression: 'currentWave = :wave',
-          ExpressionAttributeNames: { '#d': deployment.deploymentId },
-          ExpressionAttributeValues: { ':state': 'IN_PROGRESS', ':wave': wave },
-        }),
-      );
+      await this.#table.update({
+        Key: { pk: `rollout#${rolloutId}` },
+        UpdateExpression: 'SET pending.#d = :state',
+        ConditionExpression: 'currentWave = :wave',
+        ExpressionAttributeNames: { '#d': deployment.deploymentId },
+        ExpressionAttributeValues: { ':state': 'IN_PROGRESS', ':wave': wave },
+      });
     }
   }
 
   /** Handles one deployment state change; see {@link TrackerOutcome}. */
   public async onDeploymentEvent(deploymentId: string, eventName: string): Promise<TrackerOutcome> {
-    const correlation = await this.#documents.send(new GetCommand({ TableName: this.tableName, Key: { pk: `deployment#${deploymentId}` }, ConsistentRead: true }));
-    const tracked = correlation.Item as { rolloutId: string; wave: number; target: WaveTarget } | undefined;
+    const correlation = await this.#table.get({ pk: `deployment#${deploymentId}` }, { consistentRead: true });
+    const tracked = correlation as { rolloutId: string; wave: number; target: WaveTarget } | undefined;
     if (!tracked) return { kind: 'untracked' };
     const { rolloutId, wave } = tracked;
     const key = { pk: `rollout#${rolloutId}` };
@@ -150,23 +151,12 @@ export class DeploymentTracker {
 
   private async recordDeployments(rolloutId: string, wave: number, started: readonly StartedDeployment[]): Promise<void> {
     for (const deployment of started) {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: `deployment#${deployment.deploymentId}`, rolloutId, wave, target: deployment.target, expiration: this.expiration() },
-        }),
-      );
+      await this.#table.put({ pk: `deployment#${deployment.deploymentId}`, rolloutId, wave, target: deployment.target, expiration: this.expiration() });
     }
   }
 
-  private async conditional<T>(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'ReturnValues'>): Promise<T | undefined> {
-    try {
-      const output = await this.#documents.send(new UpdateCommand({ TableName: this.tableName, ReturnValues: 'ALL_NEW', ...input }));
-      return output.Attributes as T | undefined;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+  private async conditional<T>(update: ItemUpdate): Promise<T | undefined> {
+    return (await this.#table.updateIf(update)) as T | undefined;
   }
 
   private expiration(): number {

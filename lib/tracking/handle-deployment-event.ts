@@ -1,8 +1,10 @@
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { chunk, mapWithConcurrency } from '../aws/concurrency.js';
-import { forceNewDeployment } from '../aws/ecs.js';
-import { eventBusRegion, publishEvent, RESULT_DETAIL_TYPES } from '../report/result-events.js';
+import { mapWithConcurrency } from '../aws/concurrency.js';
+import { describeServices, forceNewDeployment } from '../aws/ecs.js';
+import { eventBusRegion } from '../aws/events.js';
+import { errorText } from '../errors.js';
+import { startedSince } from '../plan/freshness.js';
+import { publishEvent, RESULT_DETAIL_TYPES } from '../report/result-events.js';
 import { parseDeploymentStateChange } from './deployment-event.js';
 import type { DeploymentTracker, RolloutChange, StartedDeployment, WaveTarget } from './deployment-tracker.js';
 
@@ -61,7 +63,12 @@ export async function handleDeploymentEvent(event: unknown, dependencies: Deploy
         note: ROLLBACK_NOTE,
       };
       const warnings = dependencies.eventBus
-        ? await publishEvent(RESULT_DETAIL_TYPES.deploymentFailed, detail, dependencies.eventBus, dependencies.clients.events(eventBusRegion(dependencies.eventBus, dependencies.homeRegion)))
+        ? await publishEvent(
+            RESULT_DETAIL_TYPES.deploymentFailed,
+            detail,
+            dependencies.eventBus,
+            dependencies.clients.events(eventBusRegion(dependencies.eventBus, dependencies.homeRegion)),
+          )
         : [];
       return {
         ...base,
@@ -73,7 +80,11 @@ export async function handleDeploymentEvent(event: unknown, dependencies: Deploy
     }
     case 'next-wave': {
       const { deployed, skipped } = await deployWave(outcome.targets, outcome.change, dependencies);
-      await dependencies.tracker.recordWave(outcome.rolloutId, outcome.wave, deployed.map(({ deploymentId: id, target }) => ({ deploymentId: id, target })));
+      await dependencies.tracker.recordWave(
+        outcome.rolloutId,
+        outcome.wave,
+        deployed.map(({ deploymentId: id, target }) => ({ deploymentId: id, target })),
+      );
       return {
         ...base,
         outcome: 'next-wave',
@@ -100,7 +111,7 @@ async function deployWave(
         const { deploymentId } = await forceNewDeployment(dependencies.clients.ecs(target.region), target.clusterArn, target.arn);
         return deploymentId ? { deploymentId, target } : { arn: target.arn, reason: 'UpdateService returned no PRIMARY deployment' };
       } catch (error) {
-        return { arn: target.arn, reason: `UpdateService failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` };
+        return { arn: target.arn, reason: `UpdateService failed: ${errorText(error)}` };
       }
     },
   );
@@ -116,15 +127,21 @@ async function deployWave(
 async function alreadyFresh(targets: readonly WaveTarget[], change: RolloutChange, dependencies: DeploymentEventDependencies): Promise<Set<string>> {
   const fresh = new Set<string>();
   const byCluster = new Map<string, WaveTarget[]>();
-  for (const target of targets) byCluster.set(`${target.region}|${target.clusterArn}`, [...(byCluster.get(`${target.region}|${target.clusterArn}`) ?? []), target]);
+  for (const target of targets)
+    byCluster.set(`${target.region}|${target.clusterArn}`, [...(byCluster.get(`${target.region}|${target.clusterArn}`) ?? []), target]);
   for (const [key, group] of byCluster) {
     const [region = dependencies.homeRegion, cluster = ''] = key.split('|');
-    for (const services of chunk(group.map((target) => target.arn), 10)) {
-      const output = await dependencies.clients.ecs(region).send(new DescribeServicesCommand({ cluster, services }));
-      for (const service of output.services ?? []) {
-        const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
-        if (service.serviceArn && primary?.createdAt && primary.createdAt.getTime() >= Date.parse(change.time)) fresh.add(service.serviceArn);
-      }
+    // One DescribeServices call at a time (10 services each), without tags: only the deployments are read.
+    const { services } = await describeServices(
+      dependencies.clients.ecs(region),
+      cluster,
+      group.map((target) => target.arn),
+      1,
+      { tags: false },
+    );
+    for (const service of services) {
+      const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+      if (service.serviceArn && primary?.createdAt && startedSince(primary.createdAt, change.time)) fresh.add(service.serviceArn);
     }
   }
   return fresh;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ActionableChange } from '../plan/plan-refresh.js';
-import type { PlannedEcsService } from '../plan/types.js';
+import { errorText } from '../errors.js';
+import type { AnsweredChange, PlannedEcsService } from '../plan/types.js';
 import { groupByWave } from '../plan/waves.js';
 import type { EcsServiceTargetReport } from '../report/types.js';
 import type { DeploymentTracker, WaveTarget } from './deployment-tracker.js';
@@ -12,16 +12,14 @@ import type { DeploymentTracker, WaveTarget } from './deployment-tracker.js';
  */
 export async function recordRollout(
   tracker: DeploymentTracker,
-  change: ActionableChange,
+  change: AnsweredChange,
   planned: readonly PlannedEcsService[],
   reports: readonly EcsServiceTargetReport[],
   waitForSteady: boolean,
 ): Promise<string[]> {
   const started = reports.flatMap((report, index) => {
     const target = planned[index];
-    return report.status === 'done' && report.deploymentId && target
-      ? [{ deploymentId: report.deploymentId, target: waveTarget(target) }]
-      : [];
+    return report.status === 'done' && report.deploymentId && target ? [{ deploymentId: report.deploymentId, target: waveTarget(target) }] : [];
   });
   const redeploys = planned.filter((target, index) => target.decision === 'redeploy' && reports[index]?.status !== 'failed');
   if (started.length === 0) return [];
@@ -35,7 +33,7 @@ export async function recordRollout(
     );
     return [];
   } catch (error) {
-    return [`could not record the deployments for tracking: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+    return [`could not record the deployments for tracking: ${errorText(error)}`];
   }
 }
 

@@ -19,7 +19,15 @@ import { mapOptionsFor, service } from '../support/map-inputs.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** From research/toolchain.md §5: without the background-networking flags Chromium reaches out at start. */
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const skipReason = process.env.BROWSER_TESTS_SKIP_REASON?.trim();
 const available = existsSync(CHROMIUM);
@@ -36,6 +44,7 @@ interface LoadedPage {
 if (!available && skipReason) {
   console.warn(`browser tests skipped: ${skipReason}`);
   describe('the secrets-map page in Chromium', () => {
+    // biome-ignore lint/suspicious/noSkippedTests: the one deliberate skip, only when .ci/run could not install Chromium and says why
     it.skip(`skipped: Chromium could not be installed (${skipReason})`, () => {});
   });
 } else {
@@ -83,7 +92,10 @@ if (!available && skipReason) {
     /** Rows the table shows: one per reference and reader (one for a job definition with no running job). */
     function expectedRows(map: SecretsMap): number {
       const definitions = new Map(map.definitions.map((definition) => [definition.arn, definition]));
-      return map.resources.reduce((sum, resource) => sum + resource.uses.reduce((count, use) => count + Math.max(1, definitions.get(use.definition)?.targets.length ?? 0), 0), 0);
+      return map.resources.reduce(
+        (sum, resource) => sum + resource.uses.reduce((count, use) => count + Math.max(1, definitions.get(use.definition)?.targets.length ?? 0), 0),
+        0,
+      );
     }
 
     const visibleRows = (page: Page) => page.locator('#readers-table tbody tr');
@@ -158,7 +170,12 @@ if (!available && skipReason) {
       await expect(page.locator('#graph').getAttribute('data-resource')).resolves.toBe(DB_ARN);
       expect(await drawn('target')).toEqual(labels(DB_ARN));
       expect(await drawn('target')).toContain('prod-orders/orders-api');
-      expect(await drawn('definition')).toEqual(map.resources.find((resource) => resource.id === DB_ARN)?.definitions.map((arn) => map.definitions.find((definition) => definition.arn === arn)?.name).sort());
+      expect(await drawn('definition')).toEqual(
+        map.resources
+          .find((resource) => resource.id === DB_ARN)
+          ?.definitions.map((arn) => map.definitions.find((definition) => definition.arn === arn)?.name)
+          .sort(),
+      );
       await expect(page.locator('#graph path.edge').count()).resolves.toBeGreaterThanOrEqual(labels(DB_ARN).length);
 
       // Clicking a table row selects its resource too.
@@ -172,7 +189,9 @@ if (!available && skipReason) {
     });
 
     it('keeps a secret with many readers drawable: 40 per column, the rest counted', async () => {
-      const services = Array.from({ length: 65 }, (_, index) => service(`svc-${String(index).padStart(2, '0')}`, [DB_ARN], { family: index % 2 ? 'odd' : 'even' }));
+      const services = Array.from({ length: 65 }, (_, index) =>
+        service(`svc-${String(index).padStart(2, '0')}`, [DB_ARN], { family: index % 2 ? 'odd' : 'even' }),
+      );
       const map = buildSecretsMap({ services, metadata: [] }, mapOptionsFor());
       const { page, errors } = await load(map, 'map-page-many.html');
       await expect(page.locator('#graph .target').count()).resolves.toBe(40);

@@ -17,17 +17,7 @@ import { DEADLINE_MARGIN_MS } from '../../lib/lambda/run-in-lambda.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { reportFailed } from '../../lib/report/build-report.js';
 import type { RefreshReport, TargetReport } from '../../lib/report/types.js';
-import {
-  ACCOUNT,
-  CHANGE_TIME,
-  type FaultHook,
-  QUEUE_ARN,
-  READING_JOB,
-  REGION,
-  SyntheticAccount,
-  clusterArn,
-  jobArn,
-} from './synthetic-account.js';
+import { ACCOUNT, CHANGE_TIME, clusterArn, type FaultHook, jobArn, QUEUE_ARN, READING_JOB, REGION, SyntheticAccount } from './synthetic-account.js';
 
 /** The event every scenario delivers: AWSCURRENT moved to a new version of demo/orders/db-credentials. */
 export const EVENT_FILE = 'secretsmanager-secret-label-updated-awscurrent.json';

@@ -25,7 +25,8 @@ describe('fault matrix: the pipeline under AWS faults, races and the Lambda time
 
   it('retries after the time budget ran out deploy exactly the services the first delivery did not', async () => {
     const scenario = SCENARIOS.find((candidate) => candidate.name === 'time budget runs out mid-run, then Lambda retries');
-    const outcome = await scenario!.run();
+    if (!scenario) throw new Error('scenario not found');
+    const outcome = await scenario.run();
     const deployed = (attempt: number) =>
       outcome.account.applied.filter((write) => write.call === 'ecs:UpdateService' && write.attempt === attempt).map((write) => write.subject);
     const first = deployed(1);
@@ -33,7 +34,12 @@ describe('fault matrix: the pipeline under AWS faults, races and the Lambda time
     expect(first).toHaveLength(3);
     expect(retry).toHaveLength(7);
     expect(new Set([...first, ...retry]).size).toBe(10);
-    expect(outcome.account.readers().map((service) => service.arn).sort()).toEqual([...first, ...retry].sort());
+    expect(
+      outcome.account
+        .readers()
+        .map((service) => service.arn)
+        .sort(),
+    ).toEqual([...first, ...retry].sort());
     const notStarted = outcome.deliveries[0]?.report?.targets.filter((target) => target.status === 'failed').map((target) => target.arn);
     expect(notStarted?.filter((arn) => arn.includes(':service/')).sort()).toEqual([...retry].sort());
   });

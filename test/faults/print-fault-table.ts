@@ -24,14 +24,16 @@ async function main(): Promise<number> {
     const [summary = ''] = summaries;
     const stable = summaries.size === 1;
     const asExpected = stable && summary === scenario.expected;
-    const outcome = `${escape(summary)}${stable ? '' : ` (and ${summaries.size - 1} other outcome(s): not deterministic)`}${asExpected ? '' : ' **≠ expected**'}`;
-    rows.push(`| ${escape(scenario.fault)} | ${RUNS} | ${outcome} | ${lost.size === 0 ? '0' : `**${lost.size}**: ${escape([...lost].join('; '))}`} |`);
+    const outcome = `${escapeCell(summary)}${stable ? '' : ` (and ${summaries.size - 1} other outcome(s): not deterministic)`}${asExpected ? '' : ' **≠ expected**'}`;
+    rows.push(`| ${escapeCell(scenario.fault)} | ${RUNS} | ${outcome} | ${lost.size === 0 ? '0' : `**${lost.size}**: ${escapeCell([...lost].join('; '))}`} |`);
     if (!asExpected) problems.push(`${scenario.name}: expected "${scenario.expected}", got ${[...summaries].map((s) => `"${s}"`).join(' / ')}`);
     if (lost.size > 0) problems.push(`${scenario.name}: lost ${[...lost].join('; ')}`);
     if (scenario.knownBug && (lost.size > 0 || !asExpected)) problems.push(`  known bug: ${scenario.knownBug}`);
   }
   console.log(rows.join('\n'));
-  console.log(`\n${SCENARIOS.length} scenarios × ${RUNS} runs in ${((Date.now() - started) / 1000).toFixed(1)} s. Each run delivers the event as Lambda does (first try ⟳ up to 2 retries).`);
+  console.log(
+    `\n${SCENARIOS.length} scenarios × ${RUNS} runs in ${((Date.now() - started) / 1000).toFixed(1)} s. Each run delivers the event as Lambda does (first try ⟳ up to 2 retries).`,
+  );
   if (problems.length > 0) {
     console.log(`\n${problems.length} problem(s):\n${problems.map((problem) => `- ${problem}`).join('\n')}`);
     return 1;
@@ -40,7 +42,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function escape(text: string): string {
+function escapeCell(text: string): string {
   return text.replaceAll('|', '\\|');
 }
 

@@ -13,17 +13,17 @@
  * Without a fault: `11 done, 1 skipped (nothing-to-do 1) → exit 0` — 10 services redeployed, the running job
  * cloned, its job definition reported (future jobs read the new value anyway).
  */
-import { type Outcome, deliverEvent } from './deliver-event.js';
+import { deliverEvent, type Outcome } from './deliver-event.js';
 import {
   CALLS,
   type CallName,
+  clusterArn,
   type FaultHook,
   FIRST_INVOCATION,
-  WRITE_CALLS,
-  clusterArn,
   networkError,
   serviceArn,
   serviceError,
+  WRITE_CALLS,
 } from './synthetic-account.js';
 
 /** One row of the matrix. */
@@ -65,32 +65,36 @@ export const STORM_MS = 90_000;
 const KINDS = {
   storm: {
     label: (call: CallName) => `${call}: ThrottlingException storm (every call, ${STORM_MS / 1000} s)`,
-    hook: (call: CallName): FaultHook => (context) =>
-      context.call === call && context.now < FIRST_INVOCATION + STORM_MS
-        ? { when: 'before', error: serviceError(call, 'ThrottlingException', 'Rate exceeded', 'client', call.startsWith('batch') ? 429 : 400) }
-        : undefined,
+    hook:
+      (call: CallName): FaultHook =>
+      (context) =>
+        context.call === call && context.now < FIRST_INVOCATION + STORM_MS
+          ? { when: 'before', error: serviceError(call, 'ThrottlingException', 'Rate exceeded', 'client', call.startsWith('batch') ? 429 : 400) }
+          : undefined,
   },
   server: {
     label: (call: CallName) => `${call}: 503 ServiceUnavailable (first call)`,
-    hook: (call: CallName): FaultHook => (context) =>
-      context.call === call && context.index === 0
-        ? { when: 'before', error: serviceError(call, 'ServiceUnavailable', 'Service is unavailable', 'server', 503) }
-        : undefined,
+    hook:
+      (call: CallName): FaultHook =>
+      (context) =>
+        context.call === call && context.index === 0
+          ? { when: 'before', error: serviceError(call, 'ServiceUnavailable', 'Service is unavailable', 'server', 503) }
+          : undefined,
   },
   network: {
     label: (call: CallName) =>
-      WRITE_CALLS.includes(call)
-        ? `${call}: TimeoutError/ECONNRESET after the write landed (first call)`
-        : `${call}: TimeoutError/ECONNRESET (first call)`,
-    hook: (call: CallName): FaultHook => (context) =>
-      context.call === call && context.index === 0 ? { when: WRITE_CALLS.includes(call) ? 'after' : 'before', error: networkError() } : undefined,
+      WRITE_CALLS.includes(call) ? `${call}: TimeoutError/ECONNRESET after the write landed (first call)` : `${call}: TimeoutError/ECONNRESET (first call)`,
+    hook:
+      (call: CallName): FaultHook =>
+      (context) =>
+        context.call === call && context.index === 0 ? { when: WRITE_CALLS.includes(call) ? 'after' : 'before', error: networkError() } : undefined,
   },
   denied: {
     label: (call: CallName) => `${call}: AccessDeniedException (every call)`,
-    hook: (call: CallName): FaultHook => (context) =>
-      context.call === call
-        ? { when: 'before', error: serviceError(call, 'AccessDeniedException', `not authorized to perform ${call}`) }
-        : undefined,
+    hook:
+      (call: CallName): FaultHook =>
+      (context) =>
+        context.call === call ? { when: 'before', error: serviceError(call, 'AccessDeniedException', `not authorized to perform ${call}`) } : undefined,
   },
 } as const;
 type Kind = keyof typeof KINDS;
@@ -103,75 +107,143 @@ type Kind = keyof typeof KINDS;
 const EXPECTED: Record<(typeof CALLS)[number], Record<Kind, string>> = {
   // No cluster list: no ECS target at all, the Region is reported unreadable; the job is still cloned.
   'ecs:ListClusters': {
-    storm: chain(`1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`, `0 done, 1 unreadable (ListClusters), ${NOTHING_SUPERSEDED} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
+    storm: chain(
+      `1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`,
+      `0 done, 1 unreadable (ListClusters), ${NOTHING_SUPERSEDED} → exit 1`,
+      `10 done, ${NOTHING_SUPERSEDED} → exit 0`,
+    ),
     server: chain(`1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
     network: chain(`1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
-    denied: chain(`1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (ListClusters), ${NOTHING_SUPERSEDED} → exit 1`)) + DLQ,
+    denied:
+      chain(`1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (ListClusters), ${NOTHING_SUPERSEDED} → exit 1`)) + DLQ,
   },
   // The first call lists cluster orders: its 8 readers wait for the retry; payments-01/02 are done at once.
   'ecs:ListServices': {
-    storm: chain(`1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`, `0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
+    storm: chain(
+      `1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`,
+      `0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`,
+      `10 done, ${NOTHING_SUPERSEDED} → exit 0`,
+    ),
     server: chain(`3 done, 1 unreadable (cluster/orders), ${NOTHING} → exit 1`, '8 done, 4 skipped (already-fresh 2, nothing-to-do 1, superseded 1) → exit 0'),
     network: chain(`3 done, 1 unreadable (cluster/orders), ${NOTHING} → exit 1`, '8 done, 4 skipped (already-fresh 2, nothing-to-do 1, superseded 1) → exit 0'),
-    denied: chain(`1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`, ...twice(`0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`)) + DLQ,
+    denied:
+      chain(
+        `1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`,
+        ...twice(`0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`),
+      ) + DLQ,
   },
   'ecs:DescribeServices': {
-    storm: chain(`1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`, `0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
+    storm: chain(
+      `1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`,
+      `0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`,
+      `10 done, ${NOTHING_SUPERSEDED} → exit 0`,
+    ),
     server: chain(`3 done, 1 unreadable (cluster/orders), ${NOTHING} → exit 1`, '8 done, 4 skipped (already-fresh 2, nothing-to-do 1, superseded 1) → exit 0'),
     network: chain(`3 done, 1 unreadable (cluster/orders), ${NOTHING} → exit 1`, '8 done, 4 skipped (already-fresh 2, nothing-to-do 1, superseded 1) → exit 0'),
-    denied: chain(`1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`, ...twice(`0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`)) + DLQ,
+    denied:
+      chain(
+        `1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`,
+        ...twice(`0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`),
+      ) + DLQ,
   },
   // Every service whose task definition cannot be read is reported, readers or not (12 services).
   'ecs:DescribeTaskDefinition': {
-    storm: chain(`1 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`, `0 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
+    storm: chain(
+      `1 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`,
+      `0 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`,
+      `10 done, ${NOTHING_SUPERSEDED} → exit 0`,
+    ),
     server: chain(`10 done, 1 unreadable (orders-01), ${NOTHING} → exit 1`, `1 done, ${FRESH_9} → exit 0`),
     network: chain(`10 done, 1 unreadable (orders-01), ${NOTHING} → exit 1`, `1 done, ${FRESH_9} → exit 0`),
-    denied: chain(`1 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`, ...twice(`0 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`)) + DLQ,
+    denied:
+      chain(
+        `1 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`,
+        ...twice(`0 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`),
+      ) + DLQ,
   },
   // The write that landed but whose answer was lost is reported failed; the retry finds it already fresh.
   'ecs:UpdateService': {
-    storm: chain(`1 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`, `0 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
+    storm: chain(
+      `1 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`,
+      `0 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`,
+      `10 done, ${NOTHING_SUPERSEDED} → exit 0`,
+    ),
     server: chain(`10 done, 1 failed (orders-01), ${NOTHING} → exit 1`, `1 done, ${FRESH_9} → exit 0`),
     network: chain(`10 done, 1 failed (orders-01), ${NOTHING} → exit 1`, ALL_FRESH),
-    denied: chain(`1 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`, ...twice(`0 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`)) + DLQ,
+    denied:
+      chain(
+        `1 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`,
+        ...twice(`0 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`),
+      ) + DLQ,
   },
   // Both DescribeJobDefinitions calls fail in a storm (ACTIVE list, then the running job's revision): the job
   // cannot be matched and is covered by the reported problems. One failure: the second call finds the revision.
   'batch:DescribeJobDefinitions': {
-    storm: chain('10 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1) → exit 1', '0 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1), 10 skipped (already-fresh 10) → exit 1', `1 done, ${FRESH_10} → exit 0`),
+    storm: chain(
+      '10 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1) → exit 1',
+      '0 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1), 10 skipped (already-fresh 10) → exit 1',
+      `1 done, ${FRESH_10} → exit 0`,
+    ),
     server: chain(`11 done, 1 unreadable (DescribeJobDefinitions), ${NOTHING} → exit 1`, ALL_FRESH),
     network: chain(`11 done, 1 unreadable (DescribeJobDefinitions), ${NOTHING} → exit 1`, ALL_FRESH),
-    denied: chain('10 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1) → exit 1', ...twice('0 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1), 10 skipped (already-fresh 10) → exit 1')) + DLQ,
+    denied:
+      chain(
+        '10 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1) → exit 1',
+        ...twice('0 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1), 10 skipped (already-fresh 10) → exit 1'),
+      ) + DLQ,
   },
   'batch:DescribeJobQueues': {
-    storm: chain(`10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`, `0 done, 1 unreadable (DescribeJobQueues), ${FRESH_10} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
+    storm: chain(
+      `10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`,
+      `0 done, 1 unreadable (DescribeJobQueues), ${FRESH_10} → exit 1`,
+      `1 done, ${FRESH_10} → exit 0`,
+    ),
     server: chain(`10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     network: chain(`10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
-    denied: chain(`10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (DescribeJobQueues), ${FRESH_10} → exit 1`)) + DLQ,
+    denied:
+      chain(`10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (DescribeJobQueues), ${FRESH_10} → exit 1`)) + DLQ,
   },
   // The first ListJobs is the inventory's (STARTING jobs of the queue); the clone look-up has its own rows below.
   'batch:ListJobs': {
-    storm: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
+    storm: chain(
+      `10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`,
+      `0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`,
+      `1 done, ${FRESH_10} → exit 0`,
+    ),
     server: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     network: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
-    denied: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`)) + DLQ,
+    denied:
+      chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`)) + DLQ,
   },
   'batch:DescribeJobs': {
-    storm: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
+    storm: chain(
+      `10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`,
+      `0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`,
+      `1 done, ${FRESH_10} → exit 0`,
+    ),
     server: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     network: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
-    denied: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`)) + DLQ,
+    denied:
+      chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`)) + DLQ,
   },
   // A clone that was submitted but whose answer was lost is found by name and tag on the retry: never two clones.
   'batch:SubmitJob': {
-    storm: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
+    storm: chain(
+      `10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`,
+      `0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`,
+      `1 done, ${FRESH_10} → exit 0`,
+    ),
     server: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     network: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     denied: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, ...twice(`0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`)) + DLQ,
   },
   // Tagging the original fails after the clone was submitted: the retry reuses the clone and tags again.
   'batch:TagResource': {
-    storm: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
+    storm: chain(
+      `10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`,
+      `0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`,
+      `1 done, ${FRESH_10} → exit 0`,
+    ),
     server: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     network: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, ALL_FRESH),
     denied: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, ...twice(`0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`)) + DLQ,
@@ -244,7 +316,10 @@ const special: FaultScenario[] = [
   {
     name: 'cluster deleted between list and UpdateService',
     fault: 'race: cluster payments deleted before its UpdateService (ClusterNotFoundException)',
-    expected: chain(`9 done, 2 failed (payments-01, payments-02), ${NOTHING} → exit 1`, '0 done, 10 skipped (already-fresh 8, nothing-to-do 1, superseded 1) → exit 0'),
+    expected: chain(
+      `9 done, 2 failed (payments-01, payments-02), ${NOTHING} → exit 1`,
+      '0 done, 10 skipped (already-fresh 8, nothing-to-do 1, superseded 1) → exit 0',
+    ),
     run: () =>
       deliverEvent({
         fault: (context) => {
@@ -281,15 +356,17 @@ const special: FaultScenario[] = [
     name: 'PutEvents reports failed entries',
     fault: 'events:PutEvents: FailedEntryCount 1 (no exception)',
     expected: `11 done, ${NOTHING}, ${UNPUBLISHED} → exit 0`,
-    run: () => deliverEvent({ setup: (account) => void (account.putEventsFailedEntries = 1) }),
+    run: () =>
+      deliverEvent({
+        setup: (account) => {
+          account.putEventsFailedEntries = 1;
+        },
+      }),
   },
   {
     name: 'every call throttled',
     fault: `every ECS/Batch/EventBridge call: ThrottlingException storm (${STORM_MS / 1000} s)`,
-    expected: chain(
-      ...twice(`0 done, 3 unreadable (ListClusters, DescribeJobDefinitions, DescribeJobQueues), ${UNPUBLISHED} → exit 1`),
-      OK,
-    ),
+    expected: chain(...twice(`0 done, 3 unreadable (ListClusters, DescribeJobDefinitions, DescribeJobQueues), ${UNPUBLISHED} → exit 1`), OK),
     run: () =>
       deliverEvent({
         fault: (context) =>
@@ -357,7 +434,7 @@ const special: FaultScenario[] = [
     name: 'TerminateJob answer lost under resubmit-and-terminate',
     fault: 'batch:TerminateJob: TimeoutError after it landed (first call), policy resubmit-and-terminate',
     // The original was terminated (FAILED): the retry no longer lists it.
-    expected: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `0 done, 11 skipped (already-fresh 10, nothing-to-do 1) → exit 0`),
+    expected: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, '0 done, 11 skipped (already-fresh 10, nothing-to-do 1) → exit 0'),
     run: () =>
       deliverEvent({
         environment: TERMINATE,
@@ -372,7 +449,9 @@ const special: FaultScenario[] = [
     expected: chain(`3 done, 8 not started, ${NOTHING} → exit 1`, '8 done, 4 skipped (already-fresh 3, nothing-to-do 1) → exit 0'),
     run: () =>
       deliverEvent({
-        setup: (account) => void (account.updateServiceTakesMs = 20_000),
+        setup: (account) => {
+          account.updateServiceTakesMs = 20_000;
+        },
         // 90 s left − 30 s margin = 60 s: the 4th UpdateService would start at +60 s.
         remainingMs: (attempt) => (attempt === 1 ? 90_000 : 900_000),
       }),

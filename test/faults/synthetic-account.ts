@@ -14,9 +14,9 @@
 import {
   BatchClient,
   type BatchClientResolvedConfig,
-  BatchServiceException,
   type ServiceInputTypes as BatchInput,
   type ServiceOutputTypes as BatchOutput,
+  BatchServiceException,
   DescribeJobDefinitionsCommand,
   DescribeJobQueuesCommand,
   DescribeJobsCommand,
@@ -45,14 +45,14 @@ import {
   EventBridgeClient,
   type EventBridgeClientResolvedConfig,
   EventBridgeServiceException,
-  PutEventsCommand,
   type ServiceInputTypes as EventsInput,
   type ServiceOutputTypes as EventsOutput,
+  PutEventsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../lib/aws/clients.js';
 import type { SecretMetadata } from '../../lib/changes/types.js';
-import { FakeMetadataDirectory, PREVIOUS_VERSION, ROTATION_VERSION, dbSecret } from '../unit/changes/fake-metadata-directory.js';
+import { dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, ROTATION_VERSION } from '../unit/changes/fake-metadata-directory.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -193,14 +193,17 @@ export class SyntheticAccount {
     const unexpected = (service: string) => (): never => {
       throw new Error(`unexpected ${service} client: the fault matrix serves metadata through the fake directory`);
     };
-    const inRegion = <T>(client: T) => (region: string): T => {
-      if (region !== REGION) throw new Error(`unexpected Region ${region}`);
-      return client;
-    };
+    const inRegion =
+      <T>(client: T) =>
+      (region: string): T => {
+        if (region !== REGION) throw new Error(`unexpected Region ${region}`);
+        return client;
+      };
     return {
       ecs: inRegion(this.ecs),
       batch: inRegion(this.batch),
       events: inRegion(this.events),
+      dynamodb: unexpected('DynamoDB'),
       secretsManager: unexpected('Secrets Manager'),
       ssm: unexpected('SSM'),
       sts: unexpected('STS'),
@@ -264,10 +267,10 @@ export class SyntheticAccount {
       ['payments', 'payments-ledger', OTHER_SECRET_ARN],
     ];
     this.clusters.add('orders').add('payments');
-    readers.forEach(([cluster, name], i) =>
+    readers.forEach(([cluster, name], i) => {
       // Every third reader selects a JSON key: still the current value of the secret.
-      this.#addService(cluster, name, i % 3 === 2 ? `${SECRET_ARN}:password::` : SECRET_ARN),
-    );
+      this.#addService(cluster, name, i % 3 === 2 ? `${SECRET_ARN}:password::` : SECRET_ARN);
+    });
     for (const [cluster, name, valueFrom] of others) this.#addService(cluster, name, valueFrom);
 
     const definition = (name: string, valueFrom: string): JobDefinition => ({
@@ -339,9 +342,9 @@ export class SyntheticAccount {
   #serveEcs(): void {
     const clusterName = (value: unknown) => String(value).split('/').pop() ?? '';
     const inCluster = (name: string) => [...this.services.values()].filter((service) => service.cluster === name);
-    this.ecsMock.on(ListClustersCommand).callsFake((input: Record<string, unknown>) =>
-      this.#call('ecs:ListClusters', input, () => ({ clusterArns: [...this.clusters].map(clusterArn) })),
-    );
+    this.ecsMock
+      .on(ListClustersCommand)
+      .callsFake((input: Record<string, unknown>) => this.#call('ecs:ListClusters', input, () => ({ clusterArns: [...this.clusters].map(clusterArn) })));
     this.ecsMock.on(ListServicesCommand).callsFake((input: Record<string, unknown>) =>
       this.#call('ecs:ListServices', input, () => {
         const name = clusterName(input.cluster);
@@ -389,18 +392,19 @@ export class SyntheticAccount {
   }
 
   #serveBatch(): void {
-    const detail = (job: JobState): JobDetail => ({
-      jobId: job.jobId,
-      jobArn: jobArn(job.jobId),
-      jobName: job.jobName,
-      jobQueue: QUEUE_ARN,
-      jobDefinition: job.jobDefinition,
-      status: job.status as JobDetail['status'],
-      createdAt: BEFORE_CHANGE - 60_000,
-      ...(job.startedAt !== undefined ? { startedAt: job.startedAt } : {}),
-      tags: { ...job.tags },
-      container: { image: 'public.ecr.aws/demo/batch:1' },
-    } as JobDetail);
+    const detail = (job: JobState): JobDetail =>
+      ({
+        jobId: job.jobId,
+        jobArn: jobArn(job.jobId),
+        jobName: job.jobName,
+        jobQueue: QUEUE_ARN,
+        jobDefinition: job.jobDefinition,
+        status: job.status as JobDetail['status'],
+        createdAt: BEFORE_CHANGE - 60_000,
+        ...(job.startedAt !== undefined ? { startedAt: job.startedAt } : {}),
+        tags: { ...job.tags },
+        container: { image: 'public.ecr.aws/demo/batch:1' },
+      }) as JobDetail;
     this.batchMock.on(DescribeJobDefinitionsCommand).callsFake((input: Record<string, unknown>) =>
       this.#call('batch:DescribeJobDefinitions', input, () => {
         const wanted = input.jobDefinitions as string[] | undefined;
@@ -471,9 +475,7 @@ export class SyntheticAccount {
         const failed = Math.min(this.putEventsFailedEntries, entries.length);
         return {
           FailedEntryCount: failed,
-          Entries: entries.map((_, i) =>
-            i < failed ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service error' } : { EventId: `event-${i}` },
-          ),
+          Entries: entries.map((_, i) => (i < failed ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service error' } : { EventId: `event-${i}` })),
         };
       }),
     );

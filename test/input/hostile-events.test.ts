@@ -49,7 +49,11 @@ const SECRET_EVENTS = [
   'secretsmanager-secret-label-updated-rds-managed.json',
   'secretsmanager-rotationsucceeded-rds-managed.json',
 ] as const;
-const PARAMETER_EVENTS = ['ssm-parameter-store-change-update.json', 'ssm-parameter-store-change-delete.json', 'ssm-parameter-store-policy-action-expiration.json'] as const;
+const PARAMETER_EVENTS = [
+  'ssm-parameter-store-change-update.json',
+  'ssm-parameter-store-change-delete.json',
+  'ssm-parameter-store-policy-action-expiration.json',
+] as const;
 
 describe.each(['onSecretChange', 'onParameterChange'])('%s on malformed input', (name) => {
   const handler = (): Handler => handlers[name] as Handler;
@@ -71,14 +75,26 @@ describe.each(['onSecretChange', 'onParameterChange'])('%s on malformed input', 
   it('refuses an empty invocation (no payload) with EventParseError and no AWS call', async () => {
     const error = await rejection(handler(), undefined);
     expect(error).toBeInstanceOf(EventParseError);
+    // middy hands the handler an empty object for an empty invocation.
+    expect(error.message).toMatch(/^EventBridge event is malformed: version: Invalid input: expected string, received undefined; id: /);
     expect(aws.requests).toEqual([]);
   });
 
   it.each<[string, (event: Record<string, unknown>) => void, RegExp]>([
-    ['an empty object', (event) => Object.keys(event).forEach((key) => delete event[key]), /EventBridge event is malformed: .*source/],
+    [
+      'an empty object',
+      (event) => {
+        for (const key of Object.keys(event)) delete event[key];
+      },
+      /EventBridge event is malformed: .*source/,
+    ],
     ['no detail-type', (event) => delete event['detail-type'], /EventBridge event is malformed: detail-type/],
     ['a numeric time', (event) => (event.time = 1_700_000_000), /EventBridge event is malformed: time/],
-    ['resources that is not a list', (event) => (event.resources = 'arn:aws:ssm:us-east-1:111122223333:parameter/x'), /EventBridge event is malformed: resources/],
+    [
+      'resources that is not a list',
+      (event) => (event.resources = 'arn:aws:ssm:us-east-1:111122223333:parameter/x'),
+      /EventBridge event is malformed: resources/,
+    ],
     ['a string detail', (event) => (event.detail = 'Update /demo/orders/db-password'), /Parameter Store Change event is malformed: detail/],
     ['a detail without name', (event) => delete (event.detail as Record<string, unknown>).name, /Parameter Store Change event is malformed: detail\.name/],
     ['an empty name', (event) => ((event.detail as Record<string, unknown>).name = ''), /Parameter Store Change event is malformed: detail\.name/],
@@ -167,20 +183,14 @@ describe('hostile names inside well-formed events', () => {
     ['a name with a zero-width space', '/demo/orders/db\u200Bpassword'],
   ];
 
-  /**
-   * KNOWN GAP (reported to the lead): the event channels accept any non-empty string as the secret or parameter
-   * name (lib/changes/schemas/parameter-store-change.ts and secret-label-updated.ts: `z.string().min(1)`, no
-   * length or character check). A Delete with such a name is not refused: the run reads tags and the whole
-   * inventory (ListTagsForResource, ListClusters, DescribeJobDefinitions, DescribeJobQueues) and publishes a
-   * `Secret Refresh Completed` event (PutEvents) for a parameter that cannot exist. Expected: EventParseError
-   * and no AWS call. `it.fails` until the schemas validate names; then turn it into `it`.
-   */
+  /** Names no parameter can have are refused by the event schema, before any AWS call (there was a gap here once). */
   it.each(HOSTILE_NAMES)('refuses a Parameter Store Change Delete with %s, with EventParseError and no AWS call', async (_label, name) => {
     const event = sampleEvent('ssm-parameter-store-change-delete.json');
     event.detail.name = name;
     event.resources = [];
     const error = await rejection(handlers.onParameterChange as Handler, event);
     expect(error).toBeInstanceOf(EventParseError);
+    expect(error.message).toMatch(/^Parameter Store Change event is malformed: detail\.name: /);
     expect(aws.requests).toEqual([]);
   });
 
@@ -206,6 +216,9 @@ describe('events whose inner identity names another account', () => {
     event.detail.recipientAccountId = FOREIGN_ACCOUNT;
     const error = await rejection(handlers.onSecretChange as Handler, event);
     expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe(
+      `the change is in account ${FOREIGN_ACCOUNT}, but this deployment handles account ${OWN_ACCOUNT}: deploy secret-refresh in that account instead of forwarding its events`,
+    );
     expect(aws.writes()).toEqual([]);
   });
 
@@ -219,8 +232,16 @@ describe('events whose inner identity names another account', () => {
         detail.responseElements = null;
       },
     ],
-    ['RotationSucceeded (additionalEventData.SecretId)', 'secretsmanager-rotationsucceeded.json', (detail, arn) => (detail.additionalEventData = { SecretId: arn })],
-    ['RotationSucceeded of a managed rotation (serviceEventDetails.secretId)', 'secretsmanager-rotationsucceeded-rds-managed.json', (detail, arn) => (detail.serviceEventDetails = { secretId: arn })],
+    [
+      'RotationSucceeded (additionalEventData.SecretId)',
+      'secretsmanager-rotationsucceeded.json',
+      (detail, arn) => (detail.additionalEventData = { SecretId: arn }),
+    ],
+    [
+      'RotationSucceeded of a managed rotation (serviceEventDetails.secretId)',
+      'secretsmanager-rotationsucceeded-rds-managed.json',
+      (detail, arn) => (detail.serviceEventDetails = { secretId: arn }),
+    ],
   ])('refuses a CloudTrail %s naming a secret of another account with ForeignAccountError and no AWS call', async (_label, file, tamper) => {
     const event = sampleEvent(file);
     const foreignArn = `arn:aws:secretsmanager:us-east-1:${FOREIGN_ACCOUNT}:secret:demo/orders/db-credentials-Ab12Cd`;
@@ -231,18 +252,15 @@ describe('events whose inner identity names another account', () => {
     expect(aws.requests).toEqual([]);
   });
 
-  /**
-   * KNOWN GAP (reported to the lead): lib/changes/parameter-store-change.ts takes the change ARN from
-   * `resources[0]` without checking it against the envelope. With a foreign-account ARN there, the change has
-   * `account` = the envelope's (ours) but `arn` = the foreign ARN; the run is not refused, reports the foreign
-   * ARN and publishes the result (PutEvents). It acts only on this account's readers of the *name*, so nothing
-   * foreign is touched, but the event contradicts itself and should be refused. `it.fails` until it is.
-   */
+  /** A resource ARN in another account than the envelope's contradicts the event: refused (lib/changes/event-resource.ts). */
   it('refuses a Parameter Store Change whose resource ARN is in another account, with no write call', async () => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
     event.resources = [`arn:aws:ssm:us-east-1:${FOREIGN_ACCOUNT}:parameter/demo/orders/db-password`];
     const error = await rejection(handlers.onParameterChange as Handler, event);
     expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe(
+      `resources[0] is in account ${FOREIGN_ACCOUNT} / us-east-1, but the event is from account ${OWN_ACCOUNT} / us-east-1: refusing a self-contradictory event`,
+    );
     expect(aws.writes()).toEqual([]);
   });
 });

@@ -48,7 +48,11 @@ const MALFORMED_REFS: readonly [string, string, RegExp][] = [
   ['an upper-case partition', `arn:AWS:secretsmanager:us-east-1:${OWN_ACCOUNT}:secret:prod/db`, /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
   ['a wrong service (s3)', 'arn:aws:s3:::prod-db', /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
   ['a wrong service (lambda)', `arn:aws:lambda:us-east-1:${OWN_ACCOUNT}:function:prod-db`, /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
-  ['a wrong service (kms)', `arn:aws:kms:us-east-1:${OWN_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
+  [
+    'a wrong service (kms)',
+    `arn:aws:kms:us-east-1:${OWN_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    /is not a Secrets Manager secret ARN or an SSM parameter ARN/,
+  ],
   ['too few parts', `arn:aws:secretsmanager:us-east-1:${OWN_ACCOUNT}`, /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
   ['no account', 'arn:aws:secretsmanager:us-east-1::secret:prod/db', /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
   ['an 11-digit account', 'arn:aws:secretsmanager:us-east-1:11112222333:secret:prod/db', /is not a Secrets Manager secret ARN or an SSM parameter ARN/],
@@ -144,14 +148,13 @@ describe('refresh function: well-formed refs that must be looked up (reads only,
     expect(aws.requests.map((request) => request.operation)).toEqual(['DescribeSecret']);
   });
 
-  /**
-   * KNOWN GAP (reported to the lead): lib/changes/manual-refresh-change.ts `ARN` accepts any partition matching
-   * `aws[a-z-]*` (e.g. `awsx`, `aws-`), while the reference parser (lib/references/arn.ts) only accepts `aws` or
-   * `aws-<id>`. Such a ref is not refused up front: a DescribeSecret read is made (then not found). No write.
-   */
+  /** Only `aws` and `aws-<id>` are partitions (the ARN vocabulary of lib/arn): anything else is refused up front. */
   it('refuses a ref whose partition only looks like an AWS partition ("awsx") without any AWS call', async () => {
     const error = await rejection({ ref: `arn:awsx:secretsmanager:us-east-1:${OWN_ACCOUNT}:secret:prod/db` });
     expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe(
+      `ref "arn:awsx:secretsmanager:us-east-1:${OWN_ACCOUNT}:secret:prod/db" is not a Secrets Manager secret ARN or an SSM parameter ARN`,
+    );
     expect(aws.requests).toEqual([]);
   });
 });

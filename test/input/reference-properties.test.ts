@@ -9,11 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { ReferenceParseError } from '../../lib/errors.js';
 import { matchReference } from '../../lib/references/match-reference.js';
 import { parseReference, safeParseReference } from '../../lib/references/parse-reference.js';
-import type { ChangeForMatching, ChangedResource, Reference, ReferenceContext, ReferenceLocation } from '../../lib/references/types.js';
+import type { ChangedResource, ChangeForMatching, Reference, ReferenceContext, ReferenceLocation } from '../../lib/references/types.js';
 
 const RUNS = { numRuns: 2_000 } as const;
 
-const LOCATIONS: readonly ReferenceLocation[] = ['secrets', 'logConfiguration.secretOptions', 'repositoryCredentials', 'fsxWindowsFileServer', 'credentialSpecs'];
+const LOCATIONS: readonly ReferenceLocation[] = [
+  'secrets',
+  'logConfiguration.secretOptions',
+  'repositoryCredentials',
+  'fsxWindowsFileServer',
+  'credentialSpecs',
+];
 const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso-b'] as const;
 const REGIONS = ['us-east-1', 'eu-west-1', 'cn-north-1', 'us-gov-west-1', 'ap-southeast-3'] as const;
 
@@ -25,11 +31,56 @@ const context: fc.Arbitrary<ReferenceContext> = fc.record({ partition, region, a
 
 /** Fragments that steer random strings into the parser's interesting branches. */
 const FRAGMENTS = [
-  'arn:', 'aws', 'aws-cn', 'AWS', ':', '::', ':::', 'secretsmanager', 'ssm', 's3', 'us-east-1', '', '111122223333', '1111',
-  'secret:', 'parameter/', 'parameter//', '/', '//', 'aws/reference/secretsmanager/', 'db', 'prod/db', '-AbCdEf', 'password',
-  'AWSCURRENT', 'AWSPREVIOUS', 'AWSPENDING', '9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE', ':3', ':prod', '\u0000', '\n', '\u200B',
-  'rds!', 'rds!db-', 'rds!cluster-', '!', 'credentialspec:', 'credentialspecdomainless:',
-  '\u202E', ' ', 'é', '🔑', '\uD800', '"', '%', '*', '?', 'constructor', '__proto__',
+  'arn:',
+  'aws',
+  'aws-cn',
+  'AWS',
+  ':',
+  '::',
+  ':::',
+  'secretsmanager',
+  'ssm',
+  's3',
+  'us-east-1',
+  '',
+  '111122223333',
+  '1111',
+  'secret:',
+  'parameter/',
+  'parameter//',
+  '/',
+  '//',
+  'aws/reference/secretsmanager/',
+  'db',
+  'prod/db',
+  '-AbCdEf',
+  'password',
+  'AWSCURRENT',
+  'AWSPREVIOUS',
+  'AWSPENDING',
+  '9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE',
+  ':3',
+  ':prod',
+  '\u0000',
+  '\n',
+  '\u200B',
+  'rds!',
+  'rds!db-',
+  'rds!cluster-',
+  '!',
+  'credentialspec:',
+  'credentialspecdomainless:',
+  '\u202E',
+  ' ',
+  'é',
+  '🔑',
+  '\uD800',
+  '"',
+  '%',
+  '*',
+  '?',
+  'constructor',
+  '__proto__',
 ];
 
 /** Arbitrary strings: random code points, random ASCII, and random concatenations of parser fragments. */
@@ -37,9 +88,9 @@ const anyString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.string({ unit: 'grapheme-ascii', maxLength: 200 }),
   fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 16 }).map((parts) => parts.join('')),
-  fc.tuple(partition, fc.constantFrom('secretsmanager', 'ssm'), region, account, fc.string({ unit: 'binary', maxLength: 60 })).map(
-    ([p, service, r, a, rest]) => `arn:${p}:${service}:${r}:${a}:${rest}`,
-  ),
+  fc
+    .tuple(partition, fc.constantFrom('secretsmanager', 'ssm'), region, account, fc.string({ unit: 'binary', maxLength: 60 }))
+    .map(([p, service, r, a, rest]) => `arn:${p}:${service}:${r}:${a}:${rest}`),
 );
 
 /** Strings shaped like secret or parameter ARNs, with random (often invalid) resource parts. */
@@ -50,7 +101,10 @@ const arnLike = fc
     fc.constantFrom(...REGIONS, 'xx-fake-9'),
     account,
     fc.constantFrom('secret:', 'parameter/', 'parameter//'),
-    fc.array(fc.constantFrom('db', 'prod/', '-AbCdEf', ':', '::', 'password', 'AWSPREVIOUS', ':3', '.', '_', 'x', 'rds!db-', '!'), { minLength: 1, maxLength: 8 }),
+    fc.array(fc.constantFrom('db', 'prod/', '-AbCdEf', ':', '::', 'password', 'AWSPREVIOUS', ':3', '.', '_', 'x', 'rds!db-', '!'), {
+      minLength: 1,
+      maxLength: 8,
+    }),
   )
   .map(([p, service, r, a, type, parts]) => `arn:${p}:${service}:${r}:${a}:${type}${parts.join('')}`);
 
@@ -87,7 +141,15 @@ const secretTail = fc.constantFrom(
   ':username:AWSPREVIOUS:9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE',
 );
 /** SSM pass-through selectors: Secrets Manager labels, UUID and non-UUID version ids, custom labels. */
-const passThroughSelector = fc.constantFrom('', ':AWSCURRENT', ':AWSPREVIOUS', ':AWSPENDING', ':9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE', ':11111-aaa-bbb-ccc-123456789', ':blue');
+const passThroughSelector = fc.constantFrom(
+  '',
+  ':AWSCURRENT',
+  ':AWSPREVIOUS',
+  ':AWSPENDING',
+  ':9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE',
+  ':11111-aaa-bbb-ccc-123456789',
+  ':blue',
+);
 
 interface ValidReference {
   readonly value: string;
@@ -100,7 +162,16 @@ interface ValidReference {
 /** Every `valueFrom` form ECS accepts (value-from-forms.md), with a random place and workload context. */
 const validReference: fc.Arbitrary<ValidReference> = fc.oneof(
   fc
-    .record({ p: partition, r: region, a: account, name: secretName, suffix: fc.option(suffix), tail: secretTail, location: fc.constantFrom<ReferenceLocation>('secrets', 'logConfiguration.secretOptions'), context })
+    .record({
+      p: partition,
+      r: region,
+      a: account,
+      name: secretName,
+      suffix: fc.option(suffix),
+      tail: secretTail,
+      location: fc.constantFrom<ReferenceLocation>('secrets', 'logConfiguration.secretOptions'),
+      context,
+    })
     .map(({ p, r, a, name, suffix: s, tail, location: l, context: c }) => ({
       value: `arn:${p}:secretsmanager:${r}:${a}:secret:${name}${s ? `-${s}` : ''}${tail}`,
       location: l,
@@ -108,11 +179,35 @@ const validReference: fc.Arbitrary<ValidReference> = fc.oneof(
       arnPlace: { partition: p, region: r, account: a },
     })),
   fc
-    .record({ p: partition, r: region, a: account, name: secretName, location: fc.constantFrom<ReferenceLocation>('repositoryCredentials', 'fsxWindowsFileServer'), context })
-    .map(({ p, r, a, name, location: l, context: c }) => ({ value: `arn:${p}:secretsmanager:${r}:${a}:secret:${name}`, location: l, context: c, arnPlace: { partition: p, region: r, account: a } })),
+    .record({
+      p: partition,
+      r: region,
+      a: account,
+      name: secretName,
+      location: fc.constantFrom<ReferenceLocation>('repositoryCredentials', 'fsxWindowsFileServer'),
+      context,
+    })
+    .map(({ p, r, a, name, location: l, context: c }) => ({
+      value: `arn:${p}:secretsmanager:${r}:${a}:secret:${name}`,
+      location: l,
+      context: c,
+      arnPlace: { partition: p, region: r, account: a },
+    })),
   fc
-    .record({ p: partition, r: region, a: account, key: parameterKey, location: fc.constantFrom<ReferenceLocation>('secrets', 'logConfiguration.secretOptions', 'fsxWindowsFileServer'), context })
-    .map(({ p, r, a, key, location: l, context: c }) => ({ value: `arn:${p}:ssm:${r}:${a}:parameter/${key}`, location: l, context: c, arnPlace: { partition: p, region: r, account: a } })),
+    .record({
+      p: partition,
+      r: region,
+      a: account,
+      key: parameterKey,
+      location: fc.constantFrom<ReferenceLocation>('secrets', 'logConfiguration.secretOptions', 'fsxWindowsFileServer'),
+      context,
+    })
+    .map(({ p, r, a, key, location: l, context: c }) => ({
+      value: `arn:${p}:ssm:${r}:${a}:parameter/${key}`,
+      location: l,
+      context: c,
+      arnPlace: { partition: p, region: r, account: a },
+    })),
   fc.record({ key: parameterKey, context }).map(({ key, context: c }) => ({ value: `/${key}`, location: 'secrets' as const, context: c })),
   fc.record({ key: flatKey, context }).map(({ key, context: c }) => ({ value: key, location: 'logConfiguration.secretOptions' as const, context: c })),
   fc
@@ -195,11 +290,18 @@ describe('parseReference / safeParseReference on arbitrary strings', () => {
 
   it('refuses every value with whitespace, a control or an invisible format character', () => {
     fc.assert(
-      fc.property(anyString, fc.constantFrom(' ', '\t', '\n', '\r', '\u0000', '\u001b', '\u007f', '\u00a0', '\u200B', '\u202E', '\uFEFF', '\u2028'), fc.nat(), location, context, (value, bad, at, where, ctx) => {
-        const position = value.length === 0 ? 0 : at % (value.length + 1);
-        const hostile = `${value.slice(0, position)}${bad}${value.slice(position)}`;
-        expect(safeParseReference(hostile, where, ctx).success).toBe(false);
-      }),
+      fc.property(
+        anyString,
+        fc.constantFrom(' ', '\t', '\n', '\r', '\u0000', '\u001b', '\u007f', '\u00a0', '\u200B', '\u202E', '\uFEFF', '\u2028'),
+        fc.nat(),
+        location,
+        context,
+        (value, bad, at, where, ctx) => {
+          const position = value.length === 0 ? 0 : at % (value.length + 1);
+          const hostile = `${value.slice(0, position)}${bad}${value.slice(position)}`;
+          expect(safeParseReference(hostile, where, ctx).success).toBe(false);
+        },
+      ),
       RUNS,
     );
   });
@@ -263,15 +365,23 @@ describe('every accepted valueFrom form', () => {
 
   it('matching is deterministic: the same reference and change always give the same impact and reason', () => {
     fc.assert(
-      fc.property(validReference, fc.boolean(), fc.constantFrom<Dimension>('kind', 'partition', 'region', 'account'), account, effect, labels, (candidate, same, dimension, otherAccount, what, moves) => {
-        const reference = parsed(candidate);
-        const resource = same ? resourceOf(reference) : moved(resourceOf(reference), dimension, otherAccount);
-        const change: ChangeForMatching = { resource, effect: what, labels: moves };
-        const first = matchReference(reference, change);
-        expect(matchReference(reference, change)).toEqual(first);
-        expect(matchReference(structuredClone(reference), structuredClone(change))).toEqual(first);
-        expect(matchReference(parsed(candidate), change)).toEqual(first);
-      }),
+      fc.property(
+        validReference,
+        fc.boolean(),
+        fc.constantFrom<Dimension>('kind', 'partition', 'region', 'account'),
+        account,
+        effect,
+        labels,
+        (candidate, same, dimension, otherAccount, what, moves) => {
+          const reference = parsed(candidate);
+          const resource = same ? resourceOf(reference) : moved(resourceOf(reference), dimension, otherAccount);
+          const change: ChangeForMatching = { resource, effect: what, labels: moves };
+          const first = matchReference(reference, change);
+          expect(matchReference(reference, change)).toEqual(first);
+          expect(matchReference(structuredClone(reference), structuredClone(change))).toEqual(first);
+          expect(matchReference(parsed(candidate), change)).toEqual(first);
+        },
+      ),
       RUNS,
     );
   });
@@ -314,8 +424,7 @@ describe('every accepted valueFrom form', () => {
         const reference = parsed(candidate);
         const home = REGIONS.find((r) => r !== reference.region) ?? 'us-east-1';
         const resource = resourceOf(reference);
-        const primary: ChangedResource =
-          resource.kind === 'secret' ? { ...resource, region: home, replicaRegions } : { ...resource, region: home };
+        const primary: ChangedResource = resource.kind === 'secret' ? { ...resource, region: home, replicaRegions } : { ...resource, region: home };
         const match = matchReference(reference, { resource: primary, effect: what, labels: moves });
         const readsReplica = reference.kind === 'secret' && (replicaRegions as readonly string[]).includes(reference.region);
         expect(match.impact === 'unrelated').toBe(!readsReplica);

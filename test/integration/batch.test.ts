@@ -120,9 +120,7 @@ describe('AWS Batch against moto', () => {
     expect(replay?.status).toBe('done');
     expect(replay?.newJobId).toBe(first?.newJobId);
     expect(replay?.reason).toMatch(/already existed/);
-    const clones = await batch.send(
-      new ListJobsCommand({ jobQueue: queue, filters: [{ name: 'JOB_NAME', values: ['nightly-2026-11-24-refresh'] }] }),
-    );
+    const clones = await batch.send(new ListJobsCommand({ jobQueue: queue, filters: [{ name: 'JOB_NAME', values: ['nightly-2026-11-24-refresh'] }] }));
     expect(clones.jobSummaryList?.map((summary) => summary.jobId)).toEqual([first?.newJobId]);
     const clone = (await batch.send(new DescribeJobsCommand({ jobs: [first?.newJobId ?? ''] }))).jobs?.[0];
     expect(clone?.jobDefinition).toBe(definition);

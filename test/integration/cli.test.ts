@@ -1,15 +1,15 @@
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main.js';
-import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
 import { rotationInput, secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
+import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { resetMoto } from '../support/moto.js';
 
@@ -20,8 +20,12 @@ function io(env: Record<string, string | undefined>) {
   return {
     out,
     io: {
-      stdout: (text: string) => void (out.stdout += text),
-      stderr: (text: string) => void (out.stderr += text),
+      stdout: (text: string) => {
+        out.stdout += text;
+      },
+      stderr: (text: string) => {
+        out.stderr += text;
+      },
       env,
       readText: async (path: string) => (await import('node:fs/promises')).readFile(path, 'utf8'),
     },
@@ -31,9 +35,7 @@ function io(env: Record<string, string | undefined>) {
 async function deploymentIds(account: DemoAccount): Promise<string[]> {
   const ids: string[] = [];
   for (const service of account.services) {
-    const described = await new ECSClient({ region: service.region }).send(
-      new DescribeServicesCommand({ cluster: service.cluster, services: [service.name] }),
-    );
+    const described = await new ECSClient({ region: service.region }).send(new DescribeServicesCommand({ cluster: service.cluster, services: [service.name] }));
     ids.push(described.services?.[0]?.deployments?.map((deployment) => deployment.id).join(',') ?? '');
   }
   return ids;
@@ -68,12 +70,7 @@ describe('secret-refresh CLI against moto', () => {
   it('handles a rotation event with --json: only the report on stdout, exit 0', async () => {
     const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v3"}');
     const file = join(dir, 'label.json');
-    await writeFile(
-      file,
-      JSON.stringify(
-        secretLabelUpdatedEvent(rotationInput(account, rotation)),
-      ),
-    );
+    await writeFile(file, JSON.stringify(secretLabelUpdatedEvent(rotationInput(account, rotation))));
     const { io: cliIo, out } = io(env());
 
     const code = await main(['event', file, '--json'], cliIo);

@@ -3,10 +3,11 @@
  * cross-account call in the caller's account too): refused like a native event of another account, never
  * matched against this account's secret of the same name, against moto's demo account.
  */
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main.js';
 import { loadConfig } from '../../lib/config/config.js';
@@ -69,8 +70,12 @@ describe('a CloudTrail event naming a secret of another account, against moto', 
     const before = await primaryDeployments(account);
 
     const code = await main(['event', file], {
-      stdout: (text: string) => void (out.stdout += text),
-      stderr: (text: string) => void (out.stderr += text),
+      stdout: (text: string) => {
+        out.stdout += text;
+      },
+      stderr: (text: string) => {
+        out.stderr += text;
+      },
       env: { ...process.env, SECRET_REFRESH_REGIONS: 'us-east-1,us-west-2' },
       readText: async (path: string) => (await import('node:fs/promises')).readFile(path, 'utf8'),
     });

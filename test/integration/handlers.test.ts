@@ -1,5 +1,5 @@
-import type { Context } from 'aws-lambda';
 import { readFile } from 'node:fs/promises';
+import type { Context } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ForeignAccountError, InvalidInputError } from '../../lib/errors.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
@@ -52,16 +52,16 @@ describe('Lambda handlers (middy + Powertools) against moto', () => {
   });
 
   it('refresh refuses unknown input fields instead of guessing (a typo must not turn a dry run into a real one)', async () => {
-    await expect(
-      refresh({ ref: account.secretName, dryrun: true }, lambdaContext(account.account, 'secret-refresh-dev-refresh')),
-    ).rejects.toBeInstanceOf(InvalidInputError);
+    const run = refresh({ ref: account.secretName, dryrun: true }, lambdaContext(account.account, 'secret-refresh-dev-refresh'));
+    await expect(run).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(run).rejects.toThrow(/^invalid refresh input \(input: Unrecognized key: "dryrun"\); expected \{ "ref": /);
   });
 
   it("onSecretChange refuses an event from another account than the function's", async () => {
     const event = JSON.parse(await readFile('events/secretsmanager-secret-label-updated-awscurrent.json', 'utf8')) as { account: string };
     expect(event.account).not.toBe(account.account);
-    await expect(onSecretChange(event, lambdaContext(account.account, 'secret-refresh-dev-onSecretChange'))).rejects.toBeInstanceOf(
-      ForeignAccountError,
-    );
+    const run = onSecretChange(event, lambdaContext(account.account, 'secret-refresh-dev-onSecretChange'));
+    await expect(run).rejects.toBeInstanceOf(ForeignAccountError);
+    await expect(run).rejects.toThrow(`the event is from account ${event.account}, but this deployment handles account ${account.account}`);
   });
 });

@@ -23,7 +23,10 @@ function arnOf(account: DemoAccount, service: DemoAccount['services'][number]): 
 }
 
 function rdsOutcome(account: DemoAccount, outcome: 'redeploy' | 'skip' | 'not-a-target'): string[] {
-  return account.services.filter((service) => service.onRdsRotation === outcome).map((service) => arnOf(account, service)).sort();
+  return account.services
+    .filter((service) => service.onRdsRotation === outcome)
+    .map((service) => arnOf(account, service))
+    .sort();
 }
 
 /** The PRIMARY deployment id of every seeded service, by ARN. */
@@ -96,8 +99,17 @@ describe('an RDS-managed secret (rds!db-<uuid>) against moto', () => {
     for (const ref of [account.rdsSecretName, account.rdsSecretArn, account.rdsSecretArn.slice(0, -7)]) {
       const { dependencies, calls } = recordingPipeline();
       const report = await runRefresh({ type: 'manual', ref }, config, dependencies, { dryRun: true });
-      expect(report.targets.filter((target) => target.status === 'planned').map((target) => target.arn).sort(), ref).toEqual(rdsOutcome(account, 'redeploy'));
-      expect(calls.filter((call) => call.service === 'ssm'), ref).toEqual([]);
+      expect(
+        report.targets
+          .filter((target) => target.status === 'planned')
+          .map((target) => target.arn)
+          .sort(),
+        ref,
+      ).toEqual(rdsOutcome(account, 'redeploy'));
+      expect(
+        calls.filter((call) => call.service === 'ssm'),
+        ref,
+      ).toEqual([]);
     }
   });
 });

@@ -5,7 +5,7 @@ import { parameterStoreChangeEvent } from '../../lib/local/demo-events.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { resetMoto } from '../support/moto.js';
-import { WRITE_COMMANDS, recordingPipeline, updatedServices } from '../support/recording-clients.js';
+import { recordingPipeline, updatedServices, WRITE_COMMANDS } from '../support/recording-clients.js';
 
 const config = loadConfig({ AWS_REGION: 'us-east-1', SECRET_REFRESH_REGIONS: 'us-east-1,us-west-2' });
 
@@ -69,7 +69,9 @@ describe('parameter changes against moto', () => {
   });
 
   it('a parameter tagged secret-refresh:ignore=true triggers nothing', async () => {
-    await ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: account.parameterName, Tags: [{ Key: 'secret-refresh:ignore', Value: 'true' }] }));
+    await ssm.send(
+      new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: account.parameterName, Tags: [{ Key: 'secret-refresh:ignore', Value: 'true' }] }),
+    );
     const { dependencies, calls } = pipeline();
     const event = parameterStoreChangeEvent({
       account: account.account,
@@ -99,11 +101,7 @@ describe('parameter changes against moto', () => {
 
   it('a manual refresh by parameter ARN redeploys every reader, even ones deployed after the last change', async () => {
     const { dependencies, calls } = pipeline();
-    const report = await runRefresh(
-      { type: 'manual', ref: `arn:aws:ssm:us-east-1:${account.account}:parameter/demo/orders/api-key` },
-      config,
-      dependencies,
-    );
+    const report = await runRefresh({ type: 'manual', ref: `arn:aws:ssm:us-east-1:${account.account}:parameter/demo/orders/api-key` }, config, dependencies);
     expect(report.mode).toBe('manual');
     expect(updatedServices(calls)).toEqual(readers(account));
   });

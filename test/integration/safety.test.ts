@@ -1,4 +1,5 @@
-import { TagResourceCommand as TagSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ECSClient, TagResourceCommand as TagServiceCommand } from '@aws-sdk/client-ecs';
+import { SecretsManagerClient, TagResourceCommand as TagSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runAudit } from '../../lib/audit/run-audit.js';
 import { loadConfig } from '../../lib/config/config.js';
@@ -64,7 +65,11 @@ describe('safety at account scale, against moto', () => {
 
     const report = await runRefresh({ type: 'event', event: labelEvent(account, rotation) }, config, dependencies);
 
-    expect(updatedServices(calls).map((arn) => arn.split('/')[1]).sort()).toEqual(['demo-orders', 'demo-orders', 'demo-west']);
+    expect(
+      updatedServices(calls)
+        .map((arn) => arn.split('/')[1])
+        .sort(),
+    ).toEqual(['demo-orders', 'demo-orders', 'demo-west']);
     const outOfScope = report.targets.filter((target) => target.code === 'out-of-scope');
     // Scope is checked before the deployment controller, so the CODE_DEPLOY service is out of scope too.
     expect(outOfScope.map((target) => target.name).sort()).toEqual(['payments-api', 'payments-codedeploy', 'payments-logs']);
@@ -74,16 +79,51 @@ describe('safety at account scale, against moto', () => {
   it('in opt-in mode redeploys nothing that is not tagged secret-refresh:enabled=true', async () => {
     const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
     const { dependencies, calls } = pipeline();
-    const report = await runRefresh({ type: 'event', event: labelEvent(account, rotation) }, loadConfig({ ...BASE, SECRET_REFRESH_MODE: 'opt-in' }), dependencies);
+    const report = await runRefresh(
+      { type: 'event', event: labelEvent(account, rotation) },
+      loadConfig({ ...BASE, SECRET_REFRESH_MODE: 'opt-in' }),
+      dependencies,
+    );
     expect(updatedServices(calls)).toEqual([]);
-    expect(report.targets.filter((target) => target.code === 'not-opted-in').map((target) => target.name).sort()).toEqual([
-      'orders-api',
-      'orders-worker',
-      'payments-api',
-      'payments-codedeploy',
-      'payments-logs',
-      'west-cross-region',
-    ]);
+    expect(
+      report.targets
+        .filter((target) => target.code === 'not-opted-in')
+        .map((target) => target.name)
+        .sort(),
+    ).toEqual(['orders-api', 'orders-worker', 'payments-api', 'payments-codedeploy', 'payments-logs', 'west-cross-region']);
+  });
+
+  it('in opt-in mode redeploys exactly the service tagged secret-refresh:enabled=true', async () => {
+    const optedIn = `arn:aws:ecs:us-east-1:${account.account}:service/demo-orders/orders-worker`;
+    await new ECSClient({ region: 'us-east-1' }).send(
+      new TagServiceCommand({ resourceArn: optedIn, tags: [{ key: 'secret-refresh:enabled', value: 'true' }] }),
+    );
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
+    const { dependencies, calls } = pipeline();
+    const report = await runRefresh(
+      { type: 'event', event: labelEvent(account, rotation) },
+      loadConfig({ ...BASE, SECRET_REFRESH_MODE: 'opt-in' }),
+      dependencies,
+    );
+    expect(updatedServices(calls)).toEqual([optedIn]);
+    expect(report.targets.find((target) => target.arn === optedIn)?.status).toBe('done');
+    expect(report.targets.filter((target) => target.code === 'not-opted-in')).toHaveLength(5);
+  });
+
+  it('leaves clusters outside SECRET_REFRESH_CLUSTERS_INCLUDE alone, in every Region', async () => {
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v2"}');
+    const { dependencies, calls } = pipeline();
+    const report = await runRefresh(
+      { type: 'event', event: labelEvent(account, rotation) },
+      loadConfig({ ...BASE, SECRET_REFRESH_CLUSTERS_INCLUDE: 'demo-orders' }),
+      dependencies,
+    );
+    expect(new Set(updatedServices(calls).map((arn) => arn.split('/')[1]))).toEqual(new Set(['demo-orders']));
+    const outOfScope = report.targets.filter((target) => target.code === 'out-of-scope');
+    expect(outOfScope.map((target) => target.name).sort()).toEqual(['payments-api', 'payments-codedeploy', 'payments-logs', 'west-cross-region']);
+    expect(outOfScope.find((target) => target.name === 'west-cross-region')?.reason).toBe(
+      'cluster demo-west is not in SECRET_REFRESH_CLUSTERS_INCLUDE (demo-orders)',
+    );
   });
 
   it('a secret tagged secret-refresh:ignore=true triggers nothing', async () => {
@@ -106,7 +146,10 @@ describe('safety at account scale, against moto', () => {
     const config = loadConfig(BASE);
 
     const before = await runAudit(config, dependencies, new Date());
-    const staleBefore = before.targets.filter((target) => target.status === 'stale').map((target) => target.name).sort();
+    const staleBefore = before.targets
+      .filter((target) => target.status === 'stale')
+      .map((target) => target.name)
+      .sort();
     // Every service reading the secret's current value; pinned references are not judged, and the CODE_DEPLOY
     // service has no PRIMARY deployment in moto (unknown).
     expect(staleBefore).toEqual(['orders-api', 'orders-ignored', 'orders-worker', 'payments-api', 'payments-logs', 'west-cross-region']);

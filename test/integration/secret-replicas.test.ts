@@ -51,10 +51,14 @@ async function seed(): Promise<World> {
     const registered = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: name,
-        containerDefinitions: [{ name: 'app', image: 'busybox', memory: 128, secrets: valueFrom.map((value, index) => ({ name: `S${index}`, valueFrom: value })) }],
+        containerDefinitions: [
+          { name: 'app', image: 'busybox', memory: 128, secrets: valueFrom.map((value, index) => ({ name: `S${index}`, valueFrom: value })) },
+        ],
       }),
     );
-    await ecs.send(new CreateServiceCommand({ cluster: 'orders', serviceName: name, taskDefinition: registered.taskDefinition?.taskDefinitionArn, desiredCount: 1 }));
+    await ecs.send(
+      new CreateServiceCommand({ cluster: 'orders', serviceName: name, taskDefinition: registered.taskDefinition?.taskDefinitionArn, desiredCount: 1 }),
+    );
     services[`arn:aws:ecs:${region}:${account}:service/orders/${name}`] = outcome;
   }
   return { account, primaryArn, replicaArn, services };
@@ -87,7 +91,17 @@ describe('multi-Region secret replicas against moto', () => {
     const { dependencies, calls } = recordingPipeline();
 
     const report = await runRefresh(
-      { type: 'event', event: secretLabelUpdatedEvent({ account: world.account, region: PRIMARY, secretArn: world.primaryArn, secretName: NAME, versionId: rotation.versionId, time: rotation.time }) },
+      {
+        type: 'event',
+        event: secretLabelUpdatedEvent({
+          account: world.account,
+          region: PRIMARY,
+          secretArn: world.primaryArn,
+          secretName: NAME,
+          versionId: rotation.versionId,
+          time: rotation.time,
+        }),
+      },
       config,
       dependencies,
     );
@@ -136,10 +150,19 @@ describe('multi-Region secret replicas against moto', () => {
     const forwarded = recordingPipeline();
 
     await runRefresh({ type: 'event', event: secretLabelUpdatedEvent({ ...input, region: PRIMARY, secretArn: world.primaryArn }) }, config, first.dependencies);
-    const second = await runRefresh({ type: 'event', event: secretLabelUpdatedEvent({ ...input, region: REPLICA, secretArn: world.replicaArn }) }, config, forwarded.dependencies);
+    const second = await runRefresh(
+      { type: 'event', event: secretLabelUpdatedEvent({ ...input, region: REPLICA, secretArn: world.replicaArn }) },
+      config,
+      forwarded.dependencies,
+    );
 
     expect(updatedServices(first.calls)).toEqual(expected(world, 'redeploy'));
     expect(updatedServices(forwarded.calls)).toEqual([]);
-    expect(second.targets.filter((target) => target.code === 'already-fresh').map((target) => target.arn).sort()).toEqual(expected(world, 'redeploy'));
+    expect(
+      second.targets
+        .filter((target) => target.code === 'already-fresh')
+        .map((target) => target.arn)
+        .sort(),
+    ).toEqual(expected(world, 'redeploy'));
   });
 });

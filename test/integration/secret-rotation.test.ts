@@ -1,16 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config/config.js';
 import { putSecretValueEvent, rotationInput, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from '../../lib/local/demo-events.js';
-import { createIdempotencyTable } from '../../lib/local/tables.js';
 import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
+import { createIdempotencyTable } from '../../lib/local/tables.js';
 import { createDynamoDbChangeGuard } from '../../lib/pipeline/change-guard.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { resetMoto } from '../support/moto.js';
-import { WRITE_COMMANDS, recordingPipeline, updatedServices } from '../support/recording-clients.js';
+import { recordingPipeline, updatedServices, WRITE_COMMANDS } from '../support/recording-clients.js';
 
 const config = loadConfig({ AWS_REGION: 'us-east-1', SECRET_REFRESH_REGIONS: 'us-east-1,us-west-2' });
 const TABLE = 'secret-refresh-test-changes';
@@ -64,9 +64,19 @@ describe('secret rotation against moto (two clusters in us-east-1, one in us-wes
     const redeploy = expectedArns(account, 'redeploy');
     expect(redeploy.length).toBe(5);
     expect(updatedServices(calls)).toEqual(redeploy);
-    expect(report.targets.filter((t) => t.status === 'done').map((t) => t.arn).sort()).toEqual(redeploy);
+    expect(
+      report.targets
+        .filter((t) => t.status === 'done')
+        .map((t) => t.arn)
+        .sort(),
+    ).toEqual(redeploy);
     const services = report.targets.filter((t) => t.type === 'ecs-service');
-    expect(services.filter((t) => t.status === 'skipped').map((t) => t.arn).sort()).toEqual(expectedArns(account, 'skip'));
+    expect(
+      services
+        .filter((t) => t.status === 'skipped')
+        .map((t) => t.arn)
+        .sort(),
+    ).toEqual(expectedArns(account, 'skip'));
     for (const lookAlike of expectedArns(account, 'not-a-target')) {
       expect(report.targets.map((t) => t.arn)).not.toContain(lookAlike);
     }
@@ -95,7 +105,14 @@ describe('secret rotation against moto (two clusters in us-east-1, one in us-wes
     );
     const { dependencies, calls } = pipeline();
     const event = putSecretValueEvent(
-      { account: account.account, region: 'us-east-1', secretArn: account.secretArn, secretName: account.secretName, versionId, time: new Date().toISOString() },
+      {
+        account: account.account,
+        region: 'us-east-1',
+        secretArn: account.secretArn,
+        secretName: account.secretName,
+        versionId,
+        time: new Date().toISOString(),
+      },
       ['AWSPENDING'],
     );
 
@@ -160,6 +177,11 @@ describe('secret rotation against moto (two clusters in us-east-1, one in us-wes
       { dryRun: true },
     );
     expect(calls.filter((call) => WRITE_COMMANDS.test(call.command))).toEqual([]);
-    expect(report.targets.filter((t) => t.status === 'planned').map((t) => t.arn).sort()).toEqual(expectedArns(account, 'redeploy'));
+    expect(
+      report.targets
+        .filter((t) => t.status === 'planned')
+        .map((t) => t.arn)
+        .sort(),
+    ).toEqual(expectedArns(account, 'redeploy'));
   });
 });

@@ -69,7 +69,7 @@ describe('the secrets map of the demo account, against moto', () => {
     expect(map.findings.filter((finding) => finding.code === 'missing')).toMatchObject([
       { resource: expect.stringMatching(/:secret:rds!cluster-/), targets: [expect.stringMatching(/service\/demo-orders\/billing-cluster-reader$/)] },
     ]);
-    expect(map.findings.filter((finding) => finding.code === 'cross-region').map((finding) => finding.targets).flat()).toContainEqual(
+    expect(map.findings.filter((finding) => finding.code === 'cross-region').flatMap((finding) => finding.targets)).toContainEqual(
       expect.stringMatching(/service\/demo-west\/west-cross-region$/),
     );
     expect(map.targets.find((target) => target.name === 'orders-ignored')?.scope.status).toBe('ignored');

@@ -102,7 +102,9 @@ describe('waves and deployment outcome tracking (moto ECS + DynamoDB)', () => {
     expect(failed.skipped?.every((skip) => skip.reason === 'earlier wave failed')).toBe(true);
     expect(late.outcome).toBe('progress');
     expect(names(updatedServices(calls))).toEqual(['orders-api', 'orders-worker']);
-    const published = calls.filter((call) => call.command === 'PutEventsCommand').flatMap((call) => call.input.Entries as { DetailType: string; Detail: string }[]);
+    const published = calls
+      .filter((call) => call.command === 'PutEventsCommand')
+      .flatMap((call) => call.input.Entries as { DetailType: string; Detail: string }[]);
     const alert = published.find((entry) => entry.DetailType === 'Secret Refresh Deployment Failed');
     expect(JSON.parse(alert?.Detail ?? '{}')).toMatchObject({ note: expect.stringMatching(/cannot restore the old value/) });
   });
@@ -136,7 +138,7 @@ function names(arns: readonly string[]): string[] {
 
 function target(report: RefreshReport, name: string): EcsServiceTargetReport {
   const found = report.targets.find((candidate) => candidate.type === 'ecs-service' && candidate.name === name);
-  if (!found || found.type !== 'ecs-service') throw new Error(`no ECS target ${name}`);
+  if (found?.type !== 'ecs-service') throw new Error(`no ECS target ${name}`);
   return found;
 }
 

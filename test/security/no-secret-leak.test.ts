@@ -15,8 +15,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ecsError, SECRET_ARN, serveEcsWorld, service, taskDefinition, taskDefinitionArn } from '../unit/aws/ecs-doubles.js';
 import { fakeContext, sampleEvent } from '../input/support/lambda-harness.js';
+import { ecsError, SECRET_ARN, serveEcsWorld, service, taskDefinition, taskDefinitionArn } from '../unit/aws/ecs-doubles.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -117,20 +117,23 @@ const CASES: readonly [file: string, version: string][] = [
 ];
 
 describe('no secret value leaves the pipeline', () => {
-  it.each(CASES)('%s with secretString/secretBinary/rotationToken: redeploys, and no log line, report or published event holds the canary', async (file, version) => {
-    serveAccount(version);
-    const report = (await onSecretChange(plant(sampleEvent(file)), fakeContext())) as { summary: { done: number } };
+  it.each(CASES)(
+    '%s with secretString/secretBinary/rotationToken: redeploys, and no log line, report or published event holds the canary',
+    async (file, version) => {
+      serveAccount(version);
+      const report = (await onSecretChange(plant(sampleEvent(file)), fakeContext())) as { summary: { done: number } };
 
-    expect(report.summary.done).toBe(1);
-    const everything = exposed(report);
-    // The capture works: the event and the report were logged, and the event's secret fields were redacted.
-    expect(everything).toContain('secret-refresh run finished');
-    expect(everything).toContain(SECRET_ARN);
-    expect(everything).toContain(`"secretString":"${REDACTED}"`);
-    expect(events.commandCalls(PutEventsCommand).length).toBeGreaterThan(0);
-    expect(everything).not.toContain(CANARY);
-    expect(everything).not.toContain(CANARY_BASE64);
-  });
+      expect(report.summary.done).toBe(1);
+      const everything = exposed(report);
+      // The capture works: the event and the report were logged, and the event's secret fields were redacted.
+      expect(everything).toContain('secret-refresh run finished');
+      expect(everything).toContain(SECRET_ARN);
+      expect(everything).toContain(`"secretString":"${REDACTED}"`);
+      expect(events.commandCalls(PutEventsCommand).length).toBeGreaterThan(0);
+      expect(everything).not.toContain(CANARY);
+      expect(everything).not.toContain(CANARY_BASE64);
+    },
+  );
 
   it('a failing run (UpdateService refused) logs the failed report and throws, without the canary anywhere', async () => {
     const [file, version] = CASES[0] as (typeof CASES)[number];

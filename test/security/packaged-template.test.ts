@@ -116,7 +116,13 @@ function resourcesOf(statement: Statement): unknown[] {
 
 /** Does an IAM action pattern (possibly with * or ?) cover `action`? */
 function covers(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return regex.test(action);
 }
 
@@ -170,7 +176,16 @@ describe('the packaged IAM role', () => {
       .flatMap(actionsOf)
       .sort();
     expect(unscoped).toEqual(
-      ['batch:DescribeJobDefinitions', 'batch:DescribeJobQueues', 'batch:DescribeJobs', 'batch:ListJobs', 'ecs:DescribeTaskDefinition', 'ecs:ListClusters', 'ecs:ListServices', 'ssm:DescribeParameters'].sort(),
+      [
+        'batch:DescribeJobDefinitions',
+        'batch:DescribeJobQueues',
+        'batch:DescribeJobs',
+        'batch:ListJobs',
+        'ecs:DescribeTaskDefinition',
+        'ecs:ListClusters',
+        'ecs:ListServices',
+        'ssm:DescribeParameters',
+      ].sort(),
     );
   });
 });
@@ -179,7 +194,13 @@ describe('the packaged functions', () => {
   it('run nodejs22.x on arm64', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual(
-      ['AuditLambdaFunction', 'OnDeploymentStateChangeLambdaFunction', 'OnParameterChangeLambdaFunction', 'OnSecretChangeLambdaFunction', 'RefreshLambdaFunction'].sort(),
+      [
+        'AuditLambdaFunction',
+        'OnDeploymentStateChangeLambdaFunction',
+        'OnParameterChangeLambdaFunction',
+        'OnSecretChangeLambdaFunction',
+        'RefreshLambdaFunction',
+      ].sort(),
     );
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');

@@ -47,7 +47,13 @@ export function found(
 export function service(
   name: string,
   references: readonly (string | FoundReference)[],
-  overrides: Partial<MapEcsServiceInput> & { cluster?: string; revision?: number; family?: string; deployedAt?: string; containers?: readonly ContainerImageInput[] } = {},
+  overrides: Partial<MapEcsServiceInput> & {
+    cluster?: string;
+    revision?: number;
+    family?: string;
+    deployedAt?: string;
+    containers?: readonly ContainerImageInput[];
+  } = {},
 ): MapEcsServiceInput {
   const { cluster = 'prod', revision = 1, family = name, deployedAt = '2026-11-30T09:00:00.000Z', ...rest } = overrides;
   const region = rest.region ?? HOME_REGION;
@@ -106,7 +112,14 @@ export function job(name: string, definition: MapJobDefinitionInput, overrides: 
     jobDefinitionArn: definition.arn,
     tags: {},
     queueTags: {},
-    detail: { jobId, jobName: name, jobQueue: `arn:aws:batch:${definition.region}:${ACCOUNT}:job-queue/nightly`, status: 'RUNNING', startedAt: Date.parse('2026-11-30T22:00:00.000Z'), jobDefinition: definition.arn },
+    detail: {
+      jobId,
+      jobName: name,
+      jobQueue: `arn:aws:batch:${definition.region}:${ACCOUNT}:job-queue/nightly`,
+      status: 'RUNNING',
+      startedAt: Date.parse('2026-11-30T22:00:00.000Z'),
+      jobDefinition: definition.arn,
+    },
     ...overrides,
   };
 }

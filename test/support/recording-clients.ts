@@ -41,6 +41,7 @@ export function recordingClients(): { clients: AwsClients; calls: RecordedCall[]
     clients: {
       ecs: (region) => record('ecs', region, inner.ecs(region)),
       batch: (region) => record('batch', region, inner.batch(region)),
+      dynamodb: (region) => record('dynamodb', region, inner.dynamodb(region)),
       events: (region) => record('events', region, inner.events(region)),
       secretsManager: (region) => record('secretsmanager', region, inner.secretsManager(region)),
       ssm: (region) => record('ssm', region, inner.ssm(region)),

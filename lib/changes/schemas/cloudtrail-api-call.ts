@@ -35,7 +35,6 @@ export const CloudTrailApiCallEventSchema = EventBridgeSchema.extend({
 /** A validated Secrets Manager CloudTrail API-call event. */
 export type CloudTrailApiCallEvent = z.output<typeof CloudTrailApiCallEventSchema>;
 
-
 /** `PutSecretValue` request: `clientRequestToken` becomes the new version id. */
 export const PutSecretValueParametersSchema = z.object({
   secretId: SecretIdSchema,

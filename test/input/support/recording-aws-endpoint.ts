@@ -94,11 +94,13 @@ function send(response: ServerResponse, request: RecordedRequest, answer: FakeAn
   }
   if (request.operation === 'GetCallerIdentity' && !answer.errorType) {
     headers['content-type'] = 'text/xml';
-    response.writeHead(answer.status, headers).end(
-      '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
-        '<Arn>arn:aws:iam::111122223333:user/test</Arn><UserId>AIDATEST</UserId><Account>111122223333</Account>' +
-        '</GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
-    );
+    response
+      .writeHead(answer.status, headers)
+      .end(
+        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+          '<Arn>arn:aws:iam::111122223333:user/test</Arn><UserId>AIDATEST</UserId><Account>111122223333</Account>' +
+          '</GetCallerIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+      );
     return;
   }
   response.writeHead(answer.status, headers).end(JSON.stringify(body));

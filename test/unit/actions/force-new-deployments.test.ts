@@ -1,9 +1,9 @@
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { NOT_STARTED, executeEcsPlan } from '../../../lib/actions/force-new-deployments.js';
+import { executeEcsPlan, NOT_STARTED } from '../../../lib/actions/force-new-deployments.js';
 import type { PlannedEcsService } from '../../../lib/plan/types.js';
-import { OTHER_REGION, REGION, clusterArn, deferred, fakeClients, serviceArn, settle, throttling } from '../aws/ecs-doubles.js';
+import { clusterArn, deferred, fakeClients, OTHER_REGION, REGION, serviceArn, settle, throttling } from '../aws/ecs-doubles.js';
 
 const ecs = mockClient(ECSClient);
 afterAll(() => ecs.restore());
@@ -47,7 +47,10 @@ const FIVE = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e'];
 describe('executeEcsPlan', () => {
   it('marks a throttled UpdateService failed with the error and still deploys the other 4', async () => {
     ecs.on(UpdateServiceCommand, { service: serviceArn('orders', 'svc-c') }).rejects(throttling());
-    const reports = await executeEcsPlan(FIVE.map((name) => redeploy(name)), { clients: fakeClients(), dryRun: false, concurrency: 2 });
+    const reports = await executeEcsPlan(
+      FIVE.map((name) => redeploy(name)),
+      { clients: fakeClients(), dryRun: false, concurrency: 2 },
+    );
     expect(reports.map((report) => [report.name, report.status, report.deploymentId ?? report.error])).toEqual([
       ['svc-a', 'done', 'ecs-svc/new-svc-a'],
       ['svc-b', 'done', 'ecs-svc/new-svc-b'],
@@ -117,7 +120,10 @@ describe('executeEcsPlan', () => {
       return { service: { deployments: [{ id: `ecs-svc/new-${input.service.split('/').pop()}`, status: 'PRIMARY' }] } };
     });
     const names = Array.from({ length: 8 }, (_, index) => `svc-${index}`);
-    const run = executeEcsPlan(names.map((name) => redeploy(name)), { clients: fakeClients(), dryRun: false, concurrency: 3 });
+    const run = executeEcsPlan(
+      names.map((name) => redeploy(name)),
+      { clients: fakeClients(), dryRun: false, concurrency: 3 },
+    );
     let released = 0;
     while (released < names.length) {
       await settle();

@@ -51,8 +51,10 @@ describe('mapWithConcurrency', () => {
 
   it('keeps input order when later items finish first', async () => {
     const delays = [30, 5, 20, 0, 10];
-    const result = await mapWithConcurrency(delays, 2, (delay, index) =>
-      new Promise<string>((resolve) => setTimeout(() => resolve(`#${index}/${delay}`), delay)),
+    const result = await mapWithConcurrency(
+      delays,
+      2,
+      (delay, index) => new Promise<string>((resolve) => setTimeout(() => resolve(`#${index}/${delay}`), delay)),
     );
     expect(result).toEqual(['#0/30', '#1/5', '#2/20', '#3/0', '#4/10']);
   });
@@ -100,6 +102,11 @@ describe('mapWithConcurrency', () => {
 });
 
 describe('chunk', () => {
+  it('refuses a size that would never finish', () => {
+    expect(() => chunk([1, 2], 0)).toThrow(RangeError);
+    expect(() => chunk([1, 2], 0)).toThrow('chunk size must be a positive integer, got 0');
+  });
+
   it('splits into chunks of `size` with a shorter last chunk', () => {
     const items = Array.from({ length: 25 }, (_, index) => index);
     const chunks = chunk(items, 10);
@@ -145,11 +152,5 @@ describe('createLimiter', () => {
     const limit = createLimiter(1);
     await expect(limit(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await limit(() => Promise.resolve('next'))).toBe('next');
-  });
-});
-
-describe('chunk', () => {
-  it('refuses a size that would never finish', () => {
-    expect(() => chunk([1, 2], 0)).toThrow(RangeError);
   });
 });

@@ -11,10 +11,10 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
+  type ECSClientResolvedConfig,
   ECSServiceException,
   ListClustersCommand,
   ListServicesCommand,
-  type ECSClientResolvedConfig,
   type Service,
   type ServiceInputTypes,
   type ServiceOutputTypes,
@@ -52,10 +52,12 @@ export function fakeClients(): AwsClients & { readonly requests: ClientRequest[]
   const requests: ClientRequest[] = [];
   const ecs = new Map<string, ECSClient>();
   const batch = new Map<string, BatchClient>();
-  const unexpected = (service: string) => (region: string): never => {
-    requests.push({ service, region });
-    throw new Error(`unexpected ${service} client in an ECS unit test`);
-  };
+  const unexpected =
+    (service: string) =>
+    (region: string): never => {
+      requests.push({ service, region });
+      throw new Error(`unexpected ${service} client in an ECS unit test`);
+    };
   return {
     requests,
     ecs: (region) => {
@@ -77,6 +79,7 @@ export function fakeClients(): AwsClients & { readonly requests: ClientRequest[]
       return client;
     },
     events: unexpected('events'),
+    dynamodb: unexpected('dynamodb'),
     secretsManager: unexpected('secretsmanager'),
     ssm: unexpected('ssm'),
     sts: unexpected('sts'),
@@ -176,13 +179,19 @@ export function serveEcsWorld(ecs: EcsMock, world: EcsWorld): SentRequest[] {
 
   ecs.on(ListClustersCommand).callsFake(async (input: Record<string, unknown>, getClient: () => unknown) => {
     const region = await record('ListClusters', input, getClient);
-    const { items, nextToken } = page(Object.keys(clustersOf(region)).map((name) => clusterArn(name, region)), input.nextToken);
+    const { items, nextToken } = page(
+      Object.keys(clustersOf(region)).map((name) => clusterArn(name, region)),
+      input.nextToken,
+    );
     return { clusterArns: items, ...(nextToken ? { nextToken } : {}) };
   });
   ecs.on(ListServicesCommand).callsFake(async (input: Record<string, unknown>, getClient: () => unknown) => {
     const region = await record('ListServices', input, getClient);
     const services = clustersOf(region)[nameOf(String(input.cluster))] ?? [];
-    const { items, nextToken } = page(services.map((s) => s.serviceArn ?? ''), input.nextToken);
+    const { items, nextToken } = page(
+      services.map((s) => s.serviceArn ?? ''),
+      input.nextToken,
+    );
     return { serviceArns: items, ...(nextToken ? { nextToken } : {}) };
   });
   ecs.on(DescribeServicesCommand).callsFake(async (input: Record<string, unknown>, getClient: () => unknown) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ECS_QUOTAS, PacingBucket, ecsPacingBucket, resetEcsPacing } from '../../../lib/aws/ecs-pacing.js';
+import { ECS_QUOTAS, ecsPacingBucket, PacingBucket, resetEcsPacing } from '../../../lib/aws/ecs-pacing.js';
 
 /** A bucket on a fake clock: `sleep` advances time instead of waiting. */
 function fakeBucket(burst: number, sustained: number) {

@@ -11,14 +11,14 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../lib/aws/clients.js';
 import {
   DESCRIBE_SERVICES_BATCH,
-  LIST_PAGE_SIZE,
-  TaskDefinitionCache,
   describeServices,
   forceNewDeployment,
+  LIST_PAGE_SIZE,
   listClusterArns,
   listServiceArns,
+  TaskDefinitionCache,
 } from '../../../lib/aws/ecs.js';
-import { REGION, clusterArn, deferred, ecsError, serviceArn, settle, taskDefinition, taskDefinitionArn } from './ecs-doubles.js';
+import { clusterArn, deferred, ecsError, REGION, serviceArn, settle, taskDefinition, taskDefinitionArn } from './ecs-doubles.js';
 
 process.env.AWS_REGION ??= REGION;
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDTEST';
@@ -189,7 +189,10 @@ describe('TaskDefinitionCache', () => {
   });
 
   it('rejects, and does not cache, an answer without a task definition', async () => {
-    ecs.on(DescribeTaskDefinitionCommand).resolvesOnce({}).resolves({ taskDefinition: taskDefinition(REVISION) });
+    ecs
+      .on(DescribeTaskDefinitionCommand)
+      .resolvesOnce({})
+      .resolves({ taskDefinition: taskDefinition(REVISION) });
     const cache = new TaskDefinitionCache();
     await expect(cache.get(client(), REGION, REVISION)).rejects.toThrow(`DescribeTaskDefinition returned no task definition for ${REVISION}`);
     await expect(cache.get(client(), REGION, REVISION)).resolves.toMatchObject({ taskDefinitionArn: REVISION });

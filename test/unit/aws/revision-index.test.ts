@@ -1,11 +1,17 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeTaskDefinitionCommand, ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbRevisionIndex, InMemoryRevisionIndex, REFERENCE_SUBSET_VERSION, type RevisionIndex, referenceSubset } from '../../../lib/aws/revision-index.js';
-import { SECRET_ARN, ecsClient, taskDefinitionArn } from './ecs-doubles.js';
+import {
+  DynamoDbRevisionIndex,
+  InMemoryRevisionIndex,
+  REFERENCE_SUBSET_VERSION,
+  type RevisionIndex,
+  referenceSubset,
+} from '../../../lib/aws/revision-index.js';
+import { ecsClient, SECRET_ARN, taskDefinitionArn } from './ecs-doubles.js';
 
 const ecs = mockClient(ECSClient);
 afterAll(() => ecs.restore());
@@ -51,17 +57,17 @@ describe('the persisted revision index', () => {
         { name: 'linux', dockerSecurityOptions: ['label:type:container_t'] },
       ],
     });
-    expect(subset.containerDefinitions).toEqual([
-      { name: 'win', credentialSpecs: [spec], dockerSecurityOptions: [`${spec}-2`] },
-      { name: 'linux' },
-    ]);
+    expect(subset.containerDefinitions).toEqual([{ name: 'win', credentialSpecs: [spec], dockerSecurityOptions: [`${spec}-2`] }, { name: 'linux' }]);
   });
 
   it('reads an entry written under another subset version as a miss, so the revision is described again', async () => {
     const stored = { arn: ARN, definition: JSON.stringify(referenceSubset(DEFINITION)) };
     const dynamo = mockClient(DynamoDBDocumentClient);
     try {
-      dynamo.on(GetCommand).resolvesOnce({ Item: stored }).resolves({ Item: { ...stored, subsetVersion: REFERENCE_SUBSET_VERSION } });
+      dynamo
+        .on(GetCommand)
+        .resolvesOnce({ Item: stored })
+        .resolves({ Item: { ...stored, subsetVersion: REFERENCE_SUBSET_VERSION } });
       const index = new DynamoDbRevisionIndex('revisions', new DynamoDBClient({ region: 'us-east-1' }));
       expect(await index.get(ARN)).toBeUndefined();
       expect((await index.get(ARN))?.taskDefinitionArn).toBe(ARN);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH_JOB_NAME_LIMIT, buildCloneInput, cloneJobName } from '../../../lib/actions/batch-clone.js';
-import { QUEUE_ARN, jobDefinitionArn, jobDetail, jobRecord } from './batch-doubles.js';
+import { jobDefinitionArn, jobDetail, jobRecord, QUEUE_ARN } from './batch-doubles.js';
 
 const DEFINITION = jobDefinitionArn('nightly', 5);
 
@@ -192,9 +192,7 @@ describe('buildCloneInput', () => {
         nodeProperties: {
           numNodes: 2,
           mainNode: 0,
-          nodeRangeProperties: [
-            { targetNodes: '0:1', ecsProperties: { taskProperties: [{ containers: [{ name: 'worker', image: 'w', command: ['go'] }] }] } },
-          ],
+          nodeRangeProperties: [{ targetNodes: '0:1', ecsProperties: { taskProperties: [{ containers: [{ name: 'worker', image: 'w', command: ['go'] }] }] } }],
         },
       }),
     });

@@ -9,7 +9,7 @@ import { BatchClient, type JobDefinition, type JobDetail } from '@aws-sdk/client
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../../../lib/aws/clients.js';
 import type { BatchJobDefinitionRecord, BatchJobRecord, FoundReference } from '../../../lib/inventory/types.js';
-import type { ActionableChange } from '../../../lib/plan/plan-refresh.js';
+import type { ActionableChange } from '../../../lib/plan/types.js';
 import { parseReference } from '../../../lib/references/index.js';
 import type { ReferenceContext } from '../../../lib/references/types.js';
 
@@ -49,10 +49,9 @@ export function fakeClients(options: { withEcs?: boolean } = {}): AwsClients & {
       batchRegions.push(region);
       return batchClient(region);
     },
-    ecs: options.withEcs
-      ? (region) => new ECSClient({ region, credentials: FAKE_CREDENTIALS, maxAttempts: 1 })
-      : unexpected('ECS'),
+    ecs: options.withEcs ? (region) => new ECSClient({ region, credentials: FAKE_CREDENTIALS, maxAttempts: 1 }) : unexpected('ECS'),
     events: unexpected('EventBridge'),
+    dynamodb: unexpected('DynamoDB'),
     secretsManager: unexpected('Secrets Manager'),
     ssm: unexpected('SSM'),
     sts: unexpected('STS'),

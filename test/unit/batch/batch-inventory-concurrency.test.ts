@@ -1,14 +1,8 @@
-import {
-  BatchClient,
-  DescribeJobDefinitionsCommand,
-  DescribeJobQueuesCommand,
-  DescribeJobsCommand,
-  ListJobsCommand,
-} from '@aws-sdk/client-batch';
+import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand, DescribeJobsCommand, ListJobsCommand } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { collectBatchInventory } from '../../../lib/inventory/batch-inventory.js';
-import { ACCOUNT, REGION, fakeClients, jobDefinitionArn, jobDetail } from './batch-doubles.js';
+import { ACCOUNT, fakeClients, jobDefinitionArn, jobDetail, REGION } from './batch-doubles.js';
 
 const batch = mockClient(BatchClient);
 afterAll(() => batch.restore());
@@ -42,9 +36,9 @@ describe('collectBatchInventory: one concurrency limit per Region', () => {
           input.jobStatus === 'RUNNING' ? Array.from({ length: 150 }, (_, n) => ({ jobId: `${input.jobQueue?.split('/').pop()}-${n}`, jobName: 'j' })) : [],
       }),
     );
-    batch.on(DescribeJobsCommand).callsFake((input: { jobs: string[] }) =>
-      slowly({ jobs: input.jobs.map((id) => jobDetail(id, jobDefinitionArn('nightly'))) }),
-    );
+    batch
+      .on(DescribeJobsCommand)
+      .callsFake((input: { jobs: string[] }) => slowly({ jobs: input.jobs.map((id) => jobDetail(id, jobDefinitionArn('nightly'))) }));
 
     const inventory = await collectBatchInventory({ clients: fakeClients(), regions: [REGION], concurrency: 2 });
 

@@ -11,17 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { collectBatchInventory, parentJobId } from '../../../lib/inventory/batch-inventory.js';
-import {
-  ACCOUNT,
-  BEFORE_CHANGE,
-  QUEUE_ARN,
-  REGION,
-  SECRET_ARN,
-  containerJobDefinition,
-  fakeClients,
-  jobDefinitionArn,
-  jobDetail,
-} from './batch-doubles.js';
+import { ACCOUNT, BEFORE_CHANGE, containerJobDefinition, fakeClients, jobDefinitionArn, jobDetail, QUEUE_ARN, REGION, SECRET_ARN } from './batch-doubles.js';
 
 const batch = mockClient(BatchClient);
 
@@ -114,7 +104,12 @@ function inventory(regions: readonly string[] = [REGION]) {
 /** What was sent with `command`, in order; the mock's own record must agree on the number of calls. */
 function inputs(command: 'DescribeJobDefinitions' | 'DescribeJobQueues' | 'ListJobs' | 'DescribeJobs'): unknown[] {
   const mine = sent.filter((call) => call.command === command).map((call) => call.input);
-  const commands = { DescribeJobDefinitions: DescribeJobDefinitionsCommand, DescribeJobQueues: DescribeJobQueuesCommand, ListJobs: ListJobsCommand, DescribeJobs: DescribeJobsCommand };
+  const commands = {
+    DescribeJobDefinitions: DescribeJobDefinitionsCommand,
+    DescribeJobQueues: DescribeJobQueuesCommand,
+    ListJobs: ListJobsCommand,
+    DescribeJobs: DescribeJobsCommand,
+  };
   expect(batch.commandCalls(commands[command] as never)).toHaveLength(mine.length);
   return mine;
 }
@@ -122,11 +117,7 @@ function inputs(command: 'DescribeJobDefinitions' | 'DescribeJobQueues' | 'ListJ
 describe('collectBatchInventory: job definitions', () => {
   it('reads every ACTIVE job definition revision over three DescribeJobDefinitions pages', async () => {
     serve({
-      definitions: [
-        [containerJobDefinition('a', SECRET_ARN)],
-        [containerJobDefinition('b', SECRET_ARN)],
-        [containerJobDefinition('c', SECRET_ARN)],
-      ],
+      definitions: [[containerJobDefinition('a', SECRET_ARN)], [containerJobDefinition('b', SECRET_ARN)], [containerJobDefinition('c', SECRET_ARN)]],
     });
     const result = await inventory();
     expect(result.jobDefinitions.map((definition) => definition.name)).toEqual(['a', 'b', 'c']);
@@ -199,7 +190,11 @@ describe('collectBatchInventory: job queues and jobs', () => {
     serve({
       queues: [[queue(QUEUE_ARN)]],
       jobs: { [`${QUEUE_ARN}|STARTING`]: [['j1']], [`${QUEUE_ARN}|RUNNING`]: [['j2'], ['j3']] },
-      details: { j1: jobDetail('j1', definition, { status: 'STARTING', startedAt: undefined }), j2: jobDetail('j2', definition), j3: jobDetail('j3', definition) },
+      details: {
+        j1: jobDetail('j1', definition, { status: 'STARTING', startedAt: undefined }),
+        j2: jobDetail('j2', definition),
+        j3: jobDetail('j3', definition),
+      },
     });
     const result = await inventory();
     expect(inputs('ListJobs')).toEqual([

@@ -2,7 +2,7 @@ import type { JobDefinition } from '@aws-sdk/client-batch';
 import { describe, expect, it } from 'vitest';
 import { isEksJobDefinition, jobDefinitionReferences } from '../../../lib/inventory/job-definition-references.js';
 import type { FoundReference } from '../../../lib/inventory/types.js';
-import { ACCOUNT, HOME, SECRET_ARN, jobDefinitionArn } from './batch-doubles.js';
+import { ACCOUNT, HOME, jobDefinitionArn, SECRET_ARN } from './batch-doubles.js';
 
 const LOG_TOKEN = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/demo/log-token`;
 const REGISTRY = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:demo/registry-Qw12Er`;
@@ -44,10 +44,11 @@ describe('jobDefinitionReferences', () => {
   });
 
   it('resolves a bare name in secrets as a parameter of the job definition Region and account', () => {
-    const [reference] = jobDefinitionReferences(
-      definition({ containerProperties: { secrets: [{ name: 'API_KEY', valueFrom: '/demo/orders/api-key' }] } }),
-      { partition: 'aws', region: 'eu-west-1', account: ACCOUNT },
-    );
+    const [reference] = jobDefinitionReferences(definition({ containerProperties: { secrets: [{ name: 'API_KEY', valueFrom: '/demo/orders/api-key' }] } }), {
+      partition: 'aws',
+      region: 'eu-west-1',
+      account: ACCOUNT,
+    });
     expect(reference?.parsed).toMatchObject({
       reference: { kind: 'parameter', key: 'demo/orders/api-key', region: 'eu-west-1', account: ACCOUNT },
     });

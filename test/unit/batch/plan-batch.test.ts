@@ -4,13 +4,13 @@ import { planBatchRefresh } from '../../../lib/plan/plan-batch.js';
 import type { BatchPlanOptions, BatchPolicy } from '../../../lib/plan/types.js';
 import {
   AFTER_CHANGE,
+  definitionRecord,
+  jobDefinitionArn,
+  jobRecord,
   OTHER_SECRET_ARN,
   QUEUE_ARN,
   REGION,
   SECRET_ARN,
-  definitionRecord,
-  jobDefinitionArn,
-  jobRecord,
   secretChange,
   secretReference,
 } from './batch-doubles.js';
@@ -26,10 +26,7 @@ function batchInventory(jobDefinitions: readonly BatchJobDefinitionRecord[], job
 }
 
 /** One matching definition `nightly` with one running job `j1` started before the change. */
-function oneJob(
-  definition: Partial<BatchJobDefinitionRecord> = {},
-  job: Partial<BatchJobRecord> = {},
-): BatchInventory {
+function oneJob(definition: Partial<BatchJobDefinitionRecord> = {}, job: Partial<BatchJobRecord> = {}): BatchInventory {
   const record = definitionRecord('nightly', definition);
   return batchInventory([record], [jobRecord('j1', record.arn, job)]);
 }
@@ -189,9 +186,7 @@ describe('planBatchRefresh: job definitions', () => {
   it('adds one warning for all ACTIVE EKS job definitions, counting none that is INACTIVE', () => {
     const eks = (name: string, status = 'ACTIVE') => definitionRecord(name, { eks: true, status, references: [] });
     const plan = planBatchRefresh(secretChange(), batchInventory([eks('k1'), eks('k2'), eks('k3', 'INACTIVE')]), options());
-    expect(plan.warnings).toEqual([
-      '2 EKS job definition(s) not checked: they use Kubernetes secrets, which secret-refresh does not handle',
-    ]);
+    expect(plan.warnings).toEqual(['2 EKS job definition(s) not checked: they use Kubernetes secrets, which secret-refresh does not handle']);
     expect(plan.jobDefinitions).toEqual([]);
   });
 

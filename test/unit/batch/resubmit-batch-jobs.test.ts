@@ -10,10 +10,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCloneInput } from '../../../lib/actions/batch-clone.js';
-import { executeBatchPlan } from '../../../lib/actions/resubmit-batch-jobs.js';
 import type { ExecuteOptions } from '../../../lib/actions/force-new-deployments.js';
+import { executeBatchPlan } from '../../../lib/actions/resubmit-batch-jobs.js';
 import type { BatchPolicy, PlannedBatchJob } from '../../../lib/plan/types.js';
-import { ACCOUNT, QUEUE_ARN, REGION, fakeClients, jobDefinitionArn, jobDetail, jobRecord } from './batch-doubles.js';
+import { ACCOUNT, fakeClients, jobDefinitionArn, jobDetail, jobRecord, QUEUE_ARN, REGION } from './batch-doubles.js';
 
 const batch = mockClient(BatchClient);
 
@@ -110,9 +110,7 @@ describe('executeBatchPlan', () => {
 
   it('terminates the original with a reason naming the clone under resubmit-and-terminate', async () => {
     const [result] = await execute([planned('j1', 'resubmit-and-terminate')]);
-    expect(terminated()).toEqual([
-      { jobId: 'j1', reason: 'secret-refresh: superseded by job clone-of-j1, which reads the new secret value' },
-    ]);
+    expect(terminated()).toEqual([{ jobId: 'j1', reason: 'secret-refresh: superseded by job clone-of-j1, which reads the new secret value' }]);
     // Terminate before tagging: a failed TerminateJob must leave the original untagged for the retry.
     expect(sequence()).toEqual(['ListJobsCommand', 'SubmitJobCommand', 'TerminateJobCommand', 'TagResourceCommand']);
     expect(result).toMatchObject({ status: 'done', newJobId: 'clone-of-j1', terminated: true, policy: 'resubmit-and-terminate' });

@@ -16,8 +16,8 @@ import { loadConfig } from '../../../lib/config/config.js';
 import { type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
 import { reportFailed } from '../../../lib/report/build-report.js';
 import type { BatchJobTargetReport } from '../../../lib/report/types.js';
-import { DB_SECRET_ARN, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, dbSecret, sampleEvent } from '../changes/fake-metadata-directory.js';
-import { ACCOUNT, AFTER_CHANGE, QUEUE_ARN, REGION, containerJobDefinition, fakeClients, jobDefinitionArn, jobDetail } from './batch-doubles.js';
+import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, sampleEvent } from '../changes/fake-metadata-directory.js';
+import { ACCOUNT, AFTER_CHANGE, containerJobDefinition, fakeClients, jobDefinitionArn, jobDetail, QUEUE_ARN, REGION } from './batch-doubles.js';
 
 const batch = mockClient(BatchClient);
 const ecs = mockClient(ECSClient);

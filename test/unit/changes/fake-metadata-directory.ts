@@ -27,9 +27,7 @@ export class FakeMetadataDirectory implements MetadataDirectory {
     // Like DescribeSecret, a Region answers only for the secrets (primaries or replicas) that live in it.
     return Promise.resolve(
       this.secrets.find(
-        (secret) =>
-          secret.arn.split(':')[3] === region &&
-          (secret.arn === secretId || secret.name === secretId || secret.arn.slice(0, -7) === secretId),
+        (secret) => secret.arn.split(':')[3] === region && (secret.arn === secretId || secret.name === secretId || secret.arn.slice(0, -7) === secretId),
       ),
     );
   }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { detectChange } from '../../../lib/changes/detect-change.js';
+import { detectEventChange } from '../../../lib/changes/detect-change.js';
 import { EventParseError } from '../../../lib/errors.js';
 import { FakeMetadataDirectory, sampleEvent } from './fake-metadata-directory.js';
 
-/** The EventParseError `detectChange` throws for `event`. */
+/** The EventParseError `detectEventChange` throws for `event`. */
 async function parseErrorOf(event: unknown): Promise<EventParseError> {
-  const error: unknown = await detectChange(event, new FakeMetadataDirectory()).then(
+  const error: unknown = await detectEventChange(event, new FakeMetadataDirectory()).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -14,7 +14,7 @@ async function parseErrorOf(event: unknown): Promise<EventParseError> {
   return error as EventParseError;
 }
 
-describe('detectChange on malformed events', () => {
+describe('detectEventChange on malformed events', () => {
   it.each([
     ['a string', '{"source":"aws.ssm"}', 'event must be an EventBridge event object, got a string'],
     ['null', null, 'event must be an EventBridge event object, got null'],
@@ -35,7 +35,7 @@ describe('detectChange on malformed events', () => {
 
   it('rejects a supported event without detail', async () => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
-    delete event['detail'];
+    delete event.detail;
     const error = await parseErrorOf(event);
     expect(error.message).toBe('Parameter Store Change event is malformed: detail: Invalid input: expected object, received undefined');
     expect(error.cause).toBeInstanceOf(ZodError);
@@ -43,7 +43,7 @@ describe('detectChange on malformed events', () => {
 
   it('rejects a Secret Label Updated event whose detail has the wrong shape', async () => {
     const event = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
-    event['detail'] = { name: 'demo/orders/db-credentials', labelUpdated: 42 };
+    event.detail = { name: 'demo/orders/db-credentials', labelUpdated: 42 };
     const error = await parseErrorOf(event);
     expect(error.message).toMatch(/^Secret Label Updated event is malformed: /);
     expect(error.message).toContain('detail.labelUpdated: Invalid input: expected string, received number');
@@ -52,18 +52,16 @@ describe('detectChange on malformed events', () => {
 
   it('rejects PutSecretValue whose versionStages is not a list', async () => {
     const event = sampleEvent('secretsmanager-putsecretvalue-awspending.json');
-    const detail = event['detail'] as Record<string, unknown>;
-    detail['requestParameters'] = { secretId: 'demo/orders/db-credentials', versionStages: 'AWSPENDING' };
+    const detail = event.detail as Record<string, unknown>;
+    detail.requestParameters = { secretId: 'demo/orders/db-credentials', versionStages: 'AWSPENDING' };
     const error = await parseErrorOf(event);
-    expect(error.message).toBe(
-      'PutSecretValue event detail.requestParameters is malformed: versionStages: Invalid input: expected array, received string',
-    );
+    expect(error.message).toBe('PutSecretValue event detail.requestParameters is malformed: versionStages: Invalid input: expected array, received string');
     expect(error.cause).toBeInstanceOf(ZodError);
   });
 
   it('rejects RotationSucceeded that names no secret in additionalEventData, serviceEventDetails or requestParameters', async () => {
     const event = sampleEvent('secretsmanager-rotationsucceeded.json');
-    (event['detail'] as Record<string, unknown>)['additionalEventData'] = null;
+    (event.detail as Record<string, unknown>).additionalEventData = null;
     const error = await parseErrorOf(event);
     expect(error.message).toBe(
       'RotationSucceeded event names no secret: expected detail.additionalEventData.SecretId (or a secretId in detail.serviceEventDetails or detail.requestParameters)',
@@ -83,7 +81,9 @@ describe('detectChange on malformed events', () => {
     detail['additionalEventData'] = null;
     detail['serviceEventDetails'] = { secretId: 42 };
     const error = await parseErrorOf(event);
-    expect(error.message).toMatch(/^RotationFailed event detail\.serviceEventDetails\.secretId is malformed: \(event\): Invalid input: expected string, received number/);
+    expect(error.message).toMatch(
+      /^RotationFailed event detail\.serviceEventDetails\.secretId is malformed: \(event\): Invalid input: expected string, received number/,
+    );
   });
 
   it('rejects an unknown detail-type of a supported source', async () => {
@@ -98,5 +98,30 @@ describe('detectChange on malformed events', () => {
     event['detail-type'] = 'constructor';
     const error = await parseErrorOf(event);
     expect(error.message).toMatch(/^not a secret or parameter change event: /);
+  });
+
+  it.each([
+    [
+      'Secret Label Updated',
+      'secretsmanager-secret-label-updated-awscurrent.json',
+      'arn:aws:ssm:us-east-1:111122223333:parameter/demo/orders/db-password',
+      'secretsmanager',
+    ],
+    ['Parameter Store Change', 'ssm-parameter-store-change-update.json', 'arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/orders/db-Ab12Cd', 'ssm'],
+    ['Parameter Store Policy Action', 'ssm-parameter-store-policy-action-expiration.json', 'arn:aws:ecs:us-east-1:111122223333:cluster/orders', 'ssm'],
+  ])('refuses a %s event whose resources[0] is an ARN of another service, before any look-up', async (_label, file, arn, service) => {
+    const event = sampleEvent(file);
+    event.resources = [arn];
+    const directory = new FakeMetadataDirectory();
+    const error: unknown = await detectEventChange(event, directory).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(EventParseError);
+    expect((error as Error).message).toBe(`resources[0] "${arn}" is not a ${service} ARN`);
+    expect(directory.calls).toEqual([]);
+  });
+
+  it('refuses a native event whose resources[0] is not an ARN at all', async () => {
+    const event = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
+    event.resources = ['demo/orders/db'];
+    expect((await parseErrorOf(event)).message).toBe('resources[0] "demo/orders/db" is not a secretsmanager ARN');
   });
 });

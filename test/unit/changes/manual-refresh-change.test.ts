@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveManualChange } from '../../../lib/changes/manual-refresh-change.js';
 import type { ParameterMetadata, SecretMetadata } from '../../../lib/changes/types.js';
 import { AmbiguousReferenceError, InvalidInputError, ResourceNotFoundError } from '../../../lib/errors.js';
-import { DB_SECRET_ARN, DB_SECRET_NAME, FakeMetadataDirectory, PREVIOUS_VERSION, ROTATION_VERSION, dbSecret } from './fake-metadata-directory.js';
+import { DB_SECRET_ARN, DB_SECRET_NAME, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, ROTATION_VERSION } from './fake-metadata-directory.js';
 
 const NOW = new Date('2025-03-10T12:34:56.789Z');
 const HOME = 'us-east-1';
@@ -145,9 +145,7 @@ describe('resolveManualChange: kind', () => {
     const error = await rejection(resolveManualChange({ ref: 'shared' }, HOME, NOW, directory));
     expect(error).toBeInstanceOf(AmbiguousReferenceError);
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect(error.message).toBe(
-      '"shared" names both a secret and a parameter in us-east-1: say which with --kind secret or --kind parameter',
-    );
+    expect(error.message).toBe('"shared" names both a secret and a parameter in us-east-1: say which with --kind secret or --kind parameter');
   });
 
   it('looks up only the secret when kind is secret', async () => {
@@ -222,7 +220,7 @@ describe('resolveManualChange: not found and malformed refs', () => {
   });
 
   it.each([
-    ['another service', `arn:aws:s3:::bucket`],
+    ['another service', 'arn:aws:s3:::bucket'],
     ['a malformed account', 'arn:aws:secretsmanager:us-east-1:1234:secret:x'],
   ])('refuses an ARN of %s', async (_what, ref) => {
     const error = await rejection(resolveManualChange({ ref }, HOME, NOW, new FakeMetadataDirectory()));
@@ -260,6 +258,7 @@ describe('resolveManualChange: invisible characters', () => {
   it('refuses a ref with a zero-width space', async () => {
     const error = await rejection(resolveManualChange({ ref: 'demo/db\u200b' }, HOME, NOW, new FakeMetadataDirectory([CURRENT_DB])));
     expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe('ref must be a secret or parameter ARN or name, without whitespace, at most 2048 characters');
   });
 });
 

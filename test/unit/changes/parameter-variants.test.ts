@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { detectChange } from '../../../lib/changes/detect-change.js';
+import { detectEventChange } from '../../../lib/changes/detect-change.js';
 import { FakeMetadataDirectory, sampleEvent } from './fake-metadata-directory.js';
 
-describe('detectChange on SSM variants', () => {
+describe('detectEventChange on SSM variants', () => {
   it('ignores an Update of a parameter that no longer exists', async () => {
     const directory = new FakeMetadataDirectory([], []);
-    const change = await detectChange(sampleEvent('ssm-parameter-store-change-update.json'), directory);
+    const change = await detectEventChange(sampleEvent('ssm-parameter-store-change-update.json'), directory);
     expect(change).toMatchObject({
       effect: 'none',
       reason: 'parameter /demo/orders/db-password no longer exists: it was deleted after this Update',
@@ -16,10 +16,10 @@ describe('detectChange on SSM variants', () => {
 
   it('builds the parameter ARN, with the Region partition and no leading slash, when resources is empty', async () => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
-    event['resources'] = [];
-    event['region'] = 'us-gov-west-1';
+    event.resources = [];
+    event.region = 'us-gov-west-1';
     const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/db-password', version: 3 }]);
-    const change = await detectChange(event, directory);
+    const change = await detectEventChange(event, directory);
     expect(change).toMatchObject({
       effect: 'new-current-value',
       partition: 'aws-us-gov',
@@ -32,17 +32,17 @@ describe('detectChange on SSM variants', () => {
 
   it('ignores an unknown Parameter Store Change operation', async () => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
-    event['detail'] = { operation: 'Rename', name: '/demo/orders/db-password' };
+    event.detail = { operation: 'Rename', name: '/demo/orders/db-password' };
     const directory = new FakeMetadataDirectory();
-    const change = await detectChange(event, directory);
+    const change = await detectEventChange(event, directory);
     expect(change).toMatchObject({ effect: 'none', origin: { eventName: 'Rename' } });
     expect(directory.calls).toEqual([]);
   });
 
   it('ignores an ExpirationNotification policy action without a warning', async () => {
     const event = sampleEvent('ssm-parameter-store-policy-action-expiration.json');
-    event['detail'] = { 'policy-type': 'ExpirationNotification', 'parameter-name': '/demo/orders/temp-token' };
-    const change = await detectChange(event, new FakeMetadataDirectory());
+    event.detail = { 'policy-type': 'ExpirationNotification', 'parameter-name': '/demo/orders/temp-token' };
+    const change = await detectEventChange(event, new FakeMetadataDirectory());
     expect(change).toMatchObject({ effect: 'none', name: '/demo/orders/temp-token', warnings: [] });
   });
 });

@@ -4,10 +4,19 @@
  * account's secret.
  */
 import { describe, expect, it } from 'vitest';
-import { detectChange } from '../../../lib/changes/detect-change.js';
+import { detectEventChange as detectChange } from '../../../lib/changes/detect-change.js';
 import type { SecretMetadata } from '../../../lib/changes/types.js';
 import { EventParseError, ForeignAccountError } from '../../../lib/errors.js';
-import { DB_SECRET_ARN, DB_SECRET_NAME, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, ROTATION_VERSION, dbSecret, sampleEvent } from './fake-metadata-directory.js';
+import {
+  DB_SECRET_ARN,
+  DB_SECRET_NAME,
+  dbSecret,
+  FakeMetadataDirectory,
+  PREVIOUS_VERSION,
+  PUT_VERSION,
+  ROTATION_VERSION,
+  sampleEvent,
+} from './fake-metadata-directory.js';
 
 const ACCOUNT = '111122223333';
 const FOREIGN = '444455556666';
@@ -126,7 +135,11 @@ describe('rotation service events: where the secret id is', () => {
   it('a RotationSucceeded naming a secret that no longer exists does nothing, keeping the name it was given', async () => {
     const event = withDetail('secretsmanager-rotationsucceeded.json', { additionalEventData: null, serviceEventDetails: { SecretId: RDS_NAME } });
     const change = await detectChange(event, new FakeMetadataDirectory());
-    expect(change).toMatchObject({ effect: 'none', name: RDS_NAME, reason: `secret no longer exists: DescribeSecret found no secret "${RDS_NAME}" in us-east-1` });
+    expect(change).toMatchObject({
+      effect: 'none',
+      name: RDS_NAME,
+      reason: `secret no longer exists: DescribeSecret found no secret "${RDS_NAME}" in us-east-1`,
+    });
     expect(change.arn).toBeUndefined();
   });
 
@@ -143,7 +156,10 @@ describe('rotation service events: where the secret id is', () => {
 
   it('RotationFailed with the secret in serviceEventDetails, as a partial ARN, keeps no ARN (it may be partial)', async () => {
     const partial = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${RDS_NAME}`;
-    const change = await detectChange(withDetail('secretsmanager-rotationfailed.json', { additionalEventData: null, serviceEventDetails: { secretId: partial } }), new FakeMetadataDirectory());
+    const change = await detectChange(
+      withDetail('secretsmanager-rotationfailed.json', { additionalEventData: null, serviceEventDetails: { secretId: partial } }),
+      new FakeMetadataDirectory(),
+    );
     expect(change).toMatchObject({ effect: 'none', name: RDS_NAME });
     expect(change.arn).toBeUndefined();
   });
@@ -246,7 +262,13 @@ describe('multi-Region replicas', () => {
   });
 
   it('warns about a replica whose replication is not InSync', async () => {
-    const lagging: SecretMetadata = { ...PRIMARY, replicas: [{ region: 'eu-west-1', status: 'InProgress' }, { region: 'ap-south-1', status: 'Failed', statusMessage: 'KMS key disabled' }] };
+    const lagging: SecretMetadata = {
+      ...PRIMARY,
+      replicas: [
+        { region: 'eu-west-1', status: 'InProgress' },
+        { region: 'ap-south-1', status: 'Failed', statusMessage: 'KMS key disabled' },
+      ],
+    };
     const change = await detectChange(sampleEvent('secretsmanager-secret-label-updated-awscurrent.json'), new FakeMetadataDirectory([lagging]));
     expect(change.replicaRegions).toEqual(['eu-west-1', 'ap-south-1']);
     expect(change.warnings).toEqual([

@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { detectChange } from '../../../lib/changes/detect-change.js';
+import { detectEventChange } from '../../../lib/changes/detect-change.js';
 import { EventParseError } from '../../../lib/errors.js';
 import {
   DB_SECRET_ARN,
   DB_SECRET_NAME,
+  dbSecret,
   FakeMetadataDirectory,
   PREVIOUS_VERSION,
   PUT_VERSION,
   ROTATION_VERSION,
-  UPDATE_VERSION,
-  dbSecret,
   sampleEvent,
+  UPDATE_VERSION,
 } from './fake-metadata-directory.js';
 
 /** One test per file in events/, asserting the decision of the README's table. */
-describe('detectChange on the sample events', () => {
+describe('detectEventChange on the sample events', () => {
   describe('native SSM', () => {
     it('redeploys on Parameter Store Change Create, with the version from DescribeParameters', async () => {
       const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/api-key', version: 1 }]);
-      const change = await detectChange(sampleEvent('ssm-parameter-store-change-create.json'), directory);
+      const change = await detectEventChange(sampleEvent('ssm-parameter-store-change-create.json'), directory);
       expect(change).toEqual({
         kind: 'parameter',
         effect: 'new-current-value',
@@ -39,7 +39,7 @@ describe('detectChange on the sample events', () => {
 
     it('redeploys on Parameter Store Change Update, keyed by the latest version number', async () => {
       const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/db-password', version: 7 }]);
-      const change = await detectChange(sampleEvent('ssm-parameter-store-change-update.json'), directory);
+      const change = await detectEventChange(sampleEvent('ssm-parameter-store-change-update.json'), directory);
       expect(change).toMatchObject({
         kind: 'parameter',
         effect: 'new-current-value',
@@ -54,7 +54,7 @@ describe('detectChange on the sample events', () => {
 
     it('warns and never redeploys on Parameter Store Change Delete, without any AWS call', async () => {
       const directory = new FakeMetadataDirectory();
-      const change = await detectChange(sampleEvent('ssm-parameter-store-change-delete.json'), directory);
+      const change = await detectEventChange(sampleEvent('ssm-parameter-store-change-delete.json'), directory);
       expect(change).toMatchObject({
         kind: 'parameter',
         effect: 'deleted',
@@ -63,15 +63,13 @@ describe('detectChange on the sample events', () => {
         origin: { channel: 'ssm-native', eventName: 'Delete', eventId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c52' },
       });
       expect(change.versionId).toBeUndefined();
-      expect(change.warnings).toEqual([
-        'parameter /demo/orders/legacy-token was deleted: new tasks that reference it will fail to start (InvalidParameters)',
-      ]);
+      expect(change.warnings).toEqual(['parameter /demo/orders/legacy-token was deleted: new tasks that reference it will fail to start (InvalidParameters)']);
       expect(directory.calls).toEqual([]);
     });
 
     it('ignores LabelParameterVersion: ECS and Batch always read the latest version', async () => {
       const directory = new FakeMetadataDirectory();
-      const change = await detectChange(sampleEvent('ssm-parameter-store-change-label.json'), directory);
+      const change = await detectEventChange(sampleEvent('ssm-parameter-store-change-label.json'), directory);
       expect(change).toMatchObject({
         effect: 'none',
         reason: 'label change on parameter /demo/orders/db-password: ECS and Batch always read the latest version',
@@ -83,7 +81,7 @@ describe('detectChange on the sample events', () => {
 
     it('ignores a Create whose asynchronous validation failed (detail.exception)', async () => {
       const directory = new FakeMetadataDirectory([], [{ name: 'demo-golden-ami', version: 1 }]);
-      const change = await detectChange(sampleEvent('ssm-parameter-store-change-create-validation-failed.json'), directory);
+      const change = await detectEventChange(sampleEvent('ssm-parameter-store-change-create-validation-failed.json'), directory);
       expect(change).toMatchObject({
         effect: 'none',
         reason: 'Create of parameter demo-golden-ami failed (Unable to Describe Resource): the value did not change',
@@ -96,7 +94,7 @@ describe('detectChange on the sample events', () => {
 
     it('warns like a Delete on a Parameter Store Policy Action Expiration', async () => {
       const directory = new FakeMetadataDirectory();
-      const change = await detectChange(sampleEvent('ssm-parameter-store-policy-action-expiration.json'), directory);
+      const change = await detectEventChange(sampleEvent('ssm-parameter-store-policy-action-expiration.json'), directory);
       expect(change).toMatchObject({
         kind: 'parameter',
         effect: 'deleted',
@@ -114,7 +112,7 @@ describe('detectChange on the sample events', () => {
   describe('Secrets Manager', () => {
     it('redeploys on PutSecretValue without VersionStages, resolving nothing but confirming once', async () => {
       const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]);
-      const change = await detectChange(sampleEvent('secretsmanager-putsecretvalue-awscurrent.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-putsecretvalue-awscurrent.json'), directory);
       expect(change).toEqual({
         kind: 'secret',
         effect: 'new-current-value',
@@ -136,7 +134,7 @@ describe('detectChange on the sample events', () => {
 
     it('ignores PutSecretValue staged as AWSPENDING, without any AWS call', async () => {
       const directory = new FakeMetadataDirectory([dbSecret({ [PREVIOUS_VERSION]: ['AWSCURRENT'], [ROTATION_VERSION]: ['AWSPENDING'] })]);
-      const change = await detectChange(sampleEvent('secretsmanager-putsecretvalue-awspending.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-putsecretvalue-awspending.json'), directory);
       expect(change).toMatchObject({
         effect: 'none',
         name: DB_SECRET_NAME,
@@ -150,7 +148,7 @@ describe('detectChange on the sample events', () => {
 
     it('redeploys on UpdateSecretVersionStage AWSCURRENT with moveToVersionId (rotation finishSecret)', async () => {
       const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]);
-      const change = await detectChange(sampleEvent('secretsmanager-updatesecretversionstage-awscurrent.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-updatesecretversionstage-awscurrent.json'), directory);
       expect(change).toMatchObject({
         effect: 'new-current-value',
         name: DB_SECRET_NAME,
@@ -165,7 +163,7 @@ describe('detectChange on the sample events', () => {
 
     it('redeploys on native Secret Label Updated AWSCURRENT, keyed like the CloudTrail event of the same rotation', async () => {
       const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]);
-      const change = await detectChange(sampleEvent('secretsmanager-secret-label-updated-awscurrent.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-secret-label-updated-awscurrent.json'), directory);
       expect(change).toMatchObject({
         kind: 'secret',
         effect: 'new-current-value',
@@ -180,7 +178,7 @@ describe('detectChange on the sample events', () => {
 
     it('redeploys once on RotationSucceeded, taking the version id from DescribeSecret', async () => {
       const directory = new FakeMetadataDirectory([dbSecret({ [PREVIOUS_VERSION]: ['AWSPREVIOUS'], [ROTATION_VERSION]: ['AWSCURRENT'] })]);
-      const change = await detectChange(sampleEvent('secretsmanager-rotationsucceeded.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-rotationsucceeded.json'), directory);
       expect(change).toMatchObject({
         effect: 'new-current-value',
         name: DB_SECRET_NAME,
@@ -194,7 +192,7 @@ describe('detectChange on the sample events', () => {
 
     it('ignores RotationFailed with a warning, without any AWS call', async () => {
       const directory = new FakeMetadataDirectory();
-      const change = await detectChange(sampleEvent('secretsmanager-rotationfailed.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-rotationfailed.json'), directory);
       expect(change).toMatchObject({ effect: 'none', name: DB_SECRET_NAME, arn: DB_SECRET_ARN, time: '2026-11-21T10:00:24Z' });
       expect(change.warnings).toEqual([
         `rotation failed for secret ${DB_SECRET_NAME}: AWSCURRENT did not move; Secrets Manager retries and a later success will trigger`,
@@ -204,7 +202,7 @@ describe('detectChange on the sample events', () => {
 
     it('redeploys on UpdateSecret after DescribeSecret confirms the token is the AWSCURRENT version', async () => {
       const directory = new FakeMetadataDirectory([dbSecret({ [UPDATE_VERSION]: ['AWSCURRENT'], [ROTATION_VERSION]: ['AWSPREVIOUS'] })]);
-      const change = await detectChange(sampleEvent('secretsmanager-updatesecret-new-value.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-updatesecret-new-value.json'), directory);
       expect(change).toMatchObject({
         effect: 'new-current-value',
         name: DB_SECRET_NAME,
@@ -218,7 +216,7 @@ describe('detectChange on the sample events', () => {
 
     it('ignores a description-only UpdateSecret because its token is not a version of the secret', async () => {
       const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]);
-      const change = await detectChange(sampleEvent('secretsmanager-updatesecret-description-only.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-updatesecret-description-only.json'), directory);
       expect(change).toMatchObject({
         effect: 'none',
         reason: 'description/metadata only: no new version (DescribeSecret lists no version 0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e)',
@@ -233,7 +231,7 @@ describe('detectChange on the sample events', () => {
 
     it('ignores RotateSecret: it only starts an asynchronous rotation', async () => {
       const directory = new FakeMetadataDirectory();
-      const change = await detectChange(sampleEvent('secretsmanager-rotatesecret.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-rotatesecret.json'), directory);
       expect(change).toMatchObject({ effect: 'none', name: DB_SECRET_NAME, arn: DB_SECRET_ARN, warnings: [] });
       expect(change.reason).toContain('only starts an asynchronous rotation');
       expect(change.versionId).toBeUndefined();
@@ -242,7 +240,7 @@ describe('detectChange on the sample events', () => {
 
     it('warns on DeleteSecret with the full ARN from responseElements, not the partial secretId', async () => {
       const directory = new FakeMetadataDirectory();
-      const change = await detectChange(sampleEvent('secretsmanager-deletesecret.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-deletesecret.json'), directory);
       expect(change).toMatchObject({
         kind: 'secret',
         effect: 'deleted',
@@ -258,7 +256,7 @@ describe('detectChange on the sample events', () => {
 
     it('ignores a failed PutSecretValue (errorCode) without any AWS call', async () => {
       const directory = new FakeMetadataDirectory([dbSecret({ [PREVIOUS_VERSION]: ['AWSCURRENT'] })]);
-      const change = await detectChange(sampleEvent('secretsmanager-putsecretvalue-access-denied.json'), directory);
+      const change = await detectEventChange(sampleEvent('secretsmanager-putsecretvalue-access-denied.json'), directory);
       expect(change).toMatchObject({
         effect: 'none',
         reason: 'PutSecretValue failed (AccessDeniedException): nothing changed',
@@ -274,11 +272,9 @@ describe('detectChange on the sample events', () => {
 
   it('rejects the ECS deployment event as not a secret or parameter change event', async () => {
     const directory = new FakeMetadataDirectory();
-    const attempt = detectChange(sampleEvent('ecs-deployment-state-change-failed.json'), directory);
+    const attempt = detectEventChange(sampleEvent('ecs-deployment-state-change-failed.json'), directory);
     await expect(attempt).rejects.toBeInstanceOf(EventParseError);
-    await expect(attempt).rejects.toThrow(
-      /^not a secret or parameter change event: source "aws\.ecs" with detail-type "ECS Deployment State Change"/,
-    );
+    await expect(attempt).rejects.toThrow(/^not a secret or parameter change event: source "aws\.ecs" with detail-type "ECS Deployment State Change"/);
     expect(directory.calls).toEqual([]);
   });
 });
@@ -290,18 +286,18 @@ describe('detectChange on the sample events of managed secrets and abandoned rot
   const rds = () => new FakeMetadataDirectory([{ arn: RDS_ARN, name: RDS_NAME, versionIdsToStages: { [RDS_VERSION]: ['AWSCURRENT'] } }]);
 
   it('redeploys on Secret Label Updated of an RDS master user secret (rds!db-…)', async () => {
-    const change = await detectChange(sampleEvent('secretsmanager-secret-label-updated-rds-managed.json'), rds());
+    const change = await detectEventChange(sampleEvent('secretsmanager-secret-label-updated-rds-managed.json'), rds());
     expect(change).toMatchObject({ effect: 'new-current-value', name: RDS_NAME, arn: RDS_ARN, versionId: RDS_VERSION, time: '2026-11-27T03:12:09Z' });
   });
 
   it('redeploys once on the managed rotation’s RotationSucceeded, whose secret is in serviceEventDetails', async () => {
-    const change = await detectChange(sampleEvent('secretsmanager-rotationsucceeded-rds-managed.json'), rds());
+    const change = await detectEventChange(sampleEvent('secretsmanager-rotationsucceeded-rds-managed.json'), rds());
     expect(change).toMatchObject({ effect: 'new-current-value', name: RDS_NAME, arn: RDS_ARN, versionId: RDS_VERSION });
   });
 
   it('ignores RotationAbandoned with a warning, without any AWS call', async () => {
     const directory = new FakeMetadataDirectory();
-    const change = await detectChange(sampleEvent('secretsmanager-rotationabandoned.json'), directory);
+    const change = await detectEventChange(sampleEvent('secretsmanager-rotationabandoned.json'), directory);
     expect(change).toMatchObject({ effect: 'none', name: DB_SECRET_NAME, arn: DB_SECRET_ARN, time: '2026-11-21T10:04:02Z' });
     expect(change.warnings[0]).toMatch(/^rotation abandoned for secret demo\/orders\/db-credentials: /);
     expect(directory.calls).toEqual([]);

@@ -20,9 +20,7 @@ describe('fallbackSecretName', () => {
   });
 
   it('keeps the resource of an ARN that may be partial', () => {
-    expect(fallbackSecretName('arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/orders/legacy-api-key', false)).toBe(
-      'demo/orders/legacy-api-key',
-    );
+    expect(fallbackSecretName('arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/orders/legacy-api-key', false)).toBe('demo/orders/legacy-api-key');
   });
 
   it('returns a name as is', () => {

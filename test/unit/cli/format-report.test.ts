@@ -100,14 +100,17 @@ describe('formatReport', () => {
   });
 
   it('prefixes a dry run with [dry run] and prints planned targets as PLANNED', () => {
-    const planned: TargetReport = { ...(TARGETS[0] as TargetReport & { type: 'ecs-service' }), status: 'planned', deploymentId: undefined };
+    const { deploymentId: _deploymentId, ...done } = TARGETS[0] as TargetReport & { type: 'ecs-service' };
+    const planned: TargetReport = { ...done, status: 'planned' };
     const text = formatReport(report({ dryRun: true, targets: [planned], summary: { ...SUMMARY, done: 0, planned: 1, skipped: 0, failed: 0 } }));
     const lines = text.split('\n');
     expect(lines[0]).toBe(`[dry run] secret ${SECRET_ARN} (version ${VERSION})`);
     expect(lines[2]).toBe(
       '  PLANNED  us-east-1 ecs-service orders/api: app (secrets DB_PASSWORD) read the current value of secret demo/orders/db-credentials, which changed',
     );
-    expect(lines).toContain('  summary: 0 done, 1 planned, 0 skipped, 0 failed (12 services in 3 clusters, 4 Batch job definitions, 1 running Batch jobs; regions: us-east-1, eu-west-1)');
+    expect(lines).toContain(
+      '  summary: 0 done, 1 planned, 0 skipped, 0 failed (12 services in 3 clusters, 4 Batch job definitions, 1 running Batch jobs; regions: us-east-1, eu-west-1)',
+    );
   });
 
   it('does not prefix a real run with [dry run]', () => {
@@ -121,14 +124,25 @@ describe('formatReport', () => {
   });
 
   it('prints the skipped line and says nothing was scanned for a run that had nothing to do', () => {
+    const { versionId: _versionId, ...unversioned } = CHANGE;
     const change: ChangeReport = {
-      ...CHANGE,
+      ...unversioned,
       effect: 'none',
       reason: 'PutSecretValue staged the new version as AWSPENDING',
-      versionId: undefined,
       origin: { channel: 'cloudtrail-api-call', eventName: 'PutSecretValue' },
     };
-    const empty: ReportSummary = { ...SUMMARY, regions: [], clusters: 0, servicesScanned: 0, jobDefinitionsScanned: 0, jobsScanned: 0, targets: 0, done: 0, skipped: 0, failed: 0 };
+    const empty: ReportSummary = {
+      ...SUMMARY,
+      regions: [],
+      clusters: 0,
+      servicesScanned: 0,
+      jobDefinitionsScanned: 0,
+      jobsScanned: 0,
+      targets: 0,
+      done: 0,
+      skipped: 0,
+      failed: 0,
+    };
     expect(formatReport(report({ change, skipped: 'PutSecretValue staged the new version as AWSPENDING', targets: [], summary: empty }))).toBe(
       [
         `secret ${SECRET_ARN}`,
@@ -141,7 +155,8 @@ describe('formatReport', () => {
   });
 
   it('names the change by its name when it has no ARN', () => {
-    const change: ChangeReport = { ...CHANGE, kind: 'parameter', arn: undefined, name: '/a/b', versionId: '4', labels: [] };
+    const { arn: _arn, ...withoutArn } = CHANGE;
+    const change: ChangeReport = { ...withoutArn, kind: 'parameter', name: '/a/b', versionId: '4', labels: [] };
     expect(formatReport(report({ change })).split('\n')[0]).toBe('parameter /a/b (version 4)');
   });
 });

@@ -36,14 +36,14 @@ describe('loadConfig: defaults', () => {
 
   it('treats empty strings as unset', () => {
     const config = loadConfig({
-        ...BASE,
-        SECRET_REFRESH_REGIONS: '',
-        SECRET_REFRESH_DRY_RUN: '',
-        SECRET_REFRESH_IDEMPOTENCY_TABLE: '',
-        SECRET_REFRESH_CONCURRENCY: '',
-        SECRET_REFRESH_REDEPLOY_AWSPREVIOUS: '',
-        SECRET_REFRESH_BATCH_POLICY: '',
-        SECRET_REFRESH_ACCOUNT_ID: '',
+      ...BASE,
+      SECRET_REFRESH_REGIONS: '',
+      SECRET_REFRESH_DRY_RUN: '',
+      SECRET_REFRESH_IDEMPOTENCY_TABLE: '',
+      SECRET_REFRESH_CONCURRENCY: '',
+      SECRET_REFRESH_REDEPLOY_AWSPREVIOUS: '',
+      SECRET_REFRESH_BATCH_POLICY: '',
+      SECRET_REFRESH_ACCOUNT_ID: '',
     });
     expect(config).not.toHaveProperty('idempotencyTable');
     expect(config).not.toHaveProperty('accountId');
@@ -115,10 +115,7 @@ describe('loadConfig: SECRET_REFRESH_REGIONS', () => {
   });
 
   it('removes duplicates and keeps the first occurrence order', () => {
-    expect(loadConfig({ ...BASE, SECRET_REFRESH_REGIONS: 'eu-west-1,us-east-1,eu-west-1, us-east-1' }).regions).toEqual([
-      'eu-west-1',
-      'us-east-1',
-    ]);
+    expect(loadConfig({ ...BASE, SECRET_REFRESH_REGIONS: 'eu-west-1,us-east-1,eu-west-1, us-east-1' }).regions).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('does not add the home Region when the list leaves it out', () => {
@@ -149,9 +146,7 @@ describe('loadConfig: boolean flags', () => {
   });
 
   it.each(['yes', 'on', '2', 'tru'])('refuses SECRET_REFRESH_DRY_RUN=%j instead of guessing', (value) => {
-    expect(configError({ ...BASE, SECRET_REFRESH_DRY_RUN: value }).message).toContain(
-      `SECRET_REFRESH_DRY_RUN must be true or false, got "${value}"`,
-    );
+    expect(configError({ ...BASE, SECRET_REFRESH_DRY_RUN: value }).message).toContain(`SECRET_REFRESH_DRY_RUN must be true or false, got "${value}"`);
   });
 
   it('reads SECRET_REFRESH_REDEPLOY_AWSPREVIOUS and names it when invalid', () => {
@@ -196,9 +191,7 @@ describe('loadConfig: SECRET_REFRESH_ACCOUNT_ID', () => {
   });
 
   it.each(['12345678901', '1234567890123', '12345678901a', 'arn:aws:iam::123456789012:root'])('refuses %j', (value) => {
-    expect(configError({ ...BASE, SECRET_REFRESH_ACCOUNT_ID: value }).message).toContain(
-      'SECRET_REFRESH_ACCOUNT_ID must be a 12-digit account id',
-    );
+    expect(configError({ ...BASE, SECRET_REFRESH_ACCOUNT_ID: value }).message).toContain('SECRET_REFRESH_ACCOUNT_ID must be a 12-digit account id');
   });
 });
 

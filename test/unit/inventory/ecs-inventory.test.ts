@@ -13,12 +13,12 @@ import { collectEcsInventory } from '../../../lib/inventory/ecs-inventory.js';
 import {
   ACCOUNT,
   BEFORE_CHANGE,
+  clusterArn,
   type EcsWorld,
+  fakeClients,
   OTHER_REGION,
   REGION,
   SECRET_ARN,
-  clusterArn,
-  fakeClients,
   serveEcsWorld,
   service,
   serviceArn,
@@ -129,9 +129,12 @@ describe('collectEcsInventory', () => {
       { cluster: clusterArn('orders'), maxResults: 100, nextToken: '2' },
     ]);
     // billing has no service: no DescribeServices for it.
-    expect(ecs.commandCalls(DescribeServicesCommand).map((call) => call.args[0].input.cluster).sort()).toEqual(
-      [clusterArn('orders'), clusterArn('payments'), clusterArn('eu-orders', OTHER_REGION)].sort(),
-    );
+    expect(
+      ecs
+        .commandCalls(DescribeServicesCommand)
+        .map((call) => call.args[0].input.cluster)
+        .sort(),
+    ).toEqual([clusterArn('orders'), clusterArn('payments'), clusterArn('eu-orders', OTHER_REGION)].sort());
   });
 
   it('records identity, state, tags and the PRIMARY deployment of a service', async () => {
@@ -274,10 +277,7 @@ describe('collectEcsInventory: one concurrency limit per Region', () => {
   it('keeps DescribeTaskDefinition calls in flight at the configured limit across all clusters of a Region', async () => {
     const clusters = ['c1', 'c2', 'c3', 'c4'];
     const services = Object.fromEntries(
-      clusters.map((cluster) => [
-        cluster,
-        [1, 2, 3, 4].map((n) => service(cluster, `s${n}`, { taskDefinition: taskDefinitionArn(`${cluster}-s${n}`, 1) })),
-      ]),
+      clusters.map((cluster) => [cluster, [1, 2, 3, 4].map((n) => service(cluster, `s${n}`, { taskDefinition: taskDefinitionArn(`${cluster}-s${n}`, 1) }))]),
     );
     const definitions = Object.fromEntries(
       clusters.flatMap((cluster) => [1, 2, 3, 4].map((n) => taskDefinitionArn(`${cluster}-s${n}`, 1))).map((arn) => [arn, taskDefinition(arn)]),

@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { buildSecretsMap, type MapEcsServiceInput, mapMetadataQueries, mapOptions, otherRegionQueries, type SecretsMapInputs } from '../../../lib/map/build-map.js';
-import { FINDING_CATALOG } from '../../../lib/map/finding-catalog.js';
-import type { FindingCode, MapEcsServiceTarget, SecretsMap } from '../../../lib/map/types.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import {
+  buildSecretsMap,
+  type MapEcsServiceInput,
+  mapMetadataQueries,
+  mapOptions,
+  otherRegionQueries,
+  type SecretsMapInputs,
+} from '../../../lib/map/build-map.js';
+import { FINDING_CATALOG } from '../../../lib/map/finding-catalog.js';
+import type { FindingCode, MapEcsServiceTarget, SecretsMap } from '../../../lib/map/types.js';
+import {
   ACCOUNT,
-  OTHER_ACCOUNT,
   found,
   job,
   jobDefinition,
   lookUpFailed,
   mapOptionsFor,
   notFound,
+  OTHER_ACCOUNT,
   parameterFound,
   secretFound,
   service,
@@ -57,10 +64,7 @@ function target(map: SecretsMap, name: string): MapEcsServiceTarget {
 describe('buildSecretsMap: the model', () => {
   it('maps a secret → the task definition that reads it → the services running it, with a versioned format', () => {
     const map = build({
-      services: [
-        service('api', [DB_ARN], { family: 'orders-api', revision: 12 }),
-        service('api-canary', [DB_ARN], { family: 'orders-api', revision: 12 }),
-      ],
+      services: [service('api', [DB_ARN], { family: 'orders-api', revision: 12 }), service('api-canary', [DB_ARN], { family: 'orders-api', revision: 12 })],
       metadata: [dbSecret()],
     });
     expect(map.format).toBe('secret-refresh/map@1');
@@ -94,7 +98,15 @@ describe('buildSecretsMap: the model', () => {
     expect(map.definitions).toEqual([
       expect.objectContaining({ type: 'task-definition', name: 'orders-api:12', resources: [DB_ARN], targets: resource?.targets, unparsed: [] }),
     ]);
-    expect(map.summary).toMatchObject({ secrets: 1, parameters: 0, broken: 0, taskDefinitions: 1, services: 2, stale: 2, findings: { error: 0, warning: 0, info: 0 } });
+    expect(map.summary).toMatchObject({
+      secrets: 1,
+      parameters: 0,
+      broken: 0,
+      taskDefinitions: 1,
+      services: 2,
+      stale: 2,
+      findings: { error: 0, warning: 0, info: 0 },
+    });
     expect(JSON.parse(JSON.stringify(map))).toEqual(map);
   });
 
@@ -153,7 +165,10 @@ describe('buildSecretsMap: the model', () => {
     expect(target(map, 'ok').wave).toBe(2);
     expect(scope('ignored')).toEqual({ status: 'ignored', reason: 'service is tagged secret-refresh:ignore=true' });
     expect(scope('excluded')).toEqual({ status: 'out-of-scope', reason: 'cluster sandbox is excluded by SECRET_REFRESH_CLUSTERS_EXCLUDE (sandbox)' });
-    expect(scope('not-opted')).toEqual({ status: 'not-opted-in', reason: 'SECRET_REFRESH_MODE=opt-in and the service is not tagged secret-refresh:enabled=true' });
+    expect(scope('not-opted')).toEqual({
+      status: 'not-opted-in',
+      reason: 'SECRET_REFRESH_MODE=opt-in and the service is not tagged secret-refresh:enabled=true',
+    });
     expect(scope('blue-green').status).toBe('deployment-controller');
     expect(scope('blue-green').reason).toContain('CODE_DEPLOY: forceNewDeployment does not apply; start a CodeDeploy deployment');
     expect(scope('draining')).toEqual({ status: 'not-active', reason: 'service is DRAINING, not ACTIVE' });
@@ -272,7 +287,11 @@ describe('buildSecretsMap: findings', () => {
     const definition = jobDefinition('etl', ['/demo/etl/token']);
     const map = build({ jobDefinitions: [definition], metadata: [notFound('parameter', '/demo/etl/token', 'us-east-1')] });
     expect(findings(map, 'missing')).toMatchObject([
-      { message: `parameter /demo/etl/token (us-east-1, ${ACCOUNT}) does not exist: new tasks and jobs that read it fail to start`, definitions: [definition.arn], targets: [] },
+      {
+        message: `parameter /demo/etl/token (us-east-1, ${ACCOUNT}) does not exist: new tasks and jobs that read it fail to start`,
+        definitions: [definition.arn],
+        targets: [],
+      },
     ]);
   });
 
@@ -326,8 +345,14 @@ describe('buildSecretsMap: findings', () => {
       { type: 'stage-and-version', stage: 'AWSCURRENT', versionId: OLD_VERSION },
     ]);
     expect(findings(map, 'stage-and-version-pin').map((finding) => [finding.severity, finding.message])).toEqual([
-      ['error', `${holds} pins staging label "AWSCURRENT" and version id ${CURRENT_VERSION} at once: the label is on that version now, so it reads until "AWSCURRENT" moves`],
-      ['error', `${moved} pins staging label "AWSCURRENT" and version id ${OLD_VERSION} at once: "AWSCURRENT" is no longer on that version, so reading it fails now`],
+      [
+        'error',
+        `${holds} pins staging label "AWSCURRENT" and version id ${CURRENT_VERSION} at once: the label is on that version now, so it reads until "AWSCURRENT" moves`,
+      ],
+      [
+        'error',
+        `${moved} pins staging label "AWSCURRENT" and version id ${OLD_VERSION} at once: "AWSCURRENT" is no longer on that version, so reading it fails now`,
+      ],
     ]);
     expect(findings(map, 'unparseable-reference')).toEqual([]);
     expect(map.resources[0]?.wouldAct).toBe(0);
@@ -340,7 +365,11 @@ describe('buildSecretsMap: findings', () => {
       metadata: [secretFound(arn, 'ap-south-1', { arn, name: 'mumbai/key' })],
     });
     expect(findings(map, 'unwatched-region')).toMatchObject([
-      { severity: 'warning', resource: arn, message: 'secret mumbai/key-Xy12Zz is in Region ap-south-1, which this deployment does not watch (us-east-1, eu-west-1)' },
+      {
+        severity: 'warning',
+        resource: arn,
+        message: 'secret mumbai/key-Xy12Zz is in Region ap-south-1, which this deployment does not watch (us-east-1, eu-west-1)',
+      },
     ]);
     expect(findings(map, 'cross-region')).toEqual([]);
   });
@@ -349,7 +378,11 @@ describe('buildSecretsMap: findings', () => {
     const arn = `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/shared/x`;
     const map = build({ services: [service('api', [arn])], metadata: [parameterFound('/shared/x', 'eu-west-1')] });
     expect(findings(map, 'cross-region')).toMatchObject([
-      { severity: 'info', valueFrom: arn, message: expect.stringContaining('cross-Region reference: it is in Region eu-west-1 but the workload runs in us-east-1') },
+      {
+        severity: 'info',
+        valueFrom: arn,
+        message: expect.stringContaining('cross-Region reference: it is in Region eu-west-1 but the workload runs in us-east-1'),
+      },
     ]);
     expect(findings(map, 'unwatched-region')).toEqual([]);
   });
@@ -376,7 +409,10 @@ describe('buildSecretsMap: findings', () => {
       metadata: [dbSecret()],
     });
     expect(findings(map, 'cross-account')).toMatchObject([
-      { severity: 'info', message: expect.stringContaining(`cross-account reference: it belongs to account ${ACCOUNT} but the workload runs in account ${OTHER_ACCOUNT}`) },
+      {
+        severity: 'info',
+        message: expect.stringContaining(`cross-account reference: it belongs to account ${ACCOUNT} but the workload runs in account ${OTHER_ACCOUNT}`),
+      },
     ]);
   });
 
@@ -439,21 +475,33 @@ describe('buildSecretsMap: findings', () => {
   });
 
   it('metadata-unreadable: a failed look-up leaves existence unknown (info), never "missing"', () => {
-    const map = build({ services: [service('api', [DB_ARN])], metadata: [lookUpFailed('secret', DB_ARN, 'us-east-1', 'AccessDeniedException: not authorized')] });
+    const map = build({
+      services: [service('api', [DB_ARN])],
+      metadata: [lookUpFailed('secret', DB_ARN, 'us-east-1', 'AccessDeniedException: not authorized')],
+    });
     expect(map.resources[0]).toMatchObject({ status: 'unreadable', statusReason: 'metadata could not be read: AccessDeniedException: not authorized' });
-    expect(findings(map, 'metadata-unreadable')).toMatchObject([{ severity: 'info', message: `secret ${DB_NAME}-Ab12Cd (us-east-1, ${ACCOUNT}): metadata could not be read: AccessDeniedException: not authorized` }]);
+    expect(findings(map, 'metadata-unreadable')).toMatchObject([
+      { severity: 'info', message: `secret ${DB_NAME}-Ab12Cd (us-east-1, ${ACCOUNT}): metadata could not be read: AccessDeniedException: not authorized` },
+    ]);
     expect(findings(map, 'missing')).toEqual([]);
   });
 
   it('invalid-parameter-name and secret-name-in-secrets: a Secrets Manager name written in secrets[]', () => {
     const map = build({ services: [service('api', [DB_NAME])], metadata: [notFound('parameter', DB_NAME, 'us-east-1')] });
     expect(map.resources[0]).toMatchObject({ kind: 'parameter', name: `/${DB_NAME}` });
-    expect(findings(map, 'secret-name-in-secrets')).toMatchObject([{ severity: 'warning', valueFrom: DB_NAME, message: expect.stringContaining('looks like a Secrets Manager secret name') }]);
-    expect(findings(map, 'invalid-parameter-name')).toMatchObject([{ severity: 'warning', message: expect.stringContaining('a name with "/" levels must start with "/"') }]);
+    expect(findings(map, 'secret-name-in-secrets')).toMatchObject([
+      { severity: 'warning', valueFrom: DB_NAME, message: expect.stringContaining('looks like a Secrets Manager secret name') },
+    ]);
+    expect(findings(map, 'invalid-parameter-name')).toMatchObject([
+      { severity: 'warning', message: expect.stringContaining('a name with "/" levels must start with "/"') },
+    ]);
   });
 
   it('ssm-selector: a version selector on a parameter (warning), pinned and not judged', () => {
-    const map = build({ services: [service('api', ['/demo/flags:3'])], metadata: [parameterFound('/demo/flags', 'us-east-1', { lastModifiedDate: new Date('2026-11-30T10:00:00Z') })] });
+    const map = build({
+      services: [service('api', ['/demo/flags:3'])],
+      metadata: [parameterFound('/demo/flags', 'us-east-1', { lastModifiedDate: new Date('2026-11-30T10:00:00Z') })],
+    });
     expect(findings(map, 'ssm-selector')).toMatchObject([{ severity: 'warning', valueFrom: '/demo/flags:3' }]);
     expect(map.resources[0]?.uses[0]?.pin).toEqual({ type: 'selector', selector: '3' });
     expect(target(map, 'api').staleness.status).toBe('unknown');

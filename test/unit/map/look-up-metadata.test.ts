@@ -31,11 +31,15 @@ describe('lookUpMapMetadata', () => {
 
   it('turns a failed look-up into an error answer the map reports, and keeps going', async () => {
     const failing: MetadataDirectory = {
-      describeSecret: () => Promise.reject(Object.assign(new Error('User is not authorized to perform secretsmanager:DescribeSecret'), { name: 'AccessDeniedException' })),
+      describeSecret: () =>
+        Promise.reject(Object.assign(new Error('User is not authorized to perform secretsmanager:DescribeSecret'), { name: 'AccessDeniedException' })),
       describeParameter: () => Promise.resolve({ name: '/demo/flags', version: 4 }),
     };
     const metadata = await lookUpMapMetadata({ services: [service('api', [DB_ARN, '/demo/flags'])] }, mapOptionsFor(), failing);
     expect(metadata.map((answer) => answer.result.outcome)).toEqual(['error', 'parameter']);
-    expect(metadata[0]?.result).toEqual({ outcome: 'error', message: 'AccessDeniedException: User is not authorized to perform secretsmanager:DescribeSecret' });
+    expect(metadata[0]?.result).toEqual({
+      outcome: 'error',
+      message: 'AccessDeniedException: User is not authorized to perform secretsmanager:DescribeSecret',
+    });
   });
 });

@@ -1,21 +1,24 @@
 import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ECSClient, ListClustersCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import { ForeignAccountError } from '../../../lib/errors.js';
-import type { ChangeGuard, ChangeKey, GuardOutcome } from '../../../lib/pipeline/change-guard.js';
+import { type ChangeGuard, type ChangeKey, createDynamoDbChangeGuard, type GuardOutcome } from '../../../lib/pipeline/change-guard.js';
 import { type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
 import { reportFailed } from '../../../lib/report/build-report.js';
 import type { EcsServiceTargetReport, RefreshReport } from '../../../lib/report/types.js';
+import { DeploymentTracker } from '../../../lib/tracking/deployment-tracker.js';
 import {
   ACCOUNT,
+  clusterArn,
+  fakeClients,
   OTHER_REGION,
   REGION,
   type SentRequest,
-  clusterArn,
-  fakeClients,
   serveEcsWorld,
   service,
   serviceArn,
@@ -23,13 +26,18 @@ import {
   taskDefinitionArn,
   throttling,
 } from '../aws/ecs-doubles.js';
-import { DB_SECRET_ARN, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, dbSecret, sampleEvent } from '../changes/fake-metadata-directory.js';
+import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, sampleEvent } from '../changes/fake-metadata-directory.js';
 
 const ecs = mockClient(ECSClient);
 const batch = mockClient(BatchClient);
+// DynamoDB (change record, deployments table) as a double: moto cannot throttle a PutItem on demand.
+const dynamodb = mockClient(DynamoDBClient);
+const documents = mockClient(DynamoDBDocumentClient);
 afterAll(() => {
   ecs.restore();
   batch.restore();
+  dynamodb.restore();
+  documents.restore();
 });
 
 const PUT_EVENT = 'secretsmanager-putsecretvalue-awscurrent.json';
@@ -58,7 +66,10 @@ let sent: SentRequest[];
 beforeEach(() => {
   ecs.reset();
   batch.reset();
-  const definition = (family: string, valueFrom = DB_SECRET_ARN) => [taskDefinitionArn(family, 1), taskDefinition(taskDefinitionArn(family, 1), valueFrom)] as const;
+  dynamodb.reset();
+  documents.reset();
+  const definition = (family: string, valueFrom = DB_SECRET_ARN) =>
+    [taskDefinitionArn(family, 1), taskDefinition(taskDefinitionArn(family, 1), valueFrom)] as const;
   sent = serveEcsWorld(ecs, {
     regions: {
       [REGION]: {
@@ -81,7 +92,7 @@ beforeEach(() => {
 });
 
 /** Dependencies with recording doubles; `overrides` may add a guard or an expected account. */
-function dependencies(overrides: Pick<PipelineDependencies, 'guard' | 'expectedAccount'> = {}) {
+function dependencies(overrides: Pick<PipelineDependencies, 'guard' | 'expectedAccount' | 'tracker'> = {}) {
   const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]);
   const clients = fakeClients();
   return { clients, directory, taskDefinitions: new TaskDefinitionCache(), ...overrides } satisfies PipelineDependencies;
@@ -93,8 +104,7 @@ function config(env: Record<string, string> = {}) {
 
 const event = (file = PUT_EVENT) => ({ type: 'event' as const, event: sampleEvent(file) });
 const updatedServices = () => ecs.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input.service);
-const ecsTargets = (report: RefreshReport) =>
-  report.targets.filter((target): target is EcsServiceTargetReport => target.type === 'ecs-service');
+const ecsTargets = (report: RefreshReport) => report.targets.filter((target): target is EcsServiceTargetReport => target.type === 'ecs-service');
 
 describe('runRefresh (ECS, mocked)', () => {
   it('redeploys every service reading the changed secret and reports them done', async () => {
@@ -222,5 +232,64 @@ describe('runRefresh (ECS, mocked)', () => {
     expect(reportFailed(report)).toBe(true);
     expect(updatedServices()).toHaveLength(3);
     expect(sent.filter((request) => request.command === 'ListServices').map((request) => request.region)).toEqual([REGION]);
+  });
+});
+
+describe('runRefresh: what reaches the report, and what fails the run', () => {
+  const dynamodbClient = () => new DynamoDBClient({ region: REGION, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' }, maxAttempts: 1 });
+  const storeError = () =>
+    Object.assign(new Error('The level of configured provisioned throughput for the table was exceeded'), {
+      name: 'ProvisionedThroughputExceededException',
+      $metadata: { httpStatusCode: 400 },
+    });
+
+  it('fails the run (never reports in-progress) when the change record cannot be written, and deploys nothing', async () => {
+    dynamodb.on(PutItemCommand).rejects(storeError());
+    const guard = createDynamoDbChangeGuard('changes', undefined, dynamodbClient());
+    const run = runRefresh(event(), config(), dependencies({ guard }));
+    await expect(run).rejects.toThrow('Failed to save in progress record to idempotency store');
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+
+  it('reports a rollout that could not be recorded for tracking as a warning, after the deployments it made', async () => {
+    documents.on(PutCommand).rejects(storeError());
+    const tracker = new DeploymentTracker('deployments', dynamodbClient());
+    const report = await runRefresh(event(), config(), dependencies({ tracker }));
+    expect(report.summary).toMatchObject({ done: 3, failed: 0 });
+    expect(report.warnings).toEqual([
+      'could not record the deployments for tracking: ProvisionedThroughputExceededException: The level of configured provisioned throughput for the table was exceeded',
+    ]);
+  });
+
+  it('records the rollout of the deployments it started, with no warning', async () => {
+    documents.on(PutCommand).resolves({});
+    const tracker = new DeploymentTracker('deployments', dynamodbClient());
+    const report = await runRefresh(event(), config(), dependencies({ tracker }));
+    expect(report.warnings).toEqual([]);
+    const items = documents.commandCalls(PutCommand).map((call) => String(call.args[0].input.Item?.pk));
+    expect(items.filter((pk) => pk.startsWith('rollout#'))).toHaveLength(1);
+    expect(items.filter((pk) => pk.startsWith('deployment#')).sort()).toEqual([
+      'deployment#ecs-svc/new-orders-api',
+      'deployment#ecs-svc/new-orders-cron',
+      'deployment#ecs-svc/new-orders-worker',
+    ]);
+  });
+
+  it('records nothing for tracking in a dry run', async () => {
+    const tracker = new DeploymentTracker('deployments', dynamodbClient());
+    await runRefresh(event(), config(), dependencies({ tracker }), { dryRun: true });
+    expect(dynamodb.calls()).toHaveLength(0);
+    expect(documents.calls()).toHaveLength(0);
+  });
+
+  it('puts the plan warnings in the report', async () => {
+    sent = serveEcsWorld(ecs, {
+      regions: { [REGION]: { orders: [service('orders', 'orders-api', { tags: [{ key: 'secret-refresh:wave', value: 'first' }] })] } },
+      taskDefinitions: { [taskDefinitionArn('orders-api', 1)]: taskDefinition(taskDefinitionArn('orders-api', 1), DB_SECRET_ARN) },
+    });
+    const report = await runRefresh(event(), config(), dependencies(), { dryRun: true });
+    expect(report.warnings).toEqual([
+      `${serviceArn('orders', 'orders-api')}: tag secret-refresh:wave="first" is not a whole number from 0 to 1000; the service goes in the last wave`,
+    ]);
   });
 });

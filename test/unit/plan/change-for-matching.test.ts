@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EcsServiceRecord, FoundReference } from '../../../lib/inventory/types.js';
 import { changeForMatching } from '../../../lib/plan/change-for-matching.js';
-import { type ActionableChange, planRefresh } from '../../../lib/plan/plan-refresh.js';
+import { planEcsRefresh as planRefresh } from '../../../lib/plan/plan-ecs.js';
+import type { ActionableChange } from '../../../lib/plan/types.js';
 import { parseReference } from '../../../lib/references/index.js';
 import type { ReferenceContext } from '../../../lib/references/types.js';
 
@@ -32,7 +33,13 @@ function change(overrides: Partial<ActionableChange> = {}): ActionableChange {
 
 function service(name: string, region: string, valueFrom: string): EcsServiceRecord {
   const context: ReferenceContext = { partition: 'aws', region, account: ACCOUNT };
-  const reference: FoundReference = { container: 'app', location: 'secrets', name: 'DB_PASSWORD', valueFrom, parsed: parseReference(valueFrom, 'secrets', context) };
+  const reference: FoundReference = {
+    container: 'app',
+    location: 'secrets',
+    name: 'DB_PASSWORD',
+    valueFrom,
+    parsed: parseReference(valueFrom, 'secrets', context),
+  };
   return {
     arn: `arn:aws:ecs:${region}:${ACCOUNT}:service/orders/${name}`,
     name,
@@ -77,6 +84,8 @@ describe('planRefresh with the identity from changeForMatching', () => {
     const pinned = service('pinned', 'us-east-1', `${ARN}::AWSCURRENT:${OLD_VERSION}`);
     const [target] = planRefresh(change(), [pinned], { mode: 'event', redeployOnPreviousChange: false }).targets;
     expect(target).toMatchObject({ decision: 'skip', code: 'value-unchanged' });
-    expect(target?.reason).toContain(`moved AWSCURRENT to version ${VERSION}, off version ${OLD_VERSION}: GetSecretValue now fails for this reference and new tasks can no longer start`);
+    expect(target?.reason).toContain(
+      `moved AWSCURRENT to version ${VERSION}, off version ${OLD_VERSION}: GetSecretValue now fails for this reference and new tasks can no longer start`,
+    );
   });
 });

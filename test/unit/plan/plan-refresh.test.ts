@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EcsServiceRecord, FoundReference } from '../../../lib/inventory/types.js';
-import { type ActionableChange, planRefresh } from '../../../lib/plan/plan-refresh.js';
-import type { PlanOptions } from '../../../lib/plan/types.js';
+import { planEcsRefresh } from '../../../lib/plan/plan-ecs.js';
+import type { ActionableChange, PlanOptions } from '../../../lib/plan/types.js';
 import { parseReference } from '../../../lib/references/index.js';
 import type { ReferenceContext, ReferenceLocation } from '../../../lib/references/types.js';
 
@@ -71,7 +71,10 @@ function found(
 }
 
 /** An ACTIVE ECS-controlled service with one running task, deployed an hour before the change. */
-function service(name: string, references: readonly FoundReference[], overrides: Partial<EcsServiceRecord> = {}): EcsServiceRecord {
+/** Overrides of the service record; `undefined` removes a field (e.g. `primaryDeployment`). */
+type ServiceOverrides = { [K in keyof EcsServiceRecord]?: EcsServiceRecord[K] | undefined };
+
+function service(name: string, references: readonly FoundReference[], overrides: ServiceOverrides = {}): EcsServiceRecord {
   const region = overrides.region ?? 'us-east-1';
   const clusterName = overrides.clusterName ?? 'orders';
   const clusterArn = `arn:aws:ecs:${region}:${ACCOUNT}:cluster/${clusterName}`;
@@ -91,14 +94,14 @@ function service(name: string, references: readonly FoundReference[], overrides:
     tags: {},
     references,
     ...overrides,
-  };
+  } as EcsServiceRecord;
 }
 
 const READS_CURRENT = found(SECRET_ARN);
 
-describe('planRefresh: redeploy', () => {
+describe('planEcsRefresh: redeploy', () => {
   it('redeploys an ACTIVE service that reads AWSCURRENT of the changed secret and names the reader in the reason', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT])], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT])], EVENT);
     expect(plan.warnings).toEqual([]);
     expect(plan.targets).toHaveLength(1);
     expect(plan.targets[0]).toMatchObject({
@@ -117,11 +120,7 @@ describe('planRefresh: redeploy', () => {
   });
 
   it('does not list services that do not reference the changed resource at all', () => {
-    const plan = planRefresh(
-      secretChange(),
-      [service('api', [READS_CURRENT]), service('billing', [found(OTHER_SECRET_ARN)]), service('empty', [])],
-      EVENT,
-    );
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT]), service('billing', [found(OTHER_SECRET_ARN)]), service('empty', [])], EVENT);
     expect(plan.targets.map((target) => target.name)).toEqual(['api']);
     expect(plan.warnings).toEqual([]);
   });
@@ -133,7 +132,7 @@ describe('planRefresh: redeploy', () => {
       valueFrom: SECRET_NAME,
       parsed: parseReference(SECRET_NAME, 'repositoryCredentials', HOME),
     };
-    const plan = planRefresh(secretChange(), [service('api', [credentials])], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [credentials])], EVENT);
     expect(plan.targets[0]).toMatchObject({
       decision: 'redeploy',
       reason: `app (repositoryCredentials) read the current value of secret ${SECRET_NAME}, which changed`,
@@ -141,17 +140,17 @@ describe('planRefresh: redeploy', () => {
   });
 
   it('does not treat a bare name in secrets as a reader of the secret (ECS reads it as an SSM parameter)', () => {
-    const plan = planRefresh(secretChange(), [service('api', [found(SECRET_NAME)])], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [found(SECRET_NAME)])], EVENT);
     expect(plan.targets).toEqual([]);
   });
 
   it('returns no targets and no warnings for an empty inventory', () => {
-    expect(planRefresh(secretChange(), [], EVENT)).toEqual({ targets: [], warnings: [] });
+    expect(planEcsRefresh(secretChange(), [], EVENT)).toEqual({ targets: [], warnings: [] });
   });
 
   it('redeploys a service with one version-pinned and one AWSCURRENT reference to the changed secret', () => {
     const pinned = found(`${SECRET_ARN}:::${VERSION_ID}`, { container: 'worker', name: 'OLD_PASSWORD' });
-    const plan = planRefresh(secretChange(), [service('api', [pinned, READS_CURRENT])], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [pinned, READS_CURRENT])], EVENT);
     expect(plan.targets[0]?.decision).toBe('redeploy');
     expect(plan.targets[0]?.reason).toBe(`app (secrets DB_PASSWORD) read the current value of secret ${SECRET_NAME}, which changed`);
     expect(plan.targets[0]?.references.map((reference) => reference.impact)).toEqual(['unchanged', 'affected']);
@@ -161,7 +160,7 @@ describe('planRefresh: redeploy', () => {
     const eu = { partition: 'aws', region: 'eu-west-1', account: ACCOUNT };
     // A cross-Region reference: the ARN brings its own Region, so services in eu-west-1 match the us-east-1 secret.
     const reads = (context: ReferenceContext = HOME) => [found(SECRET_ARN, { context })];
-    const plan = planRefresh(
+    const plan = planEcsRefresh(
       secretChange(),
       [
         service('zeta', reads(), { clusterName: 'b' }),
@@ -180,7 +179,7 @@ describe('planRefresh: redeploy', () => {
   });
 });
 
-describe('planRefresh: deletion', () => {
+describe('planEcsRefresh: deletion', () => {
   it('skips every reader of a deleted secret with the deletion reason and redeploys none', () => {
     const change = secretChange({ effect: 'deleted', labels: [], reason: 'DeleteSecret' });
     const services = [
@@ -188,7 +187,7 @@ describe('planRefresh: deletion', () => {
       service('pinned', [found(`${SECRET_ARN}:::${VERSION_ID}`)]),
       service('drained', [READS_CURRENT], { status: 'DRAINING' }),
     ];
-    const plan = planRefresh(change, services, EVENT);
+    const plan = planEcsRefresh(change, services, EVENT);
     expect(plan.targets.map((target) => target.name)).toEqual(['api', 'drained', 'pinned']);
     for (const target of plan.targets) {
       expect(target.decision).toBe('skip');
@@ -201,22 +200,22 @@ describe('planRefresh: deletion', () => {
 
   it('skips readers of a deleted parameter with a reason naming the parameter', () => {
     const change: ActionableChange = { ...parameterChange('/a/b'), effect: 'deleted' };
-    const plan = planRefresh(change, [service('api', [found('/a/b')])], MANUAL);
+    const plan = planEcsRefresh(change, [service('api', [found('/a/b')])], MANUAL);
     expect(plan.targets[0]?.decision).toBe('skip');
     expect(plan.targets[0]?.reason).toMatch(/^parameter \/a\/b was deleted or is scheduled for deletion/);
   });
 });
 
-describe('planRefresh: references that read no changed value', () => {
+describe('planEcsRefresh: references that read no changed value', () => {
   it('skips a service whose only reference is pinned to a version id', () => {
-    const plan = planRefresh(secretChange(), [service('api', [found(`${SECRET_ARN}:::${VERSION_ID}`)])], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [found(`${SECRET_ARN}:::${VERSION_ID}`)])], EVENT);
     expect(plan.targets[0]?.decision).toBe('skip');
     expect(plan.targets[0]?.reason).toMatch(/^no reference reads a changed value: pinned to version id 9d4cb84b-/);
     expect(plan.targets[0]?.references[0]?.impact).toBe('unchanged');
   });
 
   it('skips a service pinned to AWSPREVIOUS by default and says how to opt in', () => {
-    const plan = planRefresh(secretChange(), [service('api', [found(`${SECRET_ARN}::AWSPREVIOUS:`)])], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [found(`${SECRET_ARN}::AWSPREVIOUS:`)])], EVENT);
     expect(plan.targets[0]?.decision).toBe('skip');
     expect(plan.targets[0]?.reason).toContain('pinned to AWSPREVIOUS');
     expect(plan.targets[0]?.reason).toMatch(/\(set SECRET_REFRESH_REDEPLOY_AWSPREVIOUS=true to act on it\)$/);
@@ -224,7 +223,7 @@ describe('planRefresh: references that read no changed value', () => {
   });
 
   it('redeploys a service pinned to AWSPREVIOUS when redeployOnPreviousChange is set', () => {
-    const plan = planRefresh(secretChange(), [service('api', [found(`${SECRET_ARN}::AWSPREVIOUS:`)])], {
+    const plan = planEcsRefresh(secretChange(), [service('api', [found(`${SECRET_ARN}::AWSPREVIOUS:`)])], {
       mode: 'event',
       redeployOnPreviousChange: true,
     });
@@ -233,13 +232,9 @@ describe('planRefresh: references that read no changed value', () => {
 
   it('redeploys only the ::blue: reader when the custom label blue moved', () => {
     const change = secretChange({ effect: 'label-moved', labels: ['blue'] });
-    const plan = planRefresh(
+    const plan = planEcsRefresh(
       change,
-      [
-        service('blue-app', [found(`${SECRET_ARN}::blue:`)]),
-        service('green-app', [found(`${SECRET_ARN}::green:`)]),
-        service('current-app', [READS_CURRENT]),
-      ],
+      [service('blue-app', [found(`${SECRET_ARN}::blue:`)]), service('green-app', [found(`${SECRET_ARN}::green:`)]), service('current-app', [READS_CURRENT])],
       EVENT,
     );
     const decisions = Object.fromEntries(plan.targets.map((target) => [target.name, target.decision]));
@@ -250,38 +245,38 @@ describe('planRefresh: references that read no changed value', () => {
   });
 });
 
-describe('planRefresh: service state', () => {
+describe('planEcsRefresh: service state', () => {
   it('skips a service that is not ACTIVE', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], { status: 'DRAINING' })], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], { status: 'DRAINING' })], EVENT);
     expect(plan.targets[0]).toMatchObject({ decision: 'skip', reason: 'service is DRAINING, not ACTIVE' });
   });
 
   it.each(['true', 'TRUE', 'True'])('skips a service tagged secret-refresh:ignore=%s', (value) => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], { tags: { 'secret-refresh:ignore': value } })], MANUAL);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], { tags: { 'secret-refresh:ignore': value } })], MANUAL);
     expect(plan.targets[0]).toMatchObject({ decision: 'skip', reason: 'service is tagged secret-refresh:ignore=true' });
   });
 
   it('redeploys a service tagged secret-refresh:ignore=false', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], { tags: { 'secret-refresh:ignore': 'false' } })], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], { tags: { 'secret-refresh:ignore': 'false' } })], EVENT);
     expect(plan.targets[0]?.decision).toBe('redeploy');
   });
 
   it('skips a CODE_DEPLOY service and says to start a CodeDeploy deployment instead', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], { deploymentController: 'CODE_DEPLOY' })], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], { deploymentController: 'CODE_DEPLOY' })], EVENT);
     expect(plan.targets[0]?.decision).toBe('skip');
     expect(plan.targets[0]?.reason).toMatch(/^deployment controller is CODE_DEPLOY: forceNewDeployment does not apply;/);
     expect(plan.targets[0]?.reason).toContain('CreateDeployment');
   });
 
   it('skips an EXTERNAL service and says to create a new task set instead', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], { deploymentController: 'EXTERNAL' })], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], { deploymentController: 'EXTERNAL' })], EVENT);
     expect(plan.targets[0]?.decision).toBe('skip');
     expect(plan.targets[0]?.reason).toMatch(/^deployment controller is EXTERNAL: forceNewDeployment does not apply;/);
     expect(plan.targets[0]?.reason).toContain('CreateTaskSet');
   });
 
   it('skips a service whose desiredCount is 0', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], { desiredCount: 0 })], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], { desiredCount: 0 })], EVENT);
     expect(plan.targets[0]).toMatchObject({
       decision: 'skip',
       reason: 'desiredCount is 0: no task is running; new tasks will read the new value',
@@ -289,11 +284,11 @@ describe('planRefresh: service state', () => {
   });
 });
 
-describe('planRefresh: already fresh', () => {
+describe('planEcsRefresh: already fresh', () => {
   const deployedAt = (createdAt: string) => ({ primaryDeployment: { id: 'ecs-svc/123', createdAt } });
 
   it('skips a service whose PRIMARY deployment was created after the change as already fresh', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:05:00.000Z'))], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:05:00.000Z'))], EVENT);
     expect(plan.targets[0]).toMatchObject({
       decision: 'skip',
       reason: `already fresh: PRIMARY deployment ecs-svc/123 was created at 2025-03-10T10:05:00.000Z, at or after the change at ${CHANGE_TIME}`,
@@ -301,39 +296,39 @@ describe('planRefresh: already fresh', () => {
   });
 
   it('counts a PRIMARY deployment created exactly at the change time as already fresh', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt(CHANGE_TIME))], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt(CHANGE_TIME))], EVENT);
     expect(plan.targets[0]?.decision).toBe('skip');
     expect(plan.targets[0]?.reason).toMatch(/^already fresh:/);
   });
 
   it('redeploys a service whose PRIMARY deployment was created 1 ms before the change', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T09:59:59.999Z'))], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T09:59:59.999Z'))], EVENT);
     expect(plan.targets[0]?.decision).toBe('redeploy');
   });
 
   it('compares instants, not strings, when the deployment time has another offset', () => {
     // 10:30+01:00 is 09:30Z, before the change, although its text sorts after "10:00".
-    const before = planRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:30:00+01:00'))], EVENT);
+    const before = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:30:00+01:00'))], EVENT);
     expect(before.targets[0]?.decision).toBe('redeploy');
-    const same = planRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T11:00:00+01:00'))], EVENT);
+    const same = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T11:00:00+01:00'))], EVENT);
     expect(same.targets[0]?.reason).toMatch(/^already fresh:/);
   });
 
   it('redeploys a service deployed after the change in manual mode', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:05:00.000Z'))], MANUAL);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:05:00.000Z'))], MANUAL);
     expect(plan.targets[0]?.decision).toBe('redeploy');
   });
 
   it('redeploys a service without a PRIMARY deployment', () => {
-    const plan = planRefresh(secretChange(), [service('api', [READS_CURRENT], { primaryDeployment: undefined })], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], { primaryDeployment: undefined })], EVENT);
     expect(plan.targets[0]?.decision).toBe('redeploy');
   });
 });
 
-describe('planRefresh: warnings', () => {
+describe('planEcsRefresh: warnings', () => {
   it('turns an unparseable reference into a warning naming the service, container and value', () => {
     const broken: FoundReference = { container: 'sidecar', location: 'secrets', name: 'TOKEN', valueFrom: 'arn:aws:nope', parsed: { error: 'not an ARN' } };
-    const plan = planRefresh(secretChange(), [service('api', [broken, READS_CURRENT])], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('api', [broken, READS_CURRENT])], EVENT);
     expect(plan.warnings).toEqual([
       `arn:aws:ecs:us-east-1:${ACCOUNT}:service/orders/api: sidecar has an unparseable secrets reference "arn:aws:nope": not an ARN`,
     ]);
@@ -343,17 +338,21 @@ describe('planRefresh: warnings', () => {
 
   it('warns about an unparseable reference of a service that is not a target', () => {
     const broken: FoundReference = { container: 'app', location: 'secrets', valueFrom: 'x', parsed: { error: 'bad' } };
-    const plan = planRefresh(secretChange(), [service('other', [broken])], EVENT);
+    const plan = planEcsRefresh(secretChange(), [service('other', [broken])], EVENT);
     expect(plan.targets).toEqual([]);
     expect(plan.warnings).toHaveLength(1);
   });
 });
 
-describe('planRefresh: parameters', () => {
+describe('planEcsRefresh: parameters', () => {
   it('matches /a/b but not /a/b-old', () => {
-    const plan = planRefresh(
+    const plan = planEcsRefresh(
       parameterChange('/a/b'),
-      [service('reads-b', [found('/a/b')]), service('reads-b-old', [found('/a/b-old')]), service('reads-b-arn', [found(`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/a/b`)])],
+      [
+        service('reads-b', [found('/a/b')]),
+        service('reads-b-old', [found('/a/b-old')]),
+        service('reads-b-arn', [found(`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/a/b`)]),
+      ],
       EVENT,
     );
     expect(plan.targets.map((target) => [target.name, target.decision])).toEqual([
@@ -364,14 +363,14 @@ describe('planRefresh: parameters', () => {
   });
 
   it('does not match a bare-name reference to a change in another Region', () => {
-    const plan = planRefresh(parameterChange('/a/b', 'eu-west-1'), [service('api', [found('/a/b')])], EVENT);
+    const plan = planEcsRefresh(parameterChange('/a/b', 'eu-west-1'), [service('api', [found('/a/b')])], EVENT);
     expect(plan.targets).toEqual([]);
     expect(plan.warnings).toEqual([]);
   });
 
   it('matches a bare-name reference of a service in the Region of the change', () => {
     const eu = { partition: 'aws', region: 'eu-west-1', account: ACCOUNT };
-    const plan = planRefresh(parameterChange('/a/b', 'eu-west-1'), [service('api', [found('/a/b', { context: eu })], { region: 'eu-west-1' })], EVENT);
+    const plan = planEcsRefresh(parameterChange('/a/b', 'eu-west-1'), [service('api', [found('/a/b', { context: eu })], { region: 'eu-west-1' })], EVENT);
     expect(plan.targets.map((target) => target.decision)).toEqual(['redeploy']);
   });
 });

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchReference } from '../../../lib/references/match-reference.js';
 import { parseReference } from '../../../lib/references/parse-reference.js';
-import type {
-  ChangeForMatching,
-  ChangedResource,
-  Reference,
-  ReferenceContext,
-  ReferenceLocation,
-} from '../../../lib/references/types.js';
+import type { ChangedResource, ChangeForMatching, Reference, ReferenceContext, ReferenceLocation } from '../../../lib/references/types.js';
 
 const CONTEXT: ReferenceContext = { partition: 'aws', region: 'us-east-1', account: '111122223333' };
 const P = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:';
@@ -49,10 +43,7 @@ describe('matchReference: secret identity', () => {
   });
 
   it('row 1: a full ARN does not match a re-created secret with the same name and a new suffix', () => {
-    const match = matchReference(
-      ref(`${P}demo/orders/db-credentials-Ab12Cd`),
-      newCurrent(secret('demo/orders/db-credentials', 'Zz99Yy')),
-    );
+    const match = matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd`), newCurrent(secret('demo/orders/db-credentials', 'Zz99Yy')));
     expect(match.impact).toBe('unrelated');
     expect(match.reason).toContain('different secret');
   });
@@ -67,9 +58,7 @@ describe('matchReference: secret identity', () => {
   });
 
   it('row 2: a partial ARN matches a change whose suffix is unknown', () => {
-    expect(matchReference(ref(`${P}demo/orders/db-credentials`), newCurrent(secret('demo/orders/db-credentials', undefined))).impact).toBe(
-      'affected',
-    );
+    expect(matchReference(ref(`${P}demo/orders/db-credentials`), newCurrent(secret('demo/orders/db-credentials', undefined))).impact).toBe('affected');
   });
 
   it('trap: partial ARN prod/db does not match secret prod/db-replica (suffix AbCdEf)', () => {
@@ -87,10 +76,7 @@ describe('matchReference: secret identity', () => {
   });
 
   it('row 3: a json-key reference on a full ARN does not match a re-created secret', () => {
-    const match = matchReference(
-      ref(`${P}demo/orders/db-credentials-Ab12Cd:password::`),
-      newCurrent(secret('demo/orders/db-credentials', 'Zz99Yy')),
-    );
+    const match = matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd:password::`), newCurrent(secret('demo/orders/db-credentials', 'Zz99Yy')));
     expect(match.impact).toBe('unrelated');
   });
 
@@ -104,7 +90,7 @@ describe('matchReference: secret identity', () => {
     expect(matchReference(reference, newCurrent(secret('shared/db', 'Qw34Er', { region: 'eu-west-1' }))).impact).toBe('affected');
   });
 
-  it('row 11: a cross-Region ARN does not match the same secret name in the workload\'s Region', () => {
+  it("row 11: a cross-Region ARN does not match the same secret name in the workload's Region", () => {
     const reference = ref('arn:aws:secretsmanager:eu-west-1:111122223333:secret:shared/db-Qw34Er');
     const match = matchReference(reference, newCurrent(secret('shared/db', 'Qw34Er')));
     expect(match.impact).toBe('unrelated');
@@ -113,12 +99,10 @@ describe('matchReference: secret identity', () => {
 
   it('row 12: a cross-account ARN matches a change in the owner account', () => {
     const reference = ref('arn:aws:secretsmanager:us-east-1:444455556666:secret:shared/db-Qw34Er');
-    expect(matchReference(reference, newCurrent(secret('shared/db', 'Qw34Er', { account: '444455556666' }))).impact).toBe(
-      'affected',
-    );
+    expect(matchReference(reference, newCurrent(secret('shared/db', 'Qw34Er', { account: '444455556666' }))).impact).toBe('affected');
   });
 
-  it('row 12: a cross-account ARN does not match the same name in the workload\'s account', () => {
+  it("row 12: a cross-account ARN does not match the same name in the workload's account", () => {
     const reference = ref('arn:aws:secretsmanager:us-east-1:444455556666:secret:shared/db-Qw34Er');
     const match = matchReference(reference, newCurrent(secret('shared/db', 'Qw34Er')));
     expect(match.impact).toBe('unrelated');
@@ -140,9 +124,7 @@ describe('matchReference: secret identity', () => {
 
   it('row 13: an aws-cn reference matches an aws-cn change', () => {
     const reference = ref('arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:x-Ab12Cd');
-    expect(matchReference(reference, newCurrent(secret('x', 'Ab12Cd', { partition: 'aws-cn', region: 'cn-north-1' }))).impact).toBe(
-      'affected',
-    );
+    expect(matchReference(reference, newCurrent(secret('x', 'Ab12Cd', { partition: 'aws-cn', region: 'cn-north-1' }))).impact).toBe('affected');
   });
 
   it('row 14: a Secrets Manager name in secrets never matches the Secrets Manager secret of that name', () => {
@@ -152,9 +134,7 @@ describe('matchReference: secret identity', () => {
   });
 
   it('row 14: a Secrets Manager name in secrets matches only an SSM change to that name', () => {
-    expect(matchReference(ref('demo/orders/db-credentials'), newCurrent(parameter('demo/orders/db-credentials'))).impact).toBe(
-      'affected',
-    );
+    expect(matchReference(ref('demo/orders/db-credentials'), newCurrent(parameter('demo/orders/db-credentials'))).impact).toBe('affected');
   });
 
   it('row 15: a bare name in repositoryCredentials matches the secret with that name in the context', () => {
@@ -215,9 +195,7 @@ describe('matchReference: secret pins', () => {
   });
 
   it('row 6: an AWSPREVIOUS pin is unchanged when only a custom label moves', () => {
-    expect(matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd::AWSPREVIOUS:`), labelMoved(DB, 'blue')).impact).toBe(
-      'unchanged',
-    );
+    expect(matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd::AWSPREVIOUS:`), labelMoved(DB, 'blue')).impact).toBe('unchanged');
   });
 
   it('row 7: a custom stage pin is affected when its label moves', () => {
@@ -254,21 +232,15 @@ describe('matchReference: secret pins', () => {
   });
 
   it('row 8: a version pin is unchanged when a label moves', () => {
-    expect(matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd:::${VERSION_ID}`), labelMoved(DB, 'blue')).impact).toBe(
-      'unchanged',
-    );
+    expect(matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd:::${VERSION_ID}`), labelMoved(DB, 'blue')).impact).toBe('unchanged');
   });
 
   it('row 9: a json key plus AWSPREVIOUS behaves like row 6', () => {
-    expect(matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd:username:AWSPREVIOUS:`), newCurrent(DB)).impact).toBe(
-      'previous-changed',
-    );
+    expect(matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd:username:AWSPREVIOUS:`), newCurrent(DB)).impact).toBe('previous-changed');
   });
 
   it('row 9: a json key plus a version id behaves like row 8', () => {
-    expect(matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd:username::${VERSION_ID}`), newCurrent(DB)).impact).toBe(
-      'unchanged',
-    );
+    expect(matchReference(ref(`${P}demo/orders/db-credentials-Ab12Cd:username::${VERSION_ID}`), newCurrent(DB)).impact).toBe('unchanged');
   });
 
   it('row 10: an AWSPENDING pin is unchanged on a new current value, flagged as a misconfiguration', () => {
@@ -278,9 +250,7 @@ describe('matchReference: secret pins', () => {
   });
 
   it('row 10: an AWSPENDING pin is unchanged even when AWSPENDING is among the moved labels', () => {
-    expect(matchReference(ref(`${P}demo/orders/db-credentials::AWSPENDING:`), labelMoved(DB, 'AWSPENDING')).impact).toBe(
-      'unchanged',
-    );
+    expect(matchReference(ref(`${P}demo/orders/db-credentials::AWSPENDING:`), labelMoved(DB, 'AWSPENDING')).impact).toBe('unchanged');
   });
 
   it.each([
@@ -322,9 +292,7 @@ describe('matchReference: SSM parameters', () => {
   });
 
   it('row 22: an SSM ARN matches a change to the same key, Region, account and partition', () => {
-    expect(matchReference(ref(`${S}demo/orders/db-password`), newCurrent(parameter('demo/orders/db-password'))).impact).toBe(
-      'affected',
-    );
+    expect(matchReference(ref(`${S}demo/orders/db-password`), newCurrent(parameter('demo/orders/db-password'))).impact).toBe('affected');
   });
 
   it('row 23: a flat SSM ARN matches a change to the flat parameter', () => {
@@ -355,9 +323,7 @@ describe('matchReference: SSM parameters', () => {
   });
 
   it('row 26: a label selector is unchanged on an update', () => {
-    expect(matchReference(ref('/demo/orders/db-password:prod'), newCurrent(parameter('demo/orders/db-password'))).impact).toBe(
-      'unchanged',
-    );
+    expect(matchReference(ref('/demo/orders/db-password:prod'), newCurrent(parameter('demo/orders/db-password'))).impact).toBe('unchanged');
   });
 
   it('a parameter is not a secret: an SSM reference never matches a Secrets Manager change of the same name', () => {
@@ -396,7 +362,7 @@ describe('matchReference: /aws/reference/secretsmanager/ pass-through', () => {
     expect(match.impact).toBe('unrelated');
   });
 
-  it('row 28: the pass-through SSM ARN matches a Secrets Manager change in the ARN\'s Region and account', () => {
+  it("row 28: the pass-through SSM ARN matches a Secrets Manager change in the ARN's Region and account", () => {
     const reference = ref('arn:aws:ssm:eu-west-1:444455556666:parameter/aws/reference/secretsmanager/shared/db');
     const change = newCurrent(secret('shared/db', 'Qw34Er', { region: 'eu-west-1', account: '444455556666' }));
     expect(matchReference(reference, change).impact).toBe('affected');
@@ -404,15 +370,11 @@ describe('matchReference: /aws/reference/secretsmanager/ pass-through', () => {
 
   it('row 28: the pass-through SSM ARN does not match an SSM change', () => {
     const reference = ref(`${S}aws/reference/secretsmanager/demo/orders/db-credentials`);
-    expect(matchReference(reference, newCurrent(parameter('aws/reference/secretsmanager/demo/orders/db-credentials'))).impact).toBe(
-      'unrelated',
-    );
+    expect(matchReference(reference, newCurrent(parameter('aws/reference/secretsmanager/demo/orders/db-credentials'))).impact).toBe('unrelated');
   });
 
   it('row 29: a pass-through pinned to AWSPREVIOUS behaves like row 6', () => {
-    expect(matchReference(ref('/aws/reference/secretsmanager/demo/orders/db-credentials:AWSPREVIOUS'), newCurrent(DB)).impact).toBe(
-      'previous-changed',
-    );
+    expect(matchReference(ref('/aws/reference/secretsmanager/demo/orders/db-credentials:AWSPREVIOUS'), newCurrent(DB)).impact).toBe('previous-changed');
   });
 
   it('row 29: a pass-through pinned to a custom stage behaves like row 7', () => {
@@ -465,7 +427,9 @@ describe('matchReference: secrets managed by another AWS service (rds!…), ever
   ])('%s is affected by a new AWSCURRENT value of the RDS secret', (_label, value, location) => {
     const match = matchReference(ref(value, location), newCurrent(RDS));
     expect(match.impact).toBe('affected');
-    expect(match.reason).toBe(`secret "${RDS_NAME}" (full id ${RDS_NAME}-AbCdEf) (aws, us-east-1, 111122223333) has a new AWSCURRENT value, which this reference reads`);
+    expect(match.reason).toBe(
+      `secret "${RDS_NAME}" (full id ${RDS_NAME}-AbCdEf) (aws, us-east-1, 111122223333) has a new AWSCURRENT value, which this reference reads`,
+    );
   });
 
   it('trap: the secret of another RDS instance (another uuid) is unrelated', () => {

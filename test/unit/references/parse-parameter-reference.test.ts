@@ -74,7 +74,7 @@ describe('parseReference: SSM parameter references', () => {
     expect(parse(`${S}demo-flat-token`).reference).toMatchObject({ kind: 'parameter', key: 'demo-flat-token' });
   });
 
-  it('row 24: a cross-Region SSM ARN resolves in the ARN\'s Region and gets a cross-region note', () => {
+  it("row 24: a cross-Region SSM ARN resolves in the ARN's Region and gets a cross-region note", () => {
     const { reference, notes } = parse('arn:aws:ssm:eu-west-1:111122223333:parameter/shared/x');
     expect(reference).toMatchObject({ kind: 'parameter', key: 'shared/x', region: 'eu-west-1', account: '111122223333' });
     expect(notes.map((note) => note.code)).toEqual(['cross-region']);
@@ -119,9 +119,7 @@ describe('parseReference: SSM parameter references', () => {
   });
 
   it('row 28: the pass-through as an SSM ARN takes Region and account from the ARN', () => {
-    const { reference, notes } = parse(
-      'arn:aws:ssm:eu-west-1:444455556666:parameter/aws/reference/secretsmanager/demo/orders/db-credentials',
-    );
+    const { reference, notes } = parse('arn:aws:ssm:eu-west-1:444455556666:parameter/aws/reference/secretsmanager/demo/orders/db-credentials');
     expect(reference).toMatchObject({
       kind: 'secret',
       form: 'ssm-pass-through',
@@ -161,10 +159,7 @@ describe('parseReference: SSM parameter references', () => {
   });
 
   it('row 29: a pass-through with :AWSPENDING gets the awspending-pin note', () => {
-    expect(parse('/aws/reference/secretsmanager/db:AWSPENDING').notes.map((note) => note.code)).toEqual([
-      'awspending-pin',
-      'ssm-selector',
-    ]);
+    expect(parse('/aws/reference/secretsmanager/db:AWSPENDING').notes.map((note) => note.code)).toEqual(['awspending-pin', 'ssm-selector']);
   });
 
   it('a double slash after "parameter/" is normalised to the key and flagged, not rejected', () => {

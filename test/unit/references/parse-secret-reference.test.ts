@@ -15,7 +15,7 @@ function noteCodes(value: string, location: ReferenceLocation = 'secrets', conte
 }
 
 describe('parseReference: Secrets Manager references', () => {
-  it('row 1: a full ARN gives the secret id with its suffix, in the ARN\'s partition, Region and account, pinned to AWSCURRENT', () => {
+  it("row 1: a full ARN gives the secret id with its suffix, in the ARN's partition, Region and account, pinned to AWSCURRENT", () => {
     expect(parse(`${P}demo/orders/db-credentials-Ab12Cd`)).toEqual({
       reference: {
         kind: 'secret',
@@ -117,10 +117,7 @@ describe('parseReference: Secrets Manager references', () => {
   });
 
   it('row 11/12: an ARN in another Region and account gets both notes', () => {
-    expect(noteCodes('arn:aws:secretsmanager:eu-west-1:444455556666:secret:shared/db-Qw34Er')).toEqual([
-      'cross-region',
-      'cross-account',
-    ]);
+    expect(noteCodes('arn:aws:secretsmanager:eu-west-1:444455556666:secret:shared/db-Qw34Er')).toEqual(['cross-region', 'cross-account']);
   });
 
   it('row 13: an aws-us-gov ARN keeps its partition, and has no notes in an aws-us-gov context', () => {
@@ -193,9 +190,7 @@ describe('parseReference: Secrets Manager references', () => {
   });
 
   it('row 16: a json-key suffix in repositoryCredentials is not parsed but rejected', () => {
-    expect(() => parse(`${P}demo/orders/registry-creds-Ab12Cd:password::`, 'repositoryCredentials')).toThrow(
-      /not supported here/,
-    );
+    expect(() => parse(`${P}demo/orders/registry-creds-Ab12Cd:password::`, 'repositoryCredentials')).toThrow(/not supported here/);
   });
 
   it('row 17: an ambiguous id (app-db-backup) is kept as written', () => {

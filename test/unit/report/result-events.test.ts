@@ -94,13 +94,22 @@ describe('run metrics', () => {
       singleMetric: () => {
         let dimension = '';
         const single = {
-          addDimension: (_key: string, value: string) => ((dimension = value), single),
+          addDimension: (_key: string, value: string) => {
+            dimension = value;
+            return single;
+          },
           addMetric: (name: string, _unit: string, value: number) => void recorded.push({ name, value, dimension }),
         };
         return single;
       },
     } as unknown as Metrics;
-    const run = report([target(1, 'done'), target(2, 'done'), target(3, 'skipped', 'already-fresh'), target(4, 'skipped', 'already-fresh'), target(5, 'failed')]);
+    const run = report([
+      target(1, 'done'),
+      target(2, 'done'),
+      target(3, 'skipped', 'already-fresh'),
+      target(4, 'skipped', 'already-fresh'),
+      target(5, 'failed'),
+    ]);
 
     recordRunMetrics(metrics, run, new Date('2026-11-24T10:00:30.000Z'));
 

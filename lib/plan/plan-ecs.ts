@@ -1,11 +1,10 @@
-import type { Change } from '../changes/types.js';
 import type { EcsServiceRecord } from '../inventory/types.js';
-import type { ChangeForMatching } from '../references/types.js';
 import { changeForMatching } from './change-for-matching.js';
+import { startedSince } from './freshness.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
 import { scopeReason } from './scope.js';
-import { waveOf } from './waves.js';
 import {
+  type ActionableChange,
   type Decision,
   ENABLED_TAG,
   IGNORE_TAG,
@@ -15,11 +14,11 @@ import {
   type RefreshPlan,
   skip,
 } from './types.js';
-
-/** A change the Plan can act on: it has an identity and an effect other than `none`. */
-export type ActionableChange = Change & { effect: ChangeForMatching['effect']; arn: string };
+import { waveOf } from './waves.js';
 
 /**
+ * @internal The ECS part of {@link planRefresh} (lib/plan/index.ts).
+ *
  * Decides, for every ECS service that references the changed secret/parameter, whether to force a new
  * deployment, and why. Pure and synchronous: no AWS calls, so hundreds of cases test in milliseconds and
  * every decision can be explained in the report.
@@ -35,9 +34,9 @@ export type ActionableChange = Change & { effect: ChangeForMatching['effect']; a
  * 5. otherwise redeploy.
  *
  * @example
- * const plan = planRefresh(change, inventory.services, { mode: 'event', redeployOnPreviousChange: false });
+ * const plan = planEcsRefresh(change, inventory.services, { mode: 'event', redeployOnPreviousChange: false });
  */
-export function planRefresh(change: ActionableChange, services: readonly EcsServiceRecord[], options: PlanOptions): RefreshPlan {
+export function planEcsRefresh(change: ActionableChange, services: readonly EcsServiceRecord[], options: PlanOptions): RefreshPlan {
   const matching = changeForMatching(change);
   const targets: PlannedEcsService[] = [];
   const warnings: string[] = [];
@@ -64,12 +63,7 @@ export function planRefresh(change: ActionableChange, services: readonly EcsServ
   return { targets, warnings };
 }
 
-function decide(
-  change: ActionableChange,
-  service: EcsServiceRecord,
-  references: readonly PlannedReference[],
-  options: PlanOptions,
-): Decision<'redeploy'> {
+function decide(change: ActionableChange, service: EcsServiceRecord, references: readonly PlannedReference[], options: PlanOptions): Decision<'redeploy'> {
   const what = change.kind === 'secret' ? `secret ${change.name}` : `parameter ${change.name}`;
   if (change.effect === 'deleted') {
     return skip(
@@ -102,7 +96,7 @@ function decide(
     return skip('nothing-running', 'desiredCount is 0: no task is running; new tasks will read the new value');
   }
   const primary = service.primaryDeployment;
-  if (options.mode === 'event' && primary && Date.parse(primary.createdAt) >= Date.parse(change.time)) {
+  if (options.mode === 'event' && primary && startedSince(primary.createdAt, change.time)) {
     return skip(
       'already-fresh',
       `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, at or after the change at ${change.time}`,

@@ -1,0 +1,104 @@
+/**
+ * The composition root and the Lambda's wiring: with the stack's tables configured, every handler gets the change
+ * guard on the change table, the deployment tracker on the deployments table and the revision index, and accepts
+ * the account of its own ARN. DynamoDB is a double (aws-sdk-client-mock): only which table is written is asserted.
+ */
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../../lib/config/config.js';
+import { createPipelineDependencies } from '../../../lib/pipeline/dependencies.js';
+import type { PipelineDependencies } from '../../../lib/pipeline/run-refresh.js';
+import type { RefreshReport } from '../../../lib/report/types.js';
+
+const dynamodb = mockClient(DynamoDBClient);
+const documents = mockClient(DynamoDBDocumentClient);
+afterAll(() => {
+  dynamodb.restore();
+  documents.restore();
+});
+beforeEach(() => {
+  dynamodb.reset();
+  documents.reset();
+  dynamodb.on(PutItemCommand).resolves({});
+  dynamodb.on(UpdateItemCommand).resolves({});
+  documents.on(PutCommand).resolves({});
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.resetModules();
+});
+
+const TABLES = {
+  SECRET_REFRESH_IDEMPOTENCY_TABLE: 'stack-changes',
+  SECRET_REFRESH_DEPLOYMENTS_TABLE: 'stack-deployments',
+  SECRET_REFRESH_REVISION_INDEX_TABLE: 'stack-revisions',
+};
+const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test-secret' };
+const context = {
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:secret-refresh-dev-onSecretChange',
+  getRemainingTimeInMillis: () => 300_000,
+} as Context;
+
+/** The change guard and the tracker of `dependencies` each write once; the tables they wrote to. */
+async function tablesWritten(dependencies: PipelineDependencies): Promise<{ guard?: string; tracker?: string }> {
+  await dependencies.guard?.run(
+    { arn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:a-Ab12Cd', versionId: 'v', effect: 'new-current-value' },
+    async () => {
+      return { summary: { failed: 0 } } as unknown as RefreshReport;
+    },
+  );
+  const target = { arn: 'arn:aws:ecs:us-east-1:111122223333:service/orders/api', name: 'api', clusterArn: 'c', region: 'us-east-1' };
+  await dependencies.tracker?.startRollout('r1', { kind: 'secret', arn: 'a', name: 'a', time: 't' }, [[target]], [{ deploymentId: 'ecs-svc/1', target }]);
+  const guard = dynamodb.commandCalls(PutItemCommand)[0]?.args[0].input.TableName;
+  const tracker = documents.commandCalls(PutCommand)[0]?.args[0].input.TableName;
+  return { ...(guard ? { guard } : {}), ...(tracker ? { tracker } : {}) };
+}
+
+describe('createPipelineDependencies', () => {
+  it('wires the change guard, the tracker and the revision index to the configured tables, and the Lambda’s own account', async () => {
+    for (const [name, value] of Object.entries(CREDENTIALS)) vi.stubEnv(name, value);
+    const dependencies = createPipelineDependencies(loadConfig({ AWS_REGION: 'us-east-1', ...TABLES }), { lambdaContext: context, maxAttempts: 1 });
+    expect(dependencies.expectedAccount).toBe('111122223333');
+    expect(dependencies.taskDefinitions.index).toBeDefined();
+    expect(await tablesWritten(dependencies)).toEqual({ guard: 'stack-changes', tracker: 'stack-deployments' });
+  });
+
+  it('has no guard, tracker, revision index or expected account when nothing is configured (the CLI without tables)', () => {
+    const dependencies = createPipelineDependencies(loadConfig({ AWS_REGION: 'us-east-1' }));
+    expect(dependencies.guard).toBeUndefined();
+    expect(dependencies.tracker).toBeUndefined();
+    expect(dependencies.taskDefinitions.index).toBeUndefined();
+    expect(dependencies.expectedAccount).toBeUndefined();
+  });
+
+  it('gives each call its own task definition cache unless one is passed to keep', () => {
+    const config = loadConfig({ AWS_REGION: 'us-east-1' });
+    const first = createPipelineDependencies(config);
+    expect(createPipelineDependencies(config).taskDefinitions).not.toBe(first.taskDefinitions);
+    expect(createPipelineDependencies(config, { taskDefinitions: first.taskDefinitions }).taskDefinitions).toBe(first.taskDefinitions);
+  });
+});
+
+describe('the Lambda wiring (lambdaDependencies)', () => {
+  it('gives every invocation the guard and the tracker of the deployed environment, and keeps clients and cache warm', async () => {
+    for (const [name, value] of Object.entries({ AWS_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1', ...CREDENTIALS, ...TABLES })) vi.stubEnv(name, value);
+    const { lambdaDependencies } = await import('../../../lib/lambda/environment.js');
+    const first = lambdaDependencies(context);
+    const second = lambdaDependencies(context);
+    expect(first.dependencies.expectedAccount).toBe('111122223333');
+    expect(second.dependencies.clients).toBe(first.dependencies.clients);
+    expect(second.dependencies.taskDefinitions).toBe(first.dependencies.taskDefinitions);
+    expect(await tablesWritten(first.dependencies)).toEqual({ guard: 'stack-changes', tracker: 'stack-deployments' });
+  });
+
+  it('has no guard or tracker when the tables are not set', async () => {
+    for (const [name, value] of Object.entries({ AWS_REGION: 'us-east-1', ...CREDENTIALS })) vi.stubEnv(name, value);
+    const { lambdaDependencies } = await import('../../../lib/lambda/environment.js');
+    const { dependencies } = lambdaDependencies(context);
+    expect(dependencies.guard).toBeUndefined();
+    expect(dependencies.tracker).toBeUndefined();
+  });
+});
