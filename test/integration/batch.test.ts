@@ -8,14 +8,14 @@ import {
 } from '@aws-sdk/client-batch';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { rotationInput, secretLabelUpdatedEvent } from '../../demo/demo-events.js';
+import { rotateSecret } from '../../demo/rotate-demo-secret.js';
+import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { executeBatchPlan } from '../../lib/actions/resubmit-batch-jobs.js';
 import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
 import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
 import { loadConfig } from '../../lib/config/config.js';
 import type { BatchJobRecord } from '../../lib/inventory/types.js';
-import { rotationInput, secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
-import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
-import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import type { PlannedBatchJob } from '../../lib/plan/types.js';
 import { resetMoto } from '../support/moto.js';

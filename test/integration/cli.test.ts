@@ -7,10 +7,10 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { rotationInput, secretLabelUpdatedEvent } from '../../demo/demo-events.js';
+import { rotateSecret } from '../../demo/rotate-demo-secret.js';
+import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { main } from '../../lib/cli/main.js';
-import { rotationInput, secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
-import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
-import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { resetMoto } from '../support/moto.js';
 
 const run = promisify(execFile);

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Context } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { ForeignAccountError, InvalidInputError } from '../../lib/errors.js';
-import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import type { RefreshReport } from '../../lib/report/types.js';
 import { resetMoto } from '../support/moto.js';
 

@@ -5,11 +5,11 @@
  */
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { rotationInput, rotationSucceededEvent, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from '../../demo/demo-events.js';
+import { rotateSecret } from '../../demo/rotate-demo-secret.js';
+import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
+import { createIdempotencyTable } from '../../demo/tables.js';
 import { loadConfig } from '../../lib/config/config.js';
-import { rotationInput, rotationSucceededEvent, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from '../../lib/local/demo-events.js';
-import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
-import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
-import { createIdempotencyTable } from '../../lib/local/tables.js';
 import { createDynamoDbChangeGuard } from '../../lib/pipeline/change-guard.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { resetMoto } from '../support/moto.js';

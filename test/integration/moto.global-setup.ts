@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { motoEnvironment, startMotoServer } from '../../lib/local/moto-server.js';
+import { motoEnvironment, startMotoServer } from '../../demo/moto-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,8 +1,8 @@
 import { AddTagsToResourceCommand, DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parameterStoreChangeEvent } from '../../demo/demo-events.js';
+import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { loadConfig } from '../../lib/config/config.js';
-import { parameterStoreChangeEvent } from '../../lib/local/demo-events.js';
-import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { resetMoto } from '../support/moto.js';
 import { recordingPipeline, updatedServices, WRITE_COMMANDS } from '../support/recording-clients.js';

@@ -1,11 +1,11 @@
 import { ECSClient, TagResourceCommand as TagServiceCommand } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient, TagResourceCommand as TagSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { rotationInput, secretLabelUpdatedEvent } from '../../demo/demo-events.js';
+import { type Rotation, rotateSecret } from '../../demo/rotate-demo-secret.js';
+import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { runAudit } from '../../lib/audit/run-audit.js';
 import { loadConfig } from '../../lib/config/config.js';
-import { rotationInput, secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
-import { type Rotation, rotateSecret } from '../../lib/local/rotate-demo-secret.js';
-import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { resetMoto } from '../support/moto.js';
 import { recordingPipeline, updatedServices } from '../support/recording-clients.js';

@@ -6,10 +6,10 @@
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { secretLabelUpdatedEvent } from '../../demo/demo-events.js';
+import { rotateSecret } from '../../demo/rotate-demo-secret.js';
+import { createIdempotencyTable } from '../../demo/tables.js';
 import { loadConfig } from '../../lib/config/config.js';
-import { secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
-import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
-import { createIdempotencyTable } from '../../lib/local/tables.js';
 import { createDynamoDbChangeGuard } from '../../lib/pipeline/change-guard.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { resetMoto } from '../support/moto.js';

@@ -1,10 +1,10 @@
 import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DeleteParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { loadConfig } from '../../lib/config/config.js';
 import { collectBatchInventory } from '../../lib/inventory/batch-inventory.js';
 import { collectEcsInventory } from '../../lib/inventory/ecs-inventory.js';
-import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
 import { buildSecretsMap, formatMap, lookUpMapMetadata, mapOptions, renderMapPage } from '../../lib/map/index.js';
 import { resetMoto } from '../support/moto.js';
 import { recordingPipeline } from '../support/recording-clients.js';

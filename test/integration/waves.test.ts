@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { deploymentStateChangeEvent, rotationInput, secretLabelUpdatedEvent } from '../../demo/demo-events.js';
+import { rotateSecret } from '../../demo/rotate-demo-secret.js';
+import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
+import { createDeploymentsTable } from '../../demo/tables.js';
 import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
 import { createMetadataDirectory } from '../../lib/aws/metadata-directory.js';
 import { loadConfig } from '../../lib/config/config.js';
-import { deploymentStateChangeEvent, rotationInput, secretLabelUpdatedEvent } from '../../lib/local/demo-events.js';
-import { rotateSecret } from '../../lib/local/rotate-demo-secret.js';
-import { type DemoAccount, seedDemoAccount } from '../../lib/local/seed-demo-account.js';
-import { createDeploymentsTable } from '../../lib/local/tables.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
 import type { EcsServiceTargetReport, RefreshReport } from '../../lib/report/types.js';
 import { DeploymentTracker } from '../../lib/tracking/deployment-tracker.js';

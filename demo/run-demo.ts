@@ -14,12 +14,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { runAudit } from '../audit/run-audit.js';
-import { formatAuditReport, formatReport } from '../cli/format-report.js';
-import { loadConfig } from '../config/config.js';
-import { errorMessage } from '../errors.js';
-import { createPipelineDependencies } from '../pipeline/dependencies.js';
-import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
+import { runAudit } from '../lib/audit/run-audit.js';
+import { formatAuditReport, formatReport } from '../lib/cli/format-report.js';
+import { loadConfig } from '../lib/config/config.js';
+import { errorMessage } from '../lib/errors.js';
+import { createPipelineDependencies } from '../lib/pipeline/dependencies.js';
+import { type RefreshRequest, runRefresh } from '../lib/pipeline/run-refresh.js';
 import {
   parameterStoreChangeEvent,
   putSecretValueEvent,

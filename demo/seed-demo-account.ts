@@ -2,7 +2,7 @@ import { BatchClient, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch
 import { type ContainerDefinition, CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { safeParseArn } from '../arn/arn.js';
+import { safeParseArn } from '../lib/arn/arn.js';
 
 /** The demo account's home Region and second Region. */
 export const DEMO_REGIONS = ['us-east-1', 'us-west-2'] as const;
