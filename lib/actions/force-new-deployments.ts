@@ -34,7 +34,7 @@ export const NOT_STARTED = 'not started: the time budget ran out before this act
  * Carries out the Plan's ECS decisions: `UpdateService { forceNewDeployment: true }` for each `redeploy`,
  * wave by wave (tag `secret-refresh:wave`, ascending, untagged last), `concurrency` calls at a time within a
  * wave. One failure never stops the others: it is recorded on its target. In dry run nothing is called and
- * redeploy targets become `planned`.
+ * redeploy targets become `planned`; deferred targets (the minimum redeploy interval) are reported `deferred`.
  *
  * Replay safety: a second run for the same change finds these services already fresh (their new PRIMARY
  * deployment is newer than the change), so retries by Lambda do not deploy twice.
@@ -43,6 +43,7 @@ export async function executeEcsPlan(targets: readonly PlannedEcsService[], opti
   const results = new Map<PlannedEcsService, EcsServiceTargetReport>();
   for (const target of targets) {
     if (target.decision === 'skip') results.set(target, { ...reportBase(target), status: 'skipped' });
+    else if (target.decision === 'defer') results.set(target, { ...reportBase(target), status: 'deferred' });
     else if (options.dryRun) results.set(target, { ...reportBase(target), status: 'planned', reason: `dry run: would redeploy: ${target.reason}` });
   }
   const waves = groupByWave(targets.filter((target) => !results.has(target)));
@@ -85,8 +86,8 @@ async function redeploy(target: PlannedEcsService, options: ExecuteOptions): Pro
   }
 }
 
-/** The report entry of a planned service: its fields without the decision, the cluster ARN and the changes answered. */
-function reportBase(target: PlannedEcsService & { readonly changes?: unknown }): Omit<EcsServiceTargetReport, 'status'> {
-  const { decision: _decision, clusterArn: _clusterArn, changes: _changes, ...rest } = target;
-  return rest;
+/** The report entry of a planned service: its fields without the decision and the cluster ARN, the changes it answers by id. */
+function reportBase(target: PlannedEcsService & { readonly changes?: readonly { readonly id: string }[] }): Omit<EcsServiceTargetReport, 'status'> {
+  const { decision: _decision, clusterArn: _clusterArn, changes, ...rest } = target;
+  return { ...rest, changes: (changes ?? []).map((change) => change.id) };
 }

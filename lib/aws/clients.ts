@@ -3,9 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import { ecsPacingBucket } from './ecs-pacing.js';
+import { type EcsPacing, ecsPacingBucket } from './ecs-pacing.js';
 
 /**
  * One SDK client per service and Region, created lazily and reused.
@@ -14,8 +15,9 @@ import { ecsPacingBucket } from './ecs-pacing.js';
  * invocations keeps their connection pools. Endpoints, credentials and `AWS_MAX_ATTEMPTS` come from the
  * SDK's own configuration chain (`AWS_ENDPOINT_URL` points them at moto in tests and the demo). Retries: ECS
  * clients use the SDK's *standard* mode behind our own client-side pacing (`ecs-pacing.ts`); every other client
- * uses *adaptive* mode, which slows down client-side after a throttle. DynamoDB serves the change record, the
- * deployments table and the revision index (home Region).
+ * uses *adaptive* mode, which slows down client-side after a throttle. DynamoDB serves the state table (leases,
+ * change records, deployment limits), the deployments table and the revision index; SQS the intake queue (home
+ * Region).
  */
 export interface AwsClients {
   ecs(region: string): ECSClient;
@@ -24,6 +26,7 @@ export interface AwsClients {
   events(region: string): EventBridgeClient;
   secretsManager(region: string): SecretsManagerClient;
   ssm(region: string): SSMClient;
+  sqs(region: string): SQSClient;
   sts(region: string): STSClient;
 }
 
@@ -32,9 +35,11 @@ export interface AwsClientOptions {
   readonly maxAttempts?: number;
   /**
    * Fraction of ECS's documented per-category request rates to pace at (see `ecs-pacing.ts`); `0` turns
-   * pacing off (moto, tests). Default 0.95.
+   * pacing off (moto, tests). Default 0.5.
    */
   readonly ecsQuotaShare?: number;
+  /** The pacing buckets to draw from; default: the process's shared ones (one Lambda execution environment). */
+  readonly ecsPacing?: EcsPacing;
 }
 
 /**
@@ -59,22 +64,25 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   return {
     // ECS: paced client-side under the quotas, so the SDK's standard retries only meet a throttle when another
     // tool drains the same buckets (adaptive mode would also remember a slowed rate across warm runs).
-    ecs: (region) => client('ecs', region, () => paced(new ECSClient({ region, ...common, retryMode: 'standard' }), region, options.ecsQuotaShare ?? 0.95)),
+    ecs: (region) =>
+      client('ecs', region, () => paced(new ECSClient({ region, ...common, retryMode: 'standard' }), region, options.ecsQuotaShare ?? 0.5, options.ecsPacing)),
     batch: (region) => client('batch', region, () => new BatchClient({ region, ...common })),
     dynamodb: (region) => client('dynamodb', region, () => new DynamoDBClient({ region, ...common })),
     events: (region) => client('events', region, () => new EventBridgeClient({ region, ...common })),
     secretsManager: (region) => client('secretsmanager', region, () => new SecretsManagerClient({ region, ...common })),
     ssm: (region) => client('ssm', region, () => new SSMClient({ region, ...common })),
+    sqs: (region) => client('sqs', region, () => new SQSClient({ region, ...common })),
     sts: (region) => client('sts', region, () => new STSClient({ region, ...common })),
   };
 }
 
 /** Adds a middleware that takes a pacing token before each ECS command (once per command, not per retry). */
-function paced(client: ECSClient, region: string, share: number): ECSClient {
+function paced(client: ECSClient, region: string, share: number, pacing: EcsPacing | undefined): ECSClient {
   if (share <= 0) return client;
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      await ecsPacingBucket(region, context.commandName ?? '', share)?.take();
+      const command = context.commandName ?? '';
+      await (pacing ? pacing.bucket(region, command, share) : ecsPacingBucket(region, command, share))?.take();
       return next(args);
     },
     { step: 'initialize', name: 'secretRefreshEcsPacing' },

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { runAudit } from '../audit/run-audit.js';
+import { unwrapIntake } from '../changes/index.js';
 import { type Config, loadConfig } from '../config/config.js';
 import { describeSettings } from '../config/settings.js';
 import { EventParseError, errorMessage, errorText, InvalidInputError } from '../errors.js';
 import { createPipelineDependencies } from '../pipeline/dependencies.js';
+import { LeaseUnavailableError } from '../pipeline/lease.js';
 import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
 import { reportFailed } from '../report/build-report.js';
 import { formatAuditReport, formatReport } from './format-report.js';
@@ -22,8 +24,10 @@ export interface CliIo {
 
 /** The `--help` text; its environment part is generated from the settings table. */
 export const USAGE = `Usage:
-  secret-refresh event <file|-> [--dry-run] [--json]
-      Handle one EventBridge event (JSON file, or - for stdin) as the Lambda functions would.
+  secret-refresh event <file|->... [--dry-run] [--json]
+      Handle EventBridge events as one batch, as the intake queue's function would (coalesced: one deployment per
+      service). Each file (or - for stdin) holds one event, a JSON array of events or JSON lines; an SQS message,
+      an SQS event, 'aws sqs receive-message' output or a Lambda on-failure record is unwrapped to its events.
   secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json] [--confirm-large]
       Redeploy every ECS service (and resubmit Batch jobs, by policy) that reads this secret or parameter
       (no "already fresh" skip). --confirm-large goes past the blast-radius cap (SECRET_REFRESH_MAX_TARGETS).
@@ -39,7 +43,8 @@ Options:
 Environment (see README, "Configuration"):
 ${describeSettings()}
 
-Exit codes: 0 success or nothing to do; 1 a target failed; 2 invalid input (nothing was changed).
+Exit codes: 0 success or nothing to do; 1 a target failed, or some events of a batch were invalid or could not be
+handled; 2 invalid input (nothing was changed).
 `;
 
 /**
@@ -49,7 +54,7 @@ Exit codes: 0 success or nothing to do; 1 a target failed; 2 invalid input (noth
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed: Exclude<ParsedCommand, 'help'>;
-  let request: RefreshRequest | undefined;
+  let request: RefreshRequest | readonly RefreshRequest[] | undefined;
   try {
     const command = parseCommand(argv);
     if (command === 'help') {
@@ -57,7 +62,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     parsed = command;
-    if (parsed.type === 'event') request = { type: 'event', event: parseEventText(await readInput(parsed.file, io), parsed.file) };
+    if (parsed.type === 'event') request = await readEvents(parsed.files, io);
     else if (parsed.type === 'refresh') request = parsed.request;
   } catch (error) {
     return invalid(error, io);
@@ -65,21 +70,49 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     const config = loadConfig(io.env);
     if (!request) return await audit(config, parsed.json, io);
-    const report = await runRefresh(request, config, createPipelineDependencies(config), { dryRun: parsed.dryRun });
+    const report = await runRefresh(request, config, createPipelineDependencies(config), { dryRun: parsed.dryRun, leaseWaitMs: CLI_LEASE_WAIT_MS });
     if (parsed.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout(formatReport(report));
-    return reportFailed(report) ? EXIT.failed : EXIT.ok;
+    if (report.summary.invalid > 0 && report.summary.invalid === report.summary.inputs) return EXIT.invalidInput;
+    return reportFailed(report) || report.summary.invalid > 0 ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (error instanceof InvalidInputError) return invalid(error, io);
+    if (error instanceof LeaseUnavailableError) {
+      io.stderr(`secret-refresh: ${error.message.replace('the changes are delivered again', 'try again later')}\n`);
+      return EXIT.failed;
+    }
     io.stderr(`secret-refresh: unexpected error: ${errorText(error)}\n`);
     return EXIT.failed;
   }
 }
 
+/** How long the CLI waits for another run's lease of the account (the Lambda waits less: its time is bounded). */
+const CLI_LEASE_WAIT_MS = 300_000;
+
+/**
+ * The events of the `event` command's files: one request when they hold exactly one event (a single-event run, as
+ * before batches), else a batch. Each event's source is its file (`file:line` for JSON lines, `file[i]` inside an
+ * array, the SQS message id inside a queue message).
+ */
+async function readEvents(files: readonly string[], io: CliIo): Promise<RefreshRequest | RefreshRequest[]> {
+  const requests: RefreshRequest[] = [];
+  for (const file of files) {
+    for (const { value, source } of parseEventText(await readInput(file, io), file)) {
+      const events = unwrapIntake(value, source);
+      events.forEach((found, index) => {
+        const where = found.source !== source || events.length === 1 ? (found.source ?? source) : `${source}[${index}]`;
+        requests.push({ type: 'event', event: found.event, source: where });
+      });
+    }
+  }
+  if (requests.length === 0) throw new EventParseError(`${files.join(', ')}: no event found`);
+  return requests.length === 1 ? (requests[0] as RefreshRequest) : requests;
+}
+
 type ParsedCommand =
   | 'help'
   | { type: 'audit'; json: boolean; dryRun: boolean }
-  | { type: 'event'; file: string; json: boolean; dryRun: boolean }
+  | { type: 'event'; files: string[]; json: boolean; dryRun: boolean }
   | { type: 'refresh'; request: RefreshRequest & { type: 'manual' }; json: boolean; dryRun: boolean };
 
 function parseCommand(argv: readonly string[]): ParsedCommand {
@@ -115,10 +148,9 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
     return { type: 'audit', json, dryRun };
   }
   if (command === 'event') {
-    if (positionals.length !== 1 || positionals[0] === undefined) {
-      throw new InvalidInputError('event: give exactly one event file (or - for stdin)');
-    }
-    return { type: 'event', file: positionals[0], json, dryRun };
+    if (positionals.length === 0) throw new InvalidInputError('event: give at least one event file (or - for stdin)');
+    if (positionals.filter((file) => file === '-').length > 1) throw new InvalidInputError('event: standard input (-) can be given once');
+    return { type: 'event', files: positionals, json, dryRun };
   }
   if (positionals.length > 0) throw new InvalidInputError(`refresh: unexpected argument "${positionals[0]}" (use --ref)`);
   if (!values.ref) throw new InvalidInputError('refresh: --ref <arn-or-name> is required');
@@ -145,11 +177,22 @@ async function readInput(file: string, io: CliIo): Promise<string> {
   }
 }
 
-function parseEventText(text: string, file: string): unknown {
+/** One JSON value (an event, an array, an envelope), or JSON lines (one value a line). */
+function parseEventText(text: string, file: string): { value: unknown; source: string }[] {
+  const name = file;
   try {
-    return JSON.parse(text) as unknown;
+    return [{ value: JSON.parse(text) as unknown, source: name }];
   } catch (error) {
-    throw new EventParseError(`${file} is not valid JSON: ${errorMessage(error)}`);
+    const lines = text.split('\n').map((line, index) => ({ line: line.trim(), number: index + 1 }));
+    const values = lines.filter(({ line }) => line.length > 0);
+    if (values.length < 2) throw new EventParseError(`${name} is not valid JSON: ${errorMessage(error)}`);
+    return values.map(({ line, number }) => {
+      try {
+        return { value: JSON.parse(line) as unknown, source: `${name}:${number}` };
+      } catch (lineError) {
+        throw new EventParseError(`${name}:${number} is not valid JSON (one event a line): ${errorMessage(lineError)}`);
+      }
+    });
   }
 }
 

@@ -27,6 +27,10 @@ export interface Config {
   readonly waitForSteady: boolean;
   readonly ecsQuotaShare: number;
   readonly revisionIndexTable?: string;
+  readonly settleSeconds: number;
+  readonly minRedeployIntervalSeconds: number;
+  readonly maxDeploymentsPerHour: number;
+  readonly intakeQueueUrl?: string;
 }
 
 /** The environment as the settings table reads it, with the rule that ties two settings together. */

@@ -137,3 +137,13 @@ export const accountId = (name: string) =>
       message: `${name} must be a 12-digit account id`,
     })
     .transform((value) => (value === '' ? undefined : value));
+
+/** An SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`, or a local endpoint's); empty means unset. */
+export const queueUrl = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
+    .refine((value) => value === undefined || /^https?:\/\/[^\s/]+\/(\d{12}|queue)\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(value), {
+      message: `${name} must be an SQS queue URL such as https://sqs.us-east-1.amazonaws.com/111122223333/secret-refresh-prod-intake`,
+    });

@@ -1,6 +1,6 @@
 import type { BatchInventory, BatchJobDefinitionRecord, BatchJobRecord } from '../inventory/types.js';
 import { changeForMatching } from './change-for-matching.js';
-import { startedSince } from './freshness.js';
+import { becameCurrentAt, startedSince } from './freshness.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
 import {
   type ActionableChange,
@@ -128,8 +128,9 @@ function decideJob(
   if (ignored) return skip('ignored', `job or job definition is tagged ${IGNORE_TAG}=true`);
   const clone = job.tags[SUPERSEDED_BY_TAG];
   if (clone) return skip('superseded', `already resubmitted as job ${clone} (tag ${SUPERSEDED_BY_TAG})`);
-  if (options.mode === 'event' && job.startedAt && startedSince(job.startedAt, change.time)) {
-    return skip('already-fresh', `already fresh: the job started at ${job.startedAt}, at or after the change at ${change.time}`);
+  const moment = becameCurrentAt(change);
+  if (options.mode === 'event' && job.startedAt && startedSince(job.startedAt, moment)) {
+    return skip('already-fresh', `already fresh: the job started at ${job.startedAt}, after the value became current at ${moment}`);
   }
   const readers = `${describeReaders(reading)} read ${what}, which changed; the job keeps the old value until it ends`;
   if (policy === 'report') {

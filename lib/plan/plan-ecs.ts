@@ -1,6 +1,6 @@
 import type { EcsServiceRecord } from '../inventory/types.js';
 import { changeForMatching } from './change-for-matching.js';
-import { startedSince } from './freshness.js';
+import { becameCurrentAt, startedSince } from './freshness.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
 import { scopeReason } from './scope.js';
 import {
@@ -30,7 +30,8 @@ import { waveOf } from './waves.js';
  * 3. service not ACTIVE, tagged `secret-refresh:ignore=true`, its cluster outside
  *    `SECRET_REFRESH_CLUSTERS_INCLUDE` / inside `…_EXCLUDE`, not tagged `secret-refresh:enabled=true` in opt-in
  *    mode, CODE_DEPLOY / EXTERNAL controller, desiredCount 0 → skip with the reason;
- * 4. automatic runs only: the PRIMARY deployment was created at or after the change → already fresh;
+ * 4. automatic runs only: the PRIMARY deployment was created after the value became current (whole seconds,
+ *    see `startedSince`) → already fresh;
  * 5. otherwise redeploy.
  *
  * @example
@@ -96,10 +97,11 @@ function decide(change: ActionableChange, service: EcsServiceRecord, references:
     return skip('nothing-running', 'desiredCount is 0: no task is running; new tasks will read the new value');
   }
   const primary = service.primaryDeployment;
-  if (options.mode === 'event' && primary && startedSince(primary.createdAt, change.time)) {
+  const moment = becameCurrentAt(change);
+  if (options.mode === 'event' && primary && startedSince(primary.createdAt, moment)) {
     return skip(
       'already-fresh',
-      `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, at or after the change at ${change.time}`,
+      `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, after the value became current at ${moment}`,
     );
   }
   const valueWord = change.effect === 'label-moved' ? `label ${change.labels.join(', ')} of` : 'the current value of';

@@ -6,10 +6,10 @@ import type { ChangeForMatching, ReferenceImpact, ReferenceLocation } from '../r
 export type ActionableChange = Change & { effect: ChangeForMatching['effect']; arn: string };
 
 /**
- * A change as a plan target names it: the change (today one per plan; a batch of changes lists each target once
- * with every change it answers) and what a rollout record keeps of it. Never a value.
+ * A change as a plan target names it: its batch id (`c1`…), identity and moment, and what a rollout record keeps
+ * of it. A batch of changes lists each target once with every change it answers. Never a value.
  */
-export type AnsweredChange = Pick<ActionableChange, 'kind' | 'arn' | 'name' | 'versionId' | 'time'>;
+export type AnsweredChange = Pick<ActionableChange, 'kind' | 'arn' | 'name' | 'versionId' | 'time' | 'currentSince'> & { readonly id: string };
 
 /** One reference of a target that points at the changed secret/parameter, with what the change does to it. */
 export interface PlannedReference {
@@ -24,7 +24,7 @@ export interface PlannedReference {
 
 /**
  * Why a target is skipped, as a stable code for scripts and metrics (the `reason` is for people).
- * `cap` and `earlier-wave-failed` are set after planning, by the blast-radius cap and wave rollout.
+ * `blast-radius-cap` and `rate-limit` are set after the targets are decided, by the cap and the hourly budget.
  */
 export type SkipCode =
   | 'deleted'
@@ -39,7 +39,8 @@ export type SkipCode =
   | 'policy-report'
   | 'superseded'
   | 'nothing-to-do'
-  | 'blast-radius-cap';
+  | 'blast-radius-cap'
+  | 'rate-limit';
 
 /** A decision with its reason; skips carry a {@link SkipCode}. */
 export type Decision<Act extends string> =
@@ -61,11 +62,14 @@ export interface PlannedEcsService {
   readonly cluster: string;
   readonly clusterArn: string;
   readonly region: string;
-  readonly decision: 'redeploy' | 'skip';
+  /** `defer`: secret-refresh deployed it less than the minimum interval ago; it is deployed at `due` (see `limitPlan`). */
+  readonly decision: 'redeploy' | 'skip' | 'defer';
   readonly reason: string;
   readonly references: readonly PlannedReference[];
   /** From the tag `secret-refresh:wave`; undefined = the last wave. */
   readonly wave?: number;
+  /** For `defer`: when the service may be deployed again (ISO-8601). */
+  readonly due?: string;
 }
 
 /** The Plan: targets (services that reference the changed resource) and warnings. */
@@ -177,14 +181,19 @@ export type PlanTarget = Answering<PlannedEcsService> | Answering<PlannedBatchJo
  * (ECS services, then Batch job definitions, then Batch jobs), plus warnings. Pure data: Actions carry it out.
  */
 export interface Plan {
-  /** The changes the plan answers (one today). */
+  /** The changes the plan answers, in batch order. */
   readonly changes: readonly AnsweredChange[];
   readonly targets: readonly PlanTarget[];
   readonly warnings: readonly string[];
   /** Set when the change triggers nothing at all (no new value; the changed resource is tagged ignore): why. */
   readonly skipped?: string;
-  /** Set when the blast-radius cap refused the run; every would-be action is then a `blast-radius-cap` skip. */
+  /**
+   * Set when the run was refused: by the blast-radius cap (every would-be action a `blast-radius-cap` skip) or by
+   * the hourly deployment budget (`rate-limit` skips).
+   */
   readonly refused?: string;
+  /** Which limit refused the run, when one did. */
+  readonly refusedBy?: 'blast-radius-cap' | 'rate-limit';
 }
 
 /** Everything {@link Plan} decisions depend on besides the change and the inventory (from the configuration and the request). */

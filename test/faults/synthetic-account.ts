@@ -207,6 +207,7 @@ export class SyntheticAccount {
       secretsManager: unexpected('Secrets Manager'),
       ssm: unexpected('SSM'),
       sts: unexpected('STS'),
+      sqs: unexpected('SQS'),
     };
   }
 

@@ -46,6 +46,7 @@ export function recordingClients(): { clients: AwsClients; calls: RecordedCall[]
       secretsManager: (region) => record('secretsmanager', region, inner.secretsManager(region)),
       ssm: (region) => record('ssm', region, inner.ssm(region)),
       sts: (region) => record('sts', region, inner.sts(region)),
+      sqs: (region) => record('sqs', region, inner.sqs(region)),
     },
   };
 }

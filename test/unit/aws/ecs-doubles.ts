@@ -83,6 +83,7 @@ export function fakeClients(): AwsClients & { readonly requests: ClientRequest[]
     secretsManager: unexpected('secretsmanager'),
     ssm: unexpected('ssm'),
     sts: unexpected('sts'),
+    sqs: unexpected('sqs'),
   };
 }
 

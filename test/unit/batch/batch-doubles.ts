@@ -55,6 +55,7 @@ export function fakeClients(options: { withEcs?: boolean } = {}): AwsClients & {
     secretsManager: unexpected('Secrets Manager'),
     ssm: unexpected('SSM'),
     sts: unexpected('STS'),
+    sqs: unexpected('SQS'),
   };
 }
 

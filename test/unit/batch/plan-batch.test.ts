@@ -99,12 +99,14 @@ describe('planBatchRefresh: which jobs', () => {
     const started = new Date(AFTER_CHANGE).toISOString();
     const [job] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: started }), options('resubmit')).jobs;
     expect(job).toMatchObject({ decision: 'skip', code: 'already-fresh', terminate: false });
-    expect(job?.reason).toBe(`already fresh: the job started at ${started}, at or after the change at 2026-11-20T09:58:41.000Z`);
+    expect(job?.reason).toBe(`already fresh: the job started at ${started}, after the value became current at 2026-11-20T09:58:41.000Z`);
   });
 
-  it('skips a job started exactly at the change time as already fresh', () => {
-    const [job] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: '2026-11-20T09:58:41.000Z' }), options('resubmit')).jobs;
-    expect(job?.code).toBe('already-fresh');
+  it('resubmits a job started in the same whole second as the change (conservative), skips one started the next second', () => {
+    const [same] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: '2026-11-20T09:58:41.900Z' }), options('resubmit')).jobs;
+    expect(same?.decision).toBe('resubmit');
+    const [next] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: '2026-11-20T09:58:42.000Z' }), options('resubmit')).jobs;
+    expect(next?.code).toBe('already-fresh');
   });
 
   it('resubmits a job started after the change in a manual run', () => {

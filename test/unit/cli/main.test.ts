@@ -80,9 +80,11 @@ describe('main: help', () => {
   );
 
   it('usage documents both commands and the exit codes', () => {
-    expect(USAGE).toContain('secret-refresh event <file|->');
+    expect(USAGE).toContain('secret-refresh event <file|->...');
     expect(USAGE).toContain('secret-refresh refresh --ref <arn-or-name>');
-    expect(USAGE).toContain('Exit codes: 0 success or nothing to do; 1 a target failed; 2 invalid input');
+    expect(USAGE).toContain(
+      'Exit codes: 0 success or nothing to do; 1 a target failed, or some events of a batch were invalid or could not be\nhandled; 2 invalid input',
+    );
   });
 });
 
@@ -106,12 +108,12 @@ describe('main: invalid command lines exit 2 before any AWS call', () => {
 
   it('refuses event without a file', async () => {
     const line = await expectInvalid(['event']);
-    expect(line).toBe('secret-refresh: event: give exactly one event file (or - for stdin)\n');
+    expect(line).toBe('secret-refresh: event: give at least one event file (or - for stdin)\n');
   });
 
-  it('refuses event with two files', async () => {
-    const line = await expectInvalid(['event', 'a.json', 'b.json']);
-    expect(line).toBe('secret-refresh: event: give exactly one event file (or - for stdin)\n');
+  it('refuses standard input given twice', async () => {
+    const line = await expectInvalid(['event', '-', 'a.json', '-']);
+    expect(line).toBe('secret-refresh: event: standard input (-) can be given once\n');
   });
 
   it('refuses refresh without --ref', async () => {
@@ -181,8 +183,20 @@ describe('main: event files', () => {
   });
 
   it('refuses a JSON value that is not an event object', async () => {
-    const line = await expectInvalid(['event', 'list.json'], captureIo({ 'list.json': '[1, 2]' }));
-    expect(line).toBe('secret-refresh: event must be an EventBridge event object, got an array\n');
+    const line = await expectInvalid(['event', 'number.json'], captureIo({ 'number.json': '42' }));
+    expect(line).toBe('secret-refresh: event must be an EventBridge event object, got a number\n');
+  });
+
+  it('reports every element of an array that is not an event as invalid, and exits 2 when none could be read', async () => {
+    const io = captureIo({ 'list.json': '[1, "two"]' });
+    expect(await main(['event', 'list.json'], io)).toBe(EXIT.invalidInput);
+    expect(io.out.join('')).toContain('  c1 invalid (list.json[0]): event must be an EventBridge event object, got a number');
+    expect(io.out.join('')).toContain('  c2 invalid (list.json[1]): event must be an EventBridge event object, got a string');
+  });
+
+  it('names the line of a JSON-lines file that is not JSON', async () => {
+    const line = await expectInvalid(['event', 'lines.jsonl'], captureIo({ 'lines.jsonl': `${SAMPLE_ECS_EVENT.replaceAll('\n', '')}\n{ nope\n` }));
+    expect(line).toMatch(/^secret-refresh: lines\.jsonl:2 is not valid JSON \(one event a line\): /);
   });
 });
 
