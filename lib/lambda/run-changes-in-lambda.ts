@@ -1,9 +1,11 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { type ChangeRequest, IntakeEnvelopeError, unwrapIntake } from '../changes/index.js';
+import type { Config } from '../config/config.js';
 import { EventParseError, errorText, InvalidInputError } from '../errors.js';
 import { LeaseUnavailableError } from '../pipeline/lease.js';
-import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
+import { type PipelineDependencies, type RefreshRequest, type RunOptions, runRefresh } from '../pipeline/run-refresh.js';
 import { recordRunMetrics } from '../report/run-metrics.js';
+import type { RefreshReport } from '../report/types.js';
 import { lambdaDependencies } from './environment.js';
 import { logger } from './logger.js';
 import { metrics } from './metrics.js';
@@ -13,7 +15,7 @@ import { DEADLINE_MARGIN_MS } from './run-in-lambda.js';
 export const LEASE_RETRY_DELAY_SECONDS = 60;
 
 /** One SQS record as Lambda delivers it (only what is read). */
-interface SqsRecord {
+export interface SqsRecord {
   readonly messageId: string;
   readonly body: string;
 }
@@ -35,11 +37,9 @@ interface SqsRecord {
  */
 export async function runChangesInLambda(event: unknown, context: Context): Promise<SQSBatchResponse> {
   const records = sqsRecords(event);
-  const { config, dependencies } = lambdaDependencies(context);
-  const requests = records.flatMap(requestsOf);
   const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
   const started = Date.now();
-  const timing =
+  const timing: RunOptions =
     remaining === undefined
       ? {}
       : {
@@ -47,8 +47,21 @@ export async function runChangesInLambda(event: unknown, context: Context): Prom
           leaseUntil: new Date(started + remaining),
           leaseWaitMs: Math.min(90_000, Math.floor(remaining / 4)),
         };
+  return runIntakeBatch(records, lambdaDependencies(context), timing);
+}
+
+/**
+ * @internal The body of {@link runChangesInLambda}, on given dependencies: runs the batch and answers which
+ * messages SQS must deliver again.
+ */
+export async function runIntakeBatch(
+  records: readonly SqsRecord[],
+  { config, dependencies }: { readonly config: Config; readonly dependencies: PipelineDependencies },
+  timing: RunOptions,
+): Promise<SQSBatchResponse> {
+  const requests = records.flatMap(requestsOf);
   const all = () => ({ batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })) });
-  let report: Awaited<ReturnType<typeof runRefresh>>;
+  let report: RefreshReport;
   try {
     report = await runRefresh(requests, config, dependencies, timing);
   } catch (error) {

@@ -64,13 +64,14 @@ export interface ChangeOutcome {
 
 /**
  * The record to write for a change after the actions, or `undefined` when it must not be recorded: a change
- * with a failed, deferred or waiting target, or handled by a run that could not see every reader, is not handled
- * yet (its redelivery must act again).
+ * with a failed or deferred target, or handled by a run that could not see every reader, is not handled yet (its
+ * redelivery must act again).
  */
 export function recordFor(outcome: ChangeOutcome): ChangeRecord | undefined {
   const key = recordKey(outcome.change);
   if (!key || outcome.incomplete) return undefined;
-  const open = outcome.targets.some((target) => target.status === 'failed' || target.status === 'deferred' || target.status === 'waiting');
+  // `waiting`: a later wave, started by the deployment tracker when the earlier one completes; handled, not open.
+  const open = outcome.targets.some((target) => target.status === 'failed' || target.status === 'deferred');
   if (open) return undefined;
   const count = (status: TargetReport['status']) => outcome.targets.filter((target) => target.status === status).length;
   const { change, previous } = outcome;

@@ -97,12 +97,13 @@ export async function runRefresh(
   const entries = [...batch.entries];
   const changes = withoutNothingToPlan(batch.changes, entries);
   const state = run.dryRun ? undefined : dependencies.state;
-  const timing = state ? leaseTiming(options, run.now()) : options;
+  // Deadlines and the lease are wall-clock times (the actions compare them with Date.now); `now` dates the state.
+  const timing = state ? leaseTiming(options, new Date()) : options;
   const report =
     changes.length === 0
       ? buildReport({ ...run, entries, ...firstReason(entries) })
       : state
-        ? await withAccountLease(leaseOptions(state, config, dependencies, timing, changes, run), () =>
+        ? await withAccountLease(leaseOptions(state, config, dependencies, timing, changes), () =>
             refresh(run, entries, changes, config, dependencies, timing, state),
           )
         : await refresh(run, entries, changes, config, dependencies, options, undefined);
@@ -307,21 +308,13 @@ function leaseTiming(options: RunOptions, now: Date): RunOptions {
   return { ...options, leaseUntil, deadline: new Date(leaseUntil.getTime() - 60_000) };
 }
 
-function leaseOptions(
-  state: StateTable,
-  config: Config,
-  dependencies: PipelineDependencies,
-  options: RunOptions,
-  changes: readonly IdentifiedChange[],
-  run: Run,
-) {
-  const expiresAt = options.leaseUntil ?? options.deadline ?? new Date(run.now().getTime() + CLI_LEASE_MS);
+function leaseOptions(state: StateTable, config: Config, dependencies: PipelineDependencies, options: RunOptions, changes: readonly IdentifiedChange[]) {
+  const expiresAt = options.leaseUntil ?? options.deadline ?? new Date(Date.now() + CLI_LEASE_MS);
   return {
     state,
     account: accountOf(config, changes, dependencies),
     expiresAt,
     waitMs: options.leaseWaitMs ?? 60_000,
-    now: run.now,
     ...(dependencies.sleep ? { sleep: dependencies.sleep } : {}),
   };
 }
