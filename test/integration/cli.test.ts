@@ -7,11 +7,12 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { rotationInput, secretLabelUpdatedEvent } from '../../demo/demo-events.js';
+import { parameterStoreChangeEvent, rotationInput, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from '../../demo/demo-events.js';
 import { rotateSecret } from '../../demo/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { main } from '../../lib/cli/main.js';
-import { resetMoto } from '../support/moto.js';
+import type { RefreshReport } from '../../lib/report/types.js';
+import { nextSecond, resetMoto } from '../support/moto.js';
 
 const run = promisify(execFile);
 
@@ -104,6 +105,43 @@ describe('secret-refresh CLI against moto', () => {
     expect(audit.audit).toBe(true);
     expect(audit.summary.servicesScanned).toBe(19);
     expect(audit.targets.every((target) => ['stale', 'fresh', 'unknown'].includes(target.status))).toBe(true);
+  });
+
+  it('handles several files as one batch: one rotation’s signals in two files, a JSON-lines file with a parameter update and an invalid line', async () => {
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v3"}');
+    await nextSecond();
+    const input = rotationInput(account, rotation);
+    await new SSMClient({ region: 'us-east-1' }).send(
+      new PutParameterCommand({ Name: account.parameterName, Value: 'k2', Type: 'SecureString', Overwrite: true }),
+    );
+    const update = parameterStoreChangeEvent({
+      account: account.account,
+      region: 'us-east-1',
+      name: account.parameterName,
+      operation: 'Update',
+      time: new Date().toISOString(),
+    });
+    await writeFile(join(dir, 'stage.json'), JSON.stringify(updateSecretVersionStageEvent({ ...input, previousVersionId: rotation.previousVersionId })));
+    await writeFile(join(dir, 'label.json'), JSON.stringify(secretLabelUpdatedEvent(input)));
+    await writeFile(join(dir, 'more.jsonl'), `${JSON.stringify(update)}\n42\n`);
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['event', join(dir, 'stage.json'), join(dir, 'label.json'), join(dir, 'more.jsonl'), '--json'], cliIo);
+
+    // One input could not be read: the others were handled, and the exit code says something needs a look.
+    expect(code).toBe(1);
+    const report = JSON.parse(out.stdout) as RefreshReport;
+    expect(report).not.toHaveProperty('change');
+    expect(report.changes.map((entry) => [entry.id, entry.source?.split('/').pop(), entry.decision])).toEqual([
+      ['c1', 'stage.json', 'act'],
+      ['c2', 'label.json', 'merged'],
+      ['c3', 'more.jsonl:1', 'act'],
+      ['c4', 'more.jsonl:2', 'invalid'],
+    ]);
+    // payments-api reads the secret and the parameter: deployed once, answering both.
+    const both = report.targets.find((target) => target.name === 'payments-api');
+    expect(both).toMatchObject({ status: 'done', changes: ['c1', 'c3'] });
+    expect(report.summary).toMatchObject({ done: 6, failed: 0, invalid: 1, inputs: 4 });
   });
 
   it('runs as the npx bin straight from the sources (launcher), printing usage', async () => {
