@@ -2,14 +2,16 @@
  * `npm run demo`: the whole pipeline against a local AWS (moto_server), seeded with a demo account.
  *
  * 1. starts moto_server on a free loopback port and seeds 19 ECS services in 3 clusters and 2 Regions;
- * 2. rotates secret demo/orders/db and handles the rotation's CloudTrail event (services redeployed);
- * 3. handles the duplicate Secret Label Updated signal of the same rotation (no second deployment);
- * 4. handles an AWSPENDING PutSecretValue (nothing to do) and a parameter update (its readers redeployed);
- * 5. rotates the RDS-style managed secret rds!db-<uuid> (Secret Label Updated: exactly its readers redeployed,
+ * 2. a burst, handled as one batch as the intake queue gathers it in one settle window: a rotation of secret
+ *    demo/orders/db (its CloudTrail UpdateSecretVersionStage and its Secret Label Updated), an AWSPENDING
+ *    PutSecretValue of the next rotation (nothing to do) and a parameter update — one inventory scan, each service
+ *    deployed once (payments-api reads both the secret and the parameter: one deployment answers both changes);
+ * 3. the rotation's late RotationSucceeded: the change record says it was handled (nothing done);
+ * 4. rotates the RDS-style managed secret rds!db-<uuid> (Secret Label Updated: exactly its readers redeployed,
  *    a stage-plus-version pin skipped with a warning), then its managed rotation's RotationSucceeded (deduplicated);
- * 6. dry-runs a manual refresh;
- * 7. rotates again with a blast-radius cap of 3 (the run is refused: nothing redeployed, every target reported);
- * 8. runs the staleness audit (the services the capped run left behind are stale); prints every report; stops moto.
+ * 5. dry-runs a manual refresh;
+ * 6. rotates again with a blast-radius cap of 3 (the batch is refused: nothing redeployed, every target reported);
+ * 7. runs the staleness audit (the services the capped run left behind are stale); prints every report; stops moto.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -35,6 +37,14 @@ import { createIdempotencyTable } from './tables.js';
 
 const TABLE = 'secret-refresh-demo-changes';
 
+/**
+ * Waits for the next whole second: freshness and the change record compare at whole seconds, counting a deployment
+ * in the change's own second as not fresh; in AWS the settle window separates a change from its deployments.
+ */
+function nextSecond(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1050 - (Date.now() % 1000)));
+}
+
 async function demo(): Promise<number> {
   const moto = await startMotoServer();
   try {
@@ -46,7 +56,7 @@ async function demo(): Promise<number> {
     await createIdempotencyTable(TABLE, config.homeRegion);
     const account = await seedDemoAccount();
     const dependencies = createPipelineDependencies(config, { maxAttempts: 2 });
-    const run = async (title: string, request: RefreshRequest, dryRun = false) => {
+    const run = async (title: string, request: RefreshRequest | RefreshRequest[], dryRun = false) => {
       process.stdout.write(`\n=== ${title}\n`);
       const report = await runRefresh(request, config, dependencies, { dryRun });
       process.stdout.write(formatReport(report));
@@ -58,32 +68,45 @@ async function demo(): Promise<number> {
 
     const rotation = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v2"}');
     const secretEvent = rotationInput(account, rotation, config.homeRegion);
-    const first = await run('Rotation finished: CloudTrail UpdateSecretVersionStage (AWSCURRENT)', {
-      type: 'event',
-      event: updateSecretVersionStageEvent({ ...secretEvent, previousVersionId: rotation.previousVersionId }),
-    });
-    await run('Same rotation, second signal: Secret Label Updated (deduplicated)', {
-      type: 'event',
-      event: secretLabelUpdatedEvent(secretEvent),
-    });
-    await run('A rotation starts: PutSecretValue staged as AWSPENDING (nothing to do)', {
-      type: 'event',
-      event: putSecretValueEvent({ ...secretEvent, versionId: randomUUID(), time: new Date().toISOString() }, ['AWSPENDING']),
-    });
     await new SSMClient({ region: config.homeRegion }).send(
       new PutParameterCommand({ Name: account.parameterName, Value: 'k2', Type: 'SecureString', Overwrite: true }),
     );
-    await run('Parameter updated: Parameter Store Change (Update)', {
+    const parameterUpdate = parameterStoreChangeEvent({
+      account: account.account,
+      region: config.homeRegion,
+      name: account.parameterName,
+      operation: 'Update',
+      time: new Date().toISOString(),
+    });
+    await nextSecond();
+    const first = await run(
+      "A burst, handled as one batch (one settle window of the intake queue): a rotation's two signals, an AWSPENDING staging, a parameter update",
+      [
+        { type: 'event', event: updateSecretVersionStageEvent({ ...secretEvent, previousVersionId: rotation.previousVersionId }), source: 'cloudtrail-1' },
+        { type: 'event', event: secretLabelUpdatedEvent(secretEvent), source: 'native-1' },
+        {
+          type: 'event',
+          event: putSecretValueEvent({ ...secretEvent, versionId: randomUUID(), time: new Date().toISOString() }, ['AWSPENDING']),
+          source: 'cloudtrail-2',
+        },
+        { type: 'event', event: parameterUpdate, source: 'ssm-1' },
+      ],
+    );
+    const burstReaders = account.services.filter((service) => service.onSecretRotation === 'redeploy' || service.onParameterUpdate === 'redeploy').length;
+    const deployedOnce = first.targets.filter((target) => target.status === 'done');
+    const both = first.targets.find((target) => target.name === 'payments-api');
+    const oneBatch = deployedOnce.length === burstReaders && both?.changes.length === 2;
+    process.stdout.write(
+      oneBatch
+        ? `The burst of ${first.changes.length} events was one run: one inventory scan, ${deployedOnce.length} services deployed once each; payments-api answers ${both?.changes.join(' and ')}\n`
+        : `UNEXPECTED: the burst deployed ${deployedOnce.length} services, ${burstReaders} read a changed value\n`,
+    );
+    await run('The same rotation, a late signal: RotationSucceeded (the change record says it was handled)', {
       type: 'event',
-      event: parameterStoreChangeEvent({
-        account: account.account,
-        region: config.homeRegion,
-        name: account.parameterName,
-        operation: 'Update',
-        time: new Date().toISOString(),
-      }),
+      event: rotationSucceededEvent(secretEvent),
     });
     const rdsRotation = await rotateSecret(account.rdsSecretArn, config.homeRegion, '{"username":"admin","password":"rds-v2"}');
+    await nextSecond();
     const rdsEvent = rotationInput(
       { account: account.account, secretArn: account.rdsSecretArn, secretName: account.rdsSecretName },
       rdsRotation,
@@ -114,8 +137,8 @@ async function demo(): Promise<number> {
       event: rotationSucceededEvent(rdsEvent, 'serviceEventDetails'),
     });
     await run('Manual refresh, dry run: secret-refresh refresh --ref demo/orders/db --dry-run', { type: 'manual', ref: account.secretName }, true);
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // moto keeps times to the second
     const again = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v3"}');
+    await nextSecond();
     process.stdout.write('\n=== Second rotation with SECRET_REFRESH_MAX_TARGETS=3: the blast-radius cap refuses the run\n');
     const capped = await runRefresh(
       { type: 'event', event: secretLabelUpdatedEvent({ ...secretEvent, versionId: again.versionId, time: again.time }) },
@@ -125,9 +148,9 @@ async function demo(): Promise<number> {
     process.stdout.write(formatReport(capped));
     process.stdout.write('\n=== Staleness audit: secret-refresh audit\n');
     process.stdout.write(formatAuditReport(await runAudit(config, dependencies, new Date())));
-    process.stdout.write(`\nThe rotation redeployed ${first.summary.done} service(s); the JSON report of that run:\n`);
+    process.stdout.write(`\nThe burst redeployed ${first.summary.done} service(s) in one run; the JSON report of that batch:\n`);
     process.stdout.write(`${JSON.stringify(first, null, 2)}\n`);
-    return first.summary.done > 0 && first.summary.failed === 0 && exactlyItsReaders && rds.summary.failed === 0 ? 0 : 1;
+    return first.summary.done > 0 && first.summary.failed === 0 && oneBatch && exactlyItsReaders && rds.summary.failed === 0 ? 0 : 1;
   } finally {
     await moto.stop();
   }

@@ -23,9 +23,9 @@ import { type Config, loadConfig } from '../../lib/config/config.js';
 import { runIntakeBatch } from '../../lib/lambda/run-changes-in-lambda.js';
 import { createPipelineDependencies } from '../../lib/pipeline/dependencies.js';
 import type { PipelineDependencies, RunOptions } from '../../lib/pipeline/run-refresh.js';
+import { IntakeModel, type Received } from '../support/intake-model.js';
 import { serializedConditionalWrites } from '../support/moto-state-table.js';
 import { type AwsProxy, DYNAMODB_DENIED, DYNAMODB_INTERNAL, DYNAMODB_THROTTLED, ECS_THROTTLED, type ProxiedRequest } from './aws-proxy.js';
-import { IntakeModel, type Received } from './intake-model.js';
 
 /** What a scenario needs: moto behind the proxy. */
 export interface BatchFaultWorld {

@@ -1,5 +1,5 @@
 /**
- * The intake queue as the batch fault scenarios need it: a standard SQS queue with its event source mapping, in
+ * The intake queue as the batch fault scenarios and the burst benchmark need it: a standard SQS queue, in
  * memory and on the real clock — per-message delay, visibility timeout, receive count, redrive to the failed-events
  * queue after maxReceiveCount, receipt handles (a delete with an old handle deletes nothing, as in SQS after the
  * message was received again), and `deliver` for the pipeline's deferrals and give-backs.
@@ -76,6 +76,12 @@ export class IntakeModel {
   public delete(received: Received): void {
     const index = this.#messages.findIndex((message) => message.id === received.messageId && message.handle === received.receiptHandle);
     if (index >= 0) this.#messages.splice(index, 1);
+  }
+
+  /** Messages a receive would get now. */
+  public visibleCount(): number {
+    const now = Date.now();
+    return this.#messages.filter((message) => message.visibleAt <= now).length;
   }
 
   /** Messages still in the queue (visible or not). */
