@@ -216,3 +216,55 @@ export function describeSettings(): string {
   const fallback = (text: string) => (text === 'required' ? '(required)' : `(default: ${plain(text)})`);
   return rows.map((row) => `  ${row.env.padEnd(width)}  ${plain(row.meaning)} ${fallback(row.default)}`).join('\n');
 }
+
+/** The prefix of every setting of ours: a variable with it that is not in {@link SETTINGS} is refused. */
+export const SETTING_PREFIX = 'SECRET_REFRESH_';
+
+/**
+ * One message per `SECRET_REFRESH_*` variable in `env` that is not a setting (compared ignoring case, since
+ * `secret_refresh_dry_run` is a typo too), naming the setting it most likely meant: a misspelled name is refused
+ * like a bad value instead of being ignored. Other variables (`AWS_*`, `POWERTOOLS_*`, anything else) are not ours
+ * and are never looked at.
+ *
+ * @example
+ * unknownSettings({ SECRET_REFRESH_DRYRUN: 'true' })
+ * // → ['SECRET_REFRESH_DRYRUN is not a secret-refresh setting: did you mean SECRET_REFRESH_DRY_RUN?']
+ */
+export function unknownSettings(env: Readonly<Record<string, string | undefined>>): string[] {
+  const known = new Set(SETTINGS.map((row) => row.env));
+  return Object.keys(env)
+    .filter((name) => env[name] !== undefined && name.toUpperCase().startsWith(SETTING_PREFIX) && !known.has(name))
+    .sort()
+    .map((name) => {
+      const meant = closestSetting(name);
+      return meant
+        ? `${name} is not a secret-refresh setting: did you mean ${meant}?`
+        : `${name} is not a secret-refresh setting (the settings are listed by secret-refresh --help and in the README, "Configuration")`;
+    });
+}
+
+/** The setting `name` most likely misspells: the nearest by edit distance, when it is near enough to be a typo. */
+function closestSetting(name: string): string | undefined {
+  const typed = name.toUpperCase().slice(SETTING_PREFIX.length);
+  let best: { env: string; distance: number } | undefined;
+  for (const row of SETTINGS) {
+    if (!row.env.startsWith(SETTING_PREFIX)) continue;
+    const distance = editDistance(typed, row.env.slice(SETTING_PREFIX.length));
+    if (!best || distance < best.distance) best = { env: row.env, distance };
+  }
+  // A typo changes a few characters; beyond a third of the name it is another word, and a guess would mislead.
+  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.env : undefined;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

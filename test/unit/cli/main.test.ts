@@ -199,6 +199,12 @@ describe('main: configuration', () => {
     expect(line).toContain('SECRET_REFRESH_REGIONS has invalid Region(s) "nope"');
   });
 
+  it('refuses a misspelled setting with exit 2 and the setting it meant, before any AWS call', async () => {
+    const io = captureIo({}, { ...ENV, SECRET_REFRESH_DRYRUN: 'true' });
+    const line = await expectInvalid(['refresh', '--ref', 'demo/db'], io);
+    expect(line).toBe('secret-refresh: Invalid configuration: SECRET_REFRESH_DRYRUN is not a secret-refresh setting: did you mean SECRET_REFRESH_DRY_RUN?\n');
+  });
+
   it('checks the command line before the configuration', async () => {
     const line = await expectInvalid(['refresh'], captureIo({}, {}));
     expect(line).toBe('secret-refresh: refresh: --ref <arn-or-name> is required\n');
