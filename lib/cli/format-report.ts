@@ -49,5 +49,10 @@ export function formatAuditReport(report: AuditReport): string {
   lines.push(
     `  summary: ${summary.stale} stale, ${summary.fresh} fresh, ${summary.unknown} unknown (${summary.servicesScanned} services; regions: ${summary.regions.join(', ')})`,
   );
+  if (summary.inventoryProblems > 0) {
+    lines.push(
+      `  INCOMPLETE: ${summary.inventoryProblems} thing(s) could not be read (the warnings above), so services behind them were not judged: this is not "all clear"`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { runAudit } from '../audit/run-audit.js';
+import { auditIncomplete, runAudit } from '../audit/run-audit.js';
 import { type Config, loadConfig } from '../config/config.js';
 import { describeSettings } from '../config/settings.js';
 import { EventParseError, errorMessage, errorText, InvalidInputError } from '../errors.js';
@@ -130,11 +130,16 @@ function parseCommand(argv: readonly string[]): ParsedCommand {
   return { type: 'refresh', request: { type: 'manual', ref: values.ref, ...(kind ? { kind } : {}), ...(confirmLarge ? { confirmLarge } : {}) }, json, dryRun };
 }
 
-/** `secret-refresh audit`: report-only, exit 0 (2 for invalid configuration, 1 if AWS could not be read). */
+/**
+ * `secret-refresh audit`: report-only. Exit 0 when every service could be judged; 1 when something could not be
+ * read (the audit is incomplete: never an "all clear" on what it could not see).
+ */
 async function audit(config: Config, json: boolean, io: CliIo): Promise<number> {
   const report = await runAudit(config, createPipelineDependencies(config), new Date());
   io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report));
-  return EXIT.ok;
+  if (!auditIncomplete(report)) return EXIT.ok;
+  io.stderr(`secret-refresh: audit incomplete: ${report.summary.inventoryProblems} thing(s) could not be read, so services behind them were not judged\n`);
+  return EXIT.failed;
 }
 
 async function readInput(file: string, io: CliIo): Promise<string> {
