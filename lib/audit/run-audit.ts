@@ -1,7 +1,7 @@
 import type { MetadataDirectory } from '../changes/types.js';
 import type { Config } from '../config/config.js';
-import { collectEcsInventory } from '../inventory/ecs-inventory.js';
 import { errorText } from '../errors.js';
+import { collectEcsInventory } from '../inventory/ecs-inventory.js';
 import type { EcsServiceRecord, FoundReference, InventoryProblem } from '../inventory/types.js';
 import type { PipelineDependencies } from '../pipeline/run-refresh.js';
 import type { Reference } from '../references/types.js';

@@ -5,7 +5,9 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { errorText } from '../errors.js';
 import { ecsPacingBucket } from './ecs-pacing.js';
+import { type AwsAccessProblem, awsAccessProblem } from './errors.js';
 
 /**
  * One SDK client per service and Region, created lazily and reused.
@@ -27,9 +29,26 @@ export interface AwsClients {
   sts(region: string): STSClient;
 }
 
+/** A call that could not reach AWS at all (after the SDK's retries), as {@link AwsClientOptions.onAccessFailure} hears it. */
+export interface AwsAccessFailure {
+  readonly problem: AwsAccessProblem;
+  /** The client's service (`ecs`, `secretsmanager`…) and Region, and the operation. */
+  readonly service: string;
+  readonly region: string;
+  readonly operation: string;
+  /** `<name>: <message>` of the error. */
+  readonly message: string;
+}
+
 /** Options for {@link createAwsClients}; tests pass `maxAttempts: 1` to see moto errors at once. */
 export interface AwsClientOptions {
   readonly maxAttempts?: number;
+  /**
+   * Told about every call that could not reach AWS at all (no credentials, endpoint unreachable: see
+   * `awsAccessProblem`), whatever step made it and whether the step then reported or rethrew the error. The CLI
+   * uses it to tell "AWS could not be reached" (exit 3) from "a target failed" (exit 1).
+   */
+  readonly onAccessFailure?: (failure: AwsAccessFailure) => void;
   /**
    * Fraction of ECS's documented per-category request rates to pace at (see `ecs-pacing.ts`); `0` turns
    * pacing off (moto, tests). Default 0.95.
@@ -47,11 +66,12 @@ export interface AwsClientOptions {
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const cache = new Map<string, unknown>();
   const common = { retryMode: 'adaptive', ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) };
-  function client<T>(service: string, region: string, create: () => T): T {
+  function client<T extends SdkClient>(service: string, region: string, create: () => T): T {
     const key = `${service}:${region}`;
     let existing = cache.get(key) as T | undefined;
     if (existing === undefined) {
       existing = create();
+      if (options.onAccessFailure) watchAccess(existing, service, region, options.onAccessFailure);
       cache.set(key, existing);
     }
     return existing;
@@ -67,6 +87,31 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ssm: (region) => client('ssm', region, () => new SSMClient({ region, ...common })),
     sts: (region) => client('sts', region, () => new STSClient({ region, ...common })),
   };
+}
+
+/** What {@link watchAccess} needs of a client: its middleware stack (every client's has the same shape). */
+interface SdkClient {
+  readonly middlewareStack: unknown;
+}
+
+/**
+ * Adds a middleware around each command (outside the retries, so once per command) that reports a failure to
+ * reach AWS and rethrows it unchanged.
+ */
+function watchAccess(client: SdkClient, service: string, region: string, onAccessFailure: (failure: AwsAccessFailure) => void): void {
+  (client.middlewareStack as ECSClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const problem = awsAccessProblem(error);
+        if (problem)
+          onAccessFailure({ problem, service, region, operation: (context.commandName ?? 'unknown').replace(/Command$/, ''), message: errorText(error) });
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'secretRefreshAccessWatch', priority: 'high' },
+  );
 }
 
 /** Adds a middleware that takes a pacing token before each ECS command (once per command, not per retry). */

@@ -1,16 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { auditIncomplete, runAudit } from '../audit/run-audit.js';
+import type { AuditReport } from '../audit/types.js';
+import type { AwsAccessFailure } from '../aws/clients.js';
+import { awsAccessProblem } from '../aws/errors.js';
 import { type Config, loadConfig } from '../config/config.js';
-import { describeSettings } from '../config/settings.js';
 import { EventParseError, errorMessage, errorText, InvalidInputError } from '../errors.js';
-import { createPipelineDependencies } from '../pipeline/dependencies.js';
-import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
-import { reportFailed } from '../report/build-report.js';
+import type { RefreshRequest } from '../pipeline/run-refresh.js';
+import { EXIT, type ParsedCommand, parseCommand, VERSION } from './command-line.js';
 import { formatAuditReport, formatReport } from './format-report.js';
+import { withHomeRegion } from './home-region.js';
 
-/** Exit codes: part of the public interface, scripts depend on them. */
-export const EXIT = { ok: 0, failed: 1, invalidInput: 2 } as const;
+export { COMMANDS, commandUsage, EXIT, USAGE } from './command-line.js';
 
 /** Where the CLI reads and writes; injected so tests can run it in-process. */
 export interface CliIo {
@@ -18,128 +17,118 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readText: (path: string) => Promise<string>;
+  /** One line about the runtime, printed on stderr once a command runs (see `runtimeNotice`). */
+  readonly notice?: string;
 }
-
-/** The `--help` text; its environment part is generated from the settings table. */
-export const USAGE = `Usage:
-  secret-refresh event <file|-> [--dry-run] [--json]
-      Handle one EventBridge event (JSON file, or - for stdin) as the Lambda functions would.
-  secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json] [--confirm-large]
-      Redeploy every ECS service (and resubmit Batch jobs, by policy) that reads this secret or parameter
-      (no "already fresh" skip). --confirm-large goes past the blast-radius cap (SECRET_REFRESH_MAX_TARGETS).
-
-  secret-refresh audit [--json]
-      Report-only staleness audit: ECS services deployed before a secret or parameter they read last changed.
-
-Options:
-  --dry-run   plan and report, change nothing (also SECRET_REFRESH_DRY_RUN=true)
-  --json      print only the JSON report on stdout (messages go to stderr)
-  --help      this text
-
-Environment (see README, "Configuration"):
-${describeSettings()}
-
-Exit codes: 0 success or nothing to do; 1 a target failed; 2 invalid input (nothing was changed).
-`;
 
 /**
  * The `secret-refresh` command line. Same pipeline as the Lambda functions.
  *
- * @returns the exit code: 0 success or nothing to do, 1 some target failed, 2 invalid input.
+ * @returns the exit code ({@link EXIT}): 0 success or nothing to do, 1 some target failed or the audit is
+ * incomplete, 2 invalid input, 3 AWS could not be reached or no credentials were found.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed: Exclude<ParsedCommand, 'help'>;
+  let command: Exclude<ParsedCommand, { type: 'help' | 'version' }>;
   let request: RefreshRequest | undefined;
   try {
-    const command = parseCommand(argv);
-    if (command === 'help') {
-      io.stdout(USAGE);
+    const parsed = parseCommand(argv);
+    if (parsed.type === 'help') {
+      io.stdout(parsed.text);
       return EXIT.ok;
     }
-    parsed = command;
-    if (parsed.type === 'event') request = { type: 'event', event: parseEventText(await readInput(parsed.file, io), parsed.file) };
-    else if (parsed.type === 'refresh') request = parsed.request;
+    if (parsed.type === 'version') {
+      io.stdout(`secret-refresh ${VERSION}\n`);
+      return EXIT.ok;
+    }
+    command = parsed;
+    if (command.type === 'event') request = { type: 'event', event: parseEventText(await readInput(command.file, io), command.file) };
+    else if (command.type === 'refresh') request = command.request;
   } catch (error) {
     return invalid(error, io);
   }
+  const access: AwsAccessFailure[] = [];
   try {
-    const config = loadConfig(io.env);
-    if (!request) return await audit(config, parsed.json, io);
-    const report = await runRefresh(request, config, createPipelineDependencies(config), { dryRun: parsed.dryRun });
-    if (parsed.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    else io.stdout(formatReport(report));
-    return reportFailed(report) ? EXIT.failed : EXIT.ok;
+    const config = loadConfig(await withHomeRegion(io.env));
+    if (io.notice) io.stderr(`${io.notice}\n`);
+    const pipeline = await loadPipeline();
+    const dependencies = pipeline.createPipelineDependencies(config, { onAccessFailure: (failure) => access.push(failure) });
+    let code: number;
+    if (!request) {
+      const report = await pipeline.runAudit(config, dependencies, new Date());
+      code = auditOutcome(report, pipeline.auditIncomplete(report), command.json, io, access.length > 0);
+    } else {
+      const dryRun = command.type !== 'audit' && command.dryRun;
+      const report = await pipeline.runRefresh(request, config, dependencies, { dryRun });
+      io.stdout(command.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      code = pipeline.reportFailed(report) ? EXIT.failed : EXIT.ok;
+    }
+    return access.length > 0 ? unavailable(access, io, config) : code;
   } catch (error) {
     if (error instanceof InvalidInputError) return invalid(error, io);
+    const problem = awsAccessProblem(error);
+    if (access.length > 0 || problem) {
+      return unavailable(
+        access.length > 0 ? access : [{ problem: problem ?? 'unreachable', service: 'aws', region: '', operation: '', message: errorText(error) }],
+        io,
+      );
+    }
     io.stderr(`secret-refresh: unexpected error: ${errorText(error)}\n`);
     return EXIT.failed;
   }
 }
 
-type ParsedCommand =
-  | 'help'
-  | { type: 'audit'; json: boolean; dryRun: boolean }
-  | { type: 'event'; file: string; json: boolean; dryRun: boolean }
-  | { type: 'refresh'; request: RefreshRequest & { type: 'manual' }; json: boolean; dryRun: boolean };
-
-function parseCommand(argv: readonly string[]): ParsedCommand {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return 'help';
-  if (command !== 'event' && command !== 'refresh' && command !== 'audit') {
-    throw new InvalidInputError(`unknown command "${command}": use "event", "refresh" or "audit" (see --help)`);
-  }
-  let values: { json?: boolean; 'dry-run'?: boolean; ref?: string; kind?: string; help?: boolean; 'confirm-large'?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        ...(command === 'refresh'
-          ? { ref: { type: 'string' as const }, kind: { type: 'string' as const }, 'confirm-large': { type: 'boolean' as const } }
-          : {}),
-      },
-    }) as { values: typeof values; positionals: string[] });
-  } catch (error) {
-    throw new InvalidInputError(`${command}: ${errorMessage(error)} (see --help)`);
-  }
-  if (values.help) return 'help';
-  const json = values.json === true;
-  const dryRun = values['dry-run'] === true;
-  if (command === 'audit') {
-    if (positionals.length > 0) throw new InvalidInputError(`audit: unexpected argument "${positionals[0]}"`);
-    return { type: 'audit', json, dryRun };
-  }
-  if (command === 'event') {
-    if (positionals.length !== 1 || positionals[0] === undefined) {
-      throw new InvalidInputError('event: give exactly one event file (or - for stdin)');
-    }
-    return { type: 'event', file: positionals[0], json, dryRun };
-  }
-  if (positionals.length > 0) throw new InvalidInputError(`refresh: unexpected argument "${positionals[0]}" (use --ref)`);
-  if (!values.ref) throw new InvalidInputError('refresh: --ref <arn-or-name> is required');
-  if (values.kind !== undefined && values.kind !== 'secret' && values.kind !== 'parameter') {
-    throw new InvalidInputError(`refresh: --kind must be "secret" or "parameter", got "${values.kind}"`);
-  }
-  const kind = values.kind as 'secret' | 'parameter' | undefined;
-  const confirmLarge = values['confirm-large'] === true;
-  return { type: 'refresh', request: { type: 'manual', ref: values.ref, ...(kind ? { kind } : {}), ...(confirmLarge ? { confirmLarge } : {}) }, json, dryRun };
+/**
+ * The pipeline, loaded only when a command runs: `--help`, `--version` and a refused command line never load the
+ * AWS SDK (that is what keeps them fast).
+ */
+async function loadPipeline() {
+  const [audit, dependencies, pipeline, report] = await Promise.all([
+    import('../audit/run-audit.js'),
+    import('../pipeline/dependencies.js'),
+    import('../pipeline/run-refresh.js'),
+    import('../report/build-report.js'),
+  ]);
+  return {
+    runAudit: audit.runAudit,
+    auditIncomplete: audit.auditIncomplete,
+    createPipelineDependencies: dependencies.createPipelineDependencies,
+    runRefresh: pipeline.runRefresh,
+    reportFailed: report.reportFailed,
+  };
 }
 
 /**
- * `secret-refresh audit`: report-only. Exit 0 when every service could be judged; 1 when something could not be
- * read (the audit is incomplete: never an "all clear" on what it could not see).
+ * Prints the audit; exit 0 when every service could be judged, 1 when something could not be read (the audit is
+ * incomplete: never an "all clear" on what it could not see). When AWS itself could not be reached, the caller
+ * says so instead (exit 3).
  */
-async function audit(config: Config, json: boolean, io: CliIo): Promise<number> {
-  const report = await runAudit(config, createPipelineDependencies(config), new Date());
+function auditOutcome(report: AuditReport, incomplete: boolean, json: boolean, io: CliIo, unreachable: boolean): number {
   io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report));
-  if (!auditIncomplete(report)) return EXIT.ok;
-  io.stderr(`secret-refresh: audit incomplete: ${report.summary.inventoryProblems} thing(s) could not be read, so services behind them were not judged\n`);
+  if (!incomplete) return EXIT.ok;
+  if (!unreachable) {
+    io.stderr(`secret-refresh: audit incomplete: ${report.summary.inventoryProblems} thing(s) could not be read, so services behind them were not judged\n`);
+  }
   return EXIT.failed;
+}
+
+/**
+ * Exit 3 with one line saying why AWS could not be asked: no credentials (what to set), or an endpoint that did not
+ * answer (which one, and where the endpoint came from).
+ */
+function unavailable(failures: readonly AwsAccessFailure[], io: CliIo, config?: Config): number {
+  const noCredentials = failures.find((failure) => failure.problem === 'no-credentials');
+  const first = noCredentials ?? failures[0];
+  const more = failures.length > 1 ? `, and ${failures.length - 1} more call(s)` : '';
+  const where = first?.operation ? ` (${first.service} ${first.region} ${first.operation}${more})` : '';
+  if (noCredentials) {
+    io.stderr(
+      `secret-refresh: no AWS credentials found${where}: ${first?.message}; set AWS_PROFILE (and run aws sso login if it uses SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n`,
+    );
+  } else {
+    const endpoint = io.env.AWS_ENDPOINT_URL ? `AWS_ENDPOINT_URL (${io.env.AWS_ENDPOINT_URL})` : `the Region${config ? ` (${config.regions.join(', ')})` : ''}`;
+    io.stderr(`secret-refresh: cannot reach AWS${where}: ${first?.message}; check the network and ${endpoint}\n`);
+  }
+  return EXIT.awsUnavailable;
 }
 
 async function readInput(file: string, io: CliIo): Promise<string> {

@@ -43,7 +43,8 @@ function auditEvents(): { summary: { inventoryProblems: number; servicesScanned:
 describe('the audit function when the account cannot be read', () => {
   it('publishes the warnings in Secret Refresh Audit Completed, then fails with AuditIncompleteError', async () => {
     aws.respondWith((request) => {
-      if (request.operation === 'ListClusters') return { status: 400, errorType: 'AccessDeniedException', body: { message: 'not authorized: ecs:ListClusters' } };
+      if (request.operation === 'ListClusters')
+        return { status: 400, errorType: 'AccessDeniedException', body: { message: 'not authorized: ecs:ListClusters' } };
       if (request.operation === 'PutEvents') return PUT_EVENTS_OK;
       return undefined;
     });
