@@ -2,10 +2,11 @@
  * The one settings table: every environment variable secret-refresh reads, with the `Config` field it sets,
  * its parser, and the text users read about it (the README's configuration table, checked against this by
  * test/unit/config/settings.test.ts; the CLI's `--help`, generated from it). `serverless.yml` passes each one
- * to the functions as its `deployment` says (also tested).
+ * to the functions as its `deployment` says, from the stage parameters of `params.yml` (also tested).
  *
  * To add a setting: add a row here (and the field to `Config`), a row to the README table and, when the
- * functions need it, a line to `serverless.yml`'s `provider.environment`.
+ * functions need it, a line `NAME: ${param:<field>}` to `serverless.yml`'s `provider.environment` and its default to
+ * `params.yml`'s `default` section.
  */
 import { BATCH_POLICIES } from '../plan/types.js';
 import type { Config } from './config.js';
@@ -25,8 +26,12 @@ import {
 
 /** How the deployed functions get a setting (serverless.yml `provider.environment`). */
 export type SettingDeployment =
-  /** `NAME: ${env:NAME, '<fallback>'}`: taken from the deploying shell, else the fallback. */
-  | { readonly from: 'env'; readonly fallback: string }
+  /**
+   * `NAME: ${param:<field>}`: an osls stage parameter named like the `Config` field, set per stage in params.yml
+   * (its `default` section holds `fallback`) or for one deploy with `--param="<field>=<value>"`. Never read from the
+   * deploying shell, so a redeploy from another shell or CI job cannot change behaviour.
+   */
+  | { readonly from: 'param'; readonly fallback: string }
   /** `NAME: ${self:custom.…}`: one of the stack's own resources (a table name). */
   | { readonly from: 'stack' }
   /** Not in serverless.yml, and why. */
@@ -52,7 +57,7 @@ function setting<Field extends keyof Config>(row: Setting<Field>): Setting {
 }
 
 const STACK = { from: 'stack' } as const;
-const env = (fallback: string) => ({ from: 'env', fallback }) as const;
+const param = (fallback: string) => ({ from: 'param', fallback }) as const;
 
 /** Every setting, in the order of the README's configuration table. */
 export const SETTINGS: readonly Setting[] = [
@@ -70,7 +75,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: regionList('SECRET_REFRESH_REGIONS'),
     meaning: 'comma-separated Regions whose ECS clusters are scanned',
     default: 'the home Region',
-    deployment: env(''),
+    deployment: param(''),
   }),
   setting({
     env: 'SECRET_REFRESH_DRY_RUN',
@@ -78,7 +83,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: booleanFlag('SECRET_REFRESH_DRY_RUN'),
     meaning: '`true`: every run only plans and reports',
     default: '`false`',
-    deployment: env('false'),
+    deployment: param('false'),
   }),
   setting({
     env: 'SECRET_REFRESH_IDEMPOTENCY_TABLE',
@@ -94,7 +99,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: wholeNumber('SECRET_REFRESH_CONCURRENCY', 5, 1, 50),
     meaning: 'parallel Describe*/UpdateService calls (1–50)',
     default: '`5`',
-    deployment: env('5'),
+    deployment: param('5'),
   }),
   setting({
     env: 'SECRET_REFRESH_REDEPLOY_AWSPREVIOUS',
@@ -102,7 +107,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: booleanFlag('SECRET_REFRESH_REDEPLOY_AWSPREVIOUS'),
     meaning: '`true`: also redeploy references pinned to AWSPREVIOUS',
     default: '`false`',
-    deployment: env('false'),
+    deployment: param('false'),
   }),
   setting({
     env: 'SECRET_REFRESH_BATCH_POLICY',
@@ -110,7 +115,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: oneOf('SECRET_REFRESH_BATCH_POLICY', BATCH_POLICIES, 'report'),
     meaning: 'running Batch jobs: `report`, `resubmit` or `resubmit-and-terminate`',
     default: '`report`',
-    deployment: env('report'),
+    deployment: param('report'),
   }),
   setting({
     env: 'SECRET_REFRESH_ACCOUNT_ID',
@@ -126,7 +131,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: clusterPatterns('SECRET_REFRESH_CLUSTERS_INCLUDE'),
     meaning: 'comma-separated cluster names or globs: only these are acted on',
     default: 'all clusters',
-    deployment: env(''),
+    deployment: param(''),
   }),
   setting({
     env: 'SECRET_REFRESH_CLUSTERS_EXCLUDE',
@@ -134,7 +139,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: clusterPatterns('SECRET_REFRESH_CLUSTERS_EXCLUDE'),
     meaning: 'comma-separated cluster names or globs never acted on (wins over include)',
     default: 'none',
-    deployment: env(''),
+    deployment: param(''),
   }),
   setting({
     env: 'SECRET_REFRESH_MODE',
@@ -142,7 +147,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: oneOf('SECRET_REFRESH_MODE', ['all', 'opt-in'] as const, 'all'),
     meaning: '`all`, or `opt-in`: only services tagged `secret-refresh:enabled=true`',
     default: '`all`',
-    deployment: env('all'),
+    deployment: param('all'),
   }),
   setting({
     env: 'SECRET_REFRESH_MAX_TARGETS',
@@ -150,7 +155,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: wholeNumber('SECRET_REFRESH_MAX_TARGETS', 50, 1, Number.MAX_SAFE_INTEGER),
     meaning: 'blast-radius cap: a run acting on more targets acts on none',
     default: '`50`',
-    deployment: env('50'),
+    deployment: param('50'),
   }),
   setting({
     env: 'SECRET_REFRESH_EVENT_BUS',
@@ -158,7 +163,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: eventBus('SECRET_REFRESH_EVENT_BUS'),
     meaning: 'event bus (name or ARN) for result and alert events',
     default: '`default` in Lambda; unset (no events) in the CLI',
-    deployment: env('default'),
+    deployment: param('default'),
   }),
   setting({
     env: 'SECRET_REFRESH_DEPLOYMENTS_TABLE',
@@ -174,7 +179,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: booleanFlag('SECRET_REFRESH_WAIT_FOR_STEADY'),
     meaning: "`true`: a wave starts when the previous wave's deployments COMPLETED (needs the table)",
     default: '`false`',
-    deployment: env('false'),
+    deployment: param('false'),
   }),
   setting({
     env: 'SECRET_REFRESH_REVISION_INDEX_TABLE',
@@ -191,7 +196,7 @@ export const SETTINGS: readonly Setting[] = [
     parse: fraction('SECRET_REFRESH_ECS_QUOTA_SHARE', 0.95),
     meaning: "fraction (0–1) of ECS's documented request rates the client paces at; `0` turns pacing off",
     default: '`0.95`',
-    deployment: env('0.95'),
+    deployment: param('0.95'),
   }),
 ];
 
