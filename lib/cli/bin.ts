@@ -1,8 +1,8 @@
-#!/usr/bin/env node
 /**
- * The `secret-refresh` executable (bundled into dist/ by build/build-cli.mjs; `npm run cli -- …` runs it from the
- * sources). The one place that touches the process: it replaces the AWS SDK's nine-line Node.js support warning with
- * one line of ours (the switch must be set before the SDK is loaded), then runs `main` with the process's I/O.
+ * The `secret-refresh` process entry (bin/secret-refresh.mjs runs it: bundled into dist/ by build/build-cli.mjs in the
+ * package, from the sources through tsx in a checkout). The one place that touches the process: it replaces the AWS
+ * SDK's nine-line Node.js support warning with one line of ours (the switch must be set before the SDK is loaded),
+ * then runs `main` with the process's I/O.
  */
 import { runtimeNotice, SDK_NODE_WARNING_SWITCH } from './runtime-notice.js';
 

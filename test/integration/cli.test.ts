@@ -106,8 +106,8 @@ describe('secret-refresh CLI against moto', () => {
     expect(audit.targets.every((target) => ['stale', 'fresh', 'unknown'].includes(target.status))).toBe(true);
   });
 
-  it('runs the entry point from the sources (npm run cli), printing usage', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'lib/cli/bin.ts', '--help'], { cwd: process.cwd() });
+  it('runs as the npx bin in a checkout (the sources through tsx), printing usage', async () => {
+    const { stdout } = await run(process.execPath, ['bin/secret-refresh.mjs', '--help'], { cwd: process.cwd() });
     expect(stdout).toMatch(/secret-refresh refresh --ref/);
   });
 });

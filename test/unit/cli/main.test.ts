@@ -114,6 +114,21 @@ describe('main: help and version', () => {
     }
   });
 
+  it('prints the runtime notice once on stderr when a command runs, never for help or version', async () => {
+    const notice = 'secret-refresh: note: Node.js 20.20.2; AWS SDK releases after early January 2027 need Node.js 22 or later';
+    for (const argv of [['--help'], ['--version'], ['audit', '--help']]) {
+      const io = { ...captureIo(), notice };
+      await main(argv, io);
+      expect(io.err).toEqual([]);
+    }
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-secret');
+    const running = { ...captureIo({}, { ...ENV, ...NO_SHARED_FILES }), notice };
+    await main(['audit'], running);
+    expect(running.err[0]).toBe(`${notice}\n`);
+    expect(running.err.filter((line) => line.includes('Node.js'))).toHaveLength(1);
+  });
+
   it('answers help even after other arguments, without reading the event file', async () => {
     const io = captureIo({ x: SAMPLE_ECS_EVENT });
     expect(await main(['event', 'x', '--dry-run', '--help'], io)).toBe(EXIT.ok);
