@@ -1,139 +1,66 @@
 /**
- * `npm run demo`: the whole pipeline against a local AWS (moto_server), seeded with a demo account.
+ * `npm run demo`: the whole pipeline against a local AWS (moto_server), seeded with a demo account (the steps:
+ * demo/demo-steps.ts). It prints every report and stops moto.
  *
- * 1. starts moto_server on a free loopback port and seeds 19 ECS services in 3 clusters and 2 Regions;
- * 2. rotates secret demo/orders/db and handles the rotation's CloudTrail event (services redeployed);
- * 3. handles the duplicate Secret Label Updated signal of the same rotation (no second deployment);
- * 4. handles an AWSPENDING PutSecretValue (nothing to do) and a parameter update (its readers redeployed);
- * 5. rotates the RDS-style managed secret rds!db-<uuid> (Secret Label Updated: exactly its readers redeployed,
- *    a stage-plus-version pin skipped with a warning), then its managed rotation's RotationSucceeded (deduplicated);
- * 6. dry-runs a manual refresh;
- * 7. rotates again with a blast-radius cap of 3 (the run is refused: nothing redeployed, every target reported);
- * 8. runs the staleness audit (the services the capped run left behind are stale); prints every report; stops moto.
+ * `npm run demo -- --keep` leaves moto running with the demo account as the demo left it, and prints the environment
+ * to export so that README's CLI examples (and the sample events in events/) work against it as written.
  */
-
-import { randomUUID } from 'node:crypto';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { runAudit } from '../lib/audit/run-audit.js';
-import { formatAuditReport, formatReport } from '../lib/cli/format-report.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../lib/config/config.js';
 import { errorMessage } from '../lib/errors.js';
-import { createPipelineDependencies } from '../lib/pipeline/dependencies.js';
-import { type RefreshRequest, runRefresh } from '../lib/pipeline/run-refresh.js';
-import {
-  parameterStoreChangeEvent,
-  putSecretValueEvent,
-  rotationInput,
-  rotationSucceededEvent,
-  secretLabelUpdatedEvent,
-  updateSecretVersionStageEvent,
-} from './demo-events.js';
-import { motoEnvironment, startMotoServer } from './moto-server.js';
-import { rotateSecret } from './rotate-demo-secret.js';
-import { DEMO_REGIONS, seedDemoAccount } from './seed-demo-account.js';
-import { createIdempotencyTable } from './tables.js';
+import { DEMO_CHANGES_TABLE, demoEnvironment, runDemoSteps } from './demo-steps.js';
+import { startMotoServer } from './moto-server.js';
 
-const TABLE = 'secret-refresh-demo-changes';
+const USAGE = 'usage: npm run demo [-- --keep]';
 
-async function demo(): Promise<number> {
-  const moto = await startMotoServer();
+async function demo(args: readonly string[]): Promise<number> {
+  const unknown = args.filter((arg) => arg !== '--keep');
+  if (unknown.length > 0) {
+    process.stderr.write(`demo: unknown argument ${unknown[0]} (${USAGE})\n`);
+    return 2;
+  }
+  const keep = args.includes('--keep');
+  const logFile = join(tmpdir(), 'secret-refresh-demo-moto.log');
+  const moto = await startMotoServer(keep ? { keep: { logFile } } : {});
+  let kept = false;
   try {
-    Object.assign(process.env, motoEnvironment(moto.url, DEMO_REGIONS[0]), {
-      SECRET_REFRESH_REGIONS: DEMO_REGIONS.join(','),
-      SECRET_REFRESH_IDEMPOTENCY_TABLE: TABLE,
-    });
+    const cliEnvironment = demoEnvironment(moto.url);
+    Object.assign(process.env, cliEnvironment, { SECRET_REFRESH_IDEMPOTENCY_TABLE: DEMO_CHANGES_TABLE });
     const config = loadConfig(process.env);
-    await createIdempotencyTable(TABLE, config.homeRegion);
-    const account = await seedDemoAccount();
-    const dependencies = createPipelineDependencies(config, { maxAttempts: 2 });
-    const run = async (title: string, request: RefreshRequest, dryRun = false) => {
-      process.stdout.write(`\n=== ${title}\n`);
-      const report = await runRefresh(request, config, dependencies, { dryRun });
-      process.stdout.write(formatReport(report));
-      return report;
-    };
-    process.stdout.write(
-      `secret-refresh demo: moto at ${moto.url}, account ${account.account}, ${account.services.length} ECS services in ${DEMO_REGIONS.join(' and ')}\n`,
-    );
-
-    const rotation = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v2"}');
-    const secretEvent = rotationInput(account, rotation, config.homeRegion);
-    const first = await run('Rotation finished: CloudTrail UpdateSecretVersionStage (AWSCURRENT)', {
-      type: 'event',
-      event: updateSecretVersionStageEvent({ ...secretEvent, previousVersionId: rotation.previousVersionId }),
-    });
-    await run('Same rotation, second signal: Secret Label Updated (deduplicated)', {
-      type: 'event',
-      event: secretLabelUpdatedEvent(secretEvent),
-    });
-    await run('A rotation starts: PutSecretValue staged as AWSPENDING (nothing to do)', {
-      type: 'event',
-      event: putSecretValueEvent({ ...secretEvent, versionId: randomUUID(), time: new Date().toISOString() }, ['AWSPENDING']),
-    });
-    await new SSMClient({ region: config.homeRegion }).send(
-      new PutParameterCommand({ Name: account.parameterName, Value: 'k2', Type: 'SecureString', Overwrite: true }),
-    );
-    await run('Parameter updated: Parameter Store Change (Update)', {
-      type: 'event',
-      event: parameterStoreChangeEvent({
-        account: account.account,
-        region: config.homeRegion,
-        name: account.parameterName,
-        operation: 'Update',
-        time: new Date().toISOString(),
-      }),
-    });
-    const rdsRotation = await rotateSecret(account.rdsSecretArn, config.homeRegion, '{"username":"admin","password":"rds-v2"}');
-    const rdsEvent = rotationInput(
-      { account: account.account, secretArn: account.rdsSecretArn, secretName: account.rdsSecretName },
-      rdsRotation,
-      config.homeRegion,
-    );
-    const rds = await run(`RDS rotated its master user secret ${account.rdsSecretName}: Secret Label Updated (AWSCURRENT)`, {
-      type: 'event',
-      event: secretLabelUpdatedEvent(rdsEvent),
-    });
-    const rdsReaders = account.services
-      .filter((service) => service.onRdsRotation === 'redeploy')
-      .map((service) => service.name)
-      .sort();
-    const rdsRedeployed = rds.targets
-      .filter((target) => target.status === 'done')
-      .map((target) => target.name)
-      .sort();
-    const exactlyItsReaders = JSON.stringify(rdsRedeployed) === JSON.stringify(rdsReaders);
-    process.stdout.write(
-      exactlyItsReaders
-        ? `The RDS rotation redeployed exactly its ${rdsReaders.length} readers: ${rdsRedeployed.join(', ')}
-`
-        : `UNEXPECTED: the RDS rotation redeployed [${rdsRedeployed.join(', ')}], its readers are [${rdsReaders.join(', ')}]
-`,
-    );
-    await run('Same RDS rotation, second signal: RotationSucceeded of the managed rotation (deduplicated)', {
-      type: 'event',
-      event: rotationSucceededEvent(rdsEvent, 'serviceEventDetails'),
-    });
-    await run('Manual refresh, dry run: secret-refresh refresh --ref demo/orders/db --dry-run', { type: 'manual', ref: account.secretName }, true);
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // moto keeps times to the second
-    const again = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v3"}');
-    process.stdout.write('\n=== Second rotation with SECRET_REFRESH_MAX_TARGETS=3: the blast-radius cap refuses the run\n');
-    const capped = await runRefresh(
-      { type: 'event', event: secretLabelUpdatedEvent({ ...secretEvent, versionId: again.versionId, time: again.time }) },
-      { ...config, maxTargets: 3 },
-      dependencies,
-    );
-    process.stdout.write(formatReport(capped));
-    process.stdout.write('\n=== Staleness audit: secret-refresh audit\n');
-    process.stdout.write(formatAuditReport(await runAudit(config, dependencies, new Date())));
-    process.stdout.write(`\nThe rotation redeployed ${first.summary.done} service(s); the JSON report of that run:\n`);
-    process.stdout.write(`${JSON.stringify(first, null, 2)}\n`);
-    return first.summary.done > 0 && first.summary.failed === 0 && exactlyItsReaders && rds.summary.failed === 0 ? 0 : 1;
+    process.stdout.write(`secret-refresh demo: moto at ${moto.url}, `);
+    const outcome = await runDemoSteps(config, (text) => process.stdout.write(text));
+    process.stdout.write(`\nThe rotation redeployed ${outcome.first.summary.done} service(s); the JSON report of that run:\n`);
+    process.stdout.write(`${JSON.stringify(outcome.first, null, 2)}\n`);
+    if (keep) {
+      kept = true;
+      process.stdout.write(keptInstructions(cliEnvironment, moto.pid, logFile));
+    }
+    return outcome.ok ? 0 : 1;
   } finally {
-    await moto.stop();
+    if (!kept) await moto.stop();
   }
 }
 
-demo().then(
+/** What `--keep` prints last: the environment to export, what to try, and how to stop moto. */
+function keptInstructions(environment: Readonly<Record<string, string>>, pid: number | undefined, logFile: string): string {
+  const exports = Object.entries(environment).map(([name, value]) => `export ${name}=${value}`);
+  return [
+    '',
+    `=== moto keeps running with the demo account (pid ${pid ?? 'unknown'}, log ${logFile}). In your shell:`,
+    '',
+    ...exports,
+    '',
+    '# then, for example (README, "CLI"):',
+    'npx secret-refresh event events/secretsmanager-secret-label-updated-awscurrent.json --dry-run',
+    'npx secret-refresh audit',
+    '',
+    `# stop it with: kill ${pid ?? '<pid>'}`,
+    '',
+  ].join('\n');
+}
+
+demo(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

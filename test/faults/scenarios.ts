@@ -4,7 +4,7 @@
  * between list and update), one service of many failing, a failed publish of the result events, and the
  * Lambda time budget running out mid-run followed by Lambda's retry.
  *
- * Each scenario delivers the sample event (AWSCURRENT moved on demo/orders/db-credentials) to a synthetic
+ * Each scenario delivers the sample event (AWSCURRENT moved on demo/orders/db) to a synthetic
  * account of 12 ECS services in 2 clusters — 10 read the secret, 2 do not — and 2 running Batch jobs (one
  * reads it, policy `resubmit`), retrying as Lambda does while the run fails. `expected` is the outcome line
  * per delivery (see `describeDelivery`) and the end state; every scenario must also lose nothing, do nothing
