@@ -5,6 +5,7 @@ import { collectEcsInventory } from '../inventory/ecs-inventory.js';
 import type { EcsServiceRecord, FoundReference, InventoryProblem } from '../inventory/types.js';
 import type { PipelineDependencies } from '../pipeline/run-refresh.js';
 import type { Reference } from '../references/types.js';
+import { outOfSightWarnings } from '../report/index.js';
 import { type Judgement, judgementOf, type LastChangedAnswer, metadataQuery, resourceKey, stalenessVerdict, unjudgedNote } from './staleness.js';
 import type { AuditedReference, AuditReport, AuditTarget } from './types.js';
 
@@ -56,7 +57,10 @@ export async function runAudit(config: Config, dependencies: PipelineDependencie
     audit: true,
     time: now.toISOString(),
     targets,
-    warnings: problems.map((problem) => `inventory: ${problem.region} ${problem.subject}: ${problem.message}`),
+    warnings: [
+      ...problems.map((problem) => `inventory: ${problem.region} ${problem.subject}: ${problem.message}`),
+      ...outOfSightWarnings(config.regions, inventory.services),
+    ],
     summary: {
       regions: config.regions,
       servicesScanned: inventory.services.length,

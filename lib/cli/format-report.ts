@@ -20,7 +20,7 @@ export function formatReport(report: RefreshReport): string {
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   const scanned = summary.regions.length
     ? ` (${summary.servicesScanned} services in ${summary.clusters} clusters, ${summary.jobDefinitionsScanned} Batch job definitions,` +
-      ` ${summary.jobsScanned} running Batch jobs; regions: ${summary.regions.join(', ')})`
+      ` ${summary.jobsScanned} running Batch jobs; Regions scanned: ${summary.regions.join(', ')})`
     : ' (nothing scanned)';
   lines.push(`  summary: ${summary.done} done, ${summary.planned} planned, ${summary.skipped} skipped, ${summary.failed} failed${scanned}`);
   return `${lines.join('\n')}\n`;
@@ -47,7 +47,7 @@ export function formatAuditReport(report: AuditReport): string {
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   const { summary } = report;
   lines.push(
-    `  summary: ${summary.stale} stale, ${summary.fresh} fresh, ${summary.unknown} unknown (${summary.servicesScanned} services; regions: ${summary.regions.join(', ')})`,
+    `  summary: ${summary.stale} stale, ${summary.fresh} fresh, ${summary.unknown} unknown (${summary.servicesScanned} services; Regions scanned: ${summary.regions.join(', ')})`,
   );
   if (summary.inventoryProblems > 0) {
     lines.push(

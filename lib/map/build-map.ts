@@ -5,7 +5,7 @@ import type { BatchJobDefinitionRecord, BatchJobRecord, EcsServiceRecord, FoundR
 import { scopeReason } from '../plan/scope.js';
 import { BATCH_POLICIES, BATCH_POLICY_TAG, type BatchPolicy, ENABLED_TAG, IGNORE_TAG, type PlanScope, SUPERSEDED_BY_TAG } from '../plan/types.js';
 import { waveOf } from '../plan/waves.js';
-import { matchReference } from '../references/index.js';
+import { matchReference, referenceReach } from '../references/index.js';
 import type { ChangedResource, Reference, ReferenceContext, ReferenceNote } from '../references/types.js';
 import { FINDING_CATALOG, SEVERITY_ORDER } from './finding-catalog.js';
 import {
@@ -507,8 +507,9 @@ class MapBuilder {
     const { reference } = use;
     const valueFrom = use.found.valueFrom;
     const resource = this.resources.get(use.resource);
-    const otherAccount = reference.account !== this.options.homeAccount;
-    const unwatched = !otherAccount && !this.options.watchedRegions.includes(reference.region);
+    const reach = referenceReach(reference, { account: this.options.homeAccount, regions: this.options.watchedRegions });
+    const otherAccount = reach === 'other-account';
+    const unwatched = reach === 'unwatched-region';
     for (const note of use.notes) {
       // The map gives its own, richer stage-and-version finding below (is the label on that version now?).
       if (note.code === 'stage-and-version-pin' && use.stageAndVersion) continue;

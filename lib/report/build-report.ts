@@ -2,6 +2,7 @@ import type { Execution } from '../actions/index.js';
 import type { Change } from '../changes/types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Plan } from '../plan/index.js';
+import { outOfSightWarnings } from './out-of-sight.js';
 import type { RefreshReport, TargetReport } from './types.js';
 
 /** Everything a report is made of: the run's settings, the change, and what each later step produced. */
@@ -20,7 +21,8 @@ export interface ReportParts {
 
 /**
  * Builds the run's {@link RefreshReport}: the execution's report entries in plan order, every warning (the
- * change's, the plan's, the actions', then each inventory problem) and the counts. The change is copied field
+ * change's, the plan's, the actions', each inventory problem, then what is out of sight: a change in a Region not
+ * scanned, references to Regions not watched or to other accounts) and the counts. The change is copied field
  * by field (never spread) so nothing but identities, versions and labels can reach the report.
  */
 export function buildReport(parts: ReportParts): RefreshReport {
@@ -53,6 +55,7 @@ export function buildReport(parts: ReportParts): RefreshReport {
       ...(plan?.warnings ?? []),
       ...(parts.execution?.warnings ?? []),
       ...inventoryProblems.map((problem) => `inventory: ${problem.region} ${problem.subject}: ${problem.message}`),
+      ...(inventory ? outOfSightWarnings(inventory.ecs.regions, [...inventory.ecs.services, ...inventory.batch.jobDefinitions], change) : []),
     ],
     summary: {
       regions: inventory?.ecs.regions ?? [],

@@ -96,6 +96,23 @@ describe('secret-refresh CLI against moto', () => {
     expect(resolved.out.stdout).toMatch(/\[dry run\] parameter/);
   });
 
+  it('names the Regions scanned and warns about what is out of sight when only another Region is scanned', async () => {
+    const { io: cliIo, out } = io({ ...process.env, SECRET_REFRESH_REGIONS: 'us-west-2' });
+
+    const code = await main(['refresh', '--ref', account.secretArn, '--dry-run'], cliIo);
+
+    expect(code).toBe(0);
+    expect(out.stdout).toContain('Regions scanned: us-west-2)');
+    // The rotated secret is in us-east-1, and us-west-2's services read it and the RDS secret there.
+    expect(out.stdout).toContain(
+      '  warning: the secret demo/orders/db is in us-east-1, which is not scanned (Regions scanned: us-west-2): services and jobs in us-east-1 that read it are not seen; add us-east-1 to SECRET_REFRESH_REGIONS\n',
+    );
+    expect(out.stdout).toContain(
+      '  warning: 2 secrets or parameters read here are in a Region this deployment does not watch (us-east-1; it scans us-west-2): ',
+    );
+    expect(out.stdout).toMatch(/PLANNED {2}us-west-2 ecs-service demo-west\/west-cross-region/);
+  });
+
   it('audit --json prints the staleness audit and exits 0', async () => {
     const { io: cliIo, out } = io(env());
     const code = await main(['audit', '--json'], cliIo);
