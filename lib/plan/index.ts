@@ -7,7 +7,7 @@ import type { Change } from '../changes/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { applyBlastRadiusCap } from './blast-radius.js';
 import { planBatchRefresh } from './plan-batch.js';
-import { planEcsRefresh } from './plan-ecs.js';
+import { planEcsRefresh, vanishedServiceTargets } from './plan-ecs.js';
 import { type ActionableChange, type AnsweredChange, IGNORE_TAG, type Plan, type PlanSettings, type PlanTarget } from './types.js';
 
 export { startedSince } from './freshness.js';
@@ -49,7 +49,8 @@ export function planRefresh(change: Change, inventory: Inventory, settings: Plan
     change.name,
   );
   const changes = [answered(change)];
-  const targets: PlanTarget[] = [...plan.ecs.targets, ...plan.batch.jobDefinitions, ...plan.batch.jobs].map((target) => ({ ...target, changes }));
+  const vanished = vanishedServiceTargets(inventory.ecs.vanished ?? []);
+  const targets: PlanTarget[] = [...plan.ecs.targets, ...vanished, ...plan.batch.jobDefinitions, ...plan.batch.jobs].map((target) => ({ ...target, changes }));
   return { changes, targets, warnings: [...plan.ecs.warnings, ...plan.batch.warnings], ...(plan.refused ? { refused: plan.refused } : {}) };
 }
 

@@ -80,6 +80,7 @@ export function fakeClients(): AwsClients & { readonly requests: ClientRequest[]
     },
     events: unexpected('events'),
     dynamodb: unexpected('dynamodb'),
+    ecr: unexpected('ECR'),
     secretsManager: unexpected('secretsmanager'),
     ssm: unexpected('ssm'),
     sts: unexpected('sts'),

@@ -271,7 +271,7 @@ describe('planRefresh: every skip code', () => {
       'already-fresh',
       () => planRefresh(secretChange(), inventory([ecsService('api', { primaryDeployment: { id: 'ecs-svc/new', createdAt: AFTER_CHANGE } })]), SETTINGS),
       'api',
-      `already fresh: PRIMARY deployment ecs-svc/new was created at ${AFTER_CHANGE}, at or after the change at ${CHANGE_TIME}`,
+      `already fresh: PRIMARY deployment ecs-svc/new was created at ${AFTER_CHANGE}, after the change at ${CHANGE_TIME}`,
     ],
     [
       'nothing-to-do',
@@ -354,7 +354,7 @@ describe('planRefresh: every skip code', () => {
       ['job-fresh', 'skip', 'already-fresh'],
       ['job-quiet', 'skip', 'ignored'],
     ]);
-    expect(reasonOf(plan, 'job-fresh')).toBe(`already fresh: the job started at ${AFTER_CHANGE}, at or after the change at ${CHANGE_TIME}`);
+    expect(reasonOf(plan, 'job-fresh')).toBe(`already fresh: the job started at ${AFTER_CHANGE}, after the change at ${CHANGE_TIME}`);
     expect(reasonOf(plan, 'job-quiet')).toBe('job or job definition is tagged secret-refresh:ignore=true');
     expect(jobDefinitionArn('nightly')).toBe(definition.arn);
   });
