@@ -317,6 +317,8 @@ describe('collectEcsInventory', () => {
     expect(record?.containers?.[0]).not.toHaveProperty('versionConsistency');
   });
 
+  // DescribeServices shapes of the 2025 deployment types: moto 5.2.1's CreateService takes no
+  // deploymentConfiguration.strategy and has no Express Mode, so these are mocked answers.
   it.each([
     [
       'BLUE_GREEN with its bake time',
