@@ -30,7 +30,8 @@ export function nothingToPlan(change: Change): string | undefined {
 
 /**
  * The Plan for `change`: every ECS service and Batch job definition or job that reads the changed value, each
- * with a decision, a reason a person can read and, for skips, a stable code; then the blast-radius cap (ECS
+ * with a decision, a reason a person can read and, for skips, a stable code (plus a `not-found` skip for each
+ * service that vanished between ListServices and DescribeServices); then the blast-radius cap (ECS
  * redeploys plus Batch resubmits above `settings.maxTargets` are all skipped with code `blast-radius-cap`,
  * unless a manual run confirmed it). A change that triggers nothing ({@link nothingToPlan}) gives a plan without
  * targets whose `skipped` says why.
