@@ -23,6 +23,15 @@ import type { ContainerImageDrift, ImageDriftReport } from '../report/types.js';
  * Images outside ECR private registries (Docker Hub, ECR Public, others) cannot be resolved: `unknown`, said so.
  * Every lookup failure is `unknown` with its cause, never a failed target: the guard must not lose a refresh.
  *
+ * Where the AWS docs are silent, the choice that never loses a refresh:
+ * - ECS records resolved digests only where it enforces version consistency (Fargate platform 1.4.0+, ECS agent
+ *   1.70.0+, services deployed since 2024-06-25); the docs do not say whether every launch type's revision
+ *   carries them. A container without a recorded digest is `unknown`, and `block` never blocks on `unknown`.
+ * - For a multi-architecture image, DescribeImages gives the digest of the image index the tag points to; that
+ *   ECS records the same index digest (not a platform manifest's) is inferred from "the digest of the image
+ *   manifest" in the ECS docs, not stated. Were it not so, the guard would report drift that is not there: a
+ *   false alarm with `warn`, a skipped refresh with `block` — reported, with both digests, never silent.
+ *
  * The look-ups are done for a whole wave at once: 20 service deployments and 20 revisions a call, one
  * DescribeImages per distinct image, `concurrency` calls in flight.
  *
