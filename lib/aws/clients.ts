@@ -1,5 +1,6 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -17,10 +18,12 @@ import { type AwsAccessProblem, awsAccessProblem } from './errors.js';
  * SDK's own configuration chain (`AWS_ENDPOINT_URL` points them at moto in tests and the demo). Retries: ECS
  * clients use the SDK's *standard* mode behind our own client-side pacing (`ecs-pacing.ts`); every other client
  * uses *adaptive* mode, which slows down client-side after a throttle. DynamoDB serves the change record, the
- * deployments table and the revision index (home Region).
+ * deployments table and the revision index (home Region). ECR serves the image drift guard (the Region of the
+ * image's registry).
  */
 export interface AwsClients {
   ecs(region: string): ECSClient;
+  ecr(region: string): ECRClient;
   batch(region: string): BatchClient;
   dynamodb(region: string): DynamoDBClient;
   events(region: string): EventBridgeClient;
@@ -80,6 +83,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     // ECS: paced client-side under the quotas, so the SDK's standard retries only meet a throttle when another
     // tool drains the same buckets (adaptive mode would also remember a slowed rate across warm runs).
     ecs: (region) => client('ecs', region, () => paced(new ECSClient({ region, ...common, retryMode: 'standard' }), region, options.ecsQuotaShare ?? 0.95)),
+    ecr: (region) => client('ecr', region, () => new ECRClient({ region, ...common })),
     batch: (region) => client('batch', region, () => new BatchClient({ region, ...common })),
     dynamodb: (region) => client('dynamodb', region, () => new DynamoDBClient({ region, ...common })),
     events: (region) => client('events', region, () => new EventBridgeClient({ region, ...common })),

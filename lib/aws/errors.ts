@@ -34,8 +34,12 @@ const NOT_FOUND = new Set([
   'NotFoundException',
   'ClusterNotFoundException',
   'ServiceNotFoundException',
+  // UpdateService on a DRAINING / INACTIVE service (deleted, or being deleted): for acting on it, it is gone.
+  'ServiceNotActiveException',
   'ParameterNotFound',
   'InvalidResourceId',
+  'ImageNotFoundException',
+  'RepositoryNotFoundException',
 ]);
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../errors.js';
-import type { BatchPolicy } from '../plan/types.js';
+import type { BatchPolicy, ImageDriftPolicy } from '../plan/types.js';
 import { SETTINGS, unknownSettings } from './settings.js';
 
 /**
@@ -25,6 +25,7 @@ export interface Config {
   readonly eventBus?: string;
   readonly deploymentsTable?: string;
   readonly waitForSteady: boolean;
+  readonly imageDrift: ImageDriftPolicy;
   readonly ecsQuotaShare: number;
   readonly revisionIndexTable?: string;
 }

@@ -8,7 +8,7 @@
  * functions need it, a line `NAME: ${param:<field>}` to `serverless.yml`'s `provider.environment` and its default to
  * `params.yml`'s `default` section.
  */
-import { BATCH_POLICIES } from '../plan/types.js';
+import { BATCH_POLICIES, IMAGE_DRIFT_POLICIES } from '../plan/types.js';
 import type { Config } from './config.js';
 import {
   accountId,
@@ -189,6 +189,15 @@ export const SETTINGS: readonly Setting[] = [
       'DynamoDB table of task definition revisions already read (partition key `arn`, TTL `expiration`): cold starts skip DescribeTaskDefinition for them',
     default: "the stack's table in Lambda; unset (memory only) in the CLI",
     deployment: STACK,
+  }),
+  setting({
+    env: 'SECRET_REFRESH_IMAGE_DRIFT',
+    field: 'imageDrift',
+    parse: oneOf('SECRET_REFRESH_IMAGE_DRIFT', IMAGE_DRIFT_POLICIES, 'warn'),
+    meaning:
+      'a redeploy that would also ship another image (a mutable tag that moved): `warn` redeploys and alerts, `block` skips (code `image-drift`) and alerts, `allow` does not look',
+    default: '`warn`',
+    deployment: param('warn'),
   }),
   setting({
     env: 'SECRET_REFRESH_ECS_QUOTA_SHARE',

@@ -110,6 +110,7 @@ function executeOptions(config: Config, dependencies: PipelineDependencies, dryR
     dryRun,
     concurrency: config.concurrency,
     waitForSteady: config.waitForSteady,
+    imageDrift: config.imageDrift,
     ...(options.deadline ? { deadline: options.deadline } : {}),
     ...(dependencies.tracker ? { tracker: dependencies.tracker } : {}),
   };

@@ -7,7 +7,7 @@ import type { Change } from '../changes/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { applyBlastRadiusCap } from './blast-radius.js';
 import { planBatchRefresh } from './plan-batch.js';
-import { planEcsRefresh } from './plan-ecs.js';
+import { planEcsRefresh, vanishedServiceTargets } from './plan-ecs.js';
 import { type ActionableChange, type AnsweredChange, IGNORE_TAG, type Plan, type PlanSettings, type PlanTarget } from './types.js';
 
 export { startedSince } from './freshness.js';
@@ -30,7 +30,8 @@ export function nothingToPlan(change: Change): string | undefined {
 
 /**
  * The Plan for `change`: every ECS service and Batch job definition or job that reads the changed value, each
- * with a decision, a reason a person can read and, for skips, a stable code; then the blast-radius cap (ECS
+ * with a decision, a reason a person can read and, for skips, a stable code (plus a `not-found` skip for each
+ * service that vanished between ListServices and DescribeServices); then the blast-radius cap (ECS
  * redeploys plus Batch resubmits above `settings.maxTargets` are all skipped with code `blast-radius-cap`,
  * unless a manual run confirmed it). A change that triggers nothing ({@link nothingToPlan}) gives a plan without
  * targets whose `skipped` says why.
@@ -49,7 +50,8 @@ export function planRefresh(change: Change, inventory: Inventory, settings: Plan
     change.name,
   );
   const changes = [answered(change)];
-  const targets: PlanTarget[] = [...plan.ecs.targets, ...plan.batch.jobDefinitions, ...plan.batch.jobs].map((target) => ({ ...target, changes }));
+  const vanished = vanishedServiceTargets(inventory.ecs.vanished ?? []);
+  const targets: PlanTarget[] = [...plan.ecs.targets, ...vanished, ...plan.batch.jobDefinitions, ...plan.batch.jobs].map((target) => ({ ...target, changes }));
   return { changes, targets, warnings: [...plan.ecs.warnings, ...plan.batch.warnings], ...(plan.refused ? { refused: plan.refused } : {}) };
 }
 

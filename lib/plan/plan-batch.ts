@@ -129,7 +129,7 @@ function decideJob(
   const clone = job.tags[SUPERSEDED_BY_TAG];
   if (clone) return skip('superseded', `already resubmitted as job ${clone} (tag ${SUPERSEDED_BY_TAG})`);
   if (options.mode === 'event' && job.startedAt && startedSince(job.startedAt, change.time)) {
-    return skip('already-fresh', `already fresh: the job started at ${job.startedAt}, at or after the change at ${change.time}`);
+    return skip('already-fresh', `already fresh: the job started at ${job.startedAt}, after the change at ${change.time}`);
   }
   const readers = `${describeReaders(reading)} read ${what}, which changed; the job keeps the old value until it ends`;
   if (policy === 'report') {

@@ -1,4 +1,4 @@
-import type { EcsServiceRecord } from '../inventory/types.js';
+import type { EcsDeploymentStyle, EcsServiceRecord, VanishedEcsService } from '../inventory/types.js';
 import { changeForMatching } from './change-for-matching.js';
 import { startedSince } from './freshness.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
@@ -6,6 +6,7 @@ import { scopeReason } from './scope.js';
 import {
   type ActionableChange,
   type Decision,
+  type EcsServiceImages,
   ENABLED_TAG,
   IGNORE_TAG,
   type PlannedEcsService,
@@ -30,8 +31,10 @@ import { waveOf } from './waves.js';
  * 3. service not ACTIVE, tagged `secret-refresh:ignore=true`, its cluster outside
  *    `SECRET_REFRESH_CLUSTERS_INCLUDE` / inside `…_EXCLUDE`, not tagged `secret-refresh:enabled=true` in opt-in
  *    mode, CODE_DEPLOY / EXTERNAL controller, desiredCount 0 → skip with the reason;
- * 4. automatic runs only: the PRIMARY deployment was created at or after the change → already fresh;
- * 5. otherwise redeploy.
+ * 4. automatic runs only: the PRIMARY deployment was created after the change (see `startedSince`) → already fresh;
+ * 5. otherwise redeploy. A BLUE_GREEN / LINEAR / CANARY strategy or an Express Mode service is an ordinary target
+ *    of forceNewDeployment; its reason says how ECS will roll it out (it may take many minutes and briefly runs
+ *    both revisions) and the target carries the {@link EcsDeploymentStyle} for the report.
  *
  * @example
  * const plan = planEcsRefresh(change, inventory.services, { mode: 'event', redeployOnPreviousChange: false });
@@ -45,9 +48,12 @@ export function planEcsRefresh(change: ActionableChange, services: readonly EcsS
     if (references.length === 0) continue;
     const { decision, reason, code } = decide(change, service, references, options);
     const wave = waveOf(service.tags, (message) => warnings.push(message), service.arn);
+    const images = imagesOf(service);
     targets.push({
       ...(wave !== undefined ? { wave } : {}),
       ...(code ? { code } : {}),
+      ...(service.deployment ? { deployment: service.deployment } : {}),
+      ...(images ? { images } : {}),
       type: 'ecs-service',
       arn: service.arn,
       name: service.name,
@@ -97,11 +103,63 @@ function decide(change: ActionableChange, service: EcsServiceRecord, references:
   }
   const primary = service.primaryDeployment;
   if (options.mode === 'event' && primary && startedSince(primary.createdAt, change.time)) {
-    return skip(
-      'already-fresh',
-      `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, at or after the change at ${change.time}`,
-    );
+    return skip('already-fresh', `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, after the change at ${change.time}`);
   }
   const valueWord = change.effect === 'label-moved' ? `label ${change.labels.join(', ')} of` : 'the current value of';
-  return { decision: 'redeploy', reason: `${describeReaders(reading)} read ${valueWord} ${what}, which changed` };
+  const rollout = service.deployment ? `; ${describeRollout(service.deployment)}` : '';
+  return { decision: 'redeploy', reason: `${describeReaders(reading)} read ${valueWord} ${what}, which changed${rollout}` };
+}
+
+/**
+ * How ECS will roll the forced deployment out, for the reason operators read: the strategy with its steps and
+ * bake times, and that the refresh may take many minutes with both revisions running meanwhile.
+ *
+ * @example
+ * describeRollout({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 15 })
+ * // → 'strategy BLUE_GREEN (bake time 15 min): the refresh may take many minutes and briefly runs both revisions (double the tasks)'
+ */
+export function describeRollout(deployment: EcsDeploymentStyle): string {
+  const details: string[] = [];
+  const linear = deployment.linearConfiguration;
+  const canary = deployment.canaryConfiguration;
+  if (linear?.stepPercent !== undefined) details.push(`${linear.stepPercent}% a step`);
+  if (linear?.stepBakeTimeInMinutes !== undefined) details.push(`step bake time ${linear.stepBakeTimeInMinutes} min`);
+  if (canary?.canaryPercent !== undefined) details.push(`canary ${canary.canaryPercent}%`);
+  if (canary?.canaryBakeTimeInMinutes !== undefined) details.push(`canary bake time ${canary.canaryBakeTimeInMinutes} min`);
+  if (deployment.bakeTimeInMinutes !== undefined) details.push(`bake time ${deployment.bakeTimeInMinutes} min`);
+  const how = `${deployment.expressMode ? 'Express Mode service, ' : ''}strategy ${deployment.strategy}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+  if (deployment.strategy === 'ROLLING') return `${how}: ECS manages the rollout`;
+  return `${how}: the refresh may take many minutes and briefly runs both revisions (double the tasks)`;
+}
+
+/** What the image drift guard needs from the inventory record, when the task definition was read. */
+function imagesOf(service: EcsServiceRecord): EcsServiceImages | undefined {
+  if (!service.containers) return undefined;
+  return {
+    containers: service.containers,
+    ...(service.currentServiceDeployment ? { currentServiceDeployment: service.currentServiceDeployment } : {}),
+    ...(service.currentServiceRevisions ? { currentServiceRevisions: service.currentServiceRevisions } : {}),
+  };
+}
+
+/**
+ * @internal Part of {@link planRefresh} (lib/plan/index.ts).
+ *
+ * The services ListServices named but DescribeServices reported `MISSING` (deleted between the two calls): each
+ * is a skip with code `not-found`. Whether it read the changed value cannot be known any more, and it does not
+ * matter: nothing of it runs, so nothing of it holds an old value.
+ */
+export function vanishedServiceTargets(vanished: readonly VanishedEcsService[]): PlannedEcsService[] {
+  return vanished.map((service) => ({
+    type: 'ecs-service',
+    code: 'not-found',
+    arn: service.arn,
+    name: service.name,
+    cluster: service.clusterName,
+    clusterArn: service.clusterArn,
+    region: service.region,
+    decision: 'skip',
+    reason: `ListServices named the service but DescribeServices reports it ${service.reason}: it was deleted in between; nothing of it runs, so nothing reads an old value`,
+    references: [],
+  }));
 }

@@ -1,5 +1,5 @@
 import type { Change } from '../changes/types.js';
-import type { BatchJobRecord } from '../inventory/types.js';
+import type { BatchJobRecord, ContainerImageRecord, EcsDeploymentStyle } from '../inventory/types.js';
 import type { ChangeForMatching, ReferenceImpact, ReferenceLocation } from '../references/types.js';
 
 /** A change the Plan can act on: it has an identity and an effect other than `none`. */
@@ -24,7 +24,8 @@ export interface PlannedReference {
 
 /**
  * Why a target is skipped, as a stable code for scripts and metrics (the `reason` is for people).
- * `cap` and `earlier-wave-failed` are set after planning, by the blast-radius cap and wave rollout.
+ * `blast-radius-cap` is set after planning, by the blast-radius cap; `image-drift` and (for an UpdateService
+ * that found the service gone) `not-found` by Actions, at the moment of the deployment.
  */
 export type SkipCode =
   | 'deleted'
@@ -39,7 +40,9 @@ export type SkipCode =
   | 'policy-report'
   | 'superseded'
   | 'nothing-to-do'
-  | 'blast-radius-cap';
+  | 'blast-radius-cap'
+  | 'not-found'
+  | 'image-drift';
 
 /** A decision with its reason; skips carry a {@link SkipCode}. */
 export type Decision<Act extends string> =
@@ -66,7 +69,30 @@ export interface PlannedEcsService {
   readonly references: readonly PlannedReference[];
   /** From the tag `secret-refresh:wave`; undefined = the last wave. */
   readonly wave?: number;
+  /** How ECS rolls the deployment out, when it is more than a plain rolling update (reported). */
+  readonly deployment?: EcsDeploymentStyle;
+  /** What the image drift guard reads before redeploying (not reported); absent when nothing is known. */
+  readonly images?: EcsServiceImages;
 }
+
+/** A service's containers with their images, and the service deployment and revisions ECS says it runs. */
+export interface EcsServiceImages {
+  readonly containers: readonly ContainerImageRecord[];
+  readonly currentServiceDeployment?: string;
+  readonly currentServiceRevisions?: readonly string[];
+}
+
+/**
+ * `SECRET_REFRESH_IMAGE_DRIFT`: what to do when a forced new deployment would also ship a different image (a
+ * mutable tag that moved since the running deployment resolved it):
+ * - `warn` (default): redeploy, and say which image changes with it (report entry, `Secret Refresh Alert`);
+ * - `block`: do not redeploy (code `image-drift`), and alert;
+ * - `allow`: redeploy without looking.
+ */
+export type ImageDriftPolicy = 'warn' | 'block' | 'allow';
+
+/** The accepted {@link ImageDriftPolicy} values. */
+export const IMAGE_DRIFT_POLICIES: readonly ImageDriftPolicy[] = ['warn', 'block', 'allow'];
 
 /** The Plan: targets (services that reference the changed resource) and warnings. */
 export interface RefreshPlan {
@@ -75,7 +101,7 @@ export interface RefreshPlan {
 }
 
 /**
- * - `event`: an automatic run (EventBridge, or `secret-refresh event`): services deployed at or after the
+ * - `event`: an automatic run (EventBridge, or `secret-refresh event`): services deployed after the
  *   change are skipped as already fresh.
  * - `manual`: `refresh`: the operator asked for it, every matching service is redeployed.
  */

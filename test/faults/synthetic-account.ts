@@ -204,6 +204,7 @@ export class SyntheticAccount {
       batch: inRegion(this.batch),
       events: inRegion(this.events),
       dynamodb: unexpected('DynamoDB'),
+      ecr: unexpected('ECR'),
       secretsManager: unexpected('Secrets Manager'),
       ssm: unexpected('SSM'),
       sts: unexpected('STS'),

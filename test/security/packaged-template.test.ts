@@ -38,6 +38,10 @@ const DOCUMENTED_ACTIONS = [
   'ecs:DescribeTaskDefinition',
   'ecs:DescribeServices',
   'ecs:ListTagsForResource',
+  // Image drift guard (read-only).
+  'ecs:DescribeServiceDeployments',
+  'ecs:DescribeServiceRevisions',
+  'ecr:DescribeImages',
   'batch:DescribeJobDefinitions',
   'batch:DescribeJobQueues',
   'batch:ListJobs',
@@ -168,6 +172,31 @@ describe('the packaged IAM role', () => {
         expect(text).toMatch(/arn:\$\{AWS::Partition\}:[a-z]+:\*?:?\$\{AWS::AccountId\}:[a-z-]+\/|Fn::GetAtt/);
       }
     }
+  });
+
+  /** The resource part of `arn:${AWS::Partition}:<service>:*:${AWS::AccountId}:<resource>` grants of `action` (other shapes: the whole JSON). */
+  const grantedResources = (action: string, service: string): string[] =>
+    statements()
+      .filter((statement) => actionsOf(statement).includes(action))
+      .flatMap(resourcesOf)
+      .map((resource) => {
+        const sub = (resource as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+        const match = typeof sub === 'string' ? /^arn:\$\{AWS::Partition\}:([a-z]+):\*:\$\{AWS::AccountId\}:(.+)$/.exec(sub) : null;
+        return match?.[1] === service ? (match[2] ?? '') : JSON.stringify(resource);
+      })
+      .sort();
+
+  it("scopes the image drift guard's read actions to this account's services, service deployments and revisions, and ECR repositories", () => {
+    for (const action of ['ecs:DescribeServiceDeployments', 'ecs:DescribeServiceRevisions']) {
+      // The service authorization reference requires both the service and the service-deployment / -revision.
+      expect(grantedResources(action, 'ecs')).toEqual(['service-deployment/*', 'service-revision/*', 'service/*', 'service/*/*']);
+    }
+    expect(grantedResources('ecr:DescribeImages', 'ecr')).toEqual(['repository/*']);
+  });
+
+  it.each(['ecs:DescribeServices', 'ecs:ListTagsForResource', 'ecs:UpdateService'])('grants %s on long and short service ARNs of this account', (action) => {
+    // service/<cluster>/<name> (long format) and service/<name> (accounts that never opted in to it).
+    expect(grantedResources(action, 'ecs')).toEqual(['service/*', 'service/*/*']);
   });
 
   it('grants "*" resources only to the read actions that have no resource-level scoping', () => {

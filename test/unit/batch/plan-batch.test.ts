@@ -99,12 +99,25 @@ describe('planBatchRefresh: which jobs', () => {
     const started = new Date(AFTER_CHANGE).toISOString();
     const [job] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: started }), options('resubmit')).jobs;
     expect(job).toMatchObject({ decision: 'skip', code: 'already-fresh', terminate: false });
-    expect(job?.reason).toBe(`already fresh: the job started at ${started}, at or after the change at 2026-11-20T09:58:41.000Z`);
+    expect(job?.reason).toBe(`already fresh: the job started at ${started}, after the change at 2026-11-20T09:58:41.000Z`);
   });
 
-  it('skips a job started exactly at the change time as already fresh', () => {
-    const [job] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: '2026-11-20T09:58:41.000Z' }), options('resubmit')).jobs;
-    expect(job?.code).toBe('already-fresh');
+  it('resubmits a job started in the very millisecond of the change, and skips one started a millisecond later', () => {
+    const [same] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: '2026-11-20T09:58:41.000Z' }), options('resubmit')).jobs;
+    expect(same?.decision).toBe('resubmit');
+    const [later] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: '2026-11-20T09:58:41.001Z' }), options('resubmit')).jobs;
+    expect(later?.code).toBe('already-fresh');
+  });
+
+  it('resubmits a job started in the same second as a whole-second event time (it may have read the old value)', () => {
+    const change = { ...secretChange(), time: '2026-11-20T09:58:41Z' };
+    const [same] = planBatchRefresh(change, oneJob({}, { startedAt: '2026-11-20T09:58:41.700Z' }), options('resubmit')).jobs;
+    expect(same?.decision).toBe('resubmit');
+    const [later] = planBatchRefresh(change, oneJob({}, { startedAt: '2026-11-20T09:58:42.000Z' }), options('resubmit')).jobs;
+    expect(later).toMatchObject({
+      code: 'already-fresh',
+      reason: 'already fresh: the job started at 2026-11-20T09:58:42.000Z, after the change at 2026-11-20T09:58:41Z',
+    });
   });
 
   it('resubmits a job started after the change in a manual run', () => {

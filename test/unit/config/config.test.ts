@@ -187,6 +187,23 @@ describe('loadConfig: SECRET_REFRESH_BATCH_POLICY', () => {
   });
 });
 
+describe('loadConfig: SECRET_REFRESH_IMAGE_DRIFT', () => {
+  it('defaults to warn', () => {
+    expect(loadConfig(BASE).imageDrift).toBe('warn');
+    expect(loadConfig({ ...BASE, SECRET_REFRESH_IMAGE_DRIFT: '' }).imageDrift).toBe('warn');
+  });
+
+  it.each(['warn', 'block', 'allow'] as const)('accepts %s', (policy) => {
+    expect(loadConfig({ ...BASE, SECRET_REFRESH_IMAGE_DRIFT: policy }).imageDrift).toBe(policy);
+  });
+
+  it('refuses another value and lists the accepted ones', () => {
+    expect(configError({ ...BASE, SECRET_REFRESH_IMAGE_DRIFT: 'ignore' }).message).toContain(
+      'SECRET_REFRESH_IMAGE_DRIFT must be one of warn, block, allow, got "ignore"',
+    );
+  });
+});
+
 describe('loadConfig: SECRET_REFRESH_ACCOUNT_ID', () => {
   it('accepts a 12-digit account id', () => {
     expect(loadConfig({ ...BASE, SECRET_REFRESH_ACCOUNT_ID: '123456789012' }).accountId).toBe('123456789012');

@@ -291,14 +291,31 @@ describe('planEcsRefresh: already fresh', () => {
     const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:05:00.000Z'))], EVENT);
     expect(plan.targets[0]).toMatchObject({
       decision: 'skip',
-      reason: `already fresh: PRIMARY deployment ecs-svc/123 was created at 2025-03-10T10:05:00.000Z, at or after the change at ${CHANGE_TIME}`,
+      reason: `already fresh: PRIMARY deployment ecs-svc/123 was created at 2025-03-10T10:05:00.000Z, after the change at ${CHANGE_TIME}`,
     });
   });
 
-  it('counts a PRIMARY deployment created exactly at the change time as already fresh', () => {
-    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt(CHANGE_TIME))], EVENT);
-    expect(plan.targets[0]?.decision).toBe('skip');
-    expect(plan.targets[0]?.reason).toMatch(/^already fresh:/);
+  it('redeploys a service whose PRIMARY deployment was created in the very millisecond of a millisecond change time', () => {
+    // The change may have happened later within that millisecond: only a later deployment proves freshness.
+    const same = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt(CHANGE_TIME))], EVENT);
+    expect(same.targets[0]?.decision).toBe('redeploy');
+    const next = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:00:00.001Z'))], EVENT);
+    expect(next.targets[0]?.reason).toMatch(/^already fresh:/);
+  });
+
+  it('redeploys a service whose PRIMARY deployment was created in the same second as a whole-second event time', () => {
+    // Event times have whole seconds: a change at 10:00:00Z happened somewhere in [10:00:00, 10:00:01).
+    const change = secretChange({ time: '2025-03-10T10:00:00Z' });
+    for (const createdAt of ['2025-03-10T10:00:00.000Z', '2025-03-10T10:00:00.400Z', '2025-03-10T10:00:00.999Z']) {
+      const plan = planEcsRefresh(change, [service('api', [READS_CURRENT], deployedAt(createdAt))], EVENT);
+      expect(plan.targets[0]?.decision, createdAt).toBe('redeploy');
+    }
+    const later = planEcsRefresh(change, [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:00:01.000Z'))], EVENT);
+    expect(later.targets[0]).toMatchObject({
+      decision: 'skip',
+      code: 'already-fresh',
+      reason: 'already fresh: PRIMARY deployment ecs-svc/123 was created at 2025-03-10T10:00:01.000Z, after the change at 2025-03-10T10:00:00Z',
+    });
   });
 
   it('redeploys a service whose PRIMARY deployment was created 1 ms before the change', () => {
@@ -310,8 +327,8 @@ describe('planEcsRefresh: already fresh', () => {
     // 10:30+01:00 is 09:30Z, before the change, although its text sorts after "10:00".
     const before = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:30:00+01:00'))], EVENT);
     expect(before.targets[0]?.decision).toBe('redeploy');
-    const same = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T11:00:00+01:00'))], EVENT);
-    expect(same.targets[0]?.reason).toMatch(/^already fresh:/);
+    const after = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T11:00:01+01:00'))], EVENT);
+    expect(after.targets[0]?.reason).toMatch(/^already fresh:/);
   });
 
   it('redeploys a service deployed after the change in manual mode', () => {
