@@ -7,6 +7,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runtimeNotice, SDK_NODE_WARNING_SWITCH } from '../lib/cli/runtime-notice.js';
 import { loadConfig } from '../lib/config/config.js';
 import { errorMessage } from '../lib/errors.js';
 import { DEMO_CHANGES_TABLE, demoEnvironment, runDemoSteps } from './demo-steps.js';
@@ -19,6 +20,12 @@ async function demo(args: readonly string[]): Promise<number> {
   if (unknown.length > 0) {
     process.stderr.write(`demo: unknown argument ${unknown[0]} (${USAGE})\n`);
     return 2;
+  }
+  // As the CLI does: one line about an old Node.js instead of the AWS SDK's nine (set before any client exists).
+  const notice = runtimeNotice(process.versions.node, process.env);
+  if (notice) {
+    process.env[SDK_NODE_WARNING_SWITCH] = 'true';
+    process.stderr.write(`${notice}\n`);
   }
   const keep = args.includes('--keep');
   const logFile = join(tmpdir(), 'secret-refresh-demo-moto.log');
