@@ -9,7 +9,7 @@
  * Every field is plain JSON (strings, numbers, booleans, arrays, objects); times are ISO-8601.
  */
 import type { DeploymentController } from '../inventory/types.js';
-import type { BatchPolicy } from '../plan/types.js';
+import type { BatchPolicy, StandingJobSkipCode, StandingServiceSkipCode } from '../plan/index.js';
 import type { ReferenceLocation } from '../references/types.js';
 
 /** The document's format and major version. A breaking change to the shape gets a new number. */
@@ -159,16 +159,8 @@ export interface MapStaleness {
  * codes that do not depend on the change).
  */
 export interface MapScope {
-  readonly status:
-    | 'in-scope'
-    | 'not-active'
-    | 'ignored'
-    | 'out-of-scope'
-    | 'not-opted-in'
-    | 'deployment-controller'
-    | 'nothing-running'
-    | 'superseded'
-    | 'policy-report';
+  /** `in-scope`, or the Plan's skip code for the service or job that does not depend on the change. */
+  readonly status: 'in-scope' | StandingServiceSkipCode | StandingJobSkipCode | 'policy-report';
   readonly reason: string;
 }
 

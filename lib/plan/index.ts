@@ -1,7 +1,9 @@
 /**
  * The Plan step's face: one pure, synchronous function from (change, inventory, settings) to a {@link Plan}.
  * No AWS call, so every decision is testable in milliseconds and explained in the report. The ECS and Batch
- * planners, the blast-radius cap, scope, waves and freshness are internal to this folder.
+ * planners, the blast-radius cap, scope, waves and freshness are internal to this folder; the rules that do not
+ * depend on the change (the standing skips, the Batch policy, which impact calls for action, the wave) are exported
+ * too, so the secrets map (lib/map) judges every service and job with the Plan's own rules.
  */
 import type { Change } from '../changes/types.js';
 import type { Inventory } from '../inventory/types.js';
@@ -11,8 +13,11 @@ import { planEcsRefresh, vanishedServiceTargets } from './plan-ecs.js';
 import { type ActionableChange, type AnsweredChange, IGNORE_TAG, type Plan, type PlanSettings, type PlanTarget } from './types.js';
 
 export { startedSince } from './freshness.js';
+export { callsForAction } from './match-found-references.js';
+export { batchPolicyFor, standingJobSkip } from './plan-batch.js';
+export { standingServiceSkip } from './plan-ecs.js';
 export * from './types.js';
-export { groupByWave } from './waves.js';
+export { groupByWave, waveOf } from './waves.js';
 
 /**
  * Why `change` triggers nothing at all, before any inventory is needed: it makes no new value (`effect: none`,

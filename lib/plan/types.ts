@@ -50,9 +50,22 @@ export type Decision<Act extends string> =
   | { readonly decision: 'skip'; readonly reason: string; readonly code: SkipCode };
 
 /** A skip decision. */
-export function skip(code: SkipCode, reason: string): { decision: 'skip'; reason: string; code: SkipCode } {
+export function skip<Code extends SkipCode>(code: Code, reason: string): Skip<Code> {
   return { decision: 'skip', reason, code };
 }
+
+/** A skip with a code from `Code`. */
+export interface Skip<Code extends SkipCode = SkipCode> {
+  readonly decision: 'skip';
+  readonly reason: string;
+  readonly code: Code;
+}
+
+/** The skips of an ECS service that do not depend on the change (see `standingServiceSkip`). */
+export type StandingServiceSkipCode = 'not-active' | 'ignored' | 'out-of-scope' | 'not-opted-in' | 'deployment-controller' | 'nothing-running';
+
+/** The skips of a running Batch job that do not depend on the change (see `standingJobSkip`). */
+export type StandingJobSkipCode = 'ignored' | 'superseded';
 
 /** The decision for one ECS service. Every decision carries a reason a person can read. */
 export interface PlannedEcsService {

@@ -10,6 +10,7 @@ import {
 } from '../../../lib/map/build-map.js';
 import { FINDING_CATALOG } from '../../../lib/map/finding-catalog.js';
 import type { FindingCode, MapEcsServiceTarget, SecretsMap } from '../../../lib/map/types.js';
+import { planRefresh } from '../../../lib/plan/index.js';
 import {
   ACCOUNT,
   found,
@@ -179,6 +180,52 @@ describe('buildSecretsMap: the model', () => {
     );
     expect(map.settings).toMatchObject({ mode: 'opt-in', clustersExclude: ['sandbox'] });
     expect(map.resources[0]?.wouldAct).toBe(1);
+  });
+
+  it("says each service's and job's scope in the Plan's own words: the code and reason planRefresh gives when the value changes", () => {
+    const scope = { include: [], exclude: ['sandbox'], optIn: true };
+    const enabled = { 'secret-refresh:enabled': 'true' };
+    const services = [
+      service('ignored', [DB_ARN], { tags: { 'secret-refresh:ignore': 'true', ...enabled } }),
+      service('excluded', [DB_ARN], { cluster: 'sandbox', tags: enabled }),
+      service('not-opted', [DB_ARN]),
+      service('blue-green', [DB_ARN], { deploymentController: 'CODE_DEPLOY', tags: enabled }),
+      service('task-sets', [DB_ARN], { deploymentController: 'EXTERNAL', tags: enabled }),
+      service('draining', [DB_ARN], { status: 'DRAINING', tags: enabled }),
+      service('scaled-to-zero', [DB_ARN], { desiredCount: 0, tags: enabled }),
+    ];
+    const tagged = jobDefinition('tagged', [DB_ARN], { tags: { 'secret-refresh:batch-policy': 'resubmit' } });
+    const jobs = [
+      job('ignored-job', tagged, { jobId: 'j-ignored', tags: { 'secret-refresh:ignore': 'true' } }),
+      job('cloned-job', tagged, { jobId: 'j-cloned', tags: { 'secret-refresh:superseded-by': 'j-clone' } }),
+    ];
+    const map = build({ services, jobDefinitions: [tagged], jobs, metadata: [dbSecret()] }, mapOptionsFor({ scope }));
+    const plan = planRefresh(
+      {
+        kind: 'secret',
+        effect: 'new-current-value',
+        reason: 'rotation',
+        partition: 'aws',
+        region: 'us-east-1',
+        account: ACCOUNT,
+        name: DB_NAME,
+        arn: DB_ARN,
+        labels: ['AWSCURRENT'],
+        time: '2026-12-01T12:00:00.000Z',
+        origin: { channel: 'manual', eventName: 'manual' },
+        warnings: [],
+      },
+      {
+        ecs: { regions: ['us-east-1'], clusters: 2, services, problems: [] },
+        batch: { regions: ['us-east-1'], queues: 1, jobDefinitions: [tagged], jobs, problems: [] },
+      },
+      { mode: 'manual', scope, redeployOnPreviousChange: false, batchPolicy: 'report', maxTargets: 50, confirmLarge: false },
+    );
+    const planned = plan.targets.filter((target) => target.type !== 'batch-job-definition');
+    expect(planned).toHaveLength(services.length + jobs.length);
+    for (const target of planned) {
+      expect(map.targets.find((candidate) => candidate.arn === target.arn)?.scope, target.name).toEqual({ status: target.code, reason: target.reason });
+    }
   });
 
   it('maps Batch job definitions, with and without running jobs, and judges jobs by their start time and policy', () => {
