@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -19,7 +20,7 @@ import { type AwsAccessProblem, awsAccessProblem } from './errors.js';
  * clients use the SDK's *standard* mode behind our own client-side pacing (`ecs-pacing.ts`); every other client
  * uses *adaptive* mode, which slows down client-side after a throttle. DynamoDB serves the change record, the
  * deployments table and the revision index (home Region). ECR serves the image drift guard (the Region of the
- * image's registry).
+ * image's registry). S3 serves the daily audit's copy of the secrets map (`SECRET_REFRESH_REPORT_BUCKET`).
  */
 export interface AwsClients {
   ecs(region: string): ECSClient;
@@ -30,6 +31,7 @@ export interface AwsClients {
   secretsManager(region: string): SecretsManagerClient;
   ssm(region: string): SSMClient;
   sts(region: string): STSClient;
+  s3(region: string): S3Client;
 }
 
 /** A call that could not reach AWS at all (after the SDK's retries), as {@link AwsClientOptions.onAccessFailure} hears it. */
@@ -90,6 +92,10 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     secretsManager: (region) => client('secretsmanager', region, () => new SecretsManagerClient({ region, ...common })),
     ssm: (region) => client('ssm', region, () => new SSMClient({ region, ...common })),
     sts: (region) => client('sts', region, () => new STSClient({ region, ...common })),
+    // A bucket in another Region than the client's answers PutObject with a redirect naming its Region: follow it, so
+    // the report bucket may be in any Region. Path-style addressing is the SDK's own choice (an endpoint given as an
+    // IP address, such as moto's 127.0.0.1, gets path-style; AWS gets virtual-hosted style).
+    s3: (region) => client('s3', region, () => new S3Client({ region, ...common, followRegionRedirects: true })),
   };
 }
 

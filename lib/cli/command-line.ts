@@ -19,7 +19,7 @@ export const EXIT = { ok: 0, failed: 1, invalidInput: 2, awsUnavailable: 3 } as 
 
 /** The exit codes as the help prints them. */
 const EXIT_CODES =
-  'Exit codes: 0 success or nothing to do; 1 a target failed, or the audit is incomplete; 2 invalid input (nothing was changed);\n' +
+  'Exit codes: 0 success or nothing to do; 1 a target failed, or the audit or map is incomplete; 2 invalid input (nothing was changed);\n' +
   '            3 AWS could not be reached or no credentials were found.';
 
 /** One option of a command. */
@@ -73,6 +73,18 @@ export const COMMANDS = {
       'Incomplete (exit 1) when something could not be read.',
     options: [JSON_OUTPUT, HELP],
   },
+  map: {
+    synopsis: 'secret-refresh map [--json] [--html <file>]',
+    summary:
+      'Read-only secrets map over every configured Region: each secret and parameter referenced → the task and job definitions\n' +
+      'that read it → the services and jobs running them (staleness, scope, wave), and the findings with what to do.\n' +
+      'Incomplete (exit 1) when something could not be read.',
+    options: [
+      { name: 'json', type: 'boolean', help: 'print only the JSON document (format secret-refresh/map@1) on stdout' },
+      { name: 'html', type: 'string', value: '<file>', help: 'also write the page (one self-contained HTML file) to <file>' },
+      HELP,
+    ],
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 /** A command's name. */
@@ -116,6 +128,7 @@ export type ParsedCommand =
   | { readonly type: 'help'; readonly text: string }
   | { readonly type: 'version' }
   | { readonly type: 'audit'; readonly json: boolean }
+  | { readonly type: 'map'; readonly json: boolean; readonly html?: string }
   | { readonly type: 'event'; readonly file: string; readonly json: boolean; readonly dryRun: boolean }
   | { readonly type: 'refresh'; readonly request: RefreshRequest & { type: 'manual' }; readonly json: boolean; readonly dryRun: boolean };
 
@@ -135,9 +148,9 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     return { type: 'version' };
   }
   if (first.startsWith('-')) {
-    throw new InvalidInputError(`unknown option ${first}: give a command ("event", "refresh" or "audit"), --help or --version`);
+    throw new InvalidInputError(`unknown option ${first}: give a command ("event", "refresh", "audit" or "map"), --help or --version`);
   }
-  if (!isCommand(first)) throw new InvalidInputError(`unknown command "${first}": use "event", "refresh" or "audit" (see --help)`);
+  if (!isCommand(first)) throw new InvalidInputError(`unknown command "${first}": use "event", "refresh", "audit" or "map" (see --help)`);
   const { values, positionals } = parseOptions(first, rest);
   if (values.help === true) return { type: 'help', text: commandUsage(first) };
   const json = values.json === true;
@@ -145,6 +158,14 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (first === 'audit') {
     if (positionals.length > 0) throw new InvalidInputError(`audit: unexpected argument "${positionals[0]}" (see secret-refresh audit --help)`);
     return { type: 'audit', json };
+  }
+  if (first === 'map') {
+    if (positionals.length > 0) throw new InvalidInputError(`map: unexpected argument "${positionals[0]}" (see secret-refresh map --help)`);
+    const html = values.html;
+    if (html === '' || html === '-') {
+      throw new InvalidInputError(`map: --html needs a file to write the page to, got "${String(html)}" (--json prints the document on stdout)`);
+    }
+    return { type: 'map', json, ...(typeof html === 'string' ? { html } : {}) };
   }
   if (first === 'event') {
     if (positionals.length !== 1 || positionals[0] === undefined) {

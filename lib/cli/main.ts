@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { AuditReport } from '../audit/types.js';
 import type { AwsAccessFailure } from '../aws/clients.js';
 import { awsAccessProblem } from '../aws/errors.js';
 import { type Config, loadConfig } from '../config/config.js';
 import { EventParseError, errorMessage, errorText, InvalidInputError } from '../errors.js';
+import type { SecretsMap } from '../map/types.js';
 import type { RefreshRequest } from '../pipeline/run-refresh.js';
 import { EXIT, type ParsedCommand, parseCommand, VERSION } from './command-line.js';
 import { formatAuditReport, formatReport } from './format-report.js';
@@ -17,6 +18,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readText: (path: string) => Promise<string>;
+  /** Writes a file (`map --html`); the real file system when absent. */
+  readonly writeText?: (path: string, text: string) => Promise<void>;
   /** One line about the runtime, printed on stderr once a command runs (see `runtimeNotice`). */
   readonly notice?: string;
 }
@@ -24,7 +27,7 @@ export interface CliIo {
 /**
  * The `secret-refresh` command line. Same pipeline as the Lambda functions.
  *
- * @returns the exit code ({@link EXIT}): 0 success or nothing to do, 1 some target failed or the audit is
+ * @returns the exit code ({@link EXIT}): 0 success or nothing to do, 1 some target failed or the audit or the map is
  * incomplete, 2 invalid input, 3 AWS could not be reached or no credentials were found.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -53,7 +56,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const pipeline = await loadPipeline();
     const dependencies = pipeline.createPipelineDependencies(config, { onAccessFailure: (failure) => access.push(failure) });
     let code: number;
-    if (!request) {
+    if (command.type === 'map') {
+      const map = await pipeline.mapAccount(config, dependencies, new Date());
+      code = await mapOutcome(map, pipeline, command, io, access.length > 0);
+    } else if (!request) {
       const report = await pipeline.runAudit(config, dependencies, new Date());
       code = auditOutcome(report, pipeline.auditIncomplete(report), command.json, io, access.length > 0);
     } else {
@@ -82,11 +88,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
  * AWS SDK (that is what keeps them fast).
  */
 async function loadPipeline() {
-  const [audit, dependencies, pipeline, report] = await Promise.all([
+  const [audit, dependencies, pipeline, report, map] = await Promise.all([
     import('../audit/run-audit.js'),
     import('../pipeline/dependencies.js'),
     import('../pipeline/run-refresh.js'),
     import('../report/build-report.js'),
+    import('../map/index.js'),
   ]);
   return {
     runAudit: audit.runAudit,
@@ -94,7 +101,41 @@ async function loadPipeline() {
     createPipelineDependencies: dependencies.createPipelineDependencies,
     runRefresh: pipeline.runRefresh,
     reportFailed: report.reportFailed,
+    mapAccount: map.mapAccount,
+    mapIncomplete: map.mapIncomplete,
+    formatMap: map.formatMap,
+    renderMapPage: map.renderMapPage,
   };
+}
+
+/**
+ * Writes the page (`--html`) first, then prints the map: the text, or the JSON document with `--json`. Exit 0 when
+ * everything could be read, 1 when the map is incomplete (the map's warnings say what could not be read). A page
+ * that cannot be written is invalid input (exit 2: a path to fix), with nothing printed.
+ */
+async function mapOutcome(
+  map: SecretsMap,
+  pipeline: Awaited<ReturnType<typeof loadPipeline>>,
+  command: { readonly json: boolean; readonly html?: string },
+  io: CliIo,
+  unreachable: boolean,
+): Promise<number> {
+  if (command.html) {
+    try {
+      await (io.writeText ?? ((path, text) => writeFile(path, text, 'utf8')))(command.html, pipeline.renderMapPage(map));
+    } catch (error) {
+      throw new InvalidInputError(`cannot write the map page to ${command.html}: ${errorMessage(error)}`);
+    }
+  }
+  io.stdout(command.json ? `${JSON.stringify(map, null, 2)}\n` : pipeline.formatMap(map));
+  if (command.html) io.stderr(`secret-refresh: map page written to ${command.html}\n`);
+  if (!pipeline.mapIncomplete(map)) return EXIT.ok;
+  if (!unreachable) {
+    io.stderr(
+      `secret-refresh: map incomplete: ${map.summary.inventoryProblems} thing(s) could not be read, so readers and findings behind them may be missing\n`,
+    );
+  }
+  return EXIT.failed;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import {
   accountId,
   booleanFlag,
+  bucketName,
   clusterPatterns,
   eventBus,
   fraction,
@@ -198,6 +199,14 @@ export const SETTINGS: readonly Setting[] = [
       'a redeploy that would also ship another image (a mutable tag that moved): `warn` redeploys and alerts, `block` skips (code `image-drift`) and alerts, `allow` does not look',
     default: '`warn`',
     deployment: param('warn'),
+  }),
+  setting({
+    env: 'SECRET_REFRESH_REPORT_BUCKET',
+    field: 'reportBucket',
+    parse: bucketName('SECRET_REFRESH_REPORT_BUCKET'),
+    meaning: 'S3 bucket of this account where the daily audit stores the secrets map, page and JSON (keys: see "Secrets map")',
+    default: 'unset (nothing stored)',
+    deployment: param(''),
   }),
   setting({
     env: 'SECRET_REFRESH_ECS_QUOTA_SHARE',

@@ -99,6 +99,14 @@ export function mapOptions(config: Config, callerAccount: string, now: Date): Se
   };
 }
 
+/**
+ * True when something could not be read (`summary.inventoryProblems` > 0): the map is then incomplete, and the CLI
+ * exits 1 and the audit function fails instead of presenting what it could not see as all clear.
+ */
+export function mapIncomplete(map: SecretsMap): boolean {
+  return map.summary.inventoryProblems > 0;
+}
+
 /** The key that pairs a {@link MetadataQuery} with its answer. */
 export function queryKey(query: MetadataQuery): string {
   return `${query.kind}|${query.region}|${query.id}`;
@@ -238,6 +246,11 @@ class MapBuilder {
     for (const problem of this.inputs.problems ?? []) {
       this.warnings.push(`inventory: ${problem.region} ${problem.subject}: ${problem.message}`);
     }
+    // Worded as the audit words its own failed look-ups: the same problem reads the same in both.
+    const unread = this.inputs.metadata.flatMap(({ query, result }) => (result.outcome === 'error' ? [{ query, message: result.message }] : []));
+    for (const { query, message } of unread) {
+      this.warnings.push(`inventory: ${query.region} ${query.kind === 'secret' ? 'DescribeSecret' : 'DescribeParameters'} ${query.id}: ${message}`);
+    }
     this.addServices();
     this.addBatch();
     const resources = this.finishResources();
@@ -279,6 +292,7 @@ class MapBuilder {
           warning: findings.filter((finding) => finding.severity === 'warning').length,
           info: findings.filter((finding) => finding.severity === 'info').length,
         },
+        inventoryProblems: (this.inputs.problems?.length ?? 0) + unread.length,
       },
       resources: resourceList,
       definitions,

@@ -251,6 +251,12 @@ export interface MapSummary {
   readonly fresh: number;
   readonly unknown: number;
   readonly findings: { readonly error: number; readonly warning: number; readonly info: number };
+  /**
+   * What could not be read: inventory problems (a cluster, a task definition, a job queue) plus failed metadata
+   * look-ups, each also in `warnings`. Above 0 the map is incomplete (`secret-refresh map` exits 1): what it could not
+   * see may hide readers or findings.
+   */
+  readonly inventoryProblems: number;
 }
 
 /** The whole map (`secret-refresh map --json`). */
@@ -263,6 +269,6 @@ export interface SecretsMap {
   readonly definitions: readonly MapDefinition[];
   readonly targets: readonly MapTarget[];
   readonly findings: readonly MapFinding[];
-  /** Inventory problems and invalid tags: what could not be read is never silently dropped. */
+  /** Inventory problems, failed metadata look-ups and invalid tags: what could not be read is never silently dropped. */
   readonly warnings: readonly string[];
 }

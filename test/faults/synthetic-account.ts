@@ -208,6 +208,7 @@ export class SyntheticAccount {
       secretsManager: unexpected('Secrets Manager'),
       ssm: unexpected('SSM'),
       sts: unexpected('STS'),
+      s3: unexpected('S3'),
     };
   }
 

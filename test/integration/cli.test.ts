@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { rotationInput, secretLabelUpdatedEvent } from '../../demo/demo-events.j
 import { rotateSecret } from '../../demo/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { main } from '../../lib/cli/main.js';
+import type { SecretsMap } from '../../lib/map/types.js';
 import { resetMoto } from '../support/moto.js';
 
 const run = promisify(execFile);
@@ -121,6 +122,53 @@ describe('secret-refresh CLI against moto', () => {
     expect(audit.audit).toBe(true);
     expect(audit.summary.servicesScanned).toBe(19);
     expect(audit.targets.every((target) => ['stale', 'fresh', 'unknown'].includes(target.status))).toBe(true);
+  });
+
+  it('map prints the secrets map of both Regions as text, read-only, and exits 0', async () => {
+    const before = await deploymentIds(account);
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['map'], cliIo);
+
+    expect({ code, stderr: out.stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = out.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^secrets map · \\d{4}-\\d\\d-\\d\\dT[^ ]+ · account ${account.account} · Regions us-east-1, us-west-2$`));
+    expect(lines[2]).toMatch(/^ {2}readers {5}19 task definitions, 2 job definitions → 19 services, 0 running jobs$/);
+    expect(out.stdout).toMatch(/^ {2}secret demo\/orders\/db +us-east-1 +exists +changed /m);
+    expect(out.stdout).toMatch(
+      /^ {4}orders-api:1 +app +secrets SECRET_0 +AWSCURRENT\n {6}(STALE|FRESH|UNKNOWN) demo-orders\/orders-api +us-east-1 +in-scope +wave last$/m,
+    );
+    expect(out.stdout).toMatch(/^ {2}WARNING {2}mutable-image-tag +image public\.ecr\.aws\/docker\/library\/busybox:latest /m);
+    expect(out.stdout).not.toContain('INCOMPLETE');
+    expect(await deploymentIds(account)).toEqual(before);
+  });
+
+  it('map --json prints only the document, the same the page embeds, and --html writes that self-contained page', async () => {
+    const page = join(dir, 'secrets-map.html');
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['map', '--json', '--html', page], cliIo);
+
+    expect(code).toBe(0);
+    expect(out.stderr).toBe(`secret-refresh: map page written to ${page}\n`);
+    const map = JSON.parse(out.stdout) as SecretsMap;
+    expect(map.format).toBe('secret-refresh/map@1');
+    expect(map.summary).toMatchObject({ services: 19, taskDefinitions: 19, jobDefinitions: 2, inventoryProblems: 0 });
+    expect(map.resources.find((resource) => resource.arn === account.secretArn)?.targets.length).toBeGreaterThanOrEqual(8);
+    const html = await readFile(page, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    // Self-contained: nothing to fetch (no src, href, link, import or url()), and the document it embeds is the same.
+    expect(html).not.toMatch(/<(link|img|iframe|object|embed|base)\b|\s(src|href)=|url\(|@import/i);
+    const embedded = /<script type="application\/json" id="secrets-map">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+    expect(JSON.parse(embedded)).toEqual(map);
+  });
+
+  it('map --html to a directory that does not exist: exit 2, nothing printed', async () => {
+    const { io: cliIo, out } = io(env());
+    const code = await main(['map', '--html', join(dir, 'no-such-directory', 'map.html')], cliIo);
+    expect(code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/^secret-refresh: cannot write the map page to .*no-such-directory\/map\.html: ENOENT/);
   });
 
   it('runs as the npx bin in a checkout (the sources through tsx), printing usage', async () => {

@@ -3,6 +3,7 @@ import { loadConfig } from '../../../lib/config/config.js';
 import {
   buildSecretsMap,
   type MapEcsServiceInput,
+  mapIncomplete,
   mapMetadataQueries,
   mapOptions,
   otherRegionQueries,
@@ -263,6 +264,15 @@ describe('buildSecretsMap: the model', () => {
     const map = build({ problems: [{ region: 'eu-west-1', subject: 'cluster prod', message: 'AccessDenied' }] });
     expect(map.warnings).toEqual(['inventory: eu-west-1 cluster prod: AccessDenied']);
     expect(map.resources).toEqual([]);
+    expect(map.summary.inventoryProblems).toBe(1);
+    expect(mapIncomplete(map)).toBe(true);
+  });
+
+  it('is complete when everything could be read, invalid tags included (they are warnings, not unread parts)', () => {
+    const map = build({ services: [service('api', [DB_ARN], { tags: { 'secret-refresh:wave': 'soon' } })], metadata: [dbSecret()] });
+    expect(map.warnings).toHaveLength(1);
+    expect(map.summary.inventoryProblems).toBe(0);
+    expect(mapIncomplete(map)).toBe(false);
   });
 
   it('takes its options from the configuration', () => {
@@ -531,6 +541,10 @@ describe('buildSecretsMap: findings', () => {
       { severity: 'info', message: `secret ${DB_NAME}-Ab12Cd (us-east-1, ${ACCOUNT}): metadata could not be read: AccessDeniedException: not authorized` },
     ]);
     expect(findings(map, 'missing')).toEqual([]);
+    // What could not be read is counted and said, as the audit says it: the map is incomplete.
+    expect(map.warnings).toEqual([`inventory: us-east-1 DescribeSecret ${DB_ARN}: AccessDeniedException: not authorized`]);
+    expect(map.summary.inventoryProblems).toBe(1);
+    expect(mapIncomplete(map)).toBe(true);
   });
 
   it('invalid-parameter-name and secret-name-in-secrets: a Secrets Manager name written in secrets[]', () => {
