@@ -11,7 +11,8 @@
  *    a stage-plus-version pin skipped with a warning), then its managed rotation's RotationSucceeded (deduplicated);
  * 6. dry-runs a manual refresh;
  * 7. rotates again with a blast-radius cap of 3 (the run is refused: nothing redeployed, every target reported);
- * 8. runs the staleness audit (the services the capped run left behind are stale).
+ * 8. runs the staleness audit (the services the capped run left behind are stale);
+ * 9. builds the secrets map of the account (the runner writes its page).
  *
  * The rotations use the version ids the sample events in events/ name, so that after the demo those samples describe
  * the account: the second rotation of demo/orders/db made version {@link SAMPLE_VERSIONS.rotation} current (moved off
@@ -22,6 +23,8 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runAudit } from '../lib/audit/run-audit.js';
 import { formatAuditReport, formatReport } from '../lib/cli/format-report.js';
 import type { Config } from '../lib/config/config.js';
+import { mapAccount } from '../lib/map/index.js';
+import type { SecretsMap } from '../lib/map/types.js';
 import { createPipelineDependencies } from '../lib/pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../lib/pipeline/run-refresh.js';
 import type { RefreshReport } from '../lib/report/types.js';
@@ -65,6 +68,8 @@ export interface DemoOutcome {
   readonly account: DemoAccount;
   /** The first rotation's report (the demo prints its JSON). */
   readonly first: RefreshReport;
+  /** The secrets map of the account as the demo left it (the demo writes its page). */
+  readonly map: SecretsMap;
   /** True when every step did what it should. */
   readonly ok: boolean;
 }
@@ -152,5 +157,6 @@ export async function runDemoSteps(config: Config, write: (text: string) => void
   write(formatReport(capped));
   write('\n=== Staleness audit: secret-refresh audit\n');
   write(formatAuditReport(await runAudit(config, dependencies, new Date())));
-  return { account, first, ok: first.summary.done > 0 && first.summary.failed === 0 && exactlyItsReaders && rds.summary.failed === 0 };
+  const map = await mapAccount(config, dependencies, new Date());
+  return { account, first, map, ok: first.summary.done > 0 && first.summary.failed === 0 && exactlyItsReaders && rds.summary.failed === 0 };
 }
