@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -31,7 +31,11 @@ export interface AwsClients {
   secretsManager(region: string): SecretsManagerClient;
   ssm(region: string): SSMClient;
   sts(region: string): STSClient;
-  s3(region: string): S3Client;
+  /**
+   * Loaded on first use (only the daily audit with `SECRET_REFRESH_REPORT_BUCKET` writes to S3): the CLI and the other
+   * functions never load the S3 client, which is a large part of the SDK.
+   */
+  s3(region: string): Promise<S3Client>;
 }
 
 /** A call that could not reach AWS at all (after the SDK's retries), as {@link AwsClientOptions.onAccessFailure} hears it. */
@@ -95,7 +99,10 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     // A bucket in another Region than the client's answers PutObject with a redirect naming its Region: follow it, so
     // the report bucket may be in any Region. Path-style addressing is the SDK's own choice (an endpoint given as an
     // IP address, such as moto's 127.0.0.1, gets path-style; AWS gets virtual-hosted style).
-    s3: (region) => client('s3', region, () => new S3Client({ region, ...common, followRegionRedirects: true })),
+    s3: async (region) => {
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      return client('s3', region, () => new S3Client({ region, ...common, followRegionRedirects: true }));
+    },
   };
 }
 

@@ -100,7 +100,8 @@ async function auditWithMap(config: Config, dependencies: PipelineDependencies, 
       // What only the map could not read (the audit reads neither Batch nor the references only Batch jobs have).
       problems.push(...map.warnings.filter((warning) => warning.startsWith('inventory: ') && !audit.warnings.includes(warning)));
     }
-    const stored = await storeMap(map, bucket, (object) => putTextObject(dependencies.clients.s3(config.homeRegion), bucket, object));
+    const s3 = await dependencies.clients.s3(config.homeRegion);
+    const stored = await storeMap(map, bucket, (object) => putTextObject(s3, bucket, object));
     keys = stored.keys;
     problems.push(...stored.warnings);
   } catch (error) {
