@@ -10,14 +10,14 @@ export interface Rotation {
 
 /**
  * Rotates a secret the way a rotation Lambda does (createSecret: PutSecretValue staged AWSPENDING;
- * finishSecret: UpdateSecretVersionStage moves AWSCURRENT), without moto's rotation quirks.
+ * finishSecret: UpdateSecretVersionStage moves AWSCURRENT), without moto's rotation quirks. `versionId` is the new
+ * version's id (the rotation's ClientRequestToken): random unless the demo makes it the one its sample events name.
  */
-export async function rotateSecret(secretArn: string, region: string, newValue: string): Promise<Rotation> {
+export async function rotateSecret(secretArn: string, region: string, newValue: string, versionId: string = randomUUID()): Promise<Rotation> {
   const client = new SecretsManagerClient({ region });
   const described = await client.send(new DescribeSecretCommand({ SecretId: secretArn }));
   const previousVersionId = Object.entries(described.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
   if (!previousVersionId) throw new Error(`${secretArn} has no AWSCURRENT version`);
-  const versionId = randomUUID();
   await client.send(new PutSecretValueCommand({ SecretId: secretArn, ClientRequestToken: versionId, SecretString: newValue, VersionStages: ['AWSPENDING'] }));
   const time = new Date().toISOString();
   await client.send(

@@ -50,6 +50,16 @@ const WEST = 'us-west-2';
 const RDS_INSTANCE_UUID = '3f8a2b1c-1234-4abc-9def-0123456789ab';
 
 /**
+ * The random suffixes AWS appends to secret names in their ARNs, fixed for the demo's two home-Region secrets (moto's
+ * `_custom_id_` tag) so that the sample events in events/ name them exactly: `demo/orders/db-Ab12Cd`,
+ * `rds!db-<uuid>-Xy12Zw`.
+ */
+export const DEMO_SECRET_SUFFIXES = { secret: 'Ab12Cd', rdsSecret: 'Xy12Zw' } as const;
+
+/** moto's tag that sets the id it would otherwise generate (here: the secret's ARN suffix). */
+const fixedSuffix = (suffix: string) => [{ Key: '_custom_id_', Value: suffix }];
+
+/**
  * Seeds a small demo account in whatever the SDK points at (moto in the demo and the integration tests):
  * 3 clusters in 2 Regions, 19 services whose task definitions reference the demo secret, the demo parameter and
  * an RDS-style managed secret (`rds!db-<uuid>`) in every common `valueFrom` form, plus look-alikes that must
@@ -61,11 +71,19 @@ export async function seedDemoAccount(): Promise<DemoAccount> {
   const ssm = new SSMClient({ region: HOME });
   const rdsSecretName = `rds!db-${RDS_INSTANCE_UUID}`;
   const [secret, replica, westSecret, rdsSecret] = await Promise.all([
-    sm.send(new CreateSecretCommand({ Name: 'demo/orders/db', SecretString: '{"username":"app","password":"v1"}' })),
+    sm.send(
+      new CreateSecretCommand({ Name: 'demo/orders/db', SecretString: '{"username":"app","password":"v1"}', Tags: fixedSuffix(DEMO_SECRET_SUFFIXES.secret) }),
+    ),
     sm.send(new CreateSecretCommand({ Name: 'demo/orders/db-replica', SecretString: '{"password":"r1"}' })),
     smWest.send(new CreateSecretCommand({ Name: 'demo/orders/db', SecretString: '{"password":"w1"}' })),
     // RDS creates this secret itself (ManageMasterUserPassword); moto accepts the managed-secret name as is.
-    sm.send(new CreateSecretCommand({ Name: rdsSecretName, SecretString: '{"username":"admin","password":"rds-v1"}' })),
+    sm.send(
+      new CreateSecretCommand({
+        Name: rdsSecretName,
+        SecretString: '{"username":"admin","password":"rds-v1"}',
+        Tags: fixedSuffix(DEMO_SECRET_SUFFIXES.rdsSecret),
+      }),
+    ),
     ssm.send(new PutParameterCommand({ Name: '/demo/orders/api-key', Value: 'k1', Type: 'SecureString' })),
     ssm.send(new PutParameterCommand({ Name: '/demo/orders/api-key-old', Value: 'k0', Type: 'SecureString' })),
   ]);

@@ -81,6 +81,36 @@ export class TargetsFailedError extends SecretRefreshError {
 }
 
 /**
+ * The staleness audit could not read part of the account (no credentials, an unreachable endpoint, a denied or
+ * throttled call), so some services were not judged. Carries the audit report; the daily function throws it after
+ * publishing, so the failure is loud instead of an "all clear".
+ */
+export class AuditIncompleteError extends SecretRefreshError {
+  public constructor(
+    message: string,
+    /** The audit's report (see lib/audit). Typed loosely here to keep errors.ts free of imports. */
+    public readonly report: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The daily audit could not store the secrets map in `SECRET_REFRESH_REPORT_BUCKET` whole (a PutObject failed, the map
+ * could not be built, or it is incomplete). Carries the audit report; the function throws it after publishing the
+ * audit's event with the warnings, so a missing or partial map is never silently dropped.
+ */
+export class SecretsMapNotStoredError extends SecretRefreshError {
+  public constructor(
+    message: string,
+    /** The audit's report (see lib/audit). Typed loosely here to keep errors.ts free of imports. */
+    public readonly report: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * A caught error as one line of text, `<name>: <message>` (`ThrottlingException: Rate exceeded`), for reports,
  * warnings and logs. Anything thrown that is not an `Error` is converted with `String`.
  */

@@ -97,6 +97,44 @@ export function resourceId(arn: string | undefined, service: string, prefix: str
   return id === '' ? undefined : id;
 }
 
+/**
+ * An ECS service ARN in either of the formats ECS has used:
+ * - long (`service/<cluster>/<name>`): every service created since the account opted in to the long ARN format
+ *   (`serviceLongArnFormat`, the default for accounts created after 2021);
+ * - short (`service/<name>`): services of accounts (or IAM principals) that never opted in. It does not name the
+ *   cluster, and two services of the same name in different clusters share it, so the cluster must come from the
+ *   context the ARN was read in (the cluster ListServices was asked about).
+ */
+export interface EcsServiceArn {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly name: string;
+  /** The cluster name, for a long ARN only. */
+  readonly cluster?: string;
+  readonly format: 'long' | 'short';
+}
+
+/**
+ * Parses an ECS service ARN, long or short; `undefined` for anything else (another service, another resource
+ * type, more than two path segments).
+ *
+ * @example
+ * parseServiceArn('arn:aws:ecs:us-east-1:111122223333:service/orders/api') // → { cluster: 'orders', name: 'api', format: 'long', … }
+ * parseServiceArn('arn:aws:ecs:us-east-1:111122223333:service/api')        // → { name: 'api', format: 'short', … }
+ */
+export function parseServiceArn(arn: string | undefined): EcsServiceArn | undefined {
+  const parsed = safeParseArn(arn);
+  const id = resourceId(arn, 'ecs', 'service/');
+  if (!parsed || id === undefined) return undefined;
+  const segments = id.split('/');
+  const { partition, region, account } = parsed;
+  if (segments.length === 1) return { partition, region, account, name: id, format: 'short' };
+  const [cluster = '', name = ''] = segments;
+  if (segments.length !== 2 || cluster === '' || name === '') return undefined;
+  return { partition, region, account, name, cluster, format: 'long' };
+}
+
 /** True for a task definition *revision* ARN (`…:task-definition/<family>:<revision>`), which never changes. */
 export function isTaskDefinitionRevisionArn(value: string): boolean {
   const parsed = safeParseArn(value);

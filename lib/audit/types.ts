@@ -33,5 +33,10 @@ export interface AuditReport {
     readonly stale: number;
     readonly fresh: number;
     readonly unknown: number;
+    /**
+     * What could not be read (a Region's or cluster's services, a task definition, a secret's or parameter's
+     * metadata), each also in `warnings`: services behind it were not judged, so the audit is incomplete and fails.
+     */
+    readonly inventoryProblems: number;
   };
 }

@@ -1,12 +1,16 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { errorText } from '../errors.js';
 import { type EcsPacing, ecsPacingBucket } from './ecs-pacing.js';
+import { type AwsAccessProblem, awsAccessProblem } from './errors.js';
 
 /**
  * One SDK client per service and Region, created lazily and reused.
@@ -17,10 +21,12 @@ import { type EcsPacing, ecsPacingBucket } from './ecs-pacing.js';
  * clients use the SDK's *standard* mode behind our own client-side pacing (`ecs-pacing.ts`); every other client
  * uses *adaptive* mode, which slows down client-side after a throttle. DynamoDB serves the state table (leases,
  * change records, deployment limits), the deployments table and the revision index; SQS the intake queue (home
- * Region).
+ * Region). ECR serves the image drift guard (the Region of the image's registry). S3 serves the daily audit's copy
+ * of the secrets map (`SECRET_REFRESH_REPORT_BUCKET`).
  */
 export interface AwsClients {
   ecs(region: string): ECSClient;
+  ecr(region: string): ECRClient;
   batch(region: string): BatchClient;
   dynamodb(region: string): DynamoDBClient;
   events(region: string): EventBridgeClient;
@@ -28,11 +34,33 @@ export interface AwsClients {
   ssm(region: string): SSMClient;
   sqs(region: string): SQSClient;
   sts(region: string): STSClient;
+  /**
+   * Loaded on first use (only the daily audit with `SECRET_REFRESH_REPORT_BUCKET` writes to S3): the CLI and the other
+   * functions never load the S3 client, which is a large part of the SDK.
+   */
+  s3(region: string): Promise<S3Client>;
+}
+
+/** A call that could not reach AWS at all (after the SDK's retries), as {@link AwsClientOptions.onAccessFailure} hears it. */
+export interface AwsAccessFailure {
+  readonly problem: AwsAccessProblem;
+  /** The client's service (`ecs`, `secretsmanager`…) and Region, and the operation. */
+  readonly service: string;
+  readonly region: string;
+  readonly operation: string;
+  /** `<name>: <message>` of the error. */
+  readonly message: string;
 }
 
 /** Options for {@link createAwsClients}; tests pass `maxAttempts: 1` to see moto errors at once. */
 export interface AwsClientOptions {
   readonly maxAttempts?: number;
+  /**
+   * Told about every call that could not reach AWS at all (no credentials, endpoint unreachable: see
+   * `awsAccessProblem`), whatever step made it and whether the step then reported or rethrew the error. The CLI
+   * uses it to tell "AWS could not be reached" (exit 3) from "a target failed" (exit 1).
+   */
+  readonly onAccessFailure?: (failure: AwsAccessFailure) => void;
   /**
    * Fraction of ECS's documented per-category request rates to pace at (see `ecs-pacing.ts`); `0` turns
    * pacing off (moto, tests). Default 0.5.
@@ -52,11 +80,12 @@ export interface AwsClientOptions {
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const cache = new Map<string, unknown>();
   const common = { retryMode: 'adaptive', ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) };
-  function client<T>(service: string, region: string, create: () => T): T {
+  function client<T extends SdkClient>(service: string, region: string, create: () => T): T {
     const key = `${service}:${region}`;
     let existing = cache.get(key) as T | undefined;
     if (existing === undefined) {
       existing = create();
+      if (options.onAccessFailure) watchAccess(existing, service, region, options.onAccessFailure);
       cache.set(key, existing);
     }
     return existing;
@@ -66,6 +95,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     // tool drains the same buckets (adaptive mode would also remember a slowed rate across warm runs).
     ecs: (region) =>
       client('ecs', region, () => paced(new ECSClient({ region, ...common, retryMode: 'standard' }), region, options.ecsQuotaShare ?? 0.5, options.ecsPacing)),
+    ecr: (region) => client('ecr', region, () => new ECRClient({ region, ...common })),
     batch: (region) => client('batch', region, () => new BatchClient({ region, ...common })),
     dynamodb: (region) => client('dynamodb', region, () => new DynamoDBClient({ region, ...common })),
     events: (region) => client('events', region, () => new EventBridgeClient({ region, ...common })),
@@ -73,7 +103,39 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ssm: (region) => client('ssm', region, () => new SSMClient({ region, ...common })),
     sqs: (region) => client('sqs', region, () => new SQSClient({ region, ...common })),
     sts: (region) => client('sts', region, () => new STSClient({ region, ...common })),
+    // A bucket in another Region than the client's answers PutObject with a redirect naming its Region: follow it, so
+    // the report bucket may be in any Region. Path-style addressing is the SDK's own choice (an endpoint given as an
+    // IP address, such as moto's 127.0.0.1, gets path-style; AWS gets virtual-hosted style).
+    s3: async (region) => {
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      return client('s3', region, () => new S3Client({ region, ...common, followRegionRedirects: true }));
+    },
   };
+}
+
+/** What {@link watchAccess} needs of a client: its middleware stack (every client's has the same shape). */
+interface SdkClient {
+  readonly middlewareStack: unknown;
+}
+
+/**
+ * Adds a middleware around each command (outside the retries, so once per command) that reports a failure to
+ * reach AWS and rethrows it unchanged.
+ */
+function watchAccess(client: SdkClient, service: string, region: string, onAccessFailure: (failure: AwsAccessFailure) => void): void {
+  (client.middlewareStack as ECSClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const problem = awsAccessProblem(error);
+        if (problem)
+          onAccessFailure({ problem, service, region, operation: (context.commandName ?? 'unknown').replace(/Command$/, ''), message: errorText(error) });
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'secretRefreshAccessWatch', priority: 'high' },
+  );
 }
 
 /** Adds a middleware that takes a pacing token before each ECS command (once per command, not per retry). */

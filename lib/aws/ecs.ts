@@ -1,4 +1,7 @@
 import {
+  type ContainerImage,
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
@@ -10,13 +13,15 @@ import {
 } from '@aws-sdk/client-ecs';
 import { isTaskDefinitionRevisionArn } from '../arn/arn.js';
 
-export type { ECSClient, Service, TaskDefinition } from '@aws-sdk/client-ecs';
+export type { ContainerImage, ECSClient, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 
 import { chunk, type Limiter, mapWithConcurrency } from './concurrency.js';
 import type { RevisionIndex } from './revision-index.js';
 
 /** ECS accepts at most 10 services per DescribeServices call. */
 export const DESCRIBE_SERVICES_BATCH = 10;
+/** DescribeServiceDeployments and DescribeServiceRevisions accept at most 20 ARNs per call. */
+export const DESCRIBE_SERVICE_DEPLOYMENTS_BATCH = 20;
 /** ListClusters / ListServices page size (the API maximum; ListServices defaults to 10 without it). */
 export const LIST_PAGE_SIZE = 100;
 
@@ -137,4 +142,57 @@ export async function forceNewDeployment(client: ECSClient, cluster: string, ser
   const output = await client.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
   const primary = output.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
   return primary?.id ? { deploymentId: primary.id } : {};
+}
+
+/** What {@link describeTargetRevisions} found: service deployment ARN → the ARN of the revision it deploys. */
+export interface TargetRevisions {
+  readonly revisions: ReadonlyMap<string, string>;
+  /** Deployment ARNs ECS could not describe, with its reason (e.g. MISSING for revisions before 2024-10-25). */
+  readonly failures: ReadonlyMap<string, string>;
+}
+
+/**
+ * The service revision each service deployment deploys (`targetServiceRevision.arn`), 20 deployments a call
+ * (DescribeServiceDeployments: read-only).
+ */
+export async function describeTargetRevisions(client: ECSClient, deploymentArns: readonly string[], concurrency: number): Promise<TargetRevisions> {
+  const pages = await mapWithConcurrency(chunk([...new Set(deploymentArns)], DESCRIBE_SERVICE_DEPLOYMENTS_BATCH), concurrency, (serviceDeploymentArns) =>
+    client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns })),
+  );
+  const revisions = new Map<string, string>();
+  const failures = new Map<string, string>();
+  for (const page of pages) {
+    for (const deployment of page.serviceDeployments ?? []) {
+      if (deployment.serviceDeploymentArn && deployment.targetServiceRevision?.arn)
+        revisions.set(deployment.serviceDeploymentArn, deployment.targetServiceRevision.arn);
+    }
+    for (const failure of page.failures ?? []) if (failure.arn) failures.set(failure.arn, failure.reason ?? 'unknown');
+  }
+  return { revisions, failures };
+}
+
+/** What {@link describeRevisionImages} found: service revision ARN → the images (with resolved digests) it runs. */
+export interface RevisionImages {
+  readonly images: ReadonlyMap<string, readonly ContainerImage[]>;
+  readonly failures: ReadonlyMap<string, string>;
+}
+
+/**
+ * The container images of service revisions, with the digests ECS resolved their tags to when the revision was
+ * deployed (`containerImages[].imageDigest`, software version consistency), 20 revisions a call
+ * (DescribeServiceRevisions: read-only).
+ */
+export async function describeRevisionImages(client: ECSClient, revisionArns: readonly string[], concurrency: number): Promise<RevisionImages> {
+  const pages = await mapWithConcurrency(chunk([...new Set(revisionArns)], DESCRIBE_SERVICE_DEPLOYMENTS_BATCH), concurrency, (serviceRevisionArns) =>
+    client.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns })),
+  );
+  const images = new Map<string, readonly ContainerImage[]>();
+  const failures = new Map<string, string>();
+  for (const page of pages) {
+    for (const revision of page.serviceRevisions ?? []) {
+      if (revision.serviceRevisionArn) images.set(revision.serviceRevisionArn, revision.containerImages ?? []);
+    }
+    for (const failure of page.failures ?? []) if (failure.arn) failures.set(failure.arn, failure.reason ?? 'unknown');
+  }
+  return { images, failures };
 }

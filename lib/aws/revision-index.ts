@@ -15,15 +15,18 @@ export interface RevisionIndex {
 }
 
 /**
- * The parts of a task definition that references come from (container names, `secrets`,
- * `logConfiguration.secretOptions`, `repositoryCredentials`, gMSA credential specs, FSx volume credentials):
- * ARNs and names only, never a value, and small enough for one DynamoDB item.
+ * The parts of a task definition the inventory reads: where references come from (container names, `secrets`,
+ * `logConfiguration.secretOptions`, `repositoryCredentials`, gMSA credential specs, FSx volume credentials) and
+ * each container's `image` and `versionConsistency` (the image drift guard, the secrets map). ARNs, names and
+ * image references only, never a value, and small enough for one DynamoDB item.
  */
 export function referenceSubset(definition: TaskDefinition): TaskDefinition {
   return {
     ...(definition.taskDefinitionArn ? { taskDefinitionArn: definition.taskDefinitionArn } : {}),
     containerDefinitions: (definition.containerDefinitions ?? []).map((container) => ({
       ...(container.name ? { name: container.name } : {}),
+      ...(container.image ? { image: container.image } : {}),
+      ...(container.versionConsistency ? { versionConsistency: container.versionConsistency } : {}),
       ...(container.secrets ? { secrets: container.secrets } : {}),
       ...(container.logConfiguration?.secretOptions
         ? { logConfiguration: { logDriver: container.logConfiguration.logDriver, secretOptions: container.logConfiguration.secretOptions } }
@@ -55,10 +58,10 @@ function credentialSpecEntries(container: ContainerDefinition): Pick<ContainerDe
 
 /**
  * Version of what {@link referenceSubset} keeps. An entry written under another version may lack parts that are
- * references now (version 1 had no credential specs) and is read as a miss, so the revision is described again
- * and re-indexed instead of serving an incomplete subset for the entry's lifetime.
+ * read now (version 1 had no credential specs, version 2 no images) and is read as a miss, so the revision is
+ * described again and re-indexed instead of serving an incomplete subset for the entry's lifetime.
  */
-export const REFERENCE_SUBSET_VERSION = 2;
+export const REFERENCE_SUBSET_VERSION = 3;
 
 /** Entries are kept 180 days after they were last written (deregistered revisions age out). */
 export const REVISION_INDEX_TTL_SECONDS = 180 * 24 * 3600;

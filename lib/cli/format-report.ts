@@ -33,7 +33,7 @@ export function formatReport(report: RefreshReport): string {
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   const scanned = summary.regions.length
     ? ` (${summary.servicesScanned} services in ${summary.clusters} clusters, ${summary.jobDefinitionsScanned} Batch job definitions,` +
-      ` ${summary.jobsScanned} running Batch jobs; regions: ${summary.regions.join(', ')})`
+      ` ${summary.jobsScanned} running Batch jobs; Regions scanned: ${summary.regions.join(', ')})`
     : ' (nothing scanned)';
   const deferred = summary.deferred > 0 ? `, ${summary.deferred} deferred` : '';
   lines.push(`  summary: ${summary.done} done, ${summary.planned} planned, ${summary.skipped} skipped${deferred}, ${summary.failed} failed${scanned}`);
@@ -70,7 +70,12 @@ export function formatAuditReport(report: AuditReport): string {
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   const { summary } = report;
   lines.push(
-    `  summary: ${summary.stale} stale, ${summary.fresh} fresh, ${summary.unknown} unknown (${summary.servicesScanned} services; regions: ${summary.regions.join(', ')})`,
+    `  summary: ${summary.stale} stale, ${summary.fresh} fresh, ${summary.unknown} unknown (${summary.servicesScanned} services; Regions scanned: ${summary.regions.join(', ')})`,
   );
+  if (summary.inventoryProblems > 0) {
+    lines.push(
+      `  INCOMPLETE: ${summary.inventoryProblems} thing(s) could not be read (the warnings above), so services behind them were not judged: this is not "all clear"`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,18 +1,17 @@
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { runAudit } from '../audit/run-audit.js';
-import { unwrapIntake } from '../changes/index.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { AuditReport } from '../audit/types.js';
+import type { AwsAccessFailure } from '../aws/clients.js';
+import { awsAccessProblem } from '../aws/errors.js';
+import { unwrapIntake } from '../changes/intake-envelope.js';
 import { type Config, loadConfig } from '../config/config.js';
-import { describeSettings } from '../config/settings.js';
 import { EventParseError, errorMessage, errorText, InvalidInputError } from '../errors.js';
-import { createPipelineDependencies } from '../pipeline/dependencies.js';
-import { LeaseUnavailableError } from '../pipeline/lease.js';
-import { type RefreshRequest, runRefresh } from '../pipeline/run-refresh.js';
-import { reportFailed } from '../report/build-report.js';
+import type { SecretsMap } from '../map/types.js';
+import type { RefreshRequest } from '../pipeline/run-refresh.js';
+import { EXIT, type ParsedCommand, parseCommand, VERSION } from './command-line.js';
 import { formatAuditReport, formatReport } from './format-report.js';
+import { withHomeRegion } from './home-region.js';
 
-/** Exit codes: part of the public interface, scripts depend on them. */
-export const EXIT = { ok: 0, failed: 1, invalidInput: 2 } as const;
+export { COMMANDS, commandUsage, EXIT, USAGE } from './command-line.js';
 
 /** Where the CLI reads and writes; injected so tests can run it in-process. */
 export interface CliIo {
@@ -20,70 +19,165 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readText: (path: string) => Promise<string>;
+  /** Writes a file (`map --html`); the real file system when absent. */
+  readonly writeText?: (path: string, text: string) => Promise<void>;
+  /** One line about the runtime, printed on stderr once a command runs (see `runtimeNotice`). */
+  readonly notice?: string;
 }
-
-/** The `--help` text; its environment part is generated from the settings table. */
-export const USAGE = `Usage:
-  secret-refresh event <file|->... [--dry-run] [--json]
-      Handle EventBridge events as one batch, as the intake queue's function would (coalesced: one deployment per
-      service). Each file (or - for stdin) holds one event, a JSON array of events or JSON lines; an SQS message,
-      an SQS event, 'aws sqs receive-message' output or a Lambda on-failure record is unwrapped to its events.
-  secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json] [--confirm-large]
-      Redeploy every ECS service (and resubmit Batch jobs, by policy) that reads this secret or parameter
-      (no "already fresh" skip). --confirm-large goes past the blast-radius cap (SECRET_REFRESH_MAX_TARGETS).
-
-  secret-refresh audit [--json]
-      Report-only staleness audit: ECS services deployed before a secret or parameter they read last changed.
-
-Options:
-  --dry-run   plan and report, change nothing (also SECRET_REFRESH_DRY_RUN=true)
-  --json      print only the JSON report on stdout (messages go to stderr)
-  --help      this text
-
-Environment (see README, "Configuration"):
-${describeSettings()}
-
-Exit codes: 0 success or nothing to do; 1 a target failed, or some events of a batch were invalid or could not be
-handled; 2 invalid input (nothing was changed).
-`;
 
 /**
  * The `secret-refresh` command line. Same pipeline as the Lambda functions.
  *
- * @returns the exit code: 0 success or nothing to do, 1 some target failed, 2 invalid input.
+ * @returns the exit code ({@link EXIT}): 0 success or nothing to do, 1 some target failed or the audit or the map is
+ * incomplete, 2 invalid input, 3 AWS could not be reached or no credentials were found.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed: Exclude<ParsedCommand, 'help'>;
+  let command: Exclude<ParsedCommand, { type: 'help' | 'version' }>;
   let request: RefreshRequest | readonly RefreshRequest[] | undefined;
   try {
-    const command = parseCommand(argv);
-    if (command === 'help') {
-      io.stdout(USAGE);
+    const parsed = parseCommand(argv);
+    if (parsed.type === 'help') {
+      io.stdout(parsed.text);
       return EXIT.ok;
     }
-    parsed = command;
-    if (parsed.type === 'event') request = await readEvents(parsed.files, io);
-    else if (parsed.type === 'refresh') request = parsed.request;
+    if (parsed.type === 'version') {
+      io.stdout(`secret-refresh ${VERSION}\n`);
+      return EXIT.ok;
+    }
+    command = parsed;
+    if (command.type === 'event') request = await readEvents(command.files, io);
+    else if (command.type === 'refresh') request = command.request;
   } catch (error) {
     return invalid(error, io);
   }
+  const access: AwsAccessFailure[] = [];
   try {
-    const config = loadConfig(io.env);
-    if (!request) return await audit(config, parsed.json, io);
-    const report = await runRefresh(request, config, createPipelineDependencies(config), { dryRun: parsed.dryRun, leaseWaitMs: CLI_LEASE_WAIT_MS });
-    if (parsed.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    else io.stdout(formatReport(report));
-    if (report.summary.invalid > 0 && report.summary.invalid === report.summary.inputs) return EXIT.invalidInput;
-    return reportFailed(report) || report.summary.invalid > 0 ? EXIT.failed : EXIT.ok;
+    const config = loadConfig(await withHomeRegion(io.env));
+    if (io.notice) io.stderr(`${io.notice}\n`);
+    const pipeline = await loadPipeline();
+    const dependencies = pipeline.createPipelineDependencies(config, { onAccessFailure: (failure) => access.push(failure) });
+    let code: number;
+    if (command.type === 'map') {
+      const map = await pipeline.mapAccount(config, dependencies, new Date());
+      code = await mapOutcome(map, pipeline, command, io, access.length > 0);
+    } else if (!request) {
+      const report = await pipeline.runAudit(config, dependencies, new Date());
+      code = auditOutcome(report, pipeline.auditIncomplete(report), command.json, io, access.length > 0);
+    } else {
+      const dryRun = command.type !== 'audit' && command.dryRun;
+      const report = await pipeline.runRefresh(request, config, dependencies, { dryRun, leaseWaitMs: CLI_LEASE_WAIT_MS });
+      io.stdout(command.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      const { inputs, invalid } = report.summary;
+      // Every input of `event` unreadable: invalid input (2); some of them, or a failed target: 1.
+      if (invalid > 0 && invalid === inputs) code = EXIT.invalidInput;
+      else code = pipeline.reportFailed(report) || invalid > 0 ? EXIT.failed : EXIT.ok;
+    }
+    return access.length > 0 ? unavailable(access, io, config) : code;
   } catch (error) {
     if (error instanceof InvalidInputError) return invalid(error, io);
-    if (error instanceof LeaseUnavailableError) {
+    if (error instanceof Error && error.name === 'LeaseUnavailableError') {
       io.stderr(`secret-refresh: ${error.message.replace('the changes are delivered again', 'try again later')}\n`);
       return EXIT.failed;
+    }
+    const problem = awsAccessProblem(error);
+    if (access.length > 0 || problem) {
+      return unavailable(
+        access.length > 0 ? access : [{ problem: problem ?? 'unreachable', service: 'aws', region: '', operation: '', message: errorText(error) }],
+        io,
+      );
     }
     io.stderr(`secret-refresh: unexpected error: ${errorText(error)}\n`);
     return EXIT.failed;
   }
+}
+
+/**
+ * The pipeline, loaded only when a command runs: `--help`, `--version` and a refused command line never load the
+ * AWS SDK (that is what keeps them fast).
+ */
+async function loadPipeline() {
+  const [audit, dependencies, pipeline, report, map] = await Promise.all([
+    import('../audit/run-audit.js'),
+    import('../pipeline/dependencies.js'),
+    import('../pipeline/run-refresh.js'),
+    import('../report/build-report.js'),
+    import('../map/index.js'),
+  ]);
+  return {
+    runAudit: audit.runAudit,
+    auditIncomplete: audit.auditIncomplete,
+    createPipelineDependencies: dependencies.createPipelineDependencies,
+    runRefresh: pipeline.runRefresh,
+    reportFailed: report.reportFailed,
+    mapAccount: map.mapAccount,
+    mapIncomplete: map.mapIncomplete,
+    formatMap: map.formatMap,
+    renderMapPage: map.renderMapPage,
+  };
+}
+
+/**
+ * Writes the page (`--html`) first, then prints the map: the text, or the JSON document with `--json`. Exit 0 when
+ * everything could be read, 1 when the map is incomplete (the map's warnings say what could not be read). A page
+ * that cannot be written is invalid input (exit 2: a path to fix), with nothing printed.
+ */
+async function mapOutcome(
+  map: SecretsMap,
+  pipeline: Awaited<ReturnType<typeof loadPipeline>>,
+  command: { readonly json: boolean; readonly html?: string },
+  io: CliIo,
+  unreachable: boolean,
+): Promise<number> {
+  if (command.html) {
+    try {
+      await (io.writeText ?? ((path, text) => writeFile(path, text, 'utf8')))(command.html, pipeline.renderMapPage(map));
+    } catch (error) {
+      throw new InvalidInputError(`cannot write the map page to ${command.html}: ${errorMessage(error)}`);
+    }
+  }
+  io.stdout(command.json ? `${JSON.stringify(map, null, 2)}\n` : pipeline.formatMap(map));
+  if (command.html) io.stderr(`secret-refresh: map page written to ${command.html}\n`);
+  if (!pipeline.mapIncomplete(map)) return EXIT.ok;
+  if (!unreachable) {
+    io.stderr(
+      `secret-refresh: map incomplete: ${map.summary.inventoryProblems} thing(s) could not be read, so readers and findings behind them may be missing\n`,
+    );
+  }
+  return EXIT.failed;
+}
+
+/**
+ * Prints the audit; exit 0 when every service could be judged, 1 when something could not be read (the audit is
+ * incomplete: never an "all clear" on what it could not see). When AWS itself could not be reached, the caller
+ * says so instead (exit 3).
+ */
+function auditOutcome(report: AuditReport, incomplete: boolean, json: boolean, io: CliIo, unreachable: boolean): number {
+  io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report));
+  if (!incomplete) return EXIT.ok;
+  if (!unreachable) {
+    io.stderr(`secret-refresh: audit incomplete: ${report.summary.inventoryProblems} thing(s) could not be read, so services behind them were not judged\n`);
+  }
+  return EXIT.failed;
+}
+
+/**
+ * Exit 3 with one line saying why AWS could not be asked: no credentials (what to set), or an endpoint that did not
+ * answer (which one, and where the endpoint came from).
+ */
+function unavailable(failures: readonly AwsAccessFailure[], io: CliIo, config?: Config): number {
+  const noCredentials = failures.find((failure) => failure.problem === 'no-credentials');
+  const first = noCredentials ?? failures[0];
+  const more = failures.length > 1 ? `, and ${failures.length - 1} more call(s)` : '';
+  const where = first?.operation ? ` (${first.service} ${first.region} ${first.operation}${more})` : '';
+  if (noCredentials) {
+    io.stderr(
+      `secret-refresh: no AWS credentials found${where}: ${first?.message}; set AWS_PROFILE (and run aws sso login if it uses SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n`,
+    );
+  } else {
+    const endpoint = io.env.AWS_ENDPOINT_URL ? `AWS_ENDPOINT_URL (${io.env.AWS_ENDPOINT_URL})` : `the Region${config ? ` (${config.regions.join(', ')})` : ''}`;
+    io.stderr(`secret-refresh: cannot reach AWS${where}: ${first?.message}; check the network and ${endpoint}\n`);
+  }
+  return EXIT.awsUnavailable;
 }
 
 /** How long the CLI waits for another run's lease of the account (the Lambda waits less: its time is bounded). */
@@ -109,66 +203,6 @@ async function readEvents(files: readonly string[], io: CliIo): Promise<RefreshR
   return requests.length === 1 ? (requests[0] as RefreshRequest) : requests;
 }
 
-type ParsedCommand =
-  | 'help'
-  | { type: 'audit'; json: boolean; dryRun: boolean }
-  | { type: 'event'; files: string[]; json: boolean; dryRun: boolean }
-  | { type: 'refresh'; request: RefreshRequest & { type: 'manual' }; json: boolean; dryRun: boolean };
-
-function parseCommand(argv: readonly string[]): ParsedCommand {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return 'help';
-  if (command !== 'event' && command !== 'refresh' && command !== 'audit') {
-    throw new InvalidInputError(`unknown command "${command}": use "event", "refresh" or "audit" (see --help)`);
-  }
-  let values: { json?: boolean; 'dry-run'?: boolean; ref?: string; kind?: string; help?: boolean; 'confirm-large'?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        ...(command === 'refresh'
-          ? { ref: { type: 'string' as const }, kind: { type: 'string' as const }, 'confirm-large': { type: 'boolean' as const } }
-          : {}),
-      },
-    }) as { values: typeof values; positionals: string[] });
-  } catch (error) {
-    throw new InvalidInputError(`${command}: ${errorMessage(error)} (see --help)`);
-  }
-  if (values.help) return 'help';
-  const json = values.json === true;
-  const dryRun = values['dry-run'] === true;
-  if (command === 'audit') {
-    if (positionals.length > 0) throw new InvalidInputError(`audit: unexpected argument "${positionals[0]}"`);
-    return { type: 'audit', json, dryRun };
-  }
-  if (command === 'event') {
-    if (positionals.length === 0) throw new InvalidInputError('event: give at least one event file (or - for stdin)');
-    if (positionals.filter((file) => file === '-').length > 1) throw new InvalidInputError('event: standard input (-) can be given once');
-    return { type: 'event', files: positionals, json, dryRun };
-  }
-  if (positionals.length > 0) throw new InvalidInputError(`refresh: unexpected argument "${positionals[0]}" (use --ref)`);
-  if (!values.ref) throw new InvalidInputError('refresh: --ref <arn-or-name> is required');
-  if (values.kind !== undefined && values.kind !== 'secret' && values.kind !== 'parameter') {
-    throw new InvalidInputError(`refresh: --kind must be "secret" or "parameter", got "${values.kind}"`);
-  }
-  const kind = values.kind as 'secret' | 'parameter' | undefined;
-  const confirmLarge = values['confirm-large'] === true;
-  return { type: 'refresh', request: { type: 'manual', ref: values.ref, ...(kind ? { kind } : {}), ...(confirmLarge ? { confirmLarge } : {}) }, json, dryRun };
-}
-
-/** `secret-refresh audit`: report-only, exit 0 (2 for invalid configuration, 1 if AWS could not be read). */
-async function audit(config: Config, json: boolean, io: CliIo): Promise<number> {
-  const report = await runAudit(config, createPipelineDependencies(config), new Date());
-  io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report));
-  return EXIT.ok;
-}
-
 async function readInput(file: string, io: CliIo): Promise<string> {
   try {
     return await io.readText(file);
@@ -179,18 +213,17 @@ async function readInput(file: string, io: CliIo): Promise<string> {
 
 /** One JSON value (an event, an array, an envelope), or JSON lines (one value a line). */
 function parseEventText(text: string, file: string): { value: unknown; source: string }[] {
-  const name = file;
   try {
-    return [{ value: JSON.parse(text) as unknown, source: name }];
+    return [{ value: JSON.parse(text) as unknown, source: file }];
   } catch (error) {
     const lines = text.split('\n').map((line, index) => ({ line: line.trim(), number: index + 1 }));
     const values = lines.filter(({ line }) => line.length > 0);
-    if (values.length < 2) throw new EventParseError(`${name} is not valid JSON: ${errorMessage(error)}`);
+    if (values.length < 2) throw new EventParseError(`${file} is not valid JSON: ${errorMessage(error)}`);
     return values.map(({ line, number }) => {
       try {
-        return { value: JSON.parse(line) as unknown, source: `${name}:${number}` };
+        return { value: JSON.parse(line) as unknown, source: `${file}:${number}` };
       } catch (lineError) {
-        throw new EventParseError(`${name}:${number} is not valid JSON (one event a line): ${errorMessage(lineError)}`);
+        throw new EventParseError(`${file}:${number} is not valid JSON (one event a line): ${errorMessage(lineError)}`);
       }
     });
   }

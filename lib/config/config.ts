@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../errors.js';
-import type { BatchPolicy } from '../plan/types.js';
-import { SETTINGS } from './settings.js';
+import type { BatchPolicy, ImageDriftPolicy } from '../plan/types.js';
+import { SETTINGS, unknownSettings } from './settings.js';
 
 /**
  * Runtime configuration, read from the environment once, validated, typed and passed down.
@@ -25,8 +25,11 @@ export interface Config {
   readonly eventBus?: string;
   readonly deploymentsTable?: string;
   readonly waitForSteady: boolean;
+  readonly imageDrift: ImageDriftPolicy;
   readonly ecsQuotaShare: number;
   readonly revisionIndexTable?: string;
+  /** `SECRET_REFRESH_REPORT_BUCKET`: where the daily audit stores the secrets map (page and JSON). */
+  readonly reportBucket?: string;
   readonly settleSeconds: number;
   readonly minRedeployIntervalSeconds: number;
   readonly maxDeploymentsPerHour: number;
@@ -41,17 +44,20 @@ const EnvironmentSchema = z
   });
 
 /**
- * Reads and validates the configuration.
+ * Reads and validates the configuration. A `SECRET_REFRESH_*` variable that is not in the settings table is
+ * refused like a bad value (a typo such as `SECRET_REFRESH_DRYRUN=true` would otherwise be ignored and the run
+ * would act for real), with the setting it most likely meant.
  *
- * @throws {ConfigurationError} listing every invalid variable, so a user fixes them all at once.
+ * @throws {ConfigurationError} listing every unknown name and every invalid value, so a user fixes them all at once.
  * @example
  * const config = loadConfig(process.env);
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const unknown = unknownSettings(env);
   const result = EnvironmentSchema.safeParse(env);
-  if (!result.success) {
-    const messages = result.error.issues.map((issue) => issue.message);
-    throw new ConfigurationError(`Invalid configuration: ${messages.join('; ')}`, { cause: result.error });
+  if (unknown.length > 0 || !result.success) {
+    const messages = [...unknown, ...(result.success ? [] : result.error.issues.map((issue) => issue.message))];
+    throw new ConfigurationError(`Invalid configuration: ${messages.join('; ')}`, result.success ? {} : { cause: result.error });
   }
   const fields: Record<string, unknown> = {};
   for (const setting of SETTINGS) {

@@ -13,7 +13,7 @@ import {
 import type { AwsClients } from '../aws/clients.js';
 import { chunk, mapWithConcurrency } from '../aws/concurrency.js';
 import { errorText } from '../errors.js';
-import { isEksJobDefinition, jobDefinitionReferences } from './job-definition-references.js';
+import { isEksJobDefinition, jobDefinitionContainers, jobDefinitionReferences } from './job-definition-references.js';
 import type { BatchInventory, BatchJobDefinitionRecord, BatchJobRecord, InventoryProblem } from './types.js';
 
 /** What {@link collectBatchInventory} needs. */
@@ -132,6 +132,7 @@ function definitionRecord(definition: JobDefinition, region: string): BatchJobDe
     tags: definition.tags ?? {},
     eks: isEksJobDefinition(definition),
     references: jobDefinitionReferences(definition, { partition, region, account }),
+    containers: jobDefinitionContainers(definition),
   };
 }
 

@@ -1,10 +1,10 @@
-import { resourceId, safeParseArn } from '../arn/arn.js';
+import { parseServiceArn, resourceId, safeParseArn } from '../arn/arn.js';
 import type { AwsClients } from '../aws/clients.js';
 import { chunk, createLimiter, type Limiter } from '../aws/concurrency.js';
 import { DESCRIBE_SERVICES_BATCH, describeServices, listClusterArns, listServiceArns, type Service, type TaskDefinitionCache } from '../aws/ecs.js';
 import { errorText } from '../errors.js';
-import { taskDefinitionReferences } from './task-definition-references.js';
-import type { DeploymentController, EcsInventory, EcsServiceRecord, InventoryProblem } from './types.js';
+import { taskDefinitionContainers, taskDefinitionReferences } from './task-definition-references.js';
+import type { DeploymentController, EcsDeploymentStyle, EcsInventory, EcsServiceRecord, InventoryProblem, VanishedEcsService } from './types.js';
 
 /** What {@link collectEcsInventory} needs. */
 export interface EcsInventoryOptions {
@@ -18,10 +18,13 @@ export interface EcsInventoryOptions {
 /**
  * Finds every ACTIVE ECS service in every cluster of every configured Region, with the references its
  * task definition makes. A Region or cluster that cannot be read becomes an {@link InventoryProblem}
- * (reported, and it makes the run fail so Lambda retries) instead of hiding services.
+ * (reported, and it makes the run fail so Lambda retries) instead of hiding services. A service ListServices
+ * named but DescribeServices reports `MISSING` (deleted in between) is {@link VanishedEcsService vanished}:
+ * reported, never a problem.
  */
 export async function collectEcsInventory(options: EcsInventoryOptions): Promise<EcsInventory> {
   const problems: InventoryProblem[] = [];
+  const vanished: VanishedEcsService[] = [];
   let clusters = 0;
   const perRegion = await Promise.all(
     options.regions.map(async (region) => {
@@ -37,17 +40,23 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
       // One limit per ECS quota category for the whole Region, however many clusters run at once: service
       // reads and task-definition reads draw from different ECS buckets, so they proceed side by side.
       const limits = { services: createLimiter(options.concurrency), taskDefinitions: createLimiter(options.concurrency) };
+      const missing: VanishedEcsService[] = [];
       const perCluster = await Promise.all(
         clusterArns.map(async (clusterArn) => {
+          const clusterName = resourceId(clusterArn, 'ecs', 'cluster/') ?? clusterArn;
           try {
-            const serviceArns = await limits.services(() => listServiceArns(client, clusterArn));
+            const serviceArns = (await limits.services(() => listServiceArns(client, clusterArn))).filter((arn) => listedInCluster(arn, clusterName));
             // Describe 10 at a time and look each batch's task definitions up as soon as it returns, so the
             // task-definition quota (the slowest) starts being used at once.
             const batches = await Promise.all(
               chunk(serviceArns, DESCRIBE_SERVICES_BATCH).map(async (batch) => {
                 const { services, failures } = await describeServices(client, clusterArn, batch, limits.services);
                 for (const failure of failures) {
-                  problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
+                  if (failure.reason === 'MISSING') {
+                    missing.push({ arn: failure.arn, name: serviceName(failure.arn), clusterArn, clusterName, region, reason: failure.reason });
+                  } else {
+                    problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
+                  }
                 }
                 return Promise.all(services.map((service) => serviceRecord(service, clusterArn, region, options, problems, limits.taskDefinitions)));
               }),
@@ -60,10 +69,32 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
           }
         }),
       );
-      return perCluster.flat();
+      const records = perCluster.flat();
+      // A short service ARN (`service/<name>`) names no cluster, so a ListServices answer that lists another
+      // cluster's service (moto 5.2.1 matches clusters by substring: `jobs` lists `batch-jobs`' services; real ECS
+      // never does) cannot be told apart before DescribeServices says MISSING. A MISSING ARN that another cluster
+      // of the Region described is such a listing artefact, not a vanished service: it is dropped, never reported.
+      const described = new Set(records.map((record) => record.arn));
+      vanished.push(...missing.filter((service) => !described.has(service.arn)));
+      return records;
     }),
   );
-  return { regions: options.regions, clusters, services: perRegion.flat(), problems };
+  return { regions: options.regions, clusters, services: perRegion.flat(), ...(vanished.length > 0 ? { vanished } : {}), problems };
+}
+
+/**
+ * False for a long service ARN that names another cluster than the one ListServices was asked about. Real ECS
+ * never lists those; moto 5.2.1 does (its cluster match is a substring match). They are inventoried with their
+ * own cluster, so dropping them here loses nothing and saves a DescribeServices that would answer MISSING.
+ */
+function listedInCluster(serviceArn: string, clusterName: string): boolean {
+  const parsed = parseServiceArn(serviceArn);
+  return parsed?.cluster === undefined || parsed.cluster === clusterName;
+}
+
+/** The service name of a long or short service ARN (the ARN itself when it is not one). */
+function serviceName(arn: string): string {
+  return parseServiceArn(arn)?.name ?? arn;
 }
 
 async function serviceRecord(
@@ -85,7 +116,7 @@ async function serviceRecord(
   const primary = service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
   const base = {
     arn,
-    name: service.serviceName ?? resourceId(arn, 'ecs', 'service/')?.split('/').at(-1) ?? arn,
+    name: service.serviceName ?? serviceName(arn),
     clusterArn,
     clusterName,
     partition,
@@ -96,14 +127,58 @@ async function serviceRecord(
     deploymentController: controller,
     ...(taskDefinitionArn ? { taskDefinitionArn } : {}),
     ...(primary?.id && primary.createdAt ? { primaryDeployment: { id: primary.id, createdAt: primary.createdAt.toISOString() } } : {}),
+    ...deploymentOf(service),
+    ...(service.currentServiceDeployment ? { currentServiceDeployment: service.currentServiceDeployment } : {}),
+    ...(service.currentServiceRevisions?.length
+      ? { currentServiceRevisions: service.currentServiceRevisions.flatMap((revision) => (revision.arn ? [revision.arn] : [])) }
+      : {}),
     tags: Object.fromEntries((service.tags ?? []).map((tag) => [tag.key ?? '', tag.value ?? ''])),
   };
   if (!taskDefinitionArn) return { ...base, references: [] };
   try {
     const taskDefinition = await options.taskDefinitions.get(options.clients.ecs(region), region, taskDefinitionArn, limit);
-    return { ...base, references: taskDefinitionReferences(taskDefinition, { partition, region, account }) };
+    return {
+      ...base,
+      references: taskDefinitionReferences(taskDefinition, { partition, region, account }),
+      containers: taskDefinitionContainers(taskDefinition),
+    };
   } catch (error) {
     problems.push({ region, subject: arn, message: `could not read task definition ${taskDefinitionArn}: ${errorText(error)}` });
     return undefined;
   }
+}
+
+/**
+ * The service's {@link EcsDeploymentStyle} when it is more than a plain rolling update: a `BLUE_GREEN`, `LINEAR`
+ * or `CANARY` strategy (with the bake times and steps DescribeServices gives), or an Express Mode service.
+ */
+function deploymentOf(service: Service): { deployment?: EcsDeploymentStyle } {
+  const configuration = service.deploymentConfiguration;
+  const strategy = configuration?.strategy ?? 'ROLLING';
+  const expressMode = service.resourceManagementType === 'ECS';
+  if (strategy === 'ROLLING' && !expressMode) return {};
+  const linear = configuration?.linearConfiguration;
+  const canary = configuration?.canaryConfiguration;
+  const deployment: EcsDeploymentStyle = {
+    strategy,
+    ...(configuration?.bakeTimeInMinutes !== undefined ? { bakeTimeInMinutes: configuration.bakeTimeInMinutes } : {}),
+    ...(strategy === 'LINEAR' && linear
+      ? {
+          linearConfiguration: {
+            ...(linear.stepPercent !== undefined ? { stepPercent: linear.stepPercent } : {}),
+            ...(linear.stepBakeTimeInMinutes !== undefined ? { stepBakeTimeInMinutes: linear.stepBakeTimeInMinutes } : {}),
+          },
+        }
+      : {}),
+    ...(strategy === 'CANARY' && canary
+      ? {
+          canaryConfiguration: {
+            ...(canary.canaryPercent !== undefined ? { canaryPercent: canary.canaryPercent } : {}),
+            ...(canary.canaryBakeTimeInMinutes !== undefined ? { canaryBakeTimeInMinutes: canary.canaryBakeTimeInMinutes } : {}),
+          },
+        }
+      : {}),
+    ...(expressMode ? { expressMode: true } : {}),
+  };
+  return { deployment };
 }

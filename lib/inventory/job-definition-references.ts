@@ -1,9 +1,9 @@
 import type { ContainerProperties, JobDefinition, TaskContainerProperties } from '../aws/batch.js';
 import { safeParseReference } from '../references/index.js';
 import type { ReferenceContext, ReferenceLocation } from '../references/types.js';
-import type { FoundReference } from './types.js';
+import type { ContainerImageRecord, FoundReference } from './types.js';
 
-type ContainerLike = Pick<ContainerProperties, 'secrets' | 'logConfiguration' | 'repositoryCredentials'> & Pick<TaskContainerProperties, 'name'>;
+type ContainerLike = Pick<ContainerProperties, 'secrets' | 'logConfiguration' | 'repositoryCredentials' | 'image'> & Pick<TaskContainerProperties, 'name'>;
 
 /**
  * Every secret reference a Batch job definition makes, in each container shape Batch has:
@@ -14,8 +14,7 @@ type ContainerLike = Pick<ContainerProperties, 'secrets' | 'logConfiguration' | 
  */
 export function jobDefinitionReferences(definition: JobDefinition, context: ReferenceContext): FoundReference[] {
   const found: FoundReference[] = [];
-  const visit = (label: string, container: ContainerLike | undefined) => {
-    if (!container) return;
+  visitContainers(definition, (label, container) => {
     const add = (location: ReferenceLocation, valueFrom: string | undefined, name?: string) => {
       if (valueFrom === undefined) return;
       const result = safeParseReference(valueFrom, location, context);
@@ -32,20 +31,36 @@ export function jobDefinitionReferences(definition: JobDefinition, context: Refe
       add('logConfiguration.secretOptions', option.valueFrom, option.name);
     }
     add('repositoryCredentials', container.repositoryCredentials?.credentialsParameter);
+  });
+  return found;
+}
+
+/** The containers of a job definition and the image each names, labelled as in {@link jobDefinitionReferences}. */
+export function jobDefinitionContainers(definition: JobDefinition): ContainerImageRecord[] {
+  const containers: ContainerImageRecord[] = [];
+  visitContainers(definition, (name, container) => {
+    if (container.image) containers.push({ name, image: container.image });
+  });
+  return containers;
+}
+
+/** Every container shape of a job definition, with its label (`container`, `node 0:3`, `task 0 app`, …). */
+function visitContainers(definition: JobDefinition, visit: (label: string, container: ContainerLike) => void): void {
+  const visitOne = (label: string, container: ContainerLike | undefined) => {
+    if (container) visit(label, container);
   };
   const visitTasks = (prefix: string, tasks: { containers?: TaskContainerProperties[] | undefined }[] | undefined) => {
     (tasks ?? []).forEach((task, index) => {
-      for (const container of task.containers ?? []) visit(`${prefix}task ${index} ${container.name ?? '(unnamed)'}`, container);
+      for (const container of task.containers ?? []) visitOne(`${prefix}task ${index} ${container.name ?? '(unnamed)'}`, container);
     });
   };
-  visit('container', definition.containerProperties);
+  visitOne('container', definition.containerProperties);
   for (const range of definition.nodeProperties?.nodeRangeProperties ?? []) {
     const label = `node ${range.targetNodes ?? '?'}`;
-    visit(label, range.container);
+    visitOne(label, range.container);
     visitTasks(`${label} `, range.ecsProperties?.taskProperties);
   }
   visitTasks('', definition.ecsProperties?.taskProperties);
-  return found;
 }
 
 /** EKS job definitions read Kubernetes secrets: out of scope, reported as such. */

@@ -1,7 +1,7 @@
 import type { TaskDefinition } from '../aws/ecs.js';
 import { isCredentialSpecReference, safeParseReference } from '../references/index.js';
 import type { ReferenceContext, ReferenceLocation } from '../references/types.js';
-import type { FoundReference } from './types.js';
+import type { ContainerImageRecord, FoundReference } from './types.js';
 
 /**
  * Every secret reference an ECS task definition makes: `containerDefinitions[].secrets`,
@@ -43,4 +43,22 @@ export function taskDefinitionReferences(taskDefinition: TaskDefinition, context
     );
   }
   return found;
+}
+
+/**
+ * The containers of a task definition with the image each names and its `versionConsistency` (container names as
+ * in {@link taskDefinitionReferences}). Containers without an image are left out.
+ */
+export function taskDefinitionContainers(taskDefinition: TaskDefinition): ContainerImageRecord[] {
+  return (taskDefinition.containerDefinitions ?? []).flatMap((container) =>
+    container.image
+      ? [
+          {
+            name: container.name ?? '(unnamed)',
+            image: container.image,
+            ...(container.versionConsistency ? { versionConsistency: container.versionConsistency } : {}),
+          },
+        ]
+      : [],
+  );
 }

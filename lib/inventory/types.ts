@@ -18,6 +18,34 @@ export interface FoundReference {
 export type DeploymentController = 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
 
 /**
+ * A container of a task definition and the image it names, as written (a tag, a digest, or both). What the image
+ * drift guard and the secrets map's `mutable-image-tag` finding read. Never a value.
+ */
+export interface ContainerImageRecord {
+  readonly name: string;
+  /** Always set by the inventory (ECS and Batch require an image); optional so other producers of records fit. */
+  readonly image?: string;
+  /** `versionConsistency` of the container definition: `disabled` means ECS never resolves the tag to a digest. Absent = enabled. */
+  readonly versionConsistency?: string;
+}
+
+/**
+ * How ECS rolls a new deployment of an ECS-controller service out, when it is more than a plain rolling update:
+ * the `deploymentConfiguration.strategy` (`BLUE_GREEN`, `LINEAR`, `CANARY`; `ROLLING` is the default and
+ * ECS may omit it) with its bake times and steps, and whether the service is an Express Mode service
+ * (`resourceManagementType: ECS`). Field names are the ECS API's.
+ */
+export interface EcsDeploymentStyle {
+  readonly strategy: string;
+  /** `deploymentConfiguration.bakeTimeInMinutes`: how long both revisions run after production traffic moved. */
+  readonly bakeTimeInMinutes?: number;
+  readonly linearConfiguration?: { readonly stepPercent?: number; readonly stepBakeTimeInMinutes?: number };
+  readonly canaryConfiguration?: { readonly canaryPercent?: number; readonly canaryBakeTimeInMinutes?: number };
+  /** An Express Mode service: ECS manages its load balancer, scaling and deployments. */
+  readonly expressMode?: true;
+}
+
+/**
  * What the Plan needs to know about one ECS service: identity, state, tags, PRIMARY deployment time and
  * the references its task definition makes. Plain data, so planning stays pure.
  */
@@ -36,8 +64,31 @@ export interface EcsServiceRecord {
   readonly taskDefinitionArn?: string;
   /** The PRIMARY deployment: its id and creation time (ISO-8601). */
   readonly primaryDeployment?: { readonly id: string; readonly createdAt: string };
+  /** Set when the service rolls out with more than a plain rolling update (see {@link EcsDeploymentStyle}). */
+  readonly deployment?: EcsDeploymentStyle;
+  /** The task definition's containers and their images (absent when the task definition was not read). */
+  readonly containers?: readonly ContainerImageRecord[];
+  /** `currentServiceDeployment` of DescribeServices: the service deployment whose revision the service runs. */
+  readonly currentServiceDeployment?: string;
+  /** `currentServiceRevisions[].arn` of DescribeServices. */
+  readonly currentServiceRevisions?: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly references: readonly FoundReference[];
+}
+
+/**
+ * A service ListServices named that DescribeServices then reported as a failure (`MISSING`: deleted between the
+ * two calls). Nothing of it runs, so nothing of it reads an old value; it is reported (code `not-found`), never a
+ * failed run.
+ */
+export interface VanishedEcsService {
+  readonly arn: string;
+  readonly name: string;
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  readonly region: string;
+  /** The failure reason ECS gave (`MISSING`). */
+  readonly reason: string;
 }
 
 /** Something inventory could not read; reported as a warning, never silently dropped. */
@@ -52,6 +103,8 @@ export interface EcsInventory {
   readonly regions: readonly string[];
   readonly clusters: number;
   readonly services: readonly EcsServiceRecord[];
+  /** Services listed but gone by the time they were described. */
+  readonly vanished?: readonly VanishedEcsService[];
   readonly problems: readonly InventoryProblem[];
 }
 
@@ -68,6 +121,8 @@ export interface BatchJobDefinitionRecord {
   /** EKS job definitions use Kubernetes secrets: out of scope. */
   readonly eks: boolean;
   readonly references: readonly FoundReference[];
+  /** The containers and their images (container names as in `references`). */
+  readonly containers?: readonly ContainerImageRecord[];
 }
 
 /**

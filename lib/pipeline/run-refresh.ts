@@ -357,6 +357,7 @@ function executeOptions(config: Config, dependencies: PipelineDependencies, dryR
     dryRun,
     concurrency: config.concurrency,
     waitForSteady: config.waitForSteady,
+    imageDrift: config.imageDrift,
     ...(deadline ? { deadline } : {}),
     ...(dependencies.tracker ? { tracker: dependencies.tracker } : {}),
   };

@@ -3,20 +3,25 @@
  * ({@link planRefresh}), and from a plan and what is known of recent deployments to the plan that honours the
  * loop and burst limits ({@link limitPlan}). No AWS call, so every decision is testable in milliseconds and
  * explained in the report. The ECS and Batch planners, the blast-radius cap, scope, waves and freshness are
- * internal to this folder.
+ * internal to this folder; the rules that do not depend on the change (the standing skips, the Batch policy, which
+ * impact calls for action, the wave) are exported too, so the secrets map (lib/map) judges every service and job
+ * with the Plan's own rules.
  */
 import type { Change, IdentifiedChange } from '../changes/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { applyBlastRadiusCap } from './blast-radius.js';
 import { mergeBatchTargets, mergeEcsTargets } from './merge-targets.js';
 import { planBatchRefresh } from './plan-batch.js';
-import { planEcsRefresh } from './plan-ecs.js';
+import { planEcsRefresh, vanishedServiceTargets } from './plan-ecs.js';
 import { type ActionableChange, type AnsweredChange, type Answering, IGNORE_TAG, type Plan, type PlanSettings, type PlanTarget } from './types.js';
 
 export { becameCurrentAt, startedSince } from './freshness.js';
 export { type DeploymentLimits, limitPlan } from './limits.js';
+export { callsForAction } from './match-found-references.js';
+export { batchPolicyFor, standingJobSkip } from './plan-batch.js';
+export { standingServiceSkip } from './plan-ecs.js';
 export * from './types.js';
-export { groupByWave } from './waves.js';
+export { groupByWave, waveOf } from './waves.js';
 
 /**
  * Why `change` triggers nothing at all, before any inventory is needed: it makes no new value (`effect: none`,
@@ -35,11 +40,12 @@ export function nothingToPlan(change: Change): string | undefined {
 /**
  * The Plan for a batch of changes (or one change): every ECS service and Batch job definition or job that reads a
  * changed value, **once**, with a decision, a reason a person can read (every change's reason, when several reach
- * it) and, for skips, a stable code; then the blast-radius cap over the whole batch (ECS redeploys plus Batch
- * resubmits above `settings.maxTargets` are all skipped with code `blast-radius-cap`, unless a manual run
- * confirmed it). A service is redeployed when one change requires it, and never when one of them deleted
- * something it reads. Changes that trigger nothing ({@link nothingToPlan}) are left out; when none is left the
- * plan has no targets and `skipped` says why.
+ * it) and, for skips, a stable code (plus a `not-found` skip for each service that vanished between ListServices
+ * and DescribeServices); then the blast-radius cap over the whole batch (ECS redeploys plus Batch resubmits above
+ * `settings.maxTargets` are all skipped with code `blast-radius-cap`, unless a manual run confirmed it). A service
+ * is redeployed when one change requires it, and never when one of them deleted something it reads. Changes that
+ * trigger nothing ({@link nothingToPlan}) are left out; when none is left the plan has no targets and `skipped`
+ * says why.
  *
  * @example
  * const plan = planRefresh(batch.changes, await collectInventory(options), { mode: 'event', ...settings });
@@ -67,7 +73,15 @@ export function planRefresh(changes: Change | readonly IdentifiedChange[], inven
       Omit<Target, 'changeIds'>
     >;
   };
-  const targets = [...plan.ecs.targets.map(withChanges), ...plan.batch.jobDefinitions.map(withChanges), ...plan.batch.jobs.map(withChanges)] as PlanTarget[];
+  // A service deleted between ListServices and DescribeServices: which change it read cannot be known any more.
+  const everyChange = actionable.map((change) => change.id);
+  const vanished = vanishedServiceTargets(inventory.ecs.vanished ?? []).map((target) => ({ ...target, changeIds: everyChange }));
+  const targets = [
+    ...plan.ecs.targets.map(withChanges),
+    ...vanished.map(withChanges),
+    ...plan.batch.jobDefinitions.map(withChanges),
+    ...plan.batch.jobs.map(withChanges),
+  ] as PlanTarget[];
   return {
     changes: [...answered.values()],
     targets,

@@ -1,5 +1,5 @@
 import type { Change } from '../changes/types.js';
-import type { BatchJobRecord } from '../inventory/types.js';
+import type { BatchJobRecord, ContainerImageRecord, EcsDeploymentStyle } from '../inventory/types.js';
 import type { ChangeForMatching, ReferenceImpact, ReferenceLocation } from '../references/types.js';
 
 /** A change the Plan can act on: it has an identity and an effect other than `none`. */
@@ -24,7 +24,9 @@ export interface PlannedReference {
 
 /**
  * Why a target is skipped, as a stable code for scripts and metrics (the `reason` is for people).
- * `blast-radius-cap` and `rate-limit` are set after the targets are decided, by the cap and the hourly budget.
+ * `blast-radius-cap` and `rate-limit` are set after the targets are decided, by the cap and the hourly budget;
+ * `image-drift` and (for an UpdateService that found the service gone) `not-found` by Actions, at the moment of the
+ * deployment.
  */
 export type SkipCode =
   | 'deleted'
@@ -40,7 +42,9 @@ export type SkipCode =
   | 'superseded'
   | 'nothing-to-do'
   | 'blast-radius-cap'
-  | 'rate-limit';
+  | 'rate-limit'
+  | 'not-found'
+  | 'image-drift';
 
 /** A decision with its reason; skips carry a {@link SkipCode}. */
 export type Decision<Act extends string> =
@@ -48,9 +52,22 @@ export type Decision<Act extends string> =
   | { readonly decision: 'skip'; readonly reason: string; readonly code: SkipCode };
 
 /** A skip decision. */
-export function skip(code: SkipCode, reason: string): { decision: 'skip'; reason: string; code: SkipCode } {
+export function skip<Code extends SkipCode>(code: Code, reason: string): Skip<Code> {
   return { decision: 'skip', reason, code };
 }
+
+/** A skip with a code from `Code`. */
+export interface Skip<Code extends SkipCode = SkipCode> {
+  readonly decision: 'skip';
+  readonly reason: string;
+  readonly code: Code;
+}
+
+/** The skips of an ECS service that do not depend on the change (see `standingServiceSkip`). */
+export type StandingServiceSkipCode = 'not-active' | 'ignored' | 'out-of-scope' | 'not-opted-in' | 'deployment-controller' | 'nothing-running';
+
+/** The skips of a running Batch job that do not depend on the change (see `standingJobSkip`). */
+export type StandingJobSkipCode = 'ignored' | 'superseded';
 
 /** The decision for one ECS service. Every decision carries a reason a person can read. */
 export interface PlannedEcsService {
@@ -70,7 +87,30 @@ export interface PlannedEcsService {
   readonly wave?: number;
   /** For `defer`: when the service may be deployed again (ISO-8601). */
   readonly due?: string;
+  /** How ECS rolls the deployment out, when it is more than a plain rolling update (reported). */
+  readonly deployment?: EcsDeploymentStyle;
+  /** What the image drift guard reads before redeploying (not reported); absent when nothing is known. */
+  readonly images?: EcsServiceImages;
 }
+
+/** A service's containers with their images, and the service deployment and revisions ECS says it runs. */
+export interface EcsServiceImages {
+  readonly containers: readonly ContainerImageRecord[];
+  readonly currentServiceDeployment?: string;
+  readonly currentServiceRevisions?: readonly string[];
+}
+
+/**
+ * `SECRET_REFRESH_IMAGE_DRIFT`: what to do when a forced new deployment would also ship a different image (a
+ * mutable tag that moved since the running deployment resolved it):
+ * - `warn` (default): redeploy, and say which image changes with it (report entry, `Secret Refresh Alert`);
+ * - `block`: do not redeploy (code `image-drift`), and alert;
+ * - `allow`: redeploy without looking.
+ */
+export type ImageDriftPolicy = 'warn' | 'block' | 'allow';
+
+/** The accepted {@link ImageDriftPolicy} values. */
+export const IMAGE_DRIFT_POLICIES: readonly ImageDriftPolicy[] = ['warn', 'block', 'allow'];
 
 /** The Plan: targets (services that reference the changed resource) and warnings. */
 export interface RefreshPlan {
@@ -79,7 +119,7 @@ export interface RefreshPlan {
 }
 
 /**
- * - `event`: an automatic run (EventBridge, or `secret-refresh event`): services deployed at or after the
+ * - `event`: an automatic run (EventBridge, or `secret-refresh event`): services deployed after the
  *   change are skipped as already fresh.
  * - `manual`: `refresh`: the operator asked for it, every matching service is redeployed.
  */

@@ -6,6 +6,7 @@
 export { looksLikeArn, type ParsedArn, parseArn, partitionOfRegion } from './arn.js';
 export { matchReference } from './match-reference.js';
 export { isCredentialSpecReference, parseReference, type SafeParseReferenceResult, safeParseReference } from './parse-reference.js';
+export { referenceReach, type WatchScope } from './reach.js';
 export { isManagedSecretName, isSecretName, SECRET_NAME_MAX_LENGTH } from './secret-id.js';
 export { looksLikeVersionId } from './secret-pin.js';
 export type * from './types.js';

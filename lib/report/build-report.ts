@@ -2,6 +2,7 @@ import type { Execution } from '../actions/index.js';
 import type { BatchEntry, Change } from '../changes/types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Plan } from '../plan/index.js';
+import { outOfSightWarnings } from './out-of-sight.js';
 import type { BatchChangeReport, ChangeReport, RefreshReport, TargetReport } from './types.js';
 
 /** Everything a report is made of: the run's settings, its inputs, and what each later step produced. */
@@ -32,7 +33,8 @@ export interface ReportParts {
 
 /**
  * Builds the run's {@link RefreshReport}: every input with its decision, the execution's report entries in plan
- * order, every warning (the changes', the plan's, the actions', then each inventory problem) and the counts. A
+ * order, every warning (the changes', the plan's, the actions', each inventory problem, then what is out of sight:
+ * a change in a Region not scanned, references to Regions not watched or to other accounts) and the counts. A
  * change is copied field by field (never spread) so nothing but identities, versions and labels can reach the
  * report.
  */
@@ -64,6 +66,7 @@ export function buildReport(parts: ReportParts): RefreshReport {
           (entry) => `${entry.id}${entry.source ? ` (${entry.source})` : ''} could not be decided and is retried: ${entry.error ?? entry.reason}`,
         ),
         ...inventoryProblems.map((problem) => `inventory: ${problem.region} ${problem.subject}: ${problem.message}`),
+        ...(inventory ? outOfSight(inventory, parts.entries) : []),
       ]),
     ],
     summary: {
@@ -85,6 +88,19 @@ export function buildReport(parts: ReportParts): RefreshReport {
     },
     ...(parts.idempotency ? { idempotency: parts.idempotency } : {}),
   };
+}
+
+/**
+ * What the run cannot see: each acting change in a Region that was not scanned, then the references read by the
+ * scanned workloads that point at Regions not watched or at other accounts (once for the whole batch).
+ */
+function outOfSight(inventory: Inventory, entries: readonly BatchEntry[]): string[] {
+  const scanned = inventory.ecs.regions;
+  const acting = entries.flatMap((entry) => (entry.decision === 'act' && entry.change ? [entry.change] : []));
+  return [
+    ...acting.flatMap((change) => outOfSightWarnings(scanned, [], change)),
+    ...outOfSightWarnings(scanned, [...inventory.ecs.services, ...inventory.batch.jobDefinitions]),
+  ];
 }
 
 /** True when the run must be reported as failed (exit 1; the inputs concerned are retried). */

@@ -7,6 +7,7 @@ import { publishResultEvents } from './result-events.js';
 import type { RefreshReport } from './types.js';
 
 export { buildReport, type ReportParts, reportFailed } from './build-report.js';
+export { outOfSightWarnings, type ReferenceReader } from './out-of-sight.js';
 export type * from './types.js';
 
 /** Where {@link publishReport} publishes. */

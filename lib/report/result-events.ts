@@ -16,7 +16,7 @@ export const RESULT_DETAIL_TYPES = {
 export const MAX_DETAIL_BYTES = 250_000;
 
 /** `detail.alert` values of `Secret Refresh Alert` events. */
-export type AlertKind = 'blast-radius-cap' | 'rate-limit' | 'deleted-in-use' | 'targets-failed' | 'rotation-failed' | 'invalid-input';
+export type AlertKind = 'blast-radius-cap' | 'rate-limit' | 'deleted-in-use' | 'targets-failed' | 'rotation-failed' | 'invalid-input' | 'image-drift';
 
 /** One event to publish: detail-type and detail. */
 export interface ResultEvent {
@@ -28,8 +28,9 @@ export interface ResultEvent {
  * The events a run publishes: always one `Secret Refresh Completed` (detail = the report, trimmed to the size
  * limit with its counts kept), plus a `Secret Refresh Alert` for each thing a person must look at: the
  * blast-radius cap or the hourly budget refused the run, a deleted secret/parameter is still read, targets
- * failed, a rotation failed, an input could not be read (it is reported, never retried). Pure, so the rules are
- * unit-tested without EventBridge.
+ * failed, a rotation failed, an input could not be read (it is reported, never retried), a redeploy shipped
+ * (`SECRET_REFRESH_IMAGE_DRIFT=warn`) or would have shipped (`block`) another image than the one running. Pure, so
+ * the rules are unit-tested without EventBridge.
  */
 export function resultEvents(report: RefreshReport): ResultEvent[] {
   const events: ResultEvent[] = [{ detailType: RESULT_DETAIL_TYPES.completed, detail: trimReport(report) }];
@@ -62,6 +63,34 @@ export function resultEvents(report: RefreshReport): ResultEvent[] {
   }
   const failed = report.targets.filter((target) => target.status === 'failed');
   if (report.summary.failed > 0) alert('targets-failed', `${report.summary.failed} target(s) failed or could not be read`, failed);
+  const drifted = report.targets.filter((target) => target.type === 'ecs-service' && target.imageDrift?.status === 'drift');
+  if (drifted.length > 0) {
+    const blocked = drifted.filter((target) => target.code === 'image-drift').length;
+    const shipped = drifted.length - blocked;
+    const parts = [
+      ...(shipped > 0 ? [`${shipped} redeploy(s) ${report.dryRun ? 'would ship' : 'ship'} another image than the one running`] : []),
+      ...(blocked > 0 ? [`${blocked} service(s) not redeployed because their image tag moved (SECRET_REFRESH_IMAGE_DRIFT=block)`] : []),
+    ];
+    events.push({
+      detailType: RESULT_DETAIL_TYPES.alert,
+      detail: {
+        alert: 'image-drift' satisfies AlertKind,
+        message: `image drift: ${parts.join('; ')}`,
+        ...(report.change ? { change: report.change } : {}),
+        changes,
+        summary: report.summary,
+        targets: drifted.slice(0, 200).map((target) => ({
+          type: target.type,
+          arn: target.arn,
+          name: target.name,
+          region: target.region,
+          status: target.status,
+          ...(target.code ? { code: target.code } : {}),
+          ...(target.type === 'ecs-service' && target.imageDrift ? { imageDrift: target.imageDrift } : {}),
+        })),
+      },
+    });
+  }
   const rotations = report.changes.filter((entry) => entry.origin?.eventName === 'RotationFailed' || entry.origin?.eventName === 'RotationAbandoned');
   if (rotations.length > 0) alert('rotation-failed', report.warnings.join('; ') || rotations.map((entry) => entry.reason).join('; '), []);
   const invalid = report.changes.filter((entry) => entry.decision === 'invalid');

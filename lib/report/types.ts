@@ -1,4 +1,5 @@
 import type { BatchDecision, ChangeEffect, ChangeKind, ChangeOrigin } from '../changes/types.js';
+import type { EcsDeploymentStyle } from '../inventory/types.js';
 import type { BatchPolicy, PlannedReference, SkipCode } from '../plan/types.js';
 
 /**
@@ -25,6 +26,20 @@ export interface EcsServiceTargetReport {
   readonly deploymentId?: string;
   /** Its wave (tag `secret-refresh:wave`); absent = the last wave. */
   readonly wave?: number;
+  /**
+   * How ECS rolls the deployment out, when it is more than a plain rolling update: `strategy` (`BLUE_GREEN`,
+   * `LINEAR`, `CANARY`), `bakeTimeInMinutes`, `linearConfiguration`, `canaryConfiguration` (the ECS API's names),
+   * `expressMode` for an Express Mode service. Such a refresh may take many minutes and briefly runs both
+   * revisions side by side.
+   */
+  readonly deployment?: EcsDeploymentStyle;
+  /**
+   * The image drift guard's finding (`SECRET_REFRESH_IMAGE_DRIFT` `warn` or `block`), when a container names a
+   * mutable tag: `drift` (the tag now resolves to another digest than the running deployment's, so a forced
+   * deployment ships another image) or `unknown` (it could not be checked, and why). Absent when every
+   * container is pinned by digest, has versionConsistency disabled, or still resolves to the running digest.
+   */
+  readonly imageDrift?: ImageDriftReport;
   /** The error, when status is `failed`. */
   readonly error?: string;
   /** When status is `deferred`: when it is due (ISO-8601). */
@@ -32,6 +47,27 @@ export interface EcsServiceTargetReport {
   /** The ids of the changes it answers (`c1`…, see the report's `changes`). */
   readonly changes: readonly string[];
   readonly references: readonly PlannedReference[];
+}
+
+/** What the image drift guard found for one service: see {@link EcsServiceTargetReport.imageDrift}. */
+export interface ImageDriftReport {
+  /** `drift` when any container drifted, else `unknown`. */
+  readonly status: 'drift' | 'unknown';
+  /** The containers that drifted or could not be checked. */
+  readonly containers: readonly ContainerImageDrift[];
+}
+
+/** One container of an {@link ImageDriftReport}. */
+export interface ContainerImageDrift {
+  readonly container: string;
+  /** The image as the task definition names it. */
+  readonly image: string;
+  readonly status: 'drift' | 'unknown';
+  /** The digest the current deployment runs (DescribeServiceRevisions `containerImages[].imageDigest`). */
+  readonly runningDigest?: string;
+  /** The digest the tag resolves to now (ECR DescribeImages); absent when the tag or repository is gone. */
+  readonly currentDigest?: string;
+  readonly reason: string;
 }
 
 /** A Batch job definition revision that reads the changed value (always `skipped`: nothing to do). */

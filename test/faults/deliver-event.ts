@@ -19,7 +19,7 @@ import { reportFailed } from '../../lib/report/build-report.js';
 import type { RefreshReport, TargetReport } from '../../lib/report/types.js';
 import { ACCOUNT, CHANGE_TIME, clusterArn, type FaultHook, jobArn, QUEUE_ARN, READING_JOB, REGION, SyntheticAccount } from './synthetic-account.js';
 
-/** The event every scenario delivers: AWSCURRENT moved to a new version of demo/orders/db-credentials. */
+/** The event every scenario delivers: AWSCURRENT moved to a new version of demo/orders/db. */
 export const EVENT_FILE = 'secretsmanager-secret-label-updated-awscurrent.json';
 
 /** The intake queue's maxReceiveCount: the first delivery and 4 redeliveries, then the failed-events queue. */

@@ -57,7 +57,7 @@ import { dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, ROTATION_VERSION } f
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
 /** The secret of `events/secretsmanager-secret-label-updated-awscurrent.json`. */
-export const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:demo/orders/db-credentials-Ab12Cd`;
+export const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:demo/orders/db-Ab12Cd`;
 export const OTHER_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:demo/ledger/api-key-Zz99Yy`;
 /** The sample event's time: AWSCURRENT moved then. */
 export const CHANGE_TIME = Date.parse('2026-11-20T10:00:20Z');
@@ -204,10 +204,12 @@ export class SyntheticAccount {
       batch: inRegion(this.batch),
       events: inRegion(this.events),
       dynamodb: unexpected('DynamoDB'),
+      ecr: unexpected('ECR'),
       secretsManager: unexpected('Secrets Manager'),
       ssm: unexpected('SSM'),
       sts: unexpected('STS'),
       sqs: unexpected('SQS'),
+      s3: unexpected('S3'),
     };
   }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { parameterStoreChangeEvent, rotationInput, secretLabelUpdatedEvent, upda
 import { rotateSecret } from '../../demo/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { main } from '../../lib/cli/main.js';
+import type { SecretsMap } from '../../lib/map/types.js';
 import type { RefreshReport } from '../../lib/report/types.js';
 import { nextSecond, resetMoto } from '../support/moto.js';
 
@@ -97,6 +98,23 @@ describe('secret-refresh CLI against moto', () => {
     expect(resolved.out.stdout).toMatch(/\[dry run\] parameter/);
   });
 
+  it('names the Regions scanned and warns about what is out of sight when only another Region is scanned', async () => {
+    const { io: cliIo, out } = io({ ...process.env, SECRET_REFRESH_REGIONS: 'us-west-2' });
+
+    const code = await main(['refresh', '--ref', account.secretArn, '--dry-run'], cliIo);
+
+    expect(code).toBe(0);
+    expect(out.stdout).toContain('Regions scanned: us-west-2)');
+    // The rotated secret is in us-east-1, and us-west-2's services read it and the RDS secret there.
+    expect(out.stdout).toContain(
+      '  warning: the secret demo/orders/db is in us-east-1, which is not scanned (Regions scanned: us-west-2): services and jobs in us-east-1 that read it are not seen; add us-east-1 to SECRET_REFRESH_REGIONS\n',
+    );
+    expect(out.stdout).toContain(
+      '  warning: 2 secrets or parameters read here are in a Region this deployment does not watch (us-east-1; it scans us-west-2): ',
+    );
+    expect(out.stdout).toMatch(/PLANNED {2}us-west-2 ecs-service demo-west\/west-cross-region/);
+  });
+
   it('audit --json prints the staleness audit and exits 0', async () => {
     const { io: cliIo, out } = io(env());
     const code = await main(['audit', '--json'], cliIo);
@@ -144,8 +162,55 @@ describe('secret-refresh CLI against moto', () => {
     expect(report.summary).toMatchObject({ done: 6, failed: 0, invalid: 1, inputs: 4 });
   });
 
-  it('runs as the npx bin straight from the sources (launcher), printing usage', async () => {
-    const { stdout } = await run(process.execPath, ['lib/cli/bin.mjs', '--help'], { cwd: process.cwd() });
+  it('map prints the secrets map of both Regions as text, read-only, and exits 0', async () => {
+    const before = await deploymentIds(account);
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['map'], cliIo);
+
+    expect({ code, stderr: out.stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = out.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^secrets map · \\d{4}-\\d\\d-\\d\\dT[^ ]+ · account ${account.account} · Regions us-east-1, us-west-2$`));
+    expect(lines[2]).toMatch(/^ {2}readers {5}19 task definitions, 2 job definitions → 19 services, 0 running jobs$/);
+    expect(out.stdout).toMatch(/^ {2}secret demo\/orders\/db +us-east-1 +exists +changed /m);
+    expect(out.stdout).toMatch(
+      /^ {4}orders-api:1 +app +secrets SECRET_0 +AWSCURRENT\n {6}(STALE|FRESH|UNKNOWN) demo-orders\/orders-api +us-east-1 +in-scope +wave last$/m,
+    );
+    expect(out.stdout).toMatch(/^ {2}WARNING {2}mutable-image-tag +image public\.ecr\.aws\/docker\/library\/busybox:latest /m);
+    expect(out.stdout).not.toContain('INCOMPLETE');
+    expect(await deploymentIds(account)).toEqual(before);
+  });
+
+  it('map --json prints only the document, the same the page embeds, and --html writes that self-contained page', async () => {
+    const page = join(dir, 'secrets-map.html');
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['map', '--json', '--html', page], cliIo);
+
+    expect(code).toBe(0);
+    expect(out.stderr).toBe(`secret-refresh: map page written to ${page}\n`);
+    const map = JSON.parse(out.stdout) as SecretsMap;
+    expect(map.format).toBe('secret-refresh/map@1');
+    expect(map.summary).toMatchObject({ services: 19, taskDefinitions: 19, jobDefinitions: 2, inventoryProblems: 0 });
+    expect(map.resources.find((resource) => resource.arn === account.secretArn)?.targets.length).toBeGreaterThanOrEqual(8);
+    const html = await readFile(page, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    // Self-contained: nothing to fetch (no src, href, link, import or url()), and the document it embeds is the same.
+    expect(html).not.toMatch(/<(link|img|iframe|object|embed|base)\b|\s(src|href)=|url\(|@import/i);
+    const embedded = /<script type="application\/json" id="secrets-map">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+    expect(JSON.parse(embedded)).toEqual(map);
+  });
+
+  it('map --html to a directory that does not exist: exit 2, nothing printed', async () => {
+    const { io: cliIo, out } = io(env());
+    const code = await main(['map', '--html', join(dir, 'no-such-directory', 'map.html')], cliIo);
+    expect(code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/^secret-refresh: cannot write the map page to .*no-such-directory\/map\.html: ENOENT/);
+  });
+
+  it('runs as the npx bin in a checkout (the sources through tsx), printing usage', async () => {
+    const { stdout } = await run(process.execPath, ['bin/secret-refresh.mjs', '--help'], { cwd: process.cwd() });
     expect(stdout).toMatch(/secret-refresh refresh --ref/);
   });
 });

@@ -77,14 +77,16 @@ describe('Lambda handlers (middy + Powertools) against moto', () => {
   });
 
   it("onChanges reports an event from another account than the function's as invalid, and does not ask for it again", async () => {
+    // The sample names the demo account; the function runs in another one.
     const event = JSON.parse(await readFile('events/secretsmanager-secret-label-updated-awscurrent.json', 'utf8')) as { account: string };
-    expect(event.account).not.toBe(account.account);
-    const { result, logs } = await capturingLogs(() => onChanges(sqsEvent([event]), lambdaContext(account.account, 'secret-refresh-dev-onChanges')));
+    expect(event.account).toBe(account.account);
+    const functionAccount = '444455556666';
+    const { result, logs } = await capturingLogs(() => onChanges(sqsEvent([event]), lambdaContext(functionAccount, 'secret-refresh-dev-onChanges')));
     expect(result).toEqual({ batchItemFailures: [] });
     const report = logs.find((line) => line.report)?.report as RefreshReport;
     expect(report.changes[0]).toMatchObject({ decision: 'invalid', source: 'm-1' });
     expect(report.changes[0]?.error).toBe(
-      `ForeignAccountError: the event is from account ${event.account}, but this deployment handles account ${account.account}: deploy secret-refresh in that account instead of forwarding its events`,
+      `ForeignAccountError: the event is from account ${event.account}, but this deployment handles account ${functionAccount}: deploy secret-refresh in that account instead of forwarding its events`,
     );
   });
 

@@ -72,6 +72,12 @@ describe('the secrets map of the demo account, against moto', () => {
     expect(map.findings.filter((finding) => finding.code === 'cross-region').flatMap((finding) => finding.targets)).toContainEqual(
       expect.stringMatching(/service\/demo-west\/west-cross-region$/),
     );
+    // The inventory carries every container's image: the demo's `busybox:latest` (a tag, not a digest) is found,
+    // once, for every task and job definition that runs it.
+    const mutable = map.findings.filter((finding) => finding.code === 'mutable-image-tag');
+    expect(mutable.map((finding) => finding.image)).toEqual(['public.ecr.aws/docker/library/busybox:latest']);
+    expect(mutable[0]?.definitions.filter((arn) => arn.includes(':task-definition/'))).toHaveLength(19);
+    expect(mutable[0]?.definitions.filter((arn) => arn.includes(':job-definition/'))).toHaveLength(2);
     expect(map.targets.find((target) => target.name === 'orders-ignored')?.scope.status).toBe('ignored');
     expect(map.targets.find((target) => target.name === 'payments-codedeploy')?.scope.status).toBe('deployment-controller');
 

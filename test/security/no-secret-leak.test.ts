@@ -69,7 +69,8 @@ function serveAccount(currentVersion: string, updateService: 'succeeds' | 'fails
   if (updateService === 'succeeds') {
     ecs.on(UpdateServiceCommand).resolves({ service: { deployments: [{ id: 'ecs-svc/new', status: 'PRIMARY', createdAt: new Date() }] } });
   } else {
-    ecs.on(UpdateServiceCommand).rejects(ecsError('ServiceNotActiveException', 'Service was not ACTIVE.'));
+    // (ServiceNotActiveException would be a `not-found` skip now: the service is gone, nothing failed.)
+    ecs.on(UpdateServiceCommand).rejects(ecsError('AccessDeniedException', 'User is not authorized to perform: ecs:UpdateService'));
   }
   batch.on(DescribeJobQueuesCommand).resolves({ jobQueues: [] });
   batch.on(DescribeJobDefinitionsCommand).resolves({ jobDefinitions: [] });

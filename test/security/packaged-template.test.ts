@@ -17,12 +17,16 @@ interface Statement {
   readonly Resource: unknown;
   readonly NotAction?: unknown;
   readonly NotResource?: unknown;
+  readonly Condition?: unknown;
 }
 interface Resource {
   readonly Type: string;
+  readonly Condition?: string;
   readonly Properties: Record<string, unknown>;
 }
 interface Template {
+  readonly Parameters?: Record<string, { readonly Type: string; readonly Default?: string; readonly AllowedPattern?: string }>;
+  readonly Conditions?: Record<string, unknown>;
   readonly Resources: Record<string, Resource>;
 }
 
@@ -39,6 +43,10 @@ const DOCUMENTED_ACTIONS = [
   'ecs:DescribeTaskDefinition',
   'ecs:DescribeServices',
   'ecs:ListTagsForResource',
+  // Image drift guard (read-only).
+  'ecs:DescribeServiceDeployments',
+  'ecs:DescribeServiceRevisions',
+  'ecr:DescribeImages',
   'batch:DescribeJobDefinitions',
   'batch:DescribeJobQueues',
   'batch:ListJobs',
@@ -64,6 +72,8 @@ const DOCUMENTED_ACTIONS = [
   'sqs:ReceiveMessage',
   'sqs:DeleteMessage',
   'sqs:GetQueueAttributes',
+  // The daily audit's copy of the secrets map (only when SECRET_REFRESH_REPORT_BUCKET is set).
+  's3:PutObject',
 ].sort();
 
 /** Reading a secret value, directly or through SSM's pass-through, or decrypting one: never granted. */
@@ -78,7 +88,12 @@ const VALUE_READING_ACTIONS = [
 ];
 
 /** Actions that change something: each must name resource ARNs, never '*'. */
-const WRITE_ACTIONS = /^(ecs:UpdateService|batch:SubmitJob|batch:TagResource|batch:TerminateJob|dynamodb:\w+Item|sqs:\w+Message|events:PutEvents)$/;
+const WRITE_ACTIONS =
+  /^(ecs:UpdateService|batch:SubmitJob|batch:TagResource|batch:TerminateJob|dynamodb:\w+Item|sqs:\w+Message|events:PutEvents|s3:PutObject)$/;
+
+/** The one S3 grant: PutObject under secrets-map/ of the report bucket (the stack parameter fed by the stage's reportBucket). */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JavaScript template
+const REPORT_BUCKET_OBJECTS = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${ReportBucket}/secrets-map/*' };
 
 /**
  * Functions invoked asynchronously by an EventBridge rule (the schedule's audit: see its known gap below); `refresh`
@@ -111,11 +126,13 @@ function resourcesOfType(type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 }
 
-/** Every statement of every role in the template. */
+/** Every statement of every role in the template, and of every policy attached to one. */
 function statements(): Statement[] {
-  return resourcesOfType('AWS::IAM::Role').flatMap(([, role]) =>
+  const inline = resourcesOfType('AWS::IAM::Role').flatMap(([, role]) =>
     ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement),
   );
+  const attached = resourcesOfType('AWS::IAM::Policy').flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  return [...inline, ...attached];
 }
 
 function actionsOf(statement: Statement): string[] {
@@ -141,7 +158,10 @@ function covers(pattern: string, action: string): boolean {
 describe('the packaged IAM role', () => {
   it('is the only role, with only Allow statements and no NotAction / NotResource', () => {
     expect(resourcesOfType('AWS::IAM::Role').map(([name]) => name)).toEqual(['IamRoleLambdaExecution']);
-    expect(resourcesOfType('AWS::IAM::Policy')).toEqual([]);
+    // The one attached policy: the report bucket's, on that role, and only where a bucket is set (see below).
+    expect(resourcesOfType('AWS::IAM::Policy').map(([name, policy]) => [name, policy.Condition, policy.Properties.Roles])).toEqual([
+      ['ReportBucketWritePolicy', 'ReportBucketSet', [{ Ref: 'IamRoleLambdaExecution' }]],
+    ]);
     expect(resourcesOfType('AWS::IAM::ManagedPolicy')).toEqual([]);
     for (const statement of statements()) {
       expect(statement.Effect).toBe('Allow');
@@ -175,11 +195,79 @@ describe('the packaged IAM role', () => {
     for (const statement of writes) {
       for (const resource of resourcesOf(statement)) {
         expect(resource).not.toBe('*');
+        if (actionsOf(statement).includes('s3:PutObject')) {
+          // S3 ARNs name no account: the bucket's, with a condition on the account (see the report bucket test).
+          expect(resource).toEqual(REPORT_BUCKET_OBJECTS);
+          continue;
+        }
         const text = JSON.stringify(resource);
         // An ARN built with Fn::Sub in this account, or a GetAtt of a resource of this stack.
         expect(text).toMatch(/arn:\$\{AWS::Partition\}:[a-z]+:\*?:?\$\{AWS::AccountId\}:[a-z-]+\/|Fn::GetAtt/);
       }
     }
+  });
+
+  /** The resource part of `arn:${AWS::Partition}:<service>:*:${AWS::AccountId}:<resource>` grants of `action` (other shapes: the whole JSON). */
+  const grantedResources = (action: string, service: string): string[] =>
+    statements()
+      .filter((statement) => actionsOf(statement).includes(action))
+      .flatMap(resourcesOf)
+      .map((resource) => {
+        const sub = (resource as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+        const match = typeof sub === 'string' ? /^arn:\$\{AWS::Partition\}:([a-z]+):\*:\$\{AWS::AccountId\}:(.+)$/.exec(sub) : null;
+        return match?.[1] === service ? (match[2] ?? '') : JSON.stringify(resource);
+      })
+      .sort();
+
+  it("scopes the image drift guard's read actions to this account's services, service deployments and revisions, and ECR repositories", () => {
+    for (const action of ['ecs:DescribeServiceDeployments', 'ecs:DescribeServiceRevisions']) {
+      // The service authorization reference requires both the service and the service-deployment / -revision.
+      expect(grantedResources(action, 'ecs')).toEqual(['service-deployment/*', 'service-revision/*', 'service/*', 'service/*/*']);
+    }
+    expect(grantedResources('ecr:DescribeImages', 'ecr')).toEqual(['repository/*']);
+  });
+
+  it("grants s3:PutObject only on secrets-map/ of this account's report bucket, and only when SECRET_REFRESH_REPORT_BUCKET is set", () => {
+    const s3 = statements().filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    expect(s3).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: REPORT_BUCKET_OBJECTS,
+        // A bucket name that was deleted and taken by another account never receives the map.
+        Condition: { StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    // The policy exists only under ReportBucketSet: the parameter is not empty. Packaged with the defaults of
+    // params.yml (no bucket), the parameter is empty: nothing is granted.
+    expect(template.Conditions?.ReportBucketSet).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ReportBucket' }, ''] }] });
+    expect(template.Parameters?.ReportBucket).toMatchObject({ Type: 'String', Default: '' });
+    const pattern = new RegExp(template.Parameters?.ReportBucket?.AllowedPattern ?? '');
+    expect(['', 'reports', 'my.reports-2026'].every((bucket) => pattern.test(bucket))).toBe(true);
+    expect(['*', 'Reports', 'arn:aws:s3:::reports', 'reports/secrets-map', 's3://reports'].some((bucket) => pattern.test(bucket))).toBe(false);
+    for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.SECRET_REFRESH_REPORT_BUCKET).toBe('');
+    }
+  });
+
+  it('takes the report bucket of the stack parameter from the stage parameter, as the functions get it', () => {
+    const output = execFileSync('npx', ['osls', 'print', '--format', 'json', '--stage', 'dev', '--param', 'reportBucket=team-reports'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      stdio: 'pipe',
+      timeout: 60_000,
+    }).toString('utf8');
+    const service = JSON.parse(output.slice(output.indexOf('{'))) as {
+      provider: { environment: Record<string, string> };
+      resources: { Parameters: { ReportBucket: { Default: string } } };
+    };
+    expect(service.resources.Parameters.ReportBucket.Default).toBe('team-reports');
+    expect(service.provider.environment.SECRET_REFRESH_REPORT_BUCKET).toBe('team-reports');
+  }, 60_000);
+
+  it.each(['ecs:DescribeServices', 'ecs:ListTagsForResource', 'ecs:UpdateService'])('grants %s on long and short service ARNs of this account', (action) => {
+    // service/<cluster>/<name> (long format) and service/<name> (accounts that never opted in to it).
+    expect(grantedResources(action, 'ecs')).toEqual(['service/*', 'service/*/*']);
   });
 
   it('grants "*" resources only to the read actions that have no resource-level scoping', () => {

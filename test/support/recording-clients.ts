@@ -40,6 +40,7 @@ export function recordingClients(): { clients: AwsClients; calls: RecordedCall[]
     calls,
     clients: {
       ecs: (region) => record('ecs', region, inner.ecs(region)),
+      ecr: (region) => record('ecr', region, inner.ecr(region)),
       batch: (region) => record('batch', region, inner.batch(region)),
       dynamodb: (region) => record('dynamodb', region, inner.dynamodb(region)),
       events: (region) => record('events', region, inner.events(region)),
@@ -47,6 +48,7 @@ export function recordingClients(): { clients: AwsClients; calls: RecordedCall[]
       ssm: (region) => record('ssm', region, inner.ssm(region)),
       sts: (region) => record('sts', region, inner.sts(region)),
       sqs: (region) => record('sqs', region, inner.sqs(region)),
+      s3: async (region) => record('s3', region, await inner.s3(region)),
     },
   };
 }

@@ -1,9 +1,10 @@
-import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeServiceDeploymentsCommand, DescribeServiceRevisionsCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { executeEcsPlan, NOT_STARTED } from '../../../lib/actions/force-new-deployments.js';
 import type { PlannedEcsService } from '../../../lib/plan/types.js';
-import { clusterArn, deferred, fakeClients, OTHER_REGION, REGION, serviceArn, settle, throttling } from '../aws/ecs-doubles.js';
+import { ACCOUNT, clusterArn, deferred, ecsError, fakeClients, OTHER_REGION, REGION, serviceArn, settle, throttling } from '../aws/ecs-doubles.js';
 
 const ecs = mockClient(ECSClient);
 afterAll(() => ecs.restore());
@@ -168,5 +169,144 @@ describe('executeEcsPlan', () => {
       ['failed', NOT_STARTED],
       ['skipped', undefined],
     ]);
+  });
+});
+
+describe('executeEcsPlan: services gone by the time of UpdateService', () => {
+  it.each([
+    ['ServiceNotFoundException', 'Service not found.'],
+    // moto 5.2.1 accepts UpdateService on an INACTIVE service, so this answer exists only here.
+    ['ServiceNotActiveException', 'Service was not ACTIVE.'],
+    ['ClusterNotFoundException', 'Cluster not found.'],
+  ])('skips a service UpdateService answers %s for with code not-found, and deploys the others', async (name, message) => {
+    ecs.on(UpdateServiceCommand, { service: serviceArn('orders', 'gone') }).rejects(ecsError(name, message));
+    const reports = await executeEcsPlan([redeploy('gone'), redeploy('svc-a')], { clients: fakeClients(), dryRun: false, concurrency: 2 });
+    expect(reports.map((report) => [report.name, report.status, report.code])).toEqual([
+      ['gone', 'skipped', 'not-found'],
+      ['svc-a', 'done', undefined],
+    ]);
+    expect(reports[0]?.reason).toBe(
+      `the service is gone (UpdateService: ${name}: ${message}): it was deleted after the inventory; nothing of it runs, so nothing reads an old value`,
+    );
+    expect(reports[0]).not.toHaveProperty('error');
+  });
+});
+
+describe('executeEcsPlan: modern deployment types', () => {
+  it.each([
+    ['BLUE_GREEN', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 15 }],
+    ['LINEAR', { strategy: 'LINEAR', linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: 6 } }],
+    ['CANARY', { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 10 } }],
+    ['Express Mode', { strategy: 'ROLLING', expressMode: true as const }],
+  ])('forces a new deployment of a %s service like any other and reports how it rolls out', async (_what, deployment) => {
+    const [report] = await executeEcsPlan([redeploy('svc-a', { deployment })], { clients: fakeClients(), dryRun: false, concurrency: 1 });
+    expect(updated()).toEqual([{ cluster: clusterArn('orders'), service: serviceArn('orders', 'svc-a'), forceNewDeployment: true }]);
+    expect(report).toMatchObject({ status: 'done', deploymentId: 'ecs-svc/new-svc-a', deployment });
+  });
+
+  it('fails (and so retries later) a forced deployment ECS refuses while a blue/green deployment is in flight', async () => {
+    ecs.on(UpdateServiceCommand).rejects(ecsError('InvalidParameterException', 'a deployment is in progress'));
+    const [report] = await executeEcsPlan([redeploy('svc-a', { deployment: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 60 } })], {
+      clients: fakeClients(),
+      dryRun: false,
+      concurrency: 1,
+    });
+    expect(report).toMatchObject({ status: 'failed', error: 'InvalidParameterException: a deployment is in progress' });
+  });
+});
+
+/**
+ * The image drift guard before UpdateService, against client mocks: moto 5.2.1 lacks DescribeServiceDeployments
+ * and DescribeServiceRevisions (see test/unit/actions/image-drift.test.ts for the look-ups themselves).
+ */
+describe('executeEcsPlan: SECRET_REFRESH_IMAGE_DRIFT', () => {
+  const ecr = mockClient(ECRClient);
+  afterAll(() => ecr.restore());
+  const RUNNING = `sha256:${'a'.repeat(64)}`;
+  const MOVED = `sha256:${'b'.repeat(64)}`;
+  const IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/orders:latest`;
+  const deployment = (name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:service-deployment/orders/${name}/d1`;
+  const revision = (name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:service-revision/orders/${name}/r1`;
+
+  /** A redeploy target whose `app` names the ECR tag `orders:latest` and runs RUNNING. */
+  const mutable = (name: string) => redeploy(name, { images: { containers: [{ name: 'app', image: IMAGE }], currentServiceDeployment: deployment(name) } });
+
+  beforeEach(() => {
+    ecr.reset();
+    ecs.on(DescribeServiceDeploymentsCommand).callsFake(async (input: { serviceDeploymentArns: string[] }) => ({
+      serviceDeployments: input.serviceDeploymentArns.map((arn) => ({
+        serviceDeploymentArn: arn,
+        targetServiceRevision: { arn: revision(arn.split('/')[2] ?? '') },
+      })),
+    }));
+    ecs.on(DescribeServiceRevisionsCommand).callsFake(async (input: { serviceRevisionArns: string[] }) => ({
+      serviceRevisions: input.serviceRevisionArns.map((arn) => ({
+        serviceRevisionArn: arn,
+        containerImages: [{ containerName: 'app', imageDigest: RUNNING }],
+      })),
+    }));
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: MOVED }] });
+  });
+
+  it('warn (the default): redeploys, and names the image that ships with the deployment', async () => {
+    const [report] = await executeEcsPlan([mutable('svc-a')], { clients: fakeClients(), dryRun: false, concurrency: 2 });
+    expect(report).toMatchObject({ status: 'done', deploymentId: 'ecs-svc/new-svc-a', imageDrift: { status: 'drift' } });
+    expect(report?.imageDrift?.containers).toEqual([
+      expect.objectContaining({ container: 'app', image: IMAGE, status: 'drift', runningDigest: RUNNING, currentDigest: MOVED }),
+    ]);
+    expect(report?.reason).toMatch(
+      /; image drift \(SECRET_REFRESH_IMAGE_DRIFT=warn\), the new image ships with this deployment: app \(.*orders:latest\): tag latest now resolves to sha256:b{12}…; the running deployment has sha256:a{12}…$/,
+    );
+    expect(report).not.toHaveProperty('images');
+  });
+
+  it('block: skips the drifted service with code image-drift, without UpdateService, and deploys the one whose tag did not move', async () => {
+    ecr.on(DescribeImagesCommand, { repositoryName: 'steady' }).resolves({ imageDetails: [{ imageDigest: RUNNING }] });
+    const steady = redeploy('svc-steady', {
+      images: {
+        containers: [{ name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/steady:latest` }],
+        currentServiceDeployment: deployment('svc-steady'),
+      },
+    });
+    const reports = await executeEcsPlan([mutable('svc-a'), steady], { clients: fakeClients(), dryRun: false, concurrency: 2, imageDrift: 'block' });
+    expect(reports.map((report) => [report.name, report.status, report.code])).toEqual([
+      ['svc-a', 'skipped', 'image-drift'],
+      ['svc-steady', 'done', undefined],
+    ]);
+    expect(updated().map((input) => input.service)).toEqual([serviceArn('orders', 'svc-steady')]);
+    expect(reports[0]?.reason).toMatch(/^image drift: a forced new deployment would also ship another image: app \(.*\): tag latest now resolves to /);
+    expect(reports[0]?.reason).toMatch(/SECRET_REFRESH_IMAGE_DRIFT=block: not redeployed; deploy the new image deliberately/);
+    expect(reports[1]).not.toHaveProperty('imageDrift');
+  });
+
+  it('block never blocks on unknown: an image of another registry is redeployed, with the unknown reported', async () => {
+    const other = redeploy('svc-hub', { images: { containers: [{ name: 'web', image: 'nginx:latest' }], currentServiceDeployment: deployment('svc-hub') } });
+    const [report] = await executeEcsPlan([other], { clients: fakeClients(), dryRun: false, concurrency: 1, imageDrift: 'block' });
+    expect(report).toMatchObject({ status: 'done', imageDrift: { status: 'unknown' } });
+    expect(report?.reason).toBe(other.reason);
+  });
+
+  it('allow: makes no look-up at all and reports nothing about images', async () => {
+    const [report] = await executeEcsPlan([mutable('svc-a')], { clients: fakeClients(), dryRun: false, concurrency: 1, imageDrift: 'allow' });
+    expect(report?.status).toBe('done');
+    expect(report).not.toHaveProperty('imageDrift');
+    expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)).toEqual([]);
+    expect(ecr.calls()).toEqual([]);
+  });
+
+  it('a dry run looks too (read-only) and shows what block and warn would do', async () => {
+    const [blocked] = await executeEcsPlan([mutable('svc-a')], { clients: fakeClients(), dryRun: true, concurrency: 1, imageDrift: 'block' });
+    expect(blocked).toMatchObject({ status: 'skipped', code: 'image-drift', imageDrift: { status: 'drift' } });
+    expect(blocked?.reason).toMatch(/^dry run: would skip: image drift: /);
+    const [warned] = await executeEcsPlan([mutable('svc-a')], { clients: fakeClients(), dryRun: true, concurrency: 1, imageDrift: 'warn' });
+    expect(warned).toMatchObject({ status: 'planned', imageDrift: { status: 'drift' } });
+    expect(warned?.reason).toMatch(/^dry run: would redeploy: .*; image drift \(SECRET_REFRESH_IMAGE_DRIFT=warn\)/);
+    expect(updated()).toEqual([]);
+  });
+
+  it('checks nothing once the deadline has passed (the targets are not started anyway)', async () => {
+    const [report] = await executeEcsPlan([mutable('svc-a')], { clients: fakeClients(), dryRun: false, concurrency: 1, deadline: new Date(Date.now() - 1) });
+    expect(report).toMatchObject({ status: 'failed', error: NOT_STARTED });
+    expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isTaskDefinitionRevisionArn, parameterArn, resourceId, safeParseArn, secretArn } from '../../../lib/arn/arn.js';
+import { isTaskDefinitionRevisionArn, parameterArn, parseServiceArn, resourceId, safeParseArn, secretArn } from '../../../lib/arn/arn.js';
 import { describeIssues, errorMessage, errorText } from '../../../lib/errors.js';
 
 describe('safeParseArn', () => {
@@ -22,6 +22,41 @@ describe('safeParseArn', () => {
     ['a short account', 'arn:aws:ssm:us-east-1:1111:parameter/a'],
   ])('returns undefined for %s', (_what, value) => {
     expect(safeParseArn(value)).toBeUndefined();
+  });
+});
+
+describe('parseServiceArn', () => {
+  it('parses a long service ARN with its cluster', () => {
+    expect(parseServiceArn('arn:aws:ecs:us-east-1:111122223333:service/orders/api')).toEqual({
+      partition: 'aws',
+      region: 'us-east-1',
+      account: '111122223333',
+      cluster: 'orders',
+      name: 'api',
+      format: 'long',
+    });
+  });
+
+  it('parses a short service ARN (an account that never opted in to the long format): no cluster', () => {
+    expect(parseServiceArn('arn:aws-cn:ecs:cn-north-1:111122223333:service/api')).toEqual({
+      partition: 'aws-cn',
+      region: 'cn-north-1',
+      account: '111122223333',
+      name: 'api',
+      format: 'short',
+    });
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['a cluster ARN', 'arn:aws:ecs:us-east-1:111122223333:cluster/orders'],
+    ['another service', 'arn:aws:batch:us-east-1:111122223333:service/orders/api'],
+    ['three path segments', 'arn:aws:ecs:us-east-1:111122223333:service/a/b/c'],
+    ['an empty cluster', 'arn:aws:ecs:us-east-1:111122223333:service//api'],
+    ['an empty name', 'arn:aws:ecs:us-east-1:111122223333:service/orders/'],
+    ['a name', 'orders-api'],
+  ])('returns undefined for %s', (_what, value) => {
+    expect(parseServiceArn(value)).toBeUndefined();
   });
 });
 

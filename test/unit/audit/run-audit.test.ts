@@ -2,10 +2,10 @@
  * The staleness audit's decisions (stale, fresh, unknown, and what is not judged), against an ECS account served
  * by aws-sdk-client-mock (ecs-doubles) and an in-memory metadata directory: no AWS.
  */
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { runAudit } from '../../../lib/audit/run-audit.js';
+import { auditIncomplete, runAudit } from '../../../lib/audit/run-audit.js';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import type { SecretMetadata } from '../../../lib/changes/types.js';
 import { loadConfig } from '../../../lib/config/config.js';
@@ -98,8 +98,37 @@ describe('runAudit', () => {
       ['b', 'fresh'],
       ['c', 'unknown'],
     ]);
-    expect(report.summary).toEqual({ regions: [REGION], servicesScanned: 4, stale: 1, fresh: 1, unknown: 1 });
+    expect(report.summary).toEqual({ regions: [REGION], servicesScanned: 4, stale: 1, fresh: 1, unknown: 1, inventoryProblems: 0 });
     expect(report).toMatchObject({ audit: true, time: AFTER.toISOString(), warnings: [] });
+    expect(auditIncomplete(report)).toBe(false);
     expect(directory.calls.filter((call) => call.id === SECRET_ARN)).toHaveLength(1);
+  });
+});
+
+describe('runAudit: what could not be read makes it incomplete', () => {
+  it('counts a failed metadata look-up as a problem, with a warning naming the call, and is incomplete', async () => {
+    const { report, byName } = await audit([
+      ['api', BROKEN_ARN, BEFORE_CHANGE],
+      ['web', BROKEN_ARN, AFTER],
+      ['ok', SECRET_ARN, AFTER],
+    ]);
+    expect(byName('api')?.status).toBe('unknown');
+    // One look-up per secret, so one problem for the two readers.
+    expect(report.warnings).toEqual([`inventory: us-east-1 DescribeSecret ${BROKEN_ARN}: Error: Rate exceeded`]);
+    expect(report.summary).toMatchObject({ unknown: 2, fresh: 1, inventoryProblems: 1 });
+    expect(auditIncomplete(report)).toBe(true);
+  });
+
+  it('is incomplete, not "all clear", when ListClusters fails: 0 services judged and the cause in the warnings', async () => {
+    const denied = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    ecs.on(ListClustersCommand).rejects(denied);
+    const report = await runAudit(
+      loadConfig({ AWS_REGION: REGION }),
+      { clients: fakeClients(), directory: new FakeMetadataDirectory(), taskDefinitions: new TaskDefinitionCache() },
+      AFTER,
+    );
+    expect(report.summary).toEqual({ regions: [REGION], servicesScanned: 0, stale: 0, fresh: 0, unknown: 0, inventoryProblems: 1 });
+    expect(report.warnings).toEqual(['inventory: us-east-1 ListClusters: CredentialsProviderError: Could not load credentials from any providers']);
+    expect(auditIncomplete(report)).toBe(true);
   });
 });

@@ -7,6 +7,7 @@
  * moto does not page, throttle or fail on demand, so those behaviours are tested here.
  */
 import { BatchClient } from '@aws-sdk/client-batch';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -44,14 +45,15 @@ export interface ClientRequest {
 }
 
 /**
- * Fake client registry: `ecs(region)` and `batch(region)` return one cached real SDK client per Region (the
- * class-level mocks intercept them); every other service throws, so an unexpected call fails the test.
+ * Fake client registry: `ecs(region)`, `ecr(region)` and `batch(region)` return one cached real SDK client per
+ * Region (the class-level mocks intercept them); every other service throws, so an unexpected call fails the test.
  * Every factory call is recorded in `requests`.
  */
 export function fakeClients(): AwsClients & { readonly requests: ClientRequest[] } {
   const requests: ClientRequest[] = [];
   const ecs = new Map<string, ECSClient>();
   const batch = new Map<string, BatchClient>();
+  const ecr = new Map<string, ECRClient>();
   const unexpected =
     (service: string) =>
     (region: string): never => {
@@ -80,10 +82,20 @@ export function fakeClients(): AwsClients & { readonly requests: ClientRequest[]
     },
     events: unexpected('events'),
     dynamodb: unexpected('dynamodb'),
+    ecr: (region) => {
+      requests.push({ service: 'ecr', region });
+      let client = ecr.get(region);
+      if (!client) {
+        client = new ECRClient({ region, credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
+        ecr.set(region, client);
+      }
+      return client;
+    },
     secretsManager: unexpected('secretsmanager'),
     ssm: unexpected('ssm'),
     sts: unexpected('sts'),
     sqs: unexpected('sqs'),
+    s3: unexpected('s3'),
   };
 }
 

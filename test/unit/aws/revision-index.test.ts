@@ -34,11 +34,12 @@ const DEFINITION: TaskDefinition = {
 };
 
 describe('the persisted revision index', () => {
-  it('keeps only what references come from: container names, secrets, secretOptions, repositoryCredentials', () => {
+  it('keeps only what the inventory reads: container names and images, secrets, secretOptions, repositoryCredentials', () => {
     const subset = referenceSubset(DEFINITION);
     expect(subset.containerDefinitions).toEqual([
       {
         name: 'app',
+        image: 'app:1',
         secrets: [{ name: 'DB', valueFrom: SECRET_ARN }],
         logConfiguration: { logDriver: 'splunk', secretOptions: [{ name: 'token', valueFrom: '/splunk/token' }] },
         repositoryCredentials: { credentialsParameter: 'registry' },
@@ -58,6 +59,32 @@ describe('the persisted revision index', () => {
       ],
     });
     expect(subset.containerDefinitions).toEqual([{ name: 'win', credentialSpecs: [spec], dockerSecurityOptions: [`${spec}-2`] }, { name: 'linux' }]);
+  });
+
+  it("keeps each container's versionConsistency, which the image drift guard reads", () => {
+    const subset = referenceSubset({
+      taskDefinitionArn: ARN,
+      containerDefinitions: [
+        { name: 'app', image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/app:latest', versionConsistency: 'disabled' },
+        { name: 'sidecar', image: `envoyproxy/envoy@sha256:${'a'.repeat(64)}`, versionConsistency: 'enabled' },
+      ],
+    });
+    expect(subset.containerDefinitions).toEqual([
+      { name: 'app', image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/app:latest', versionConsistency: 'disabled' },
+      { name: 'sidecar', image: `envoyproxy/envoy@sha256:${'a'.repeat(64)}`, versionConsistency: 'enabled' },
+    ]);
+  });
+
+  it('reads an entry of subset version 2 (no images) as a miss, so the revision is described and re-indexed', async () => {
+    expect(REFERENCE_SUBSET_VERSION).toBe(3);
+    const dynamo = mockClient(DynamoDBDocumentClient);
+    try {
+      dynamo.on(GetCommand).resolves({ Item: { arn: ARN, definition: JSON.stringify({ taskDefinitionArn: ARN }), subsetVersion: 2 } });
+      const index = new DynamoDbRevisionIndex('revisions', new DynamoDBClient({ region: 'us-east-1' }));
+      expect(await index.get(ARN)).toBeUndefined();
+    } finally {
+      dynamo.restore();
+    }
   });
 
   it('reads an entry written under another subset version as a miss, so the revision is described again', async () => {

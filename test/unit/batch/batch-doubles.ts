@@ -52,10 +52,12 @@ export function fakeClients(options: { withEcs?: boolean } = {}): AwsClients & {
     ecs: options.withEcs ? (region) => new ECSClient({ region, credentials: FAKE_CREDENTIALS, maxAttempts: 1 }) : unexpected('ECS'),
     events: unexpected('EventBridge'),
     dynamodb: unexpected('DynamoDB'),
+    ecr: unexpected('ECR'),
     secretsManager: unexpected('Secrets Manager'),
     ssm: unexpected('SSM'),
     sts: unexpected('STS'),
     sqs: unexpected('SQS'),
+    s3: unexpected('S3'),
   };
 }
 

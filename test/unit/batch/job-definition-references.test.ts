@@ -1,6 +1,6 @@
 import type { JobDefinition } from '@aws-sdk/client-batch';
 import { describe, expect, it } from 'vitest';
-import { isEksJobDefinition, jobDefinitionReferences } from '../../../lib/inventory/job-definition-references.js';
+import { isEksJobDefinition, jobDefinitionContainers, jobDefinitionReferences } from '../../../lib/inventory/job-definition-references.js';
 import type { FoundReference } from '../../../lib/inventory/types.js';
 import { ACCOUNT, HOME, jobDefinitionArn, SECRET_ARN } from './batch-doubles.js';
 
@@ -178,5 +178,28 @@ describe('isEksJobDefinition', () => {
     expect(isEksJobDefinition(definition({ containerOrchestrationType: 'ECS', containerProperties: { image: 'app' } }))).toBe(false);
     expect(isEksJobDefinition(definition({ ecsProperties: { taskProperties: [] } }))).toBe(false);
     expect(isEksJobDefinition(definition({ nodeProperties: { numNodes: 1, mainNode: 0, nodeRangeProperties: [] } }))).toBe(false);
+  });
+});
+
+describe('jobDefinitionContainers', () => {
+  it('lists the image of every container shape, labelled as the references are', () => {
+    const containers = jobDefinitionContainers(
+      definition({
+        containerProperties: { image: 'busybox:latest' },
+        nodeProperties: {
+          numNodes: 2,
+          mainNode: 0,
+          nodeRangeProperties: [
+            { targetNodes: '0:1', container: { image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/mpi:v3` } },
+            { targetNodes: '2:', ecsProperties: { taskProperties: [{ containers: [{ name: 'worker', image: 'worker:1' }, { name: 'noimage' } as never] }] } },
+          ],
+        },
+      }),
+    );
+    expect(containers).toEqual([
+      { name: 'container', image: 'busybox:latest' },
+      { name: 'node 0:1', image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/mpi:v3` },
+      { name: 'node 2: task 0 worker', image: 'worker:1' },
+    ]);
   });
 });

@@ -109,6 +109,17 @@ describe('planBatchRefresh: which jobs', () => {
     expect(next?.code).toBe('already-fresh');
   });
 
+  it('resubmits a job started in the same second as a whole-second event time (it may have read the old value)', () => {
+    const change = { ...secretChange(), time: '2026-11-20T09:58:41Z' };
+    const [same] = planBatchRefresh(change, oneJob({}, { startedAt: '2026-11-20T09:58:41.700Z' }), options('resubmit')).jobs;
+    expect(same?.decision).toBe('resubmit');
+    const [later] = planBatchRefresh(change, oneJob({}, { startedAt: '2026-11-20T09:58:42.000Z' }), options('resubmit')).jobs;
+    expect(later).toMatchObject({
+      code: 'already-fresh',
+      reason: 'already fresh: the job started at 2026-11-20T09:58:42.000Z, after the value became current at 2026-11-20T09:58:41Z',
+    });
+  });
+
   it('resubmits a job started after the change in a manual run', () => {
     const inventory = oneJob({}, { startedAt: new Date(AFTER_CHANGE).toISOString() });
     const [job] = planBatchRefresh(secretChange(), inventory, options('resubmit', { mode: 'manual' })).jobs;

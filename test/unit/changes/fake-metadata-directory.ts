@@ -44,8 +44,8 @@ export function sampleEvent(file: string): Record<string, unknown> {
 }
 
 /** The secret of the README's story. */
-export const DB_SECRET_NAME = 'demo/orders/db-credentials';
-export const DB_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/orders/db-credentials-Ab12Cd';
+export const DB_SECRET_NAME = 'demo/orders/db';
+export const DB_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/orders/db-Ab12Cd';
 /** AWSCURRENT before the 10:00 rotation. */
 export const PREVIOUS_VERSION = '8e1d4c7b-2a9f-4b3e-8c6d-5f0a1b2c3d4e';
 /** Created by the 10:00 rotation (its token). */

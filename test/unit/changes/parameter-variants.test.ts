@@ -8,8 +8,8 @@ describe('detectEventChange on SSM variants', () => {
     const change = await detectEventChange(sampleEvent('ssm-parameter-store-change-update.json'), directory);
     expect(change).toMatchObject({
       effect: 'none',
-      reason: 'parameter /demo/orders/db-password no longer exists: it was deleted after this Update',
-      name: '/demo/orders/db-password',
+      reason: 'parameter /demo/orders/api-key no longer exists: it was deleted after this Update',
+      name: '/demo/orders/api-key',
     });
     expect(change.versionId).toBeUndefined();
   });
@@ -18,21 +18,21 @@ describe('detectEventChange on SSM variants', () => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
     event.resources = [];
     event.region = 'us-gov-west-1';
-    const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/db-password', version: 3 }]);
+    const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/api-key', version: 3 }]);
     const change = await detectEventChange(event, directory);
     expect(change).toMatchObject({
       effect: 'new-current-value',
       partition: 'aws-us-gov',
       region: 'us-gov-west-1',
-      arn: 'arn:aws-us-gov:ssm:us-gov-west-1:111122223333:parameter/demo/orders/db-password',
+      arn: 'arn:aws-us-gov:ssm:us-gov-west-1:111122223333:parameter/demo/orders/api-key',
       versionId: '3',
     });
-    expect(directory.calls).toEqual([{ operation: 'describeParameter', id: '/demo/orders/db-password', region: 'us-gov-west-1' }]);
+    expect(directory.calls).toEqual([{ operation: 'describeParameter', id: '/demo/orders/api-key', region: 'us-gov-west-1' }]);
   });
 
   it('ignores an unknown Parameter Store Change operation', async () => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
-    event.detail = { operation: 'Rename', name: '/demo/orders/db-password' };
+    event.detail = { operation: 'Rename', name: '/demo/orders/api-key' };
     const directory = new FakeMetadataDirectory();
     const change = await detectEventChange(event, directory);
     expect(change).toMatchObject({ effect: 'none', origin: { eventName: 'Rename' } });

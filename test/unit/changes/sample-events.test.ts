@@ -42,13 +42,13 @@ describe('detectEventChange on the sample events', () => {
     });
 
     it('redeploys on Parameter Store Change Update, keyed by the latest version number', async () => {
-      const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/db-password', version: 7 }]);
+      const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/api-key', version: 7 }]);
       const change = await detectEventChange(sampleEvent('ssm-parameter-store-change-update.json'), directory);
       expect(change).toMatchObject({
         kind: 'parameter',
         effect: 'new-current-value',
-        name: '/demo/orders/db-password',
-        arn: 'arn:aws:ssm:us-east-1:111122223333:parameter/demo/orders/db-password',
+        name: '/demo/orders/api-key',
+        arn: 'arn:aws:ssm:us-east-1:111122223333:parameter/demo/orders/api-key',
         versionId: '7',
         time: '2026-11-20T09:45:30Z',
         warnings: [],
@@ -76,8 +76,8 @@ describe('detectEventChange on the sample events', () => {
       const change = await detectEventChange(sampleEvent('ssm-parameter-store-change-label.json'), directory);
       expect(change).toMatchObject({
         effect: 'none',
-        reason: 'label change on parameter /demo/orders/db-password: ECS and Batch always read the latest version',
-        name: '/demo/orders/db-password',
+        reason: 'label change on parameter /demo/orders/api-key: ECS and Batch always read the latest version',
+        name: '/demo/orders/api-key',
         warnings: [],
       });
       expect(directory.calls).toEqual([]);
@@ -305,7 +305,7 @@ describe('detectChange on the sample events of managed secrets and abandoned rot
     const directory = new FakeMetadataDirectory();
     const change = await detectEventChange(sampleEvent('secretsmanager-rotationabandoned.json'), directory);
     expect(change).toMatchObject({ effect: 'none', name: DB_SECRET_NAME, arn: DB_SECRET_ARN, time: '2026-11-21T10:04:02Z' });
-    expect(change.warnings[0]).toMatch(/^rotation abandoned for secret demo\/orders\/db-credentials: /);
+    expect(change.warnings[0]).toMatch(/^rotation abandoned for secret demo\/orders\/db: /);
     expect(directory.calls).toEqual([]);
   });
 });

@@ -102,7 +102,7 @@ describe('formatReport', () => {
       '  FAILED   us-east-1 ecs-service orders/worker [AccessDeniedException: not authorized]: app (secrets DB_PASSWORD) read the current value of secret demo/orders/db-credentials, which changed',
       '  SKIPPED  us-east-1 batch-job-definition nightly:3: new jobs read the new value',
       '  SKIPPED  eu-west-1 batch-job export (abc) [→ def]: policy report',
-      '  summary: 1 done, 0 planned, 2 skipped, 1 failed (12 services in 3 clusters, 4 Batch job definitions, 1 running Batch jobs; regions: us-east-1, eu-west-1)',
+      '  summary: 1 done, 0 planned, 2 skipped, 1 failed (12 services in 3 clusters, 4 Batch job definitions, 1 running Batch jobs; Regions scanned: us-east-1, eu-west-1)',
       '',
     ]);
   });
@@ -117,7 +117,7 @@ describe('formatReport', () => {
       '  PLANNED  us-east-1 ecs-service orders/api: app (secrets DB_PASSWORD) read the current value of secret demo/orders/db-credentials, which changed',
     );
     expect(lines).toContain(
-      '  summary: 0 done, 1 planned, 0 skipped, 0 failed (12 services in 3 clusters, 4 Batch job definitions, 1 running Batch jobs; regions: us-east-1, eu-west-1)',
+      '  summary: 0 done, 1 planned, 0 skipped, 0 failed (12 services in 3 clusters, 4 Batch job definitions, 1 running Batch jobs; Regions scanned: us-east-1, eu-west-1)',
     );
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config/config.js';
+import { SETTINGS } from '../../../lib/config/settings.js';
 import { ConfigurationError, InvalidInputError } from '../../../lib/errors.js';
 
 const BASE = { AWS_REGION: 'us-east-1' } as const;
@@ -30,8 +31,9 @@ describe('loadConfig: defaults', () => {
     });
   });
 
-  it('ignores variables it does not know', () => {
-    expect(loadConfig({ ...BASE, PATH: '/usr/bin', SECRET_REFRESH_SOMETHING: 'x' }).regions).toEqual(['us-east-1']);
+  it('ignores variables that are not ours (AWS_*, POWERTOOLS_*, anything without the SECRET_REFRESH_ prefix)', () => {
+    const env = { ...BASE, PATH: '/usr/bin', AWS_PROFILE: 'x', AWS_DEFAULT_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'DEBUG', BROWSER_TESTS_SKIP_REASON: 'x' };
+    expect(loadConfig(env).regions).toEqual(['us-east-1']);
   });
 
   it('treats empty strings as unset', () => {
@@ -185,6 +187,43 @@ describe('loadConfig: SECRET_REFRESH_BATCH_POLICY', () => {
   });
 });
 
+describe('loadConfig: SECRET_REFRESH_IMAGE_DRIFT', () => {
+  it('defaults to warn', () => {
+    expect(loadConfig(BASE).imageDrift).toBe('warn');
+    expect(loadConfig({ ...BASE, SECRET_REFRESH_IMAGE_DRIFT: '' }).imageDrift).toBe('warn');
+  });
+
+  it.each(['warn', 'block', 'allow'] as const)('accepts %s', (policy) => {
+    expect(loadConfig({ ...BASE, SECRET_REFRESH_IMAGE_DRIFT: policy }).imageDrift).toBe(policy);
+  });
+
+  it('refuses another value and lists the accepted ones', () => {
+    expect(configError({ ...BASE, SECRET_REFRESH_IMAGE_DRIFT: 'ignore' }).message).toContain(
+      'SECRET_REFRESH_IMAGE_DRIFT must be one of warn, block, allow, got "ignore"',
+    );
+  });
+});
+
+describe('loadConfig: SECRET_REFRESH_REPORT_BUCKET', () => {
+  it('is unset by default and when empty: the audit stores no secrets map', () => {
+    expect(loadConfig(BASE)).not.toHaveProperty('reportBucket');
+    expect(loadConfig({ ...BASE, SECRET_REFRESH_REPORT_BUCKET: ' ' })).not.toHaveProperty('reportBucket');
+  });
+
+  it.each(['reports', 'team.reports-2026', 'a1b'])('accepts the bucket name %j', (bucket) => {
+    expect(loadConfig({ ...BASE, SECRET_REFRESH_REPORT_BUCKET: ` ${bucket} ` }).reportBucket).toBe(bucket);
+  });
+
+  it.each(['s3://reports', 'arn:aws:s3:::reports', 'Reports', 'reports/secrets-map', 'ab', 'a..b', '-reports', 'reports-', '*'])(
+    'refuses %j: not a bucket name',
+    (value) => {
+      expect(configError({ ...BASE, SECRET_REFRESH_REPORT_BUCKET: value }).message).toContain(
+        'SECRET_REFRESH_REPORT_BUCKET must be an S3 bucket name (lowercase letters, digits, . and -; not an ARN or s3:// URL)',
+      );
+    },
+  );
+});
+
 describe('loadConfig: SECRET_REFRESH_ACCOUNT_ID', () => {
   it('accepts a 12-digit account id', () => {
     expect(loadConfig({ ...BASE, SECRET_REFRESH_ACCOUNT_ID: '123456789012' }).accountId).toBe('123456789012');
@@ -202,5 +241,42 @@ describe('loadConfig: several problems', () => {
     expect(error.message).toContain('SECRET_REFRESH_CONCURRENCY');
     expect(error.message).toContain('SECRET_REFRESH_DRY_RUN');
     expect(error.cause).toBeDefined();
+  });
+});
+
+describe('loadConfig: names that are not settings', () => {
+  it('refuses a misspelled SECRET_REFRESH_ name, naming the setting it meant', () => {
+    // The typo of issue 13: SECRET_REFRESH_DRYRUN=true was ignored and the run redeployed for real.
+    expect(configError({ ...BASE, SECRET_REFRESH_DRYRUN: 'true' }).message).toBe(
+      'Invalid configuration: SECRET_REFRESH_DRYRUN is not a secret-refresh setting: did you mean SECRET_REFRESH_DRY_RUN?',
+    );
+  });
+
+  it.each([
+    ['SECRET_REFRESH_REGION', 'SECRET_REFRESH_REGIONS'],
+    ['SECRET_REFRESH_MAXTARGETS', 'SECRET_REFRESH_MAX_TARGETS'],
+    ['SECRET_REFRESH_CLUSTER_EXCLUDE', 'SECRET_REFRESH_CLUSTERS_EXCLUDE'],
+    ['SECRET_REFRESH_WAIT_FOR_STEADYSTATE', 'SECRET_REFRESH_WAIT_FOR_STEADY'],
+    ['secret_refresh_dry_run', 'SECRET_REFRESH_DRY_RUN'],
+  ])('refuses %s and suggests %s', (typed, meant) => {
+    expect(configError({ ...BASE, [typed]: 'x' }).message).toBe(`Invalid configuration: ${typed} is not a secret-refresh setting: did you mean ${meant}?`);
+  });
+
+  it('refuses a name too far from every setting without guessing, pointing at the list', () => {
+    expect(configError({ ...BASE, SECRET_REFRESH_SOMETHING: 'x' }).message).toBe(
+      'Invalid configuration: SECRET_REFRESH_SOMETHING is not a secret-refresh setting (the settings are listed by secret-refresh --help and in the README, "Configuration")',
+    );
+  });
+
+  it('refuses an unknown name even when it is empty, and lists it with the invalid values', () => {
+    const error = configError({ SECRET_REFRESH_DRYRUN: '', SECRET_REFRESH_CONCURRENCY: 'lots' });
+    expect(error.message).toBe(
+      'Invalid configuration: SECRET_REFRESH_DRYRUN is not a secret-refresh setting: did you mean SECRET_REFRESH_DRY_RUN?; ' +
+        'AWS_REGION is not set: set it to the home Region, e.g. AWS_REGION=us-east-1; SECRET_REFRESH_CONCURRENCY must be an integer from 1 to 50, got "lots"',
+    );
+  });
+
+  it('accepts every name of the settings table', () => {
+    expect(() => loadConfig({ ...BASE, ...Object.fromEntries(SETTINGS.filter((row) => row.env !== 'AWS_REGION').map((row) => [row.env, ''])) })).not.toThrow();
   });
 });

@@ -6,6 +6,7 @@ import { SDK_VARIABLES, SETTINGS } from '../../../lib/config/settings.js';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 const SERVERLESS = readFileSync(new URL('../../../serverless.yml', import.meta.url), 'utf8');
+const PARAMS = readFileSync(new URL('../../../params.yml', import.meta.url), 'utf8');
 
 /** The rows of the README's configuration table: `| \`NAME\` | meaning | default |`. */
 function readmeRows(): { env: string; meaning: string; default: string }[] {
@@ -31,6 +32,18 @@ function deployedEnvironment(): Map<string, string> {
   return entries;
 }
 
+/** `name: 'value'` lines of params.yml's `default` section. */
+function paramDefaults(): Map<string, string> {
+  const block = PARAMS.slice(PARAMS.indexOf('\ndefault:\n') + '\ndefault:\n'.length);
+  const entries = new Map<string, string>();
+  for (const line of block.split('\n')) {
+    const match = /^ {2}([A-Za-z]+): '([^']*)'(\s+#.*)?$/.exec(line);
+    if (!match) break;
+    entries.set(match[1] ?? '', match[2] ?? '');
+  }
+  return entries;
+}
+
 describe('the settings table', () => {
   it('is the README configuration table, row by row: name, meaning and default', () => {
     const [region, ...others] = SETTINGS.map((row) => ({ env: row.env, meaning: row.meaning, default: row.default }));
@@ -44,20 +57,30 @@ describe('the settings table', () => {
     expect(SETTINGS.every((row) => row.env === 'AWS_REGION' || row.env.startsWith('SECRET_REFRESH_'))).toBe(true);
   });
 
-  it('is what serverless.yml passes to the functions: from the deploying shell with a valid fallback, or the stack', () => {
+  it('is what serverless.yml passes to the functions: a stage parameter named like the field, or the stack', () => {
     const deployed = deployedEnvironment();
     for (const row of SETTINGS) {
       const line = deployed.get(row.env);
       if (row.deployment.from === 'none') expect(line, row.env).toBeUndefined();
       // A table name (plain, so the stack's name is known offline) or a resource of the stack (the queue URL).
       if (row.deployment.from === 'stack') expect(line, row.env).toMatch(/^(\$\{self:custom\.[A-Za-z]+\}|!Ref [A-Za-z]+)$/);
-      if (row.deployment.from === 'env') {
-        expect(line, row.env).toBe(`\${env:${row.env}, '${row.deployment.fallback}'}`);
-        expect(row.parse.safeParse(row.deployment.fallback).success, `${row.env} fallback`).toBe(true);
-      }
+      if (row.deployment.from === 'param') expect(line, row.env).toBe(`\${param:${row.field}}`);
     }
     const unknown = [...deployed.keys()].filter((name) => name.startsWith('SECRET_REFRESH_') && !SETTINGS.some((row) => row.env === name));
     expect(unknown).toEqual([]);
+    expect([...deployed.values()].filter((value) => value.includes('${env:'))).toEqual([]);
+    expect(SERVERLESS).toContain('\nparams: ${file(./params.yml)}\n');
+  });
+
+  it("is params.yml's default section: every deployed setting's default, a value its parser accepts, and nothing else", () => {
+    const defaults = paramDefaults();
+    const deployed = SETTINGS.filter((row) => row.deployment.from === 'param');
+    expect([...defaults.keys()].sort()).toEqual(deployed.map((row) => row.field).sort());
+    for (const row of deployed) {
+      const fallback = row.deployment.from === 'param' ? row.deployment.fallback : '';
+      expect(defaults.get(row.field), row.field).toBe(fallback);
+      expect(row.parse.safeParse(fallback).success, `${row.env} default`).toBe(true);
+    }
   });
 
   it('gives loadConfig every field it reads, and the CLI help every variable', () => {

@@ -4,6 +4,7 @@ import {
   ECSClient,
   ListClustersCommand,
   ListServicesCommand,
+  type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -224,13 +225,141 @@ describe('collectEcsInventory', () => {
     expect(inventory.clusters).toBe(1);
   });
 
-  it('reports a DescribeServices failure (e.g. MISSING) as a problem', async () => {
+  it('records a service DescribeServices reports MISSING (deleted after ListServices) as vanished, not as a problem', async () => {
     serveEcsWorld(ecs, world());
     const ghost = serviceArn('payments', 'ghost');
     ecs.on(ListServicesCommand, { cluster: clusterArn('payments') }).resolves({ serviceArns: [serviceArn('payments', 'payments-api'), ghost] });
     const inventory = await collect([REGION]);
-    expect(inventory.problems).toEqual([{ region: REGION, subject: ghost, message: 'DescribeServices failure: MISSING' }]);
+    expect(inventory.problems).toEqual([]);
+    expect(inventory.vanished).toEqual([
+      { arn: ghost, name: 'ghost', clusterArn: clusterArn('payments'), clusterName: 'payments', region: REGION, reason: 'MISSING' },
+    ]);
     expect(inventory.services.map((record) => record.name)).toContain('payments-api');
+  });
+
+  it('still reports a DescribeServices failure other than MISSING as a problem', async () => {
+    serveEcsWorld(ecs, world());
+    const odd = serviceArn('payments', 'odd');
+    ecs.on(DescribeServicesCommand, { cluster: clusterArn('payments') }).resolves({ services: [], failures: [{ arn: odd, reason: 'INTERNAL' }] });
+    const inventory = await collect([REGION]);
+    expect(inventory.problems).toEqual([{ region: REGION, subject: odd, message: 'DescribeServices failure: INTERNAL' }]);
+    expect(inventory.vanished).toBeUndefined();
+  });
+
+  it("ignores a listed long ARN of another cluster (moto 5.2.1's substring match of cluster names) without describing it", async () => {
+    serveEcsWorld(ecs, world());
+    // moto lists `batch-payments/…` services under `payments`; real ECS never lists another cluster's service.
+    const foreign = serviceArn('batch-payments', 'nightly');
+    ecs.on(ListServicesCommand, { cluster: clusterArn('payments') }).resolves({ serviceArns: [serviceArn('payments', 'payments-api'), foreign] });
+    const inventory = await collect([REGION]);
+    expect({ problems: inventory.problems, vanished: inventory.vanished }).toEqual({ problems: [], vanished: undefined });
+    const described = ecs.commandCalls(DescribeServicesCommand).flatMap((call) => call.args[0].input.services ?? []);
+    expect(described).not.toContain(foreign);
+  });
+
+  it('drops a MISSING short ARN that another cluster of the Region described (a listing artefact, not a vanished service)', async () => {
+    const short = (name: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${name}`;
+    const jobs = service('jobs', 'loader', { serviceArn: short('loader'), taskDefinition: taskDefinitionArn('payments-api', 1) });
+    const batchJobs = service('batch-jobs', 'nightly', { serviceArn: short('nightly'), taskDefinition: taskDefinitionArn('payments-api', 1) });
+    serveEcsWorld(ecs, { regions: { [REGION]: { jobs: [jobs], 'batch-jobs': [batchJobs] } }, taskDefinitions: world().taskDefinitions });
+    // As moto 5.2.1 answers: `jobs` also lists the short ARN of `batch-jobs`' service; describing it in `jobs` says MISSING.
+    ecs.on(ListServicesCommand, { cluster: clusterArn('jobs') }).resolves({ serviceArns: [short('loader'), short('nightly')] });
+    const inventory = await collect([REGION]);
+    expect(inventory.problems).toEqual([]);
+    expect(inventory.vanished).toBeUndefined();
+    expect(inventory.services.map((record) => [record.clusterName, record.name, record.arn]).sort()).toEqual([
+      ['batch-jobs', 'nightly', short('nightly')],
+      ['jobs', 'loader', short('loader')],
+    ]);
+  });
+
+  it('records a service with a short ARN (no long ARN format) under the cluster it was listed in', async () => {
+    const short = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/payments-api`;
+    serveEcsWorld(ecs, {
+      regions: { [REGION]: { payments: [service('payments', 'payments-api', { serviceArn: short, serviceName: undefined })] } },
+      taskDefinitions: world().taskDefinitions,
+    });
+    const inventory = await collect([REGION]);
+    expect(inventory.services).toMatchObject([{ arn: short, name: 'payments-api', clusterName: 'payments', clusterArn: clusterArn('payments') }]);
+  });
+
+  it("records each container's image and versionConsistency, and the current service deployment and revisions", async () => {
+    const td = taskDefinitionArn('payments-api', 1);
+    const deployment = `arn:aws:ecs:${REGION}:${ACCOUNT}:service-deployment/payments/payments-api/d1`;
+    const revision = `arn:aws:ecs:${REGION}:${ACCOUNT}:service-revision/payments/payments-api/r1`;
+    serveEcsWorld(ecs, {
+      regions: {
+        [REGION]: {
+          payments: [
+            service('payments', 'payments-api', { currentServiceDeployment: deployment, currentServiceRevisions: [{ arn: revision, runningTaskCount: 1 }] }),
+          ],
+        },
+      },
+      taskDefinitions: {
+        [td]: {
+          taskDefinitionArn: td,
+          containerDefinitions: [
+            { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/payments:latest`, secrets: [{ name: 'DB', valueFrom: SECRET_ARN }] },
+            { name: 'proxy', image: 'envoyproxy/envoy:v1.30', versionConsistency: 'disabled' },
+          ],
+        },
+      },
+    });
+    const [record] = (await collect([REGION])).services;
+    expect(record).toMatchObject({
+      containers: [
+        { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/payments:latest` },
+        { name: 'proxy', image: 'envoyproxy/envoy:v1.30', versionConsistency: 'disabled' },
+      ],
+      currentServiceDeployment: deployment,
+      currentServiceRevisions: [revision],
+    });
+    expect(record?.containers?.[0]).not.toHaveProperty('versionConsistency');
+  });
+
+  // DescribeServices shapes of the 2025 deployment types: moto 5.2.1's CreateService takes no
+  // deploymentConfiguration.strategy and has no Express Mode, so these are mocked answers.
+  it.each([
+    [
+      'BLUE_GREEN with its bake time',
+      { deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 15 } },
+      { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 15 },
+    ],
+    [
+      'LINEAR with its steps',
+      { deploymentConfiguration: { strategy: 'LINEAR', bakeTimeInMinutes: 5, linearConfiguration: { stepPercent: 10, stepBakeTimeInMinutes: 6 } } },
+      { strategy: 'LINEAR', bakeTimeInMinutes: 5, linearConfiguration: { stepPercent: 10, stepBakeTimeInMinutes: 6 } },
+    ],
+    [
+      'CANARY with its canary',
+      { deploymentConfiguration: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 10 } } },
+      { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 10 } },
+    ],
+    ['an Express Mode service', { resourceManagementType: 'ECS', deploymentConfiguration: { strategy: 'CANARY' } }, { strategy: 'CANARY', expressMode: true }],
+    ['an Express Mode service without a strategy', { resourceManagementType: 'ECS' }, { strategy: 'ROLLING', expressMode: true }],
+  ] as const)('records the deployment style of %s', async (_what, shape, expected) => {
+    serveEcsWorld(ecs, {
+      regions: { [REGION]: { payments: [service('payments', 'payments-api', shape as Partial<Service>)] } },
+      taskDefinitions: world().taskDefinitions,
+    });
+    const [record] = (await collect([REGION])).services;
+    expect(record?.deployment).toEqual(expected);
+  });
+
+  it('records no deployment style for a plain rolling update, named or not', async () => {
+    serveEcsWorld(ecs, {
+      regions: {
+        [REGION]: {
+          payments: [
+            service('payments', 'payments-api', { deploymentConfiguration: { strategy: 'ROLLING', maximumPercent: 200 }, resourceManagementType: 'CUSTOMER' }),
+            service('payments', 'payments-cron', { taskDefinition: taskDefinitionArn('payments-api', 1) }),
+          ],
+        },
+      },
+      taskDefinitions: world().taskDefinitions,
+    });
+    const records = (await collect([REGION])).services;
+    expect(records.map((record) => 'deployment' in record)).toEqual([false, false]);
   });
 
   it('reports a service whose task definition cannot be described as a problem and leaves it out', async () => {

@@ -323,3 +323,56 @@ describe('runRefresh: what reaches the report, and what fails the run', () => {
     ]);
   });
 });
+
+/** DescribeServices shapes of the 2025 ECS deployment types: moto 5.2.1 knows none of them (no strategy, no Express Mode). */
+describe('runRefresh: modern ECS deployment types (DescribeServices shapes, mocked)', () => {
+  it('redeploys BLUE_GREEN, LINEAR, CANARY and Express Mode services with forceNewDeployment and names the rollout in each entry', async () => {
+    const td = taskDefinitionArn('orders-api', 1);
+    serveEcsWorld(ecs, {
+      regions: {
+        [REGION]: {
+          orders: [
+            service('orders', 'blue-green', {
+              taskDefinition: td,
+              deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 20, maximumPercent: 200 },
+            }),
+            service('orders', 'canary', {
+              taskDefinition: td,
+              deploymentConfiguration: { strategy: 'CANARY', bakeTimeInMinutes: 5, canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 15 } },
+            }),
+            service('orders', 'express', {
+              taskDefinition: td,
+              resourceManagementType: 'ECS',
+              deploymentConfiguration: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 3 } },
+            }),
+            service('orders', 'linear', {
+              taskDefinition: td,
+              deploymentConfiguration: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 4 } },
+            }),
+            service('orders', 'rolling', { taskDefinition: td, deploymentConfiguration: { strategy: 'ROLLING' } }),
+          ],
+        },
+      },
+      taskDefinitions: { [td]: taskDefinition(td, DB_SECRET_ARN) },
+    });
+    const report = await runRefresh(event(), config(), dependencies());
+    expect(ecs.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input)).toEqual(
+      ['blue-green', 'canary', 'express', 'linear', 'rolling'].map((name) => ({
+        cluster: clusterArn('orders'),
+        service: serviceArn('orders', name),
+        forceNewDeployment: true,
+      })),
+    );
+    expect(ecsTargets(report).map((target) => [target.name, target.status, target.deployment])).toEqual([
+      ['blue-green', 'done', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 20 }],
+      ['canary', 'done', { strategy: 'CANARY', bakeTimeInMinutes: 5, canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 15 } }],
+      ['express', 'done', { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 3 }, expressMode: true }],
+      ['linear', 'done', { strategy: 'LINEAR', linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 4 } }],
+      ['rolling', 'done', undefined],
+    ]);
+    expect(ecsTargets(report)[0]?.reason).toMatch(
+      /, which changed; strategy BLUE_GREEN \(bake time 20 min\): the refresh may take many minutes and briefly runs both revisions \(double the tasks\)$/,
+    );
+    expect(ecsTargets(report)[4]?.reason).toMatch(/, which changed$/);
+  });
+});

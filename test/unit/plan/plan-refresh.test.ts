@@ -308,6 +308,21 @@ describe('planEcsRefresh: already fresh', () => {
     expect(plan.targets[0]?.reason).toMatch(/^already fresh:/);
   });
 
+  it('redeploys a service whose PRIMARY deployment was created in the same second as a whole-second event time', () => {
+    // Event times have whole seconds: a change at 10:00:00Z happened somewhere in [10:00:00, 10:00:01).
+    const change = secretChange({ time: '2025-03-10T10:00:00Z' });
+    for (const createdAt of ['2025-03-10T10:00:00.000Z', '2025-03-10T10:00:00.400Z', '2025-03-10T10:00:00.999Z']) {
+      const plan = planEcsRefresh(change, [service('api', [READS_CURRENT], deployedAt(createdAt))], EVENT);
+      expect(plan.targets[0]?.decision, createdAt).toBe('redeploy');
+    }
+    const later = planEcsRefresh(change, [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:00:01.000Z'))], EVENT);
+    expect(later.targets[0]).toMatchObject({
+      decision: 'skip',
+      code: 'already-fresh',
+      reason: 'already fresh: PRIMARY deployment ecs-svc/123 was created at 2025-03-10T10:00:01.000Z, after the value became current at 2025-03-10T10:00:00Z',
+    });
+  });
+
   it('judges freshness by the moment the value became current (currentSince), not by the event time', () => {
     // A late v2 event resolved to v3, current since 10:10: a deployment at 10:05 still runs v2.
     const late = { ...secretChange(), currentSince: '2025-03-10T10:10:00.000Z' };

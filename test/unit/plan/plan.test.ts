@@ -360,3 +360,71 @@ describe('planRefresh: every skip code', () => {
     expect(jobDefinitionArn('nightly')).toBe(definition.arn);
   });
 });
+
+describe('planRefresh: vanished services and modern deployment types', () => {
+  it('reports a service DescribeServices found MISSING as skipped with code not-found, after the matching services, never as an action', () => {
+    const vanished = {
+      arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/orders/ghost`,
+      name: 'ghost',
+      clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/orders`,
+      clusterName: 'orders',
+      region: REGION,
+      reason: 'MISSING',
+    };
+    const base = inventory([ecsService('api')]);
+    const plan = planRefresh(secretChange(), { ...base, ecs: { ...base.ecs, vanished: [vanished] } }, { ...SETTINGS, maxTargets: 1 });
+    expect(decisions(plan)).toEqual([
+      ['api', 'redeploy', undefined],
+      ['ghost', 'skip', 'not-found'],
+    ]);
+    expect(plan.targets[1]).toMatchObject({ type: 'ecs-service', cluster: 'orders', references: [] });
+    expect(reasonOf(plan, 'ghost')).toBe(
+      'ListServices named the service but DescribeServices reports it MISSING: it was deleted in between; nothing of it runs, so nothing reads an old value',
+    );
+    // Not counted by the blast-radius cap: one redeploy under a cap of one.
+    expect(plan.refused).toBeUndefined();
+  });
+
+  it.each([
+    [
+      { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 15 },
+      'strategy BLUE_GREEN (bake time 15 min): the refresh may take many minutes and briefly runs both revisions (double the tasks)',
+    ],
+    [
+      { strategy: 'LINEAR', bakeTimeInMinutes: 5, linearConfiguration: { stepPercent: 10, stepBakeTimeInMinutes: 6 } },
+      'strategy LINEAR (10% a step, step bake time 6 min, bake time 5 min): the refresh may take many minutes and briefly runs both revisions (double the tasks)',
+    ],
+    [
+      { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 10 } },
+      'strategy CANARY (canary 5%, canary bake time 10 min): the refresh may take many minutes and briefly runs both revisions (double the tasks)',
+    ],
+    [
+      { strategy: 'CANARY', expressMode: true as const },
+      'Express Mode service, strategy CANARY: the refresh may take many minutes and briefly runs both revisions (double the tasks)',
+    ],
+    [{ strategy: 'ROLLING', expressMode: true as const }, 'Express Mode service, strategy ROLLING: ECS manages the rollout'],
+  ])('redeploys a service rolled out with %o like any other, naming how in the reason and the target', (deployment, rollout) => {
+    const plan = planRefresh(secretChange(), inventory([ecsService('api', { deployment })]), SETTINGS);
+    expect(plan.targets[0]).toMatchObject({ decision: 'redeploy', deployment });
+    expect(plan.targets[0]?.reason).toMatch(new RegExp(`, which changed; ${rollout.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  });
+
+  it('names no rollout for a skipped service, and carries what the image drift guard reads to redeploy targets only when known', () => {
+    const containers = [{ name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/api:latest` }];
+    const deploymentArn = `arn:aws:ecs:${REGION}:${ACCOUNT}:service-deployment/orders/api/d1`;
+    const plan = planRefresh(
+      secretChange(),
+      inventory([
+        ecsService('api', { containers, currentServiceDeployment: deploymentArn, currentServiceRevisions: ['r1'] }),
+        ecsService('idle', { desiredCount: 0, deployment: { strategy: 'BLUE_GREEN' } }),
+        ecsService('unread'),
+      ]),
+      SETTINGS,
+    );
+    expect(plan.targets.find((target) => target.name === 'api')).toMatchObject({
+      images: { containers, currentServiceDeployment: deploymentArn, currentServiceRevisions: ['r1'] },
+    });
+    expect(reasonOf(plan, 'idle')).toBe('desiredCount is 0: no task is running; new tasks will read the new value');
+    expect(plan.targets.find((target) => target.name === 'unread')).not.toHaveProperty('images');
+  });
+});

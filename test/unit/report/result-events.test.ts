@@ -93,6 +93,31 @@ describe('result events', () => {
     expect(invalid[0]?.detail.changes).toEqual([{ id: 'c1', kind: 'secret', arn: CHANGE.arn, name: 'db', versionId: undefined, effect: 'new-current-value' }]);
   });
 
+  it('alerts image-drift for services whose redeploy shipped, or would have shipped, another image, naming them with their finding', () => {
+    const drift = {
+      status: 'drift' as const,
+      containers: [
+        { container: 'app', image: 'repo:latest', status: 'drift' as const, runningDigest: 'sha256:a', currentDigest: 'sha256:b', reason: 'tag latest moved' },
+      ],
+    };
+    const unknown = { status: 'unknown' as const, containers: [{ container: 'web', image: 'nginx:latest', status: 'unknown' as const, reason: 'not ECR' }] };
+    const shipped = { ...target(1, 'done'), imageDrift: drift };
+    const blocked = { ...target(2, 'skipped', 'image-drift'), imageDrift: drift };
+    const quiet = { ...target(3, 'done'), imageDrift: unknown };
+    const events = resultEvents(report([shipped, blocked, quiet]));
+    const alerts = events.filter((event) => event.detailType === RESULT_DETAIL_TYPES.alert);
+    expect(alerts.map((event) => event.detail.alert)).toEqual(['image-drift']);
+    expect(alerts[0]?.detail.message).toBe(
+      'image drift: 1 redeploy(s) ship another image than the one running; 1 service(s) not redeployed because their image tag moved (SECRET_REFRESH_IMAGE_DRIFT=block)',
+    );
+    expect(alerts[0]?.detail.targets).toEqual([
+      { type: 'ecs-service', arn: shipped.arn, name: 's1', region: 'us-east-1', status: 'done', imageDrift: drift },
+      { type: 'ecs-service', arn: blocked.arn, name: 's2', region: 'us-east-1', status: 'skipped', code: 'image-drift', imageDrift: drift },
+    ]);
+    // An unknown alone is reported in the entry, not alerted.
+    expect(resultEvents(report([quiet])).map((event) => event.detailType)).toEqual([RESULT_DETAIL_TYPES.completed]);
+  });
+
   it('trims a large report below the EventBridge limit, keeping the summary whole and saying what was cut', () => {
     const big = report(Array.from({ length: 3000 }, (_, n) => target(n, 'done')));
     expect(Buffer.byteLength(JSON.stringify(big))).toBeGreaterThan(MAX_DETAIL_BYTES);
