@@ -205,7 +205,7 @@ describe('formatReport', () => {
       '  c3 act parameter arn:aws:ssm:us-east-1:111122223333:parameter/a/b (version 4) (m-3) — Update → new-current-value: Update made version 4 the latest; delivered again at 2026-11-20T10:05:00.000Z',
       '  c4 invalid (m-4): event must be an EventBridge event object, got a string',
       '  DONE     us-east-1 ecs-service orders/api [ecs-svc/1234567890] [c1, c3]: app (secrets DB_PASSWORD) read the current value of secret demo/orders/db-credentials, which changed',
-      '  summary: 1 done, 0 planned, 0 skipped, 0 failed (12 services in 3 clusters, 4 Batch job definitions, 1 running Batch jobs; regions: us-east-1, eu-west-1)',
+      '  summary: 1 done, 0 planned, 0 skipped, 0 failed (12 services in 3 clusters, 4 Batch job definitions, 1 running Batch jobs; Regions scanned: us-east-1, eu-west-1)',
       '',
     ]);
   });

@@ -24,7 +24,7 @@ afterAll(() => {
   batch.restore();
 });
 
-const PARAMETER = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/demo/orders/db-password`;
+const PARAMETER = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/demo/orders/api-key`;
 
 beforeEach(() => {
   ecs.reset();
@@ -57,7 +57,7 @@ class RecordingIntake {
 function environment(extra: Partial<PipelineDependencies> = {}) {
   const directory = new FakeMetadataDirectory(
     [dbSecret({ [PUT_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })],
-    [{ name: '/demo/orders/db-password', version: 7, arn: PARAMETER, lastModifiedDate: new Date('2026-11-20T09:45:30Z') }],
+    [{ name: '/demo/orders/api-key', version: 7, arn: PARAMETER, lastModifiedDate: new Date('2026-11-20T09:45:30Z') }],
   );
   const dependencies: PipelineDependencies = {
     clients: fakeClients(),
