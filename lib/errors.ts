@@ -9,7 +9,12 @@
  * The texts users read about errors are made here too, once: {@link errorText} for a caught error,
  * {@link describeIssues} for schema validation problems.
  */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini loads no locale by itself (its messages would all be "Invalid input"): the English one, and only it, gives
+// the messages describeIssues shows ("Invalid input: expected string, received undefined"), as classic zod did.
+z.config(en());
 
 /** Base class of every error secret-refresh throws on purpose. */
 export class SecretRefreshError extends Error {
@@ -129,6 +134,6 @@ export function errorMessage(error: unknown): string {
  * is named `root` (`'(event)'`, `'input'`). Zod issue messages name expected and received *types*, never values,
  * so nothing from the input leaks into the text.
  */
-export function describeIssues(error: z.ZodError, root: string): string {
+export function describeIssues(error: z.core.$ZodError, root: string): string {
   return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : root}: ${issue.message}`).join('; ');
 }

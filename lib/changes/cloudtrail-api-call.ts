@@ -6,7 +6,7 @@
  * Every would-be redeploy is confirmed with one DescribeSecret call ({@link confirmSecretChange}).
  * Only the few request fields a decision needs are read; `requestParameters` is never copied into the Change.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AWSCURRENT } from '../references/secret-pin.js';
 import type { ChangeDecision, EventScope } from './build-change.js';
 import { buildChange } from './build-change.js';
@@ -40,7 +40,7 @@ function stringMember(record: Readonly<Record<string, unknown>> | null | undefin
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function parametersOf<Schema extends z.ZodType>(call: ApiCall, schema: Schema): z.output<Schema> {
+function parametersOf<Schema extends z.ZodMiniType>(call: ApiCall, schema: Schema): z.output<Schema> {
   return parseEvent(schema, call.requestParameters, `${call.eventName} event detail.requestParameters`);
 }
 

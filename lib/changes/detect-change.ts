@@ -4,13 +4,14 @@
  * Why a dispatch table on `source` + `detail-type`: those two fields identify the `detail` schema, and each
  * channel has its own rules (see ../shared/aws-reference/events/README.md), kept in one small module each.
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import * as z from 'zod/mini';
 import { EventParseError } from '../errors.js';
 import { detectCloudTrailApiCall } from './cloudtrail-api-call.js';
 import { detectCloudTrailServiceEvent } from './cloudtrail-service-event.js';
 import { detectParameterStoreChange } from './parameter-store-change.js';
 import { detectParameterStorePolicyAction } from './parameter-store-policy-action.js';
 import { parseEvent } from './parse-event.js';
+import { EventBridgeSchema } from './schemas/eventbridge.js';
 import { detectSecretLabelUpdated } from './secret-label-updated.js';
 import type { Change, MetadataDirectory } from './types.js';
 
@@ -39,7 +40,7 @@ const DETECTORS: ReadonlyMap<string, ReadonlyMap<string, ChannelDetector>> = new
  * The envelope without `detail`: enough to dispatch. Each channel validates `detail` with its own schema, so a
  * missing or wrong `detail` is reported in that channel's words.
  */
-const DispatchEnvelopeSchema = EventBridgeSchema.omit({ detail: true });
+const DispatchEnvelopeSchema = z.omit(EventBridgeSchema, { detail: true });
 
 const SUPPORTED = [...DETECTORS].flatMap(([source, detailTypes]) => [...detailTypes.keys()].map((detailType) => `${source} "${detailType}"`)).join(', ');
 

@@ -4,7 +4,7 @@
  * Why a wrapper around `schema.safeParse`: callers (CLI, Lambda handlers) decide by error *class* that the input
  * is wrong, and the person reading the message needs to know *which* field to fix without reading a zod dump.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { describeIssues, EventParseError } from '../errors.js';
 
 /**
@@ -15,7 +15,7 @@ import { describeIssues, EventParseError } from '../errors.js';
  * @example
  * const parsed = parseEvent(SecretLabelUpdatedEventSchema, event, 'Secret Label Updated event');
  */
-export function parseEvent<Schema extends z.ZodType>(schema: Schema, event: unknown, what: string): z.output<Schema> {
+export function parseEvent<Schema extends z.ZodMiniType>(schema: Schema, event: unknown, what: string): z.output<Schema> {
   const result = schema.safeParse(event);
   if (!result.success) {
     throw new EventParseError(`${what} is malformed: ${describeIssues(result.error, '(event)')}`, { cause: result.error });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConfigurationError } from '../errors.js';
 import type { BatchPolicy, ImageDriftPolicy } from '../plan/types.js';
 import { SETTINGS, unknownSettings } from './settings.js';
@@ -37,11 +37,11 @@ export interface Config {
 }
 
 /** The environment as the settings table reads it, with the rule that ties two settings together. */
-const EnvironmentSchema = z
-  .object(Object.fromEntries(SETTINGS.map((setting) => [setting.env, setting.parse])))
-  .refine((env) => !env.SECRET_REFRESH_WAIT_FOR_STEADY || env.SECRET_REFRESH_DEPLOYMENTS_TABLE !== undefined, {
+const EnvironmentSchema = z.object(Object.fromEntries(SETTINGS.map((setting) => [setting.env, setting.parse]))).check(
+  z.refine((env: Record<string, unknown>) => !env.SECRET_REFRESH_WAIT_FOR_STEADY || env.SECRET_REFRESH_DEPLOYMENTS_TABLE !== undefined, {
     message: 'SECRET_REFRESH_WAIT_FOR_STEADY=true needs SECRET_REFRESH_DEPLOYMENTS_TABLE (where waves wait for their deployments)',
-  });
+  }),
+);
 
 /**
  * Reads and validates the configuration. A `SECRET_REFRESH_*` variable that is not in the settings table is

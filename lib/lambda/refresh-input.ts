@@ -1,12 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ManualRefreshInput } from '../changes/manual-refresh-change.js';
 import { describeIssues, InvalidInputError } from '../errors.js';
 
 const RefreshInputSchema = z.strictObject({
-  ref: z.string().min(1),
-  kind: z.enum(['secret', 'parameter']).optional(),
-  dryRun: z.boolean().optional(),
-  confirmLarge: z.boolean().optional(),
+  ref: z.string().check(z.minLength(1)),
+  kind: z.optional(z.enum(['secret', 'parameter'])),
+  dryRun: z.optional(z.boolean()),
+  confirmLarge: z.optional(z.boolean()),
 });
 
 /**

@@ -1,17 +1,17 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { EventBridgeSchema } from '../changes/schemas/eventbridge.js';
 import { describeIssues, EventParseError } from '../errors.js';
 
 /** `ECS Deployment State Change` (source `aws.ecs`): the events outcome tracking listens to. */
-export const DeploymentStateChangeSchema = EventBridgeSchema.extend({
+export const DeploymentStateChangeSchema = z.extend(EventBridgeSchema, {
   source: z.literal('aws.ecs'),
   'detail-type': z.literal('ECS Deployment State Change'),
   detail: z.object({
-    eventType: z.string().optional(),
-    eventName: z.string().min(1),
-    deploymentId: z.string().min(1),
-    updatedAt: z.string().optional(),
-    reason: z.string().optional(),
+    eventType: z.optional(z.string()),
+    eventName: z.string().check(z.minLength(1)),
+    deploymentId: z.string().check(z.minLength(1)),
+    updatedAt: z.optional(z.string()),
+    reason: z.optional(z.string()),
   }),
 });
 

@@ -29,6 +29,14 @@ describe('architecture', () => {
     expect(outside.length).toBeGreaterThan(50);
   });
 
+  it("validates with zod's tree-shakable API only: no classic zod and no Powertools schema (classic zod) in the product", () => {
+    const classic = product.filter((file) =>
+      imports(file).some((from) => from === 'zod' || from === 'zod/v4' || from.startsWith('@aws-lambda-powertools/parser')),
+    );
+    expect(classic).toEqual([]);
+    expect(product.filter((file) => imports(file).includes('zod/mini')).length).toBeGreaterThan(5);
+  });
+
   it('keeps the demo and local tooling (demo/) out of every product import', () => {
     const importers = product.filter((file) => imports(file).some((from) => /(^|\/)demo\//.test(from)));
     expect(importers).toEqual([]);

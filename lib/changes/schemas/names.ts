@@ -2,7 +2,7 @@
  * Names as AWS allows them, so an event carrying anything else (10 KB strings, control or invisible
  * characters) is refused as malformed before any AWS call is made for it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isSecretName, SECRET_NAME_MAX_LENGTH } from '../../references/index.js';
 
 /**
@@ -11,9 +11,11 @@ import { isSecretName, SECRET_NAME_MAX_LENGTH } from '../../references/index.js'
  */
 export const ParameterNameSchema = z
   .string()
-  .min(1)
-  .max(2048, 'a parameter name is at most 2048 characters')
-  .regex(/^[A-Za-z0-9_.\-/]+$/, 'a parameter name has only letters, digits and _ . - /');
+  .check(
+    z.minLength(1),
+    z.maxLength(2048, 'a parameter name is at most 2048 characters'),
+    z.regex(/^[A-Za-z0-9_.\-/]+$/, 'a parameter name has only letters, digits and _ . - /'),
+  );
 
 /**
  * Secrets Manager secret name, at most 512 characters: a name users create (letters, digits and `/_+=.@-`) or
@@ -22,9 +24,11 @@ export const ParameterNameSchema = z
  */
 export const SecretNameSchema = z
   .string()
-  .min(1)
-  .max(SECRET_NAME_MAX_LENGTH, `a secret name is at most ${SECRET_NAME_MAX_LENGTH} characters`)
-  .refine(isSecretName, 'a secret name has only letters, digits and /_+=.@-, or is <service>!… (a secret managed by an AWS service, e.g. rds!db-…)');
+  .check(
+    z.minLength(1),
+    z.maxLength(SECRET_NAME_MAX_LENGTH, `a secret name is at most ${SECRET_NAME_MAX_LENGTH} characters`),
+    z.refine(isSecretName, 'a secret name has only letters, digits and /_+=.@-, or is <service>!… (a secret managed by an AWS service, e.g. rds!db-…)'),
+  );
 
 /** `arn:<partition>:secretsmanager:<region>:<account>:secret:<name or name-suffix>` (a full or partial ARN). */
 const SECRET_ARN = /^arn:aws(?:-[a-z0-9]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)$/;
@@ -38,6 +42,8 @@ function isSecretIdOrArn(value: string): boolean {
 /** A secret id as a caller passes it: a name, or a (partial or full) ARN; printable, no whitespace. */
 export const SecretIdSchema = z
   .string()
-  .min(1)
-  .max(2048, 'a secret id is at most 2048 characters')
-  .refine(isSecretIdOrArn, 'a secret id is a secret name (letters, digits and /_+=.@-, or <service>!… for a managed secret) or a secret ARN');
+  .check(
+    z.minLength(1),
+    z.maxLength(2048, 'a secret id is at most 2048 characters'),
+    z.refine(isSecretIdOrArn, 'a secret id is a secret name (letters, digits and /_+=.@-, or <service>!… for a managed secret) or a secret ARN'),
+  );

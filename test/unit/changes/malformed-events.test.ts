@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
+import { $ZodError as ZodError } from 'zod/v4/core';
 import { detectEventChange } from '../../../lib/changes/detect-change.js';
 import { EventParseError } from '../../../lib/errors.js';
 import { FakeMetadataDirectory, sampleEvent } from './fake-metadata-directory.js';
