@@ -13,9 +13,14 @@
  * | service modify | UpdateService | 50 | 5 |
  * | tag read | ListTagsForResource | 50 | 20 |
  *
- * We pace at `share` (default 0.5, `SECRET_REFRESH_ECS_QUOTA_SHARE`) of the sustained rate and start with half the
- * burst: the account's own deploy pipelines and tools draw from the same buckets, and quotas raised by AWS Support
- * only make us conservative. Buckets are per process (warm Lambda invocations keep them) and per Region, shared by
+ * Each of our buckets holds the category's documented burst and starts full, and refills at `share` (default 0.5,
+ * `SECRET_REFRESH_ECS_QUOTA_SHARE`) of the documented sustained rate. So the first calls of a run go out at once (40
+ * UpdateService calls take no pacing wait: issue 16 measured 3.2 s of pacing for them when the bucket started at half
+ * the burst), and over any window of `t` seconds we send at most `burst + share × sustained × t` calls: never more
+ * than ECS's own bucket allows (`burst + sustained × t`), and after the burst never more than our share of the
+ * sustained rate, which leaves the rest to the account's own deploy pipelines and tools that draw from the same
+ * buckets. A burst can empty ECS's bucket for a moment; another client then meets a throttle its SDK retries, as it
+ * would after any burst of the account's own. Quotas raised by AWS Support only make us conservative. Buckets are per process (warm Lambda invocations keep them) and per Region, shared by
  * every client. That is enough because at most one planning run acts on an account at a time (the account lease,
  * lib/pipeline/lease.ts): concurrent runs never need to share a budget across processes.
  */
@@ -83,6 +88,12 @@ export class PacingBucket {
 export class EcsPacing {
   readonly #buckets = new Map<string, PacingBucket>();
 
+  /** `now` and `sleep` go to every bucket (tests step a fake clock). */
+  public constructor(
+    private readonly now?: () => number,
+    private readonly sleep?: (ms: number) => Promise<void>,
+  ) {}
+
   /** The bucket for `command` in `region`, or `undefined` when ECS does not throttle it by category. */
   public bucket(region: string, command: string, share: number): PacingBucket | undefined {
     const entry = Object.entries(ECS_QUOTAS).find(([, quota]) => quota.commands.includes(command));
@@ -91,7 +102,7 @@ export class EcsPacing {
     const key = `${region}|${category}|${share}`;
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      bucket = new PacingBucket({ burst: Math.max(1, Math.floor(quota.burst / 2)), sustained: quota.sustained * share });
+      bucket = new PacingBucket({ burst: quota.burst, sustained: quota.sustained * share }, this.now, this.sleep);
       this.#buckets.set(key, bucket);
     }
     return bucket;
