@@ -28,6 +28,8 @@ export interface Config {
   readonly imageDrift: ImageDriftPolicy;
   readonly ecsQuotaShare: number;
   readonly revisionIndexTable?: string;
+  /** `SECRET_REFRESH_SERVICE_INDEX_TABLE`: the service index (secret or parameter → services). */
+  readonly serviceIndexTable?: string;
   /** `SECRET_REFRESH_REPORT_BUCKET`: where the daily audit stores the secrets map (page and JSON). */
   readonly reportBucket?: string;
   readonly settleSeconds: number;

@@ -218,6 +218,15 @@ export const SETTINGS: readonly Setting[] = [
     deployment: STACK,
   }),
   setting({
+    env: 'SECRET_REFRESH_SERVICE_INDEX_TABLE',
+    field: 'serviceIndexTable',
+    parse: optionalText,
+    meaning:
+      'DynamoDB table of the service index (partition key `ref`, sort key `member`, TTL `expiration`): a change deploys the services it indexes before the full scan',
+    default: "the stack's table in Lambda; unset (scan only) in the CLI",
+    deployment: STACK,
+  }),
+  setting({
     env: 'SECRET_REFRESH_IMAGE_DRIFT',
     field: 'imageDrift',
     parse: oneOf('SECRET_REFRESH_IMAGE_DRIFT', IMAGE_DRIFT_POLICIES, 'warn'),

@@ -48,21 +48,10 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
             const serviceArns = (await limits.services(() => listServiceArns(client, clusterArn))).filter((arn) => listedInCluster(arn, clusterName));
             // Describe 10 at a time and look each batch's task definitions up as soon as it returns, so the
             // task-definition quota (the slowest) starts being used at once.
-            const batches = await Promise.all(
-              chunk(serviceArns, DESCRIBE_SERVICES_BATCH).map(async (batch) => {
-                const { services, failures } = await describeServices(client, clusterArn, batch, limits.services);
-                for (const failure of failures) {
-                  if (failure.reason === 'MISSING') {
-                    missing.push({ arn: failure.arn, name: serviceName(failure.arn), clusterArn, clusterName, region, reason: failure.reason });
-                  } else {
-                    problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
-                  }
-                }
-                return Promise.all(services.map((service) => serviceRecord(service, clusterArn, region, options, problems, limits.taskDefinitions)));
-              }),
-            );
-            const records = batches.flat();
-            return records.filter((record): record is EcsServiceRecord => record !== undefined);
+            const described = await describeServiceRecords(options, region, clusterArn, serviceArns, limits);
+            missing.push(...described.missing);
+            problems.push(...described.problems);
+            return described.records;
           } catch (error) {
             problems.push({ region, subject: clusterArn, message: errorText(error) });
             return [];
@@ -80,6 +69,88 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
     }),
   );
   return { regions: options.regions, clusters, services: perRegion.flat(), ...(vanished.length > 0 ? { vanished } : {}), problems };
+}
+
+/** What {@link describeServiceRecords} found of the services it was given. */
+interface DescribedRecords {
+  readonly records: EcsServiceRecord[];
+  readonly missing: VanishedEcsService[];
+  readonly problems: InventoryProblem[];
+}
+
+/** DescribeServices 10 at a time for `serviceArns` of one cluster, and each one's task definition references. */
+async function describeServiceRecords(
+  options: EcsInventoryOptions,
+  region: string,
+  clusterArn: string,
+  serviceArns: readonly string[],
+  limits: { readonly services: Limiter; readonly taskDefinitions: Limiter },
+): Promise<DescribedRecords> {
+  const client = options.clients.ecs(region);
+  const clusterName = resourceId(clusterArn, 'ecs', 'cluster/') ?? clusterArn;
+  const missing: VanishedEcsService[] = [];
+  const problems: InventoryProblem[] = [];
+  const batches = await Promise.all(
+    chunk(serviceArns, DESCRIBE_SERVICES_BATCH).map(async (batch) => {
+      const { services, failures } = await describeServices(client, clusterArn, batch, limits.services);
+      for (const failure of failures) {
+        if (failure.reason === 'MISSING') {
+          missing.push({ arn: failure.arn, name: serviceName(failure.arn), clusterArn, clusterName, region, reason: failure.reason });
+        } else {
+          problems.push({ region, subject: failure.arn, message: `DescribeServices failure: ${failure.reason}` });
+        }
+      }
+      return Promise.all(services.map((service) => serviceRecord(service, clusterArn, region, options, problems, limits.taskDefinitions)));
+    }),
+  );
+  return { records: batches.flat().filter((record): record is EcsServiceRecord => record !== undefined), missing, problems };
+}
+
+/** A service known by ARN, cluster and Region (the service index's candidates). */
+export interface KnownEcsService {
+  readonly arn: string;
+  readonly clusterArn: string;
+  readonly region: string;
+}
+
+/**
+ * The inventory of the given services only (the service index's candidates, a hint's services): DescribeServices
+ * 10 at a time per cluster and their task definitions, exactly as the full scan reads them, so the Plan decides on
+ * them with the same data. A service DescribeServices reports MISSING is vanished; a failure is a problem.
+ */
+export async function collectKnownEcsServices(options: EcsInventoryOptions, services: readonly KnownEcsService[]): Promise<EcsInventory> {
+  const byCluster = new Map<string, KnownEcsService[]>();
+  for (const service of services) {
+    const key = `${service.region}|${service.clusterArn}`;
+    byCluster.set(key, [...(byCluster.get(key) ?? []), service]);
+  }
+  const limits = new Map<string, { services: Limiter; taskDefinitions: Limiter }>();
+  const limitsOf = (region: string) => {
+    let found = limits.get(region);
+    if (!found) {
+      found = { services: createLimiter(options.concurrency), taskDefinitions: createLimiter(options.concurrency) };
+      limits.set(region, found);
+    }
+    return found;
+  };
+  const results = await Promise.all(
+    [...byCluster.values()].map(async (group) => {
+      const first = group[0] as KnownEcsService;
+      try {
+        return await describeServiceRecords(options, first.region, first.clusterArn, [...new Set(group.map((service) => service.arn))], limitsOf(first.region));
+      } catch (error) {
+        return { records: [], missing: [], problems: [{ region: first.region, subject: first.clusterArn, message: errorText(error) }] };
+      }
+    }),
+  );
+  const vanished = results.flatMap((result) => result.missing);
+  return {
+    regions: [...new Set(services.map((service) => service.region))],
+    clusters: byCluster.size,
+    services: results.flatMap((result) => result.records),
+    ...(vanished.length > 0 ? { vanished } : {}),
+    problems: results.flatMap((result) => result.problems),
+  };
 }
 
 /**

@@ -5,9 +5,10 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { TaskDefinitionCache } from '../aws/ecs.js';
 import { collectBatchInventory } from './batch-inventory.js';
-import { collectEcsInventory } from './ecs-inventory.js';
+import { collectEcsInventory, collectKnownEcsServices, type KnownEcsService } from './ecs-inventory.js';
 import type { Inventory } from './types.js';
 
+export type { KnownEcsService } from './ecs-inventory.js';
 export type * from './types.js';
 
 /** What {@link collectInventory} needs. */
@@ -30,4 +31,16 @@ export async function collectInventory(options: InventoryOptions): Promise<Inven
   const { taskDefinitions, ...common } = options;
   const [ecs, batch] = await Promise.all([collectEcsInventory({ ...common, taskDefinitions }), collectBatchInventory(common)]);
   return { ecs, batch };
+}
+
+/**
+ * The inventory of known services only (the service index's candidates): ECS services described and read exactly
+ * as {@link collectInventory} reads them, no Batch (the index holds ECS services; Batch is found by the scan).
+ *
+ * @example
+ * const candidates = await collectKnownServices(options, [{ arn, clusterArn, region }]);
+ */
+export async function collectKnownServices(options: InventoryOptions, services: readonly KnownEcsService[]): Promise<Inventory> {
+  const ecs = await collectKnownEcsServices(options, services);
+  return { ecs, batch: { regions: ecs.regions, queues: 0, jobDefinitions: [], jobs: [], problems: [] } };
 }

@@ -4,6 +4,7 @@ import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws
 import { TaskDefinitionCache } from '../aws/ecs.js';
 import { createMetadataDirectory } from '../aws/metadata-directory.js';
 import { DynamoDbRevisionIndex } from '../aws/revision-index.js';
+import { DynamoDbServiceIndexStore } from '../aws/service-index-table.js';
 import { sendToQueue } from '../aws/sqs.js';
 import { dynamoDbStateTable } from '../aws/state-table.js';
 import type { Config } from '../config/config.js';
@@ -24,7 +25,7 @@ export interface DependencyOptions extends AwsClientOptions {
  * The composition root: builds the clients and every dependency of the pipeline, the audit and the deployment
  * tracker from the configuration: the metadata directory, the task definition cache (with the revision index
  * when `SECRET_REFRESH_REVISION_INDEX_TABLE` is set), the state table (`SECRET_REFRESH_IDEMPOTENCY_TABLE`: the
- * account lease, change records, deployment limits), the intake queue (`SECRET_REFRESH_INTAKE_QUEUE_URL`) and the
+ * account lease, change records, deployment limits), the service index (`SECRET_REFRESH_SERVICE_INDEX_TABLE`), the intake queue (`SECRET_REFRESH_INTAKE_QUEUE_URL`) and the
  * deployment tracker (`SECRET_REFRESH_DEPLOYMENTS_TABLE`), all on the one client set. Every entry point
  * (Lambda handlers, CLI, demo) builds its dependencies here, and nothing else creates an SDK client.
  *
@@ -40,6 +41,7 @@ export function createPipelineDependencies(config: Config, options: DependencyOp
     directory: createMetadataDirectory(clients),
     taskDefinitions: options.taskDefinitions ?? createTaskDefinitionCache(config, clients),
     ...(config.idempotencyTable ? { state: dynamoDbStateTable(dynamodb(), config.idempotencyTable) } : {}),
+    ...(config.serviceIndexTable ? { serviceIndex: new DynamoDbServiceIndexStore(config.serviceIndexTable, dynamodb()) } : {}),
     ...(config.intakeQueueUrl ? { intake: intakeQueue(clients, config.intakeQueueUrl, config.homeRegion) } : {}),
     ...(config.deploymentsTable ? { tracker: new DeploymentTracker(config.deploymentsTable, dynamodb()) } : {}),
     ...(lambdaAccount ? { expectedAccount: lambdaAccount } : {}),

@@ -6,12 +6,14 @@ import type { ChangeRecord, StateTable } from '../aws/state-table.js';
 import { callerAccount } from '../aws/sts.js';
 import { type BatchEntry, type ChangeContext, type ChangeRequest, detectChanges, type IdentifiedChange, type MetadataDirectory } from '../changes/index.js';
 import type { Config } from '../config/config.js';
-import { collectInventory, type Inventory, type InventoryOptions } from '../inventory/index.js';
+import { collectInventory, collectKnownServices, type Inventory, type InventoryOptions } from '../inventory/index.js';
 import { type DeploymentLimits, limitPlan, nothingToPlan, type Plan, type PlanSettings, planRefresh, type RunMode } from '../plan/index.js';
 import { buildReport, publishReport, type RefreshReport, type ReportParts } from '../report/index.js';
+import type { ServiceIndexStore } from '../service-index/index.js';
 import type { DeploymentTracker } from '../tracking/deployment-tracker.js';
 import { CHANGE_RECORD_TTL_SECONDS, judgeChange, readRecords, recordFor, recordKey } from './change-records.js';
 import { budgetKey, continueLater, countActions, redeliveries } from './deferral.js';
+import { decidedServices, type FastPath, lookUpCandidates, mergeWithFastPath, serviceIndexReport, updateIndex, withoutHandled } from './indexed-path.js';
 import { withAccountLease } from './lease.js';
 
 /** What started the run: an EventBridge event, or a manual refresh request (`confirmLarge`: past the cap). */
@@ -34,6 +36,11 @@ export interface PipelineDependencies {
   readonly state?: StateTable;
   /** The intake queue, to deliver deferred changes again; absent: deferred changes are reported and the run fails. */
   readonly intake?: IntakeQueue;
+  /**
+   * The service index (`SECRET_REFRESH_SERVICE_INDEX_TABLE`): a change first deploys the services it indexes, then
+   * the full scan backs it up and rewrites it. Absent: the scan alone.
+   */
+  readonly serviceIndex?: ServiceIndexStore;
   /** Records started deployments for outcome tracking and wave rollouts (`SECRET_REFRESH_DEPLOYMENTS_TABLE`). */
   readonly tracker?: DeploymentTracker;
   /** The account whose events this deployment handles (the Lambda's own); events of others are refused. */
@@ -140,14 +147,54 @@ async function refresh(
   if (changes.length === 0) {
     return buildReport({ ...run, entries, ...firstReason(entries), ...(run.single ? { idempotency: 'replayed' as const } : {}) });
   }
+  const handledAt = run.now();
+  // The fast path: the services the index holds for these changes, read again, planned and acted on first.
+  const fast = dependencies.serviceIndex ? await fastPath(dependencies.serviceIndex, run, changes, config, dependencies, options, state) : undefined;
+  // The backstop: the full scan, without the services the fast path decided on.
+  const scannedAt = Date.now();
   const inventory = await collectInventory(inventoryOptions(config, dependencies));
+  const fullPlan = planRefresh(changes, inventory, planSettings(config, run));
+  const planned = fast ? withoutHandled(fullPlan, fast.handled) : fullPlan;
+  const backstop = state ? await limitAndReserve(planned, state, config, run, changes) : planned;
+  const executed = await executePlan(backstop, executeOptions(config, dependencies, run.dryRun, options));
+  const { plan, execution: merged } = fast ? mergeWithFastPath(fast, backstop, executed) : { plan: backstop, execution: executed };
+  const execution = dependencies.intake && run.mode === 'event' ? continueLater(merged, run.now()) : merged;
+  const after = await afterActions({ run, changes, plan, execution, inventory, records, handledAt, state, config, dependencies });
+  if (!fast || !dependencies.serviceIndex) return buildReport({ ...run, entries, inventory, plan, execution, ...after });
+  const updated = await updateIndex(dependencies.serviceIndex, inventory, scannedAt);
+  const index = serviceIndexReport(fast, backstop, updated);
+  const warnings = [...(after.warnings ?? []), ...index.warnings, ...updated.warnings];
+  return buildReport({ ...run, entries, inventory, plan, execution, ...after, warnings, serviceIndex: index.report });
+}
+
+/**
+ * The fast path of a run with the service index: the candidates of the changes in the covered Regions, read again
+ * (DescribeServices, 10 a call, and their task definitions), planned with the Plan's rules and acted on within the
+ * limits. An index that cannot be read leaves the run to the scan (a warning says so).
+ */
+async function fastPath(
+  store: ServiceIndexStore,
+  run: Run,
+  changes: readonly IdentifiedChange[],
+  config: Config,
+  dependencies: PipelineDependencies,
+  options: RunOptions,
+  state: StateTable | undefined,
+): Promise<FastPath> {
+  let lookup: FastPath['lookup'];
+  try {
+    lookup = await lookUpCandidates(store, changes, config.regions);
+  } catch (error) {
+    lookup = { candidates: [], covered: [], uncovered: [...config.regions], reads: 0 };
+    const warning = `service index: could not be read, the scan alone decides: ${String(error)}`;
+    return { lookup, handled: new Set(), plan: { changes: [], targets: [], warnings: [] }, execution: { results: [], warnings: [warning] } };
+  }
+  if (lookup.candidates.length === 0) return { lookup, handled: new Set() };
+  const inventory = await collectKnownServices(inventoryOptions(config, dependencies), lookup.candidates);
   const planned = planRefresh(changes, inventory, planSettings(config, run));
   const plan = state ? await limitAndReserve(planned, state, config, run, changes) : planned;
-  const handledAt = run.now();
-  const executed = await executePlan(plan, executeOptions(config, dependencies, run.dryRun, options));
-  const execution = dependencies.intake && run.mode === 'event' ? continueLater(executed, run.now()) : executed;
-  const after = await afterActions({ run, changes, plan, execution, inventory, records, handledAt, state, config, dependencies });
-  return buildReport({ ...run, entries, inventory, plan, execution, ...after });
+  const execution = await executePlan(plan, executeOptions(config, dependencies, run.dryRun, options));
+  return { lookup, plan, execution, handled: decidedServices(plan) };
 }
 
 /** Changes the plan would leave out anyway (`none`, tagged ignore) become `nothing-to-do` entries. */

@@ -15,6 +15,7 @@ import { planBatchRefresh } from './plan-batch.js';
 import { planEcsRefresh, vanishedServiceTargets } from './plan-ecs.js';
 import { type ActionableChange, type AnsweredChange, type Answering, IGNORE_TAG, type Plan, type PlanSettings, type PlanTarget } from './types.js';
 
+export { changeForMatching } from './change-for-matching.js';
 export { becameCurrentAt, startedSince } from './freshness.js';
 export { type DeploymentLimits, limitPlan } from './limits.js';
 export { callsForAction } from './match-found-references.js';

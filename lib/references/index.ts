@@ -4,6 +4,7 @@
  * Other packages import from here (types from `./types.js`), so the file layout inside can change freely.
  */
 export { looksLikeArn, type ParsedArn, parseArn, partitionOfRegion } from './arn.js';
+export { changeIndexKeys, indexKeyRegion, referenceIndexKey } from './index-keys.js';
 export { matchReference } from './match-reference.js';
 export { isCredentialSpecReference, parseReference, type SafeParseReferenceResult, safeParseReference } from './parse-reference.js';
 export { referenceReach, type WatchScope } from './reach.js';

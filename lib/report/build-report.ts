@@ -3,7 +3,7 @@ import type { BatchEntry, Change } from '../changes/types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Plan } from '../plan/index.js';
 import { outOfSightWarnings } from './out-of-sight.js';
-import type { BatchChangeReport, ChangeReport, RefreshReport, TargetReport } from './types.js';
+import type { BatchChangeReport, ChangeReport, RefreshReport, ServiceIndexReport, TargetReport } from './types.js';
 
 /** Everything a report is made of: the run's settings, its inputs, and what each later step produced. */
 export interface ReportParts {
@@ -29,6 +29,8 @@ export interface ReportParts {
    * inputs are delivered again (each counts as a failure).
    */
   readonly unfinished?: ReadonlySet<string>;
+  /** The service index's part of the run. */
+  readonly serviceIndex?: ServiceIndexReport;
 }
 
 /**
@@ -87,6 +89,7 @@ export function buildReport(parts: ReportParts): RefreshReport {
       invalid: parts.entries.filter((entry) => entry.decision === 'invalid').length,
     },
     ...(parts.idempotency ? { idempotency: parts.idempotency } : {}),
+    ...(parts.serviceIndex ? { serviceIndex: parts.serviceIndex } : {}),
   };
 }
 

@@ -183,6 +183,26 @@ export interface RefreshReport {
   readonly targets: readonly TargetReport[];
   readonly warnings: readonly string[];
   readonly summary: ReportSummary;
+  /** With the service index (`SECRET_REFRESH_SERVICE_INDEX_TABLE`): its fast path and the backstop scan. */
+  readonly serviceIndex?: ServiceIndexReport;
+}
+
+/**
+ * The service index's part of a run: the Regions it covered (their indexed services were deployed first), those it
+ * did not cover yet (found by the scan alone), how many candidates it gave and how many of them the fast path acted
+ * on, the services the backstop scan found that the index missed (in covered Regions), and what the scan rewrote.
+ */
+export interface ServiceIndexReport {
+  readonly coveredRegions: readonly string[];
+  readonly scannedOnlyRegions: readonly string[];
+  readonly candidates: number;
+  readonly fastPathTargets: number;
+  /** ARNs of services the backstop deployed (or planned, in a dry run) that the index did not hold. */
+  readonly missedByIndex: readonly string[];
+  /** Regions whose index the scan rewrote (read without problems), and the services written and removed. */
+  readonly indexedRegions: readonly string[];
+  readonly servicesWritten: number;
+  readonly servicesRemoved: number;
 }
 
 /** Counts by status, plus inventory coverage. `failed` includes inventory problems (unseen services). */

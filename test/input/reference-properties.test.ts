@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReferenceParseError } from '../../lib/errors.js';
+import { changeIndexKeys, referenceIndexKey } from '../../lib/references/index-keys.js';
 import { matchReference } from '../../lib/references/match-reference.js';
 import { parseReference, safeParseReference } from '../../lib/references/parse-reference.js';
 import type { ChangedResource, ChangeForMatching, Reference, ReferenceContext, ReferenceLocation } from '../../lib/references/types.js';
@@ -452,6 +453,51 @@ describe('every accepted valueFrom form', () => {
           expect(matchReference(reference, change).impact, value).not.toBe('unrelated');
         }
       }),
+      RUNS,
+    );
+  });
+});
+
+describe('service index keys (lib/references/index-keys.ts) agree with matching', () => {
+  /** A change near `reference`: the resource it reads, or one moved in one dimension, with or without suffix and replicas. */
+  const nearResource = (reference: Reference) =>
+    fc
+      .record({
+        dimension: fc.constantFrom<Dimension | 'same'>('same', 'kind', 'partition', 'region', 'account'),
+        otherAccount: account,
+        suffix: fc.option(suffix, { nil: undefined }),
+        fullId: fc.boolean(),
+        replicas: fc.subarray([...REGIONS]),
+        lookAlike: fc.constantFrom('', '-x', 'x', '/'),
+      })
+      .map(({ dimension, otherAccount, suffix: s, fullId, replicas, lookAlike }) => {
+        let resource = resourceOf(reference);
+        if (resource.kind === 'secret') {
+          // A full ARN's id is "<name>-<suffix>": the change knows the name and the suffix apart.
+          const id = resource.name;
+          const split = fullId && /^(.+)-([A-Za-z0-9]{6})$/.exec(id);
+          resource = split
+            ? { ...resource, name: (split[1] as string) + lookAlike, suffix: split[2] as string }
+            : { ...resource, name: id + lookAlike, ...(s ? { suffix: s } : {}) };
+          if (replicas.length > 0) resource = { ...resource, replicaRegions: replicas };
+        } else if (lookAlike !== '') {
+          resource = { ...resource, key: resource.key + lookAlike };
+        }
+        return dimension === 'same' ? resource : moved(resource, dimension, otherAccount);
+      });
+
+  it('a change finds a reference under its keys exactly when matching says it is not "unrelated"', () => {
+    fc.assert(
+      fc.property(
+        validReference.chain((candidate) => {
+          const reference = parsed(candidate);
+          return fc.tuple(fc.constant(reference), nearResource(reference), effect, labels);
+        }),
+        ([reference, resource, changeEffect, changeLabels]) => {
+          const matched = matchReference(reference, { resource, effect: changeEffect, labels: changeLabels }).impact !== 'unrelated';
+          expect(changeIndexKeys(resource).includes(referenceIndexKey(reference))).toBe(matched);
+        },
+      ),
       RUNS,
     );
   });
