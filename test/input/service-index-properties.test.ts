@@ -217,7 +217,8 @@ async function play(operations: readonly Operation[], deliveries: readonly { cop
       if (plan.copies === 0 && hint.service) lost++;
       for (let copy = 0; copy < plan.copies; copy++) {
         const delay = plan.delays[copy] ?? 0;
-        pending.push({ at: index + 1 + delay, hint, order: (sequence = (sequence * 7 + 13) % 97), writeDelay: (delay * 7) % 31 });
+        sequence = (sequence * 7 + 13) % 97;
+        pending.push({ at: index + 1 + delay, hint, order: sequence, writeDelay: (delay * 7) % 31 });
       }
     }
   }
