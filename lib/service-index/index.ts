@@ -191,3 +191,5 @@ function differs(previous: StoredService, next: StoredService): boolean {
     previous.keys.some((key, index) => key !== next.keys[index])
   );
 }
+
+export { type IndexHint, indexHintOf, mergeHints } from './hints.js';

@@ -66,6 +66,9 @@ const DOCUMENTED_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
+  // The service index: looked up (Query), read whole by the reconcile (Scan), on its own table only.
+  'dynamodb:Query',
+  'dynamodb:Scan',
   // On-failure destination; deferred changes sent back to the intake queue.
   'sqs:SendMessage',
   // Added by the framework for onChanges' SQS event source, on the intake queue only.
@@ -294,7 +297,13 @@ describe('the packaged functions', () => {
   it('run nodejs22.x on arm64', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual(
-      ['AuditLambdaFunction', 'OnChangesLambdaFunction', 'OnDeploymentStateChangeLambdaFunction', 'RefreshLambdaFunction'].sort(),
+      [
+        'AuditLambdaFunction',
+        'IndexServicesLambdaFunction',
+        'OnChangesLambdaFunction',
+        'OnDeploymentStateChangeLambdaFunction',
+        'RefreshLambdaFunction',
+      ].sort(),
     );
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
@@ -334,7 +343,7 @@ describe('the packaged functions', () => {
 });
 
 describe('the intake queue', () => {
-  it('is the one SQS event source, of onChanges: large batches, the settle window, partial batch failures, concurrency 2', () => {
+  it('is the SQS event source of onChanges: large batches, the settle window, partial batch failures, concurrency 2 (the other is the hint queue of indexServices)', () => {
     const mappings = resourcesOfType('AWS::Lambda::EventSourceMapping');
     expect(mappings.map(([, mapping]) => mapping.Properties)).toEqual([
       {
@@ -342,6 +351,15 @@ describe('the intake queue', () => {
         MaximumBatchingWindowInSeconds: 20,
         EventSourceArn: { 'Fn::GetAtt': ['IntakeQueue', 'Arn'] },
         FunctionName: { 'Fn::GetAtt': ['OnChangesLambdaFunction', 'Arn'] },
+        Enabled: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      },
+      {
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 10,
+        EventSourceArn: { 'Fn::GetAtt': ['HintQueue', 'Arn'] },
+        FunctionName: { 'Fn::GetAtt': ['IndexServicesLambdaFunction', 'Arn'] },
         Enabled: true,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: 2 },
@@ -376,20 +394,61 @@ describe('the intake queue', () => {
     ]);
   });
 
-  it('is the only queue the role may receive from or delete in, and a queue it may send deferred changes to', () => {
+  it('is, with the hint queue, the only queue the role may receive from or delete in, and a queue it may send deferred changes to', () => {
     const on = (action: string) =>
       statements()
         .filter((statement) => actionsOf(statement).includes(action))
         .flatMap(resourcesOf)
         .map((resource) => JSON.stringify(resource));
     const intake = JSON.stringify({ 'Fn::GetAtt': ['IntakeQueue', 'Arn'] });
-    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) expect(on(action), action).toEqual([intake]);
+    const hints = JSON.stringify({ 'Fn::GetAtt': ['HintQueue', 'Arn'] });
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'])
+      expect(on(action).sort(), action).toEqual([hints, intake].sort());
     expect([...new Set(on('sqs:SendMessage'))].sort()).toEqual([JSON.stringify({ 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] }), intake].sort());
   });
 
   it('gives onChanges the queue URL it delivers deferred changes to', () => {
     const environment = (template.Resources.OnChangesLambdaFunction as Resource).Properties.Environment as { Variables: Record<string, unknown> };
     expect(environment.Variables.SECRET_REFRESH_INTAKE_QUEUE_URL).toEqual({ Ref: 'IntakeQueue' });
+  });
+});
+
+describe('the service index', () => {
+  it('is its own table (ref, member, TTL expiration) the role may read, query, scan and write only conditionally through PutItem', () => {
+    expect(template.Resources.ServiceIndexTable?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'ref', KeyType: 'HASH' },
+        { AttributeName: 'member', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+    const granted = statements().filter((statement) => JSON.stringify(statement.Resource).includes('ServiceIndexTable'));
+    expect(granted.flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan']);
+    expect(granted.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': ['ServiceIndexTable', 'Arn'] }]);
+    // Query and Scan nowhere else.
+    const queries = statements().filter((statement) => actionsOf(statement).some((action) => action === 'dynamodb:Query' || action === 'dynamodb:Scan'));
+    expect(queries).toEqual(granted);
+  });
+
+  it('gets its hints from ECS events and CloudTrail ECS calls only, through its own queue', () => {
+    const rules = resourcesOfType('AWS::Events::Rule').filter(([, rule]) => JSON.stringify(rule.Properties.Targets).includes('HintQueue'));
+    expect(rules.map(([name, rule]) => [name, rule.Properties.EventPattern])).toEqual([
+      ['EcsServiceHintRule', { source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change', 'ECS Service Action'] }],
+      [
+        'EcsApiCallHintRule',
+        {
+          source: ['aws.ecs'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          detail: { eventSource: ['ecs.amazonaws.com'], eventName: ['CreateService', 'UpdateService', 'DeleteService', 'RegisterTaskDefinition'] },
+        },
+      ],
+    ]);
+    const policy = template.Resources.HintQueuePolicy?.Properties as { PolicyDocument: { Statement: Record<string, unknown>[] } };
+    expect(policy.PolicyDocument.Statement[0]?.Condition).toEqual({
+      ArnEquals: { 'aws:SourceArn': [{ 'Fn::GetAtt': ['EcsServiceHintRule', 'Arn'] }, { 'Fn::GetAtt': ['EcsApiCallHintRule', 'Arn'] }] },
+    });
+    expect(template.Resources.HintQueue?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
   });
 });
 
