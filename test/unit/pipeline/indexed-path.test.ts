@@ -53,7 +53,7 @@ const deployed = (report: Awaited<ReturnType<typeof refresh>>) =>
 /** The next run must start in a later second than the last deployments (the already-fresh rule compares seconds). */
 const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
-describe('a run with the service index', () => {
+describe('a run with the service index', { timeout: 30_000 }, () => {
   let matched: string[] = [];
 
   it('falls back to the scan in a Region the index does not cover yet, says so, and fills the index', async () => {
