@@ -29,7 +29,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 /** The hint of one EventBridge event (nothing when it is not one of the accepted events). */
 export function indexHintOf(event: unknown): IndexHint {
   const envelope = object(event);
-  if (!envelope || envelope.source !== 'aws.ecs') return NOTHING;
+  if (envelope?.source !== 'aws.ecs') return NOTHING;
   const detail = object(envelope.detail) ?? {};
   const detailType = envelope['detail-type'];
   if (detailType === 'ECS Deployment State Change' || detailType === 'ECS Service Action') {
