@@ -110,7 +110,8 @@ export async function deployForwarder(target: DeployTarget, region: string, vers
     }
   }
   const status = await waitForStack(client, name);
-  if (status !== 'CREATE_COMPLETE' && status !== 'UPDATE_COMPLETE') throw new Error(`forwarder stack ${name} in ${region}: ${status ?? 'rolled back and deleted'}`);
+  if (status !== 'CREATE_COMPLETE' && status !== 'UPDATE_COMPLETE')
+    throw new Error(`forwarder stack ${name} in ${region}: ${status ?? 'rolled back and deleted'}`);
 }
 
 /** Deletes the forwarder stack of `region` (nothing to do when there is none). */

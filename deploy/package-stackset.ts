@@ -69,7 +69,8 @@ export function packageStackSet(options: PackageStackSetOptions): PackagedStackS
     }
     const templateFile = join(options.out, 'secret-refresh.template.json');
     const forwarderFile = join(options.out, 'forwarder.template.json');
-    writeFileSync(templateFile, `${JSON.stringify(template, null, 2)}\n`);
+    // Compact: it stays under the 51,200 bytes of `--template-body` (pretty-printed it would not).
+    writeFileSync(templateFile, `${JSON.stringify(template)}\n`);
     writeFileSync(forwarderFile, `${JSON.stringify(forwarderTemplate(version), null, 2)}\n`);
     return { templateFile, forwarderFile, artifacts: written, homeRegion };
   } finally {

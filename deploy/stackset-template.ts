@@ -151,4 +151,3 @@ export function stackSetTemplate(packaged: Template, zips: readonly PackagedArti
     artifacts,
   };
 }
-
