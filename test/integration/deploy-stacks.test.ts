@@ -20,7 +20,7 @@
  * MOTO_CANNOT_CREATE are not created at all (their properties are checked on the template in
  * test/security/packaged-template.test.ts).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -436,6 +436,14 @@ describe('an Organization: the npm run package:stackset template as a service-ma
       new CreateStackInstancesCommand({ StackSetName: STACK_SET, DeploymentTargets: { OrganizationalUnitIds: [ou] }, Regions: [HOME, OTHER] }),
     );
   }, 120_000);
+
+  it('writes templates cfn-lint passes (skipped, saying so, when cfn-lint is not on PATH)', async (context) => {
+    if (spawnSync('cfn-lint', ['--version'], { stdio: 'pipe' }).status !== 0) context.skip('cfn-lint is not on PATH: pip install cfn-lint');
+    const files = ['secret-refresh.template.json', 'forwarder.template.json'].map((file) => join(stackSetOut, file));
+    const linted = spawnSync('cfn-lint', files, { encoding: 'utf8' });
+    expect(`${linted.stdout}${linted.stderr}`.trim()).toBe('');
+    expect(linted.status).toBe(0);
+  });
 
   it('is one template whose settings are parameters with the stage defaults, and code keys the artifacts match', () => {
     const parameters = stackSet.Parameters ?? {};
