@@ -203,7 +203,10 @@ describe('one account, several Regions: npm run deploy, then npm run remove', ()
 
   beforeAll(async () => {
     servicesBefore = { [HOME]: await seedService(HOME), [OTHER]: await seedService(OTHER) };
-    await run('npx', ['tsx', 'deploy/deploy-everywhere.ts', 'deploy', '--package', packaged], { cwd: ROOT, env: childEnvironment() });
+    await run(join(ROOT, 'node_modules', '.bin', 'tsx'), ['deploy/deploy-everywhere.ts', 'deploy', '--package', packaged], {
+      cwd: ROOT,
+      env: childEnvironment(),
+    });
     resources = await stackResources(HOME, home);
   }, 120_000);
 
@@ -358,7 +361,10 @@ describe('one account, several Regions: npm run deploy, then npm run remove', ()
 
   describe('npm run remove', () => {
     beforeAll(async () => {
-      await run('npx', ['tsx', 'deploy/deploy-everywhere.ts', 'remove', '--package', packaged], { cwd: ROOT, env: childEnvironment() });
+      await run(join(ROOT, 'node_modules', '.bin', 'tsx'), ['deploy/deploy-everywhere.ts', 'remove', '--package', packaged], {
+        cwd: ROOT,
+        env: childEnvironment(),
+      });
     }, 120_000);
 
     it('leaves none of our resources in either Region', async () => {
