@@ -79,8 +79,11 @@ export function forwarderResources(condition?: string): Record<string, TemplateR
               Effect: 'Allow',
               Principal: { Service: 'events.amazonaws.com' },
               Action: 'sts:AssumeRole',
-              // Only this account's rules may use the role (confused deputy).
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+              // Only this account's rules may use the role (confused deputy). EventBridge's confused-deputy page names
+              // aws:SourceAccount / aws:SourceArn for *resource policies* of targets and is silent on whether they are
+              // set when it assumes a target's role: IfExists keeps the check where they are and never stops the
+              // forwarding (a lost change) where they are not.
+              Condition: { StringEqualsIfExists: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
             },
           ],
         },
