@@ -90,6 +90,35 @@ describe('the StackSet template', () => {
     }
   });
 
+  it("gives the forwarder's role to EventBridge only, and only PutEvents on the home Region's default bus", () => {
+    expect(template.Resources.ForwarderRole?.Properties).toMatchObject({
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEqualsIfExists: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyDocument: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'events:PutEvents',
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
+                Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${HomeRegion}:${AWS::AccountId}:event-bus/default' },
+              },
+            ],
+          },
+        },
+      ],
+    });
+  });
+
   it('grants PutEvents on a central results bus only when EventBus is an ARN, and on that ARN only', () => {
     expect(template.Resources.CentralEventBusPolicy).toMatchObject({
       Condition: 'IsHomeRegionAndEventBusIsArn',
