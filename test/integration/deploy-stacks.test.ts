@@ -288,9 +288,16 @@ describe('one account, several Regions: npm run deploy, then npm run remove', ()
       expect(table?.KeySchema, id).toEqual(resource.Properties?.KeySchema);
       expect(table?.BillingModeSummary?.BillingMode, id).toBe('PAY_PER_REQUEST');
     }
+    const hints = await attributes(`${home}-index-hints`);
     const mappings = (await aws(LambdaClient, HOME).send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
-    expect(mappings.map((mapping) => [mapping.EventSourceArn, mapping.BatchSize, mapping.MaximumBatchingWindowInSeconds])).toEqual([
+    // onChanges on the intake queue; indexServices on the service index's hint queue.
+    expect(
+      mappings
+        .map((mapping) => [mapping.EventSourceArn, mapping.BatchSize, mapping.MaximumBatchingWindowInSeconds])
+        .sort((a, b) => Number(b[1]) - Number(a[1])),
+    ).toEqual([
       [intake.QueueArn, 1000, 20],
+      [hints.QueueArn, 100, 10],
     ]);
   });
 
@@ -480,9 +487,13 @@ describe('an Organization: the npm run package:stackset template as a service-ma
       expect(found.rules.length, member.id).toBe(
         Object.values(stackSet.Resources).filter((r) => r.Type === 'AWS::Events::Rule' && r.Condition === 'IsHomeRegion').length,
       );
-      expect(found.queues.map((url) => url.split('/').pop()).sort()).toEqual([`secret-refresh-${STAGE}-failed-events`, `secret-refresh-${STAGE}-intake`]);
+      expect(found.queues.map((url) => url.split('/').pop()).sort()).toEqual([
+        `secret-refresh-${STAGE}-failed-events`,
+        `secret-refresh-${STAGE}-index-hints`,
+        `secret-refresh-${STAGE}-intake`,
+      ]);
       expect(found.tables.length).toBe(Object.values(stackSet.Resources).filter((r) => r.Type === 'AWS::DynamoDB::Table').length);
-      expect(found.eventSourceMappings).toHaveLength(1);
+      expect(found.eventSourceMappings).toHaveLength(2);
       const rules = aws(EventBridgeClient, HOME, member.credentials);
       for (const name of found.rules) {
         const rule = await rules.send(new DescribeRuleCommand({ Name: name }));
