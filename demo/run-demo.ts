@@ -4,7 +4,7 @@
  * `secret-refresh-map.html` in the working directory (printing its path), and stops moto.
  *
  * Each step prints its report as the CLI does (the summary first, aligned tables, colour on a terminal); the burst's
- * JSON report is written to `secret-refresh-demo-report.json` (its path printed), and `npm run demo -- --json`
+ * JSON report is written to `secret-refresh-demo-report.json` in the temporary directory (its path printed), and `npm run demo -- --json`
  * prints it too, as before.
  *
  * `npm run demo -- --keep` leaves moto running with the demo account as the demo left it, and prints the environment
@@ -23,7 +23,7 @@ import { startMotoServer } from './moto-server.js';
 
 const USAGE = 'usage: npm run demo [-- --keep] [--json]';
 
-/** Where the demo writes the burst's JSON report (in the working directory; gitignored). */
+/** Where the demo writes the burst's JSON report (in the temporary directory: not a file of the checkout). */
 const DEMO_REPORT = 'secret-refresh-demo-report.json';
 
 /** Where the demo writes the page of the demo account's secrets map (in the working directory; gitignored). */
@@ -52,7 +52,7 @@ async function demo(args: readonly string[]): Promise<number> {
     process.stdout.write(`secret-refresh demo: moto at ${moto.url}, `);
     const style = createStyle(useColor(process.stdout.isTTY, process.env));
     const outcome = await runDemoSteps(config, (text) => process.stdout.write(text), { style });
-    const reportFile = resolve(DEMO_REPORT);
+    const reportFile = join(tmpdir(), DEMO_REPORT);
     const json = `${JSON.stringify(outcome.first, null, 2)}\n`;
     await writeFile(reportFile, json, 'utf8');
     process.stdout.write(`\nThe burst redeployed ${outcome.first.summary.done} service(s) in one run; its JSON report (what --json prints): ${reportFile}\n`);

@@ -54,7 +54,7 @@ export function formatQuietReport(report: RefreshReport): string {
   if (rows.length > 0) lines.push(textTable(rows, '').trimEnd());
   for (const entry of report.changes) {
     if (entry.decision === 'invalid' || entry.decision === 'failed') {
-      lines.push(`${entry.id} ${entry.decision}${entry.source ? ` (${entry.source})` : ''}: ${entry.error ?? entry.decisionReason}`);
+      lines.push(`${entry.id} ${entry.decision}${entry.source ? ` (${entry.source})` : ''}: ${entry.decisionReason}`);
     }
   }
   for (const warning of report.warnings) if (warning.startsWith('inventory:')) lines.push(`warning: ${warning}`);
@@ -151,7 +151,7 @@ function inputsTable(changes: readonly BatchChangeReport[], style: Style): strin
     const subject = entry.kind ? `${entry.kind} ${entry.name ?? entry.arn ?? ''}${entry.versionId ? ` (version ${entry.versionId})` : ''}` : '-';
     const reason = entry.kind
       ? `${entry.origin?.eventName ?? '?'} → ${entry.effect}: ${entry.decisionReason}${entry.redelivery ? `; delivered again at ${entry.redelivery}` : ''}`
-      : (entry.error ?? entry.decisionReason);
+      : entry.decisionReason;
     return [{ text: entry.id }, { text: decision, paint }, { text: subject }, { text: entry.source ?? '-' }, { text: reason }];
   });
   return textTable([header, ...rows], '  ');

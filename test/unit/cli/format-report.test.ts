@@ -130,7 +130,7 @@ describe('formatReport: the one-screen summary first', () => {
   });
 
   it('counts the skips by their code, most frequent first', () => {
-    const skipped = (name: string, code: TargetReport['code']): TargetReport => ({
+    const skipped = (name: string, code: NonNullable<TargetReport['code']>): TargetReport => ({
       ...(TARGETS[0] as TargetReport & { type: 'ecs-service' }),
       name,
       status: 'skipped',
@@ -394,7 +394,7 @@ describe('formatQuietReport (--quiet)', () => {
       report({
         refused: 'blast-radius cap: …',
         warnings: ['inventory: us-east-1 ListClusters: AccessDenied', 'the secret x is in eu-west-1, which is not scanned'],
-        changes: [{ id: 'c1', source: 'm-1', decision: 'invalid', decisionReason: 'bad', error: 'event is malformed' }],
+        changes: [{ id: 'c1', source: 'm-1', decision: 'invalid', decisionReason: 'event is malformed', error: 'EventParseError: event is malformed' }],
       }),
     );
     expect(text).toBe(
