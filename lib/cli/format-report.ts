@@ -86,6 +86,10 @@ function summaryBlock(report: RefreshReport, style: Style): string {
   const { summary } = report;
   const rows: SummaryRow[] = [];
   if (report.skipped) rows.push(['nothing to do', report.skipped]);
+  if (report.skipped && report.targets.length === 0 && summary.invalid === 0) {
+    // Nothing was looked at: counts of zero would only hide the one line that matters.
+    return textTable([[{ text: 'nothing to do', paint: style.dim }, { text: report.skipped }]], '  ');
+  }
   if (report.refused) rows.push(['refused', report.refused, style.red]);
   const actions = (status: TargetStatus) => {
     const services = report.targets.filter((target) => target.type === 'ecs-service' && target.status === status).length;
