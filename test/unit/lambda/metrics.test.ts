@@ -7,7 +7,7 @@ afterEach(() => {
 });
 
 describe("the functions' metrics", () => {
-  it('sends Powertools Metrics\' own warnings (an invocation with no metric) to the functions\' logger, not as bare text on stderr', () => {
+  it("sends Powertools Metrics' own warnings (an invocation with no metric) to the functions' logger, not as bare text on stderr", () => {
     const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const stderr = vi.spyOn(process.stderr, 'write');
     const stdout = vi.spyOn(process.stdout, 'write');
