@@ -136,7 +136,8 @@ describe('secret-refresh CLI against moto', () => {
 
   it('colours the output on a terminal, never in a pipe, and not with NO_COLOR; same text once the codes are stripped', async () => {
     const args = ['refresh', '--ref', account.secretArn, '--dry-run'];
-    const tty = io(env());
+    // Whatever the runner's own colour settings are: a terminal that allows colour.
+    const tty = io({ ...env(), NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color' });
     expect(await main(args, { ...tty.io, stdoutIsTTY: true })).toBe(0);
     const pipe = io(env());
     expect(await main(args, { ...pipe.io, stdoutIsTTY: false })).toBe(0);
