@@ -3,6 +3,7 @@
  * unset) into its typed value, or a zod issue whose message names the variable and what to write instead.
  */
 import { z } from 'zod';
+import { parseSchedule, type Schedule, ScheduleSyntaxError } from '../rollout/windows.js';
 
 /** A Region name such as `us-east-1`. */
 export const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -159,4 +160,29 @@ export const bucketName = (name: string) =>
     .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
     .refine((value) => value === undefined || (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) && !value.includes('..')), {
       message: `${name} must be an S3 bucket name (lowercase letters, digits, . and -; not an ARN or s3:// URL)`,
+    });
+
+/** A maintenance window or freeze schedule (syntax: lib/rollout/windows.ts, README "Maintenance windows"); empty means unset. */
+export const schedule = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx): Schedule | undefined => {
+      if (value === undefined || value.trim() === '') return undefined;
+      try {
+        return parseSchedule(value, name);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof ScheduleSyntaxError ? error.message : `${name}: ${String(error)}` });
+        return z.NEVER;
+      }
+    });
+
+/** A Step Functions state machine ARN; empty means unset. */
+export const stateMachineArn = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
+    .refine((value) => value === undefined || /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(value), {
+      message: `${name} must be a state machine ARN such as arn:aws:states:us-east-1:111122223333:stateMachine:secret-refresh-prod-rollout`,
     });

@@ -9,7 +9,8 @@ import type { Config } from '../config/config.js';
 import { collectInventory, type Inventory, type InventoryOptions } from '../inventory/index.js';
 import { type DeploymentLimits, limitPlan, nothingToPlan, type Plan, type PlanSettings, planRefresh, type RunMode } from '../plan/index.js';
 import { buildReport, publishReport, type RefreshReport, type ReportParts } from '../report/index.js';
-import type { DeploymentTracker } from '../tracking/deployment-tracker.js';
+import type { RolloutRecords } from '../rollout/rollout-records.js';
+import type { RolloutEngine } from '../rollout/start-rollout.js';
 import { CHANGE_RECORD_TTL_SECONDS, judgeChange, readRecords, recordFor, recordKey } from './change-records.js';
 import { budgetKey, continueLater, countActions, redeliveries } from './deferral.js';
 import { withAccountLease } from './lease.js';
@@ -34,8 +35,10 @@ export interface PipelineDependencies {
   readonly state?: StateTable;
   /** The intake queue, to deliver deferred changes again; absent: deferred changes are reported and the run fails. */
   readonly intake?: IntakeQueue;
-  /** Records started deployments for outcome tracking and wave rollouts (`SECRET_REFRESH_DEPLOYMENTS_TABLE`). */
-  readonly tracker?: DeploymentTracker;
+  /** Starts rollouts (`SECRET_REFRESH_STATE_MACHINE_ARN`); absent: see `executePlan`. */
+  readonly rollouts?: RolloutEngine;
+  /** The state table's rollout items (the newest rollout of each secret and parameter). */
+  readonly rolloutRecords?: RolloutRecords;
   /** The account whose events this deployment handles (the Lambda's own); events of others are refused. */
   readonly expectedAccount?: string;
   readonly now?: () => Date;
@@ -53,6 +56,8 @@ export interface RunOptions {
   readonly leaseUntil?: Date;
   /** How long to wait for another run's lease of the account (default 60 s). */
   readonly leaseWaitMs?: number;
+  /** `refresh --now`: deploy past the maintenance windows and freezes on purpose. */
+  readonly ignoreWindows?: boolean;
 }
 
 /** Without a Lambda deadline (the CLI), a run holds the account's lease at most this long, and acts only within it. */
@@ -144,7 +149,7 @@ async function refresh(
   const planned = planRefresh(changes, inventory, planSettings(config, run));
   const plan = state ? await limitAndReserve(planned, state, config, run, changes) : planned;
   const handledAt = run.now();
-  const executed = await executePlan(plan, executeOptions(config, dependencies, run.dryRun, options));
+  const executed = await executePlan(plan, executeOptions(config, dependencies, run, options));
   const execution = dependencies.intake && run.mode === 'event' ? continueLater(executed, run.now()) : executed;
   const after = await afterActions({ run, changes, plan, execution, inventory, records, handledAt, state, config, dependencies });
   return buildReport({ ...run, entries, inventory, plan, execution, ...after });
@@ -350,15 +355,28 @@ function planSettings(config: Config, run: Run): PlanSettings {
   };
 }
 
-function executeOptions(config: Config, dependencies: PipelineDependencies, dryRun: boolean, options: RunOptions): ExecuteOptions {
+function executeOptions(config: Config, dependencies: PipelineDependencies, run: Run, options: RunOptions): ExecuteOptions {
   const deadline = options.deadline;
   return {
     clients: dependencies.clients,
-    dryRun,
+    dryRun: run.dryRun,
     concurrency: config.concurrency,
-    waitForSteady: config.waitForSteady,
     imageDrift: config.imageDrift,
     ...(deadline ? { deadline } : {}),
-    ...(dependencies.tracker ? { tracker: dependencies.tracker } : {}),
+    rollout: {
+      settings: {
+        waitForSteady: config.waitForSteady,
+        approval: config.approval,
+        ...(config.windows ? { windows: config.windows } : {}),
+        ...(config.freeze ? { freeze: config.freeze } : {}),
+        ...(options.ignoreWindows ? { ignoreWindows: true } : {}),
+        waveTimeoutMinutes: config.waveTimeoutMinutes,
+        approvalTimeoutMinutes: config.approvalTimeoutMinutes,
+      },
+      ...(dependencies.rollouts ? { engine: dependencies.rollouts } : {}),
+      ...(dependencies.rolloutRecords ? { records: dependencies.rolloutRecords } : {}),
+      mode: run.mode,
+      now: run.now(),
+    },
   };
 }

@@ -183,6 +183,27 @@ export interface RefreshReport {
   readonly targets: readonly TargetReport[];
   readonly warnings: readonly string[];
   readonly summary: ReportSummary;
+  /** The rollout the run's redeploys became (several waves, a steady-state wait, a window, an approval). */
+  readonly rollout?: RolloutReport;
+}
+
+/**
+ * A run's rollout: its name (the execution's, for `approve`, `reject`, `rollouts`), what became of it and why it is one.
+ * `started`: the execution started; `exists`: it had started already (a replayed or retried batch); `not-started`:
+ * StartExecution failed or no state machine is configured (`error`; the targets are `failed`, the change is retried);
+ * `dry-run`: what it would be; `direct`: no state machine, the waves were deployed at once.
+ */
+export interface RolloutReport {
+  readonly name: string;
+  readonly status: 'started' | 'exists' | 'not-started' | 'dry-run' | 'direct';
+  readonly executionArn?: string;
+  readonly waves: number;
+  readonly services: number;
+  readonly approval: boolean;
+  readonly reasons: readonly string[];
+  /** Outside a maintenance window: when the first wave may start (ISO-8601). */
+  readonly waitingUntil?: string;
+  readonly error?: string;
 }
 
 /** Counts by status, plus inventory coverage. `failed` includes inventory problems (unseen services). */
