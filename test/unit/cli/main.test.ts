@@ -144,7 +144,7 @@ describe('main: help and version', () => {
 describe('main: invalid command lines exit 2 before any AWS call', () => {
   it('refuses an unknown command', async () => {
     const line = await expectInvalid(['redeploy']);
-    expect(line).toBe('secret-refresh: unknown command "redeploy": use "event", "refresh", "audit" or "map" (see --help)\n');
+    expect(line).toBe('secret-refresh: unknown command "redeploy": use "event", "refresh", "rollouts", "approve", "reject", "audit" or "map" (see --help)\n');
   });
 
   it('refuses an unknown option of event with our own message naming it and the options event takes', async () => {
@@ -162,7 +162,7 @@ describe('main: invalid command lines exit 2 before any AWS call', () => {
     [['audit', '--dry-run'], 'audit: unknown option --dry-run (audit takes --json, --help; see secret-refresh audit --help)'],
     [['audit', '-x'], 'audit: unknown option -x (audit takes --json, --help; see secret-refresh audit --help)'],
     [['event', 'x', '--ref', 'demo/db'], 'event: unknown option --ref (event takes --dry-run, --json, --help; see secret-refresh event --help)'],
-    [['--bogus'], 'unknown option --bogus: give a command ("event", "refresh", "audit" or "map"), --help or --version'],
+    [['--bogus'], 'unknown option --bogus: give a command ("event", "refresh", "rollouts", "approve", "reject", "audit" or "map"), --help or --version'],
     [['map', '--dry-run'], 'map: unknown option --dry-run (map takes --json, --html, --help; see secret-refresh map --help)'],
     [['map', 'map.html'], 'map: unexpected argument "map.html" (see secret-refresh map --help)'],
     [['map', '--html'], 'map: --html needs a value: --html <file>'],
