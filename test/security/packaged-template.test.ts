@@ -341,7 +341,7 @@ describe('the rollout state machine (Step Functions, plain CloudFormation)', () 
     ((template.Resources[name]?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
       (policy) => policy.PolicyDocument.Statement,
     );
-  const trust = (name: string) => (template.Resources[name]?.Properties.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement;
+  const trust = (name: string) => ((template.Resources[name]?.Properties.AssumeRolePolicyDocument ?? {}) as { Statement?: unknown[] }).Statement;
 
   it('runs statemachine/rollout.asl.json as it is, Standard, with the rollout step function substituted', () => {
     const machine = template.Resources.RolloutStateMachine as Resource;
