@@ -12,10 +12,11 @@ const run = promisify(execFile);
 
 /**
  * Where each sample event in events/ must go through the deployed rules (none: no rule matches): every secret and
- * parameter change to the intake queue (onChanges consumes it in batches), ECS deployment events to their function.
+ * parameter change to the intake queue (onChanges consumes it in batches); ECS deployment events nowhere.
  */
 const EXPECTED: Record<string, string | undefined> = {
-  'ecs-deployment-state-change-failed.json': 'OnDeploymentStateChange',
+  // No rule: a rollout reads its deployments' state itself (lib/rollout), nothing listens to ECS events.
+  'ecs-deployment-state-change-failed.json': undefined,
   'secretsmanager-deletesecret.json': 'IntakeQueue',
   'secretsmanager-putsecretvalue-access-denied.json': 'IntakeQueue',
   'secretsmanager-putsecretvalue-awscurrent.json': 'IntakeQueue',

@@ -157,7 +157,7 @@ describe('main: invalid command lines exit 2 before any AWS call', () => {
   it.each<[string[], string]>([
     [
       ['refresh', '--ref', 'demo/db', '--dryrun'],
-      'refresh: unknown option --dryrun (refresh takes --ref, --kind, --dry-run, --json, --confirm-large, --help; see secret-refresh refresh --help)',
+      'refresh: unknown option --dryrun (refresh takes --ref, --kind, --dry-run, --json, --confirm-large, --now, --wait, --help; see secret-refresh refresh --help)',
     ],
     [['audit', '--dry-run'], 'audit: unknown option --dry-run (audit takes --json, --help; see secret-refresh audit --help)'],
     [['audit', '-x'], 'audit: unknown option -x (audit takes --json, --help; see secret-refresh audit --help)'],
