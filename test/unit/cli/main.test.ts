@@ -417,3 +417,24 @@ describe('main: the home Region (AWS_REGION, else AWS_DEFAULT_REGION, else the p
     expect(await scannedRegions({ AWS_CONFIG_FILE: configFile, AWS_PROFILE: 'ops' })).toEqual(['ap-southeast-2']);
   });
 });
+
+describe('main: the rollout commands parse their command lines', () => {
+  it.each([
+    [['approve'], 'approve: give one rollout, as secret-refresh rollouts lists it: secret-refresh approve <rollout>'],
+    [['reject', 'a', 'b'], 'reject: give one rollout, as secret-refresh rollouts lists it: secret-refresh reject <rollout>'],
+    [['rollouts', 'extra'], 'rollouts: unexpected argument "extra" (see secret-refresh rollouts --help)'],
+    [['refresh', '--ref', 'demo/db', '--wait', '--dry-run'], 'refresh: --wait follows a rollout, and a dry run starts none: drop one of --wait and --dry-run'],
+  ])('refuses %j with exit 2 before any AWS call', async (argv, message) => {
+    expect(await expectInvalid(argv)).toBe(`secret-refresh: ${message}\n`);
+  });
+
+  it('refuses rollouts without SECRET_REFRESH_STATE_MACHINE_ARN, naming the stack output', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-secret');
+    const io = captureIo({}, { ...ENV, ...NO_SHARED_FILES });
+    expect(await main(['rollouts'], io)).toBe(EXIT.invalidInput);
+    expect(io.err).toEqual([
+      'secret-refresh: rollouts lists the executions of the rollout state machine: set SECRET_REFRESH_STATE_MACHINE_ARN (the stack output RolloutStateMachineArn)\n',
+    ]);
+  });
+});
