@@ -20,8 +20,8 @@ export const EXIT = { ok: 0, failed: 1, invalidInput: 2, awsUnavailable: 3 } as 
 /** The exit codes as the help prints them. */
 const EXIT_CODES =
   'Exit codes: 0 success or nothing to do; 1 a target failed, some events of a batch were invalid or could not be handled,\n' +
-  '            or the audit or map is incomplete; 2 invalid input (nothing was changed); 3 AWS could not be reached or no\n' +
-  '            credentials were found.';
+  '            the audit or map is incomplete, or the rollout refresh --wait followed failed; 2 invalid input (nothing was\n' +
+  '            changed); 3 AWS could not be reached or no credentials were found.';
 
 /** One option of a command. */
 interface OptionSpec {

@@ -94,7 +94,8 @@ export const SETTINGS: readonly Setting[] = [
     env: 'SECRET_REFRESH_IDEMPOTENCY_TABLE',
     field: 'idempotencyTable',
     parse: optionalText,
-    meaning: 'DynamoDB state table: the account lease, change records, deployment limits (partition key `id`, TTL attribute `expiration`)',
+    meaning:
+      'DynamoDB state table: the account lease, change records, deployment limits, rollouts (status, approvals, newest rollouts) (partition key `id`, TTL attribute `expiration`)',
     default: "the stack's table in Lambda; unset in the CLI",
     deployment: STACK,
   }),

@@ -83,12 +83,16 @@ describe('main: help and version', () => {
     expect(USAGE).toContain('secret-refresh refresh --ref <arn-or-name>');
     expect(USAGE).toContain('secret-refresh audit [--json]');
     expect(USAGE).toContain('secret-refresh map [--json] [--html <file>]');
+    expect(USAGE).toContain('secret-refresh rollouts [--json]');
+    expect(USAGE).toContain('secret-refresh approve <rollout>');
+    expect(USAGE).toContain('secret-refresh reject <rollout>');
+    expect(USAGE).toContain('[--confirm-large] [--now] [--wait]');
     expect(USAGE).toContain('secret-refresh --version');
     expect(USAGE).toContain('secret-refresh <command> --help');
     expect(USAGE).toContain(
-      'Exit codes: 0 success or nothing to do; 1 a target failed, some events of a batch were invalid or could not be handled,\n            or the audit or map is incomplete; 2 invalid input',
+      'Exit codes: 0 success or nothing to do; 1 a target failed, some events of a batch were invalid or could not be handled,\n            the audit or map is incomplete, or the rollout refresh --wait followed failed; 2 invalid input',
     );
-    expect(USAGE).toContain('3 AWS could not be reached or no\n            credentials were found.');
+    expect(USAGE).toContain('3 AWS could not be reached or no credentials were found.');
   });
 
   it("prints package.json's version for --version and exits 0", async () => {
