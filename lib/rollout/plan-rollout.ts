@@ -71,7 +71,8 @@ export function windowVerdict(
 }
 
 /**
- * The rollout's execution name: derived from the batch's changes (each one's ARN and version), so a replayed or
+ * The rollout's execution name: derived from the batch's changes (each one's ARN and version; a parameter's change time
+ * too), so a replayed or
  * retried batch names the same rollout and never starts a second one (StartExecution answers ExecutionAlreadyExists).
  * A manual refresh adds the moment it was asked for: asking again is a new rollout. At most 80 characters of
  * `[A-Za-z0-9_-]`: the first change's name, then a hash.
@@ -80,8 +81,10 @@ export function windowVerdict(
  * rolloutName([{ arn: 'arn:aws:secretsmanager:…:secret:demo/orders/db-AbCdEf', versionId: 'v2', name: 'demo/orders/db', … }], 'event')
  * // → 'demo-orders-db-5f0c…' (40 hex characters after the name)
  */
-export function rolloutName(changes: readonly Pick<AnsweredChange, 'arn' | 'name' | 'versionId' | 'time'>[], manualAt?: Date): string {
-  const keys = changes.map((change) => `${change.arn}#${change.versionId ?? change.time}`).sort();
+export function rolloutName(changes: readonly Pick<AnsweredChange, 'kind' | 'arn' | 'name' | 'versionId' | 'time'>[], manualAt?: Date): string {
+  // A parameter deleted and created again starts at version 1 again: its change's time tells the two apart (a rollout
+  // name is unique for 90 days, and a name taken by the old one must never hide the new value's rollout).
+  const keys = changes.map((change) => `${change.arn}#${change.versionId ?? change.time}${change.kind === 'parameter' ? `#${change.time}` : ''}`).sort();
   const hash = createHash('sha256')
     .update(JSON.stringify([keys, manualAt?.toISOString() ?? null]))
     .digest('hex')

@@ -156,7 +156,7 @@ describe('a rollout of three waves (aws-local-stepfunctions, moto)', () => {
     expect(entered.filter((state) => state === 'DeployWave')).toHaveLength(3);
     expect(entered.filter((state) => state === 'WaitForWave')).toHaveLength(6);
     expect(entered.at(-1)).toBe('Completed');
-    // The cost: 36 state transitions for this rollout (27 when every wave completes at its first look, 2 per extra look).
+    // The cost: 36 state transitions for this rollout (27 when every wave completes at its first look, 3 per extra look).
     expect(stateTransitions(execution.events)).toBe(36);
     expect(await records.status(execution.plan.name)).toMatchObject({ status: 'completed', wave: 3, waves: 3, services: 5 });
     expect(published(calls, 'Secret Refresh Deployment Failed')).toEqual([]);

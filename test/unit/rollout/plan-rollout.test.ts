@@ -87,6 +87,11 @@ describe('rolloutName', () => {
     expect(rolloutName([{ ...CHANGE, name: '!!!' }])).toMatch(/^rollout-[0-9a-f]{40}$/);
   });
 
+  it('tells a re-created parameter (version 1 again) from the old one by its change time', () => {
+    const parameter = { id: 'c1', kind: 'parameter' as const, arn: 'arn:aws:ssm:us-east-1:111122223333:parameter/prod/key', name: '/prod/key', versionId: '1' };
+    expect(rolloutName([{ ...parameter, time: '2026-12-01T10:00:00Z' }])).not.toBe(rolloutName([{ ...parameter, time: '2026-12-05T10:00:00Z' }]));
+  });
+
   it('adds the moment of a manual refresh: asking again is a new rollout', () => {
     expect(rolloutName([CHANGE], NOW)).not.toBe(rolloutName([CHANGE], new Date(NOW.getTime() + 1000)));
   });
