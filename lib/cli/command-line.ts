@@ -42,22 +42,28 @@ interface CommandSpec {
 
 const DRY_RUN: OptionSpec = { name: 'dry-run', type: 'boolean', help: 'plan and report, change nothing (also SECRET_REFRESH_DRY_RUN=true)' };
 const JSON_OUTPUT: OptionSpec = { name: 'json', type: 'boolean', help: 'print only the JSON report on stdout (messages go to stderr)' };
+const QUIET: OptionSpec = {
+  name: 'quiet',
+  short: 'q',
+  type: 'boolean',
+  help: 'print only failures and refusals (nothing when all went well); the exit code says the rest',
+};
 const HELP: OptionSpec = { name: 'help', short: 'h', type: 'boolean', help: "this command's help" };
 
 /** The commands, in the order of the help. */
 export const COMMANDS = {
   event: {
-    synopsis: 'secret-refresh event <file|->... [--dry-run] [--json]',
+    synopsis: 'secret-refresh event <file|->... [--dry-run] [--json|--quiet]',
     summary:
       "Handle EventBridge events as one batch, as the intake queue's function would (coalesced: one deployment per\n" +
       'service; services deployed after a change are skipped as already fresh). Each file (or - for stdin) holds one event,\n' +
       "a JSON array of events or JSON lines; an SQS message, an SQS event, 'aws sqs receive-message' output or a Lambda\n" +
       'on-failure record is unwrapped to its events. The change record, the lease and the limits are used when\n' +
       'SECRET_REFRESH_IDEMPOTENCY_TABLE is set.',
-    options: [DRY_RUN, JSON_OUTPUT, HELP],
+    options: [DRY_RUN, JSON_OUTPUT, QUIET, HELP],
   },
   refresh: {
-    synopsis: 'secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json] [--confirm-large] [--now] [--wait]',
+    synopsis: 'secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json|--quiet] [--confirm-large] [--now] [--wait]',
     summary:
       'Redeploy every ECS service (and resubmit Batch jobs, by policy) that reads this secret or parameter\n' +
       '(no "already fresh" skip). --confirm-large goes past the blast-radius cap (SECRET_REFRESH_MAX_TARGETS). Several\n' +
@@ -70,6 +76,7 @@ export const COMMANDS = {
       { name: 'confirm-large', type: 'boolean', help: 'act even when more targets than SECRET_REFRESH_MAX_TARGETS read it (after a reviewed dry run)' },
       { name: 'now', type: 'boolean', help: 'deploy past the maintenance windows and freezes (SECRET_REFRESH_WINDOWS, SECRET_REFRESH_FREEZE) on purpose' },
       { name: 'wait', type: 'boolean', help: 'follow the rollout to its end; exit 1 if it failed (needs SECRET_REFRESH_STATE_MACHINE_ARN)' },
+      QUIET,
       HELP,
     ],
   },
@@ -91,11 +98,11 @@ export const COMMANDS = {
     options: [HELP],
   },
   audit: {
-    synopsis: 'secret-refresh audit [--json]',
+    synopsis: 'secret-refresh audit [--json|--quiet]',
     summary:
       'Report-only staleness audit: ECS services deployed before a secret or parameter they read last changed.\n' +
       'Incomplete (exit 1) when something could not be read.',
-    options: [JSON_OUTPUT, HELP],
+    options: [JSON_OUTPUT, QUIET, HELP],
   },
   map: {
     synopsis: 'secret-refresh map [--json] [--html <file>]',
@@ -156,9 +163,9 @@ ${EXIT_CODES}
 export type ParsedCommand =
   | { readonly type: 'help'; readonly text: string }
   | { readonly type: 'version' }
-  | { readonly type: 'audit'; readonly json: boolean }
+  | { readonly type: 'audit'; readonly json: boolean; readonly quiet: boolean }
   | { readonly type: 'map'; readonly json: boolean; readonly html?: string }
-  | { readonly type: 'event'; readonly files: readonly string[]; readonly json: boolean; readonly dryRun: boolean }
+  | { readonly type: 'event'; readonly files: readonly string[]; readonly json: boolean; readonly dryRun: boolean; readonly quiet: boolean }
   | { readonly type: 'rollouts'; readonly json: boolean }
   | { readonly type: 'approve'; readonly rollout: string }
   | { readonly type: 'reject'; readonly rollout: string }
@@ -171,6 +178,7 @@ export type ParsedCommand =
       readonly now: boolean;
       /** `--wait`: follow the rollout to its end. */
       readonly wait: boolean;
+      readonly quiet: boolean;
     };
 
 /**
@@ -196,9 +204,11 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (values.help === true) return { type: 'help', text: commandUsage(first) };
   const json = values.json === true;
   const dryRun = values['dry-run'] === true;
+  const quiet = values.quiet === true;
+  if (quiet && json) throw new InvalidInputError(`${first}: --quiet and --json cannot be combined (--json prints only the report, --quiet only failures)`);
   if (first === 'audit') {
     if (positionals.length > 0) throw new InvalidInputError(`audit: unexpected argument "${positionals[0]}" (see secret-refresh audit --help)`);
-    return { type: 'audit', json };
+    return { type: 'audit', json, quiet };
   }
   if (first === 'map') {
     if (positionals.length > 0) throw new InvalidInputError(`map: unexpected argument "${positionals[0]}" (see secret-refresh map --help)`);
@@ -220,7 +230,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (first === 'event') {
     if (positionals.length === 0) throw new InvalidInputError('event: give at least one event file (or - for stdin)');
     if (positionals.filter((file) => file === '-').length > 1) throw new InvalidInputError('event: standard input (-) can be given once');
-    return { type: 'event', files: positionals, json, dryRun };
+    return { type: 'event', files: positionals, json, dryRun, quiet };
   }
   if (positionals.length > 0) throw new InvalidInputError(`refresh: unexpected argument "${positionals[0]}" (use --ref)`);
   const ref = values.ref;
@@ -239,6 +249,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     dryRun,
     now: values.now === true,
     wait,
+    quiet,
   };
 }
 
