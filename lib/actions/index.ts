@@ -87,6 +87,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
         options,
       );
       let other = 0;
+      rollout = { name, status: 'exists', waves: 1, services: redeploys.length, approval: false, reasons: [reason] };
       serviceReports = services.map((target) =>
         target.decision === 'redeploy'
           ? { ...reportBase(target), status: 'waiting', reason: `${reason}: ${target.reason}` }
