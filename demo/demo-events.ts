@@ -139,37 +139,6 @@ export function parameterStoreChangeEvent(input: {
   };
 }
 
-/** Native ECS `ECS Deployment State Change` for a deployment secret-refresh may have started. */
-export function deploymentStateChangeEvent(input: {
-  readonly account: string;
-  readonly region: string;
-  readonly serviceArn: string;
-  readonly deploymentId: string;
-  readonly eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED' | 'SERVICE_DEPLOYMENT_FAILED';
-  readonly reason?: string;
-}) {
-  const time = new Date().toISOString();
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'ECS Deployment State Change',
-    source: 'aws.ecs',
-    account: input.account,
-    time,
-    region: input.region,
-    resources: [input.serviceArn],
-    detail: {
-      eventType: input.eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'ERROR' : 'INFO',
-      eventName: input.eventName,
-      deploymentId: input.deploymentId,
-      updatedAt: time,
-      reason:
-        input.reason ??
-        (input.eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'ECS deployment circuit breaker: task failed to start.' : 'ECS deployment completed.'),
-    },
-  };
-}
-
 /** The event input for a rotation of the demo secret (`seedDemoAccount` + `rotateSecret`). */
 export function rotationInput(
   account: { readonly account: string; readonly secretArn: string; readonly secretName: string },

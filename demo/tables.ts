@@ -9,11 +9,6 @@ export async function createIdempotencyTable(tableName: string, region: string):
   await createTable(tableName, region, 'id');
 }
 
-/** Creates the deployments table as serverless.yml declares it (partition key `pk`, on-demand). */
-export async function createDeploymentsTable(tableName: string, region: string): Promise<void> {
-  await createTable(tableName, region, 'pk');
-}
-
 async function createTable(tableName: string, region: string, key: string): Promise<void> {
   await new DynamoDBClient({ region }).send(
     new CreateTableCommand({

@@ -20,11 +20,6 @@ export interface ExecuteOptions {
    * already fresh.
    */
   readonly deadline?: Date;
-  /**
-   * `SECRET_REFRESH_WAIT_FOR_STEADY`: deploy only the first wave now; later waves are `waiting` and start when
-   * the deployment tracker sees the previous wave's deployments COMPLETED.
-   */
-  readonly waitForSteady?: boolean;
   /** `SECRET_REFRESH_IMAGE_DRIFT` (default `warn`): what a redeploy that would also ship another image does. */
   readonly imageDrift?: ImageDriftPolicy;
 }
@@ -36,7 +31,8 @@ export const NOT_STARTED = 'not started: the time budget ran out before this act
  * @internal The ECS part of `executePlan` (lib/actions/index.ts).
  *
  * Carries out the Plan's ECS decisions: `UpdateService { forceNewDeployment: true }` for each `redeploy`,
- * wave by wave (tag `secret-refresh:wave`, ascending, untagged last), `concurrency` calls at a time within a
+ * wave by wave (tag `secret-refresh:wave`, ascending, untagged last) without waiting between them (a plan whose
+ * waves must wait for each other runs as a rollout instead: lib/rollout), `concurrency` calls at a time within a
  * wave. One failure never stops the others: it is recorded on its target. In dry run nothing is changed and
  * redeploy targets become `planned` (the image drift guard still looks, read-only, so a dry run shows what
  * `SECRET_REFRESH_IMAGE_DRIFT` would do); deferred targets (the minimum redeploy interval) are reported `deferred`.
@@ -59,17 +55,7 @@ export async function executeEcsPlan(targets: readonly PlannedEcsService[], opti
     for (const [index, target] of planned.entries()) results.set(target, dryRunReport(target, drifts[index], options));
   }
   const waves = groupByWave(targets.filter((target) => !results.has(target)));
-  for (const [index, wave] of waves.entries()) {
-    if (index > 0 && options.waitForSteady) {
-      for (const target of wave) {
-        results.set(target, {
-          ...reportBase(target),
-          status: 'waiting',
-          reason: `waiting for the earlier wave(s) to reach COMPLETED (SECRET_REFRESH_WAIT_FOR_STEADY): ${target.reason}`,
-        });
-      }
-      continue;
-    }
+  for (const wave of waves) {
     const reports = await deployWave(wave, options);
     for (const [position, target] of wave.entries()) results.set(target, reports[position] as EcsServiceTargetReport);
   }
@@ -150,10 +136,10 @@ async function redeploy(target: PlannedEcsService, drift: ImageDriftReport | und
 }
 
 /**
- * The report entry of a planned service: its fields without the decision, the cluster ARN and the guard's inputs,
+ * @internal The report entry of a planned service: its fields without the decision, the cluster ARN and the guard's inputs,
  * the changes it answers by id.
  */
-function reportBase(target: PlannedEcsService & { readonly changes?: readonly { readonly id: string }[] }): Omit<EcsServiceTargetReport, 'status'> {
+export function reportBase(target: PlannedEcsService & { readonly changes?: readonly { readonly id: string }[] }): Omit<EcsServiceTargetReport, 'status'> {
   const { decision: _decision, clusterArn: _clusterArn, images: _images, changes, ...rest } = target;
   return { ...rest, changes: (changes ?? []).map((change) => change.id) };
 }

@@ -5,6 +5,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -34,6 +35,8 @@ export interface AwsClients {
   ssm(region: string): SSMClient;
   sqs(region: string): SQSClient;
   sts(region: string): STSClient;
+  /** Step Functions: the rollout state machine's executions (home Region). */
+  sfn(region: string): SFNClient;
   /**
    * Loaded on first use (only the daily audit with `SECRET_REFRESH_REPORT_BUCKET` writes to S3): the CLI and the other
    * functions never load the S3 client, which is a large part of the SDK.
@@ -113,6 +116,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ssm: (region) => client('ssm', region, () => new SSMClient({ region, ...common })),
     sqs: (region) => client('sqs', region, () => new SQSClient({ region, ...common })),
     sts: (region) => client('sts', region, () => new STSClient({ region, ...common })),
+    sfn: (region) => client('states', region, () => new SFNClient({ region, ...common })),
     // A bucket in another Region than the client's answers PutObject with a redirect naming its Region: follow it, so
     // the report bucket may be in any Region. Path-style addressing is the SDK's own choice (an endpoint given as an
     // IP address, such as moto's 127.0.0.1, gets path-style; AWS gets virtual-hosted style).

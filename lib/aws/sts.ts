@@ -7,3 +7,8 @@ import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 export async function callerAccount(client: STSClient): Promise<string | undefined> {
   return (await client.send(new GetCallerIdentityCommand({}))).Account;
 }
+
+/** Who the credentials in use are (their ARN): who answered an approval. GetCallerIdentity needs no permission. */
+export async function callerArn(client: STSClient): Promise<string | undefined> {
+  return (await client.send(new GetCallerIdentityCommand({}))).Arn;
+}

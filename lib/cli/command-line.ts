@@ -20,8 +20,8 @@ export const EXIT = { ok: 0, failed: 1, invalidInput: 2, awsUnavailable: 3 } as 
 /** The exit codes as the help prints them. */
 const EXIT_CODES =
   'Exit codes: 0 success or nothing to do; 1 a target failed, some events of a batch were invalid or could not be handled,\n' +
-  '            or the audit or map is incomplete; 2 invalid input (nothing was changed); 3 AWS could not be reached or no\n' +
-  '            credentials were found.';
+  '            the audit or map is incomplete, or the rollout refresh --wait followed failed; 2 invalid input (nothing was\n' +
+  '            changed); 3 AWS could not be reached or no credentials were found.';
 
 /** One option of a command. */
 interface OptionSpec {
@@ -63,19 +63,39 @@ export const COMMANDS = {
     options: [DRY_RUN, JSON_OUTPUT, QUIET, HELP],
   },
   refresh: {
-    synopsis: 'secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json|--quiet] [--confirm-large]',
+    synopsis: 'secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json|--quiet] [--confirm-large] [--now] [--wait]',
     summary:
       'Redeploy every ECS service (and resubmit Batch jobs, by policy) that reads this secret or parameter\n' +
-      '(no "already fresh" skip). --confirm-large goes past the blast-radius cap (SECRET_REFRESH_MAX_TARGETS).',
+      '(no "already fresh" skip). --confirm-large goes past the blast-radius cap (SECRET_REFRESH_MAX_TARGETS). Several\n' +
+      'waves, a steady-state wait, a maintenance window or an approval make it a rollout (see rollouts).',
     options: [
       { name: 'ref', type: 'string', value: '<arn-or-name>', help: 'the secret or parameter: an ARN, a name, /a/b, or rds!db-… (quote the !)' },
       { name: 'kind', type: 'string', value: 'secret|parameter', help: 'which one, when a bare name is both' },
       DRY_RUN,
       JSON_OUTPUT,
       { name: 'confirm-large', type: 'boolean', help: 'act even when more targets than SECRET_REFRESH_MAX_TARGETS read it (after a reviewed dry run)' },
+      { name: 'now', type: 'boolean', help: 'deploy past the maintenance windows and freezes (SECRET_REFRESH_WINDOWS, SECRET_REFRESH_FREEZE) on purpose' },
+      { name: 'wait', type: 'boolean', help: 'follow the rollout to its end; exit 1 if it failed (needs SECRET_REFRESH_STATE_MACHINE_ARN)' },
       QUIET,
       HELP,
     ],
+  },
+  rollouts: {
+    synopsis: 'secret-refresh rollouts [--json]',
+    summary:
+      'The recent rollouts (executions of the rollout state machine, SECRET_REFRESH_STATE_MACHINE_ARN), newest first:\n' +
+      'their state, wave and what they wait for (a window, an approval).',
+    options: [{ name: 'json', type: 'boolean', help: 'print only the JSON document (format secret-refresh/rollouts@1) on stdout' }, HELP],
+  },
+  approve: {
+    synopsis: 'secret-refresh approve <rollout>',
+    summary: 'Approve a rollout that waits for an approval (SECRET_REFRESH_APPROVAL): it deploys at its next look (within 5 minutes).',
+    options: [HELP],
+  },
+  reject: {
+    synopsis: 'secret-refresh reject <rollout>',
+    summary: 'Reject a rollout that waits for an approval: it stops without deploying.',
+    options: [HELP],
   },
   audit: {
     synopsis: 'secret-refresh audit [--json|--quiet]',
@@ -102,6 +122,11 @@ export const COMMANDS = {
 export type CommandName = keyof typeof COMMANDS;
 
 const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+
+/** The commands as a refusal names them: `"event", "refresh", … or "reject"`. */
+const COMMAND_LIST = `${COMMAND_NAMES.slice(0, -1)
+  .map((name) => `"${name}"`)
+  .join(', ')} or "${COMMAND_NAMES.at(-1)}"`;
 
 /** The global `--help` text: every command, every setting of the settings table, the exit codes. */
 export const USAGE = `Usage:
@@ -141,11 +166,18 @@ export type ParsedCommand =
   | { readonly type: 'audit'; readonly json: boolean; readonly quiet: boolean }
   | { readonly type: 'map'; readonly json: boolean; readonly html?: string }
   | { readonly type: 'event'; readonly files: readonly string[]; readonly json: boolean; readonly dryRun: boolean; readonly quiet: boolean }
+  | { readonly type: 'rollouts'; readonly json: boolean }
+  | { readonly type: 'approve'; readonly rollout: string }
+  | { readonly type: 'reject'; readonly rollout: string }
   | {
       readonly type: 'refresh';
       readonly request: RefreshRequest & { type: 'manual' };
       readonly json: boolean;
       readonly dryRun: boolean;
+      /** `--now`: past the windows and freezes. */
+      readonly now: boolean;
+      /** `--wait`: follow the rollout to its end. */
+      readonly wait: boolean;
       readonly quiet: boolean;
     };
 
@@ -165,9 +197,9 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     return { type: 'version' };
   }
   if (first.startsWith('-')) {
-    throw new InvalidInputError(`unknown option ${first}: give a command ("event", "refresh", "audit" or "map"), --help or --version`);
+    throw new InvalidInputError(`unknown option ${first}: give a command (${COMMAND_LIST}), --help or --version`);
   }
-  if (!isCommand(first)) throw new InvalidInputError(`unknown command "${first}": use "event", "refresh", "audit" or "map" (see --help)`);
+  if (!isCommand(first)) throw new InvalidInputError(`unknown command "${first}": use ${COMMAND_LIST} (see --help)`);
   const { values, positionals } = parseOptions(first, rest);
   if (values.help === true) return { type: 'help', text: commandUsage(first) };
   const json = values.json === true;
@@ -186,6 +218,15 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     }
     return { type: 'map', json, ...(typeof html === 'string' ? { html } : {}) };
   }
+  if (first === 'rollouts') {
+    if (positionals.length > 0) throw new InvalidInputError(`rollouts: unexpected argument "${positionals[0]}" (see secret-refresh rollouts --help)`);
+    return { type: 'rollouts', json };
+  }
+  if (first === 'approve' || first === 'reject') {
+    if (positionals.length !== 1)
+      throw new InvalidInputError(`${first}: give one rollout, as secret-refresh rollouts lists it: secret-refresh ${first} <rollout>`);
+    return first === 'approve' ? { type: 'approve', rollout: positionals[0] as string } : { type: 'reject', rollout: positionals[0] as string };
+  }
   if (first === 'event') {
     if (positionals.length === 0) throw new InvalidInputError('event: give at least one event file (or - for stdin)');
     if (positionals.filter((file) => file === '-').length > 1) throw new InvalidInputError('event: standard input (-) can be given once');
@@ -199,7 +240,17 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     throw new InvalidInputError(`refresh: --kind must be "secret" or "parameter", got "${String(kind)}"`);
   }
   const confirmLarge = values['confirm-large'] === true;
-  return { type: 'refresh', request: { type: 'manual', ref, ...(kind ? { kind } : {}), ...(confirmLarge ? { confirmLarge } : {}) }, json, dryRun, quiet };
+  const wait = values.wait === true;
+  if (wait && dryRun) throw new InvalidInputError('refresh: --wait follows a rollout, and a dry run starts none: drop one of --wait and --dry-run');
+  return {
+    type: 'refresh',
+    request: { type: 'manual', ref, ...(kind ? { kind } : {}), ...(confirmLarge ? { confirmLarge } : {}) },
+    json,
+    dryRun,
+    now: values.now === true,
+    wait,
+    quiet,
+  };
 }
 
 function isCommand(name: string): name is CommandName {

@@ -9,6 +9,7 @@ import type { SecretsMap } from '../map/types.js';
 import type { RefreshRequest } from '../pipeline/run-refresh.js';
 import { EXIT, type ParsedCommand, parseCommand, VERSION } from './command-line.js';
 import { type FormatOptions, formatAuditReport, formatQuietAudit, formatQuietReport, formatReport } from './format-report.js';
+import { formatRolloutLine, formatRollouts, formatRolloutView } from './format-rollouts.js';
 import { withHomeRegion } from './home-region.js';
 import { type ProgressTiming, type ScanProgress, scanProgress } from './progress.js';
 import { createStyle, useColor } from './style.js';
@@ -25,6 +26,8 @@ export interface CliIo {
   readonly writeText?: (path: string, text: string) => Promise<void>;
   /** One line about the runtime, printed on stderr once a command runs (see `runtimeNotice`), except with `--quiet`. */
   readonly notice?: string;
+  /** How `refresh --wait` waits between two looks at its rollout (tests step it). */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Whether stdout is a terminal: the human output is coloured only then (and `NO_COLOR` turns it off). */
   readonly stdoutIsTTY?: boolean;
   /** Whether stderr is a terminal: the progress line of a long scan is drawn only then. */
@@ -64,7 +67,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let progress: ScanProgress | undefined;
   try {
     const config = loadConfig(await withHomeRegion(io.env));
-    const quiet = command.type !== 'map' && command.quiet;
+    const quiet = 'quiet' in command && command.quiet;
     if (io.notice && !quiet) io.stderr(`${io.notice}\n`);
     const pipeline = await loadPipeline();
     progress =
@@ -77,7 +80,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     });
     const format: FormatOptions = { style: createStyle(useColor(io.stdoutIsTTY, io.env)), command: argv };
     let code: number;
-    if (command.type === 'map') {
+    if (command.type === 'rollouts' || command.type === 'approve' || command.type === 'reject') {
+      code = await rolloutCommand(command, config, dependencies, pipeline, io);
+    } else if (command.type === 'map') {
       const map = await pipeline.mapAccount(config, dependencies, new Date());
       progress?.stop();
       code = await mapOutcome(map, pipeline, command, io, access.length > 0);
@@ -88,14 +93,44 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       code = auditOutcome(report, pipeline.auditIncomplete(report), text, io, access.length > 0);
     } else {
       const dryRun = command.type !== 'audit' && command.dryRun;
-      const report = await pipeline.runRefresh(request, config, dependencies, { dryRun, leaseWaitMs: CLI_LEASE_WAIT_MS });
+      const refresh = command.type === 'refresh' ? command : undefined;
+      if (refresh?.wait && !config.stateMachineArn) {
+        throw new InvalidInputError(
+          'refresh --wait follows the rollout in Step Functions: set SECRET_REFRESH_STATE_MACHINE_ARN (the stack output RolloutStateMachineArn)',
+        );
+      }
+      const report = await pipeline.runRefresh(request, config, dependencies, {
+        dryRun,
+        leaseWaitMs: CLI_LEASE_WAIT_MS,
+        ...(refresh?.now ? { ignoreWindows: true } : {}),
+      });
       progress?.stop();
-      const text = command.json ? `${JSON.stringify(report, null, 2)}\n` : quiet ? formatQuietReport(report) : formatReport(report, format);
+      const text = command.json
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : quiet
+          ? formatQuietReport(report)
+          : `${formatReport(report, format)}${formatRolloutLine(report)}`;
       if (text) io.stdout(text);
       const { inputs, invalid } = report.summary;
       // Every input of `event` unreadable: invalid input (2); some of them, or a failed target: 1.
       if (invalid > 0 && invalid === inputs) code = EXIT.invalidInput;
       else code = pipeline.reportFailed(report) || invalid > 0 ? EXIT.failed : EXIT.ok;
+      const rollout = report.rollout;
+      if (refresh?.wait && code === EXIT.ok && rollout && (rollout.status === 'started' || rollout.status === 'exists') && config.stateMachineArn) {
+        const ended = await pipeline.followRollout(
+          dependencies.clients,
+          config.stateMachineArn,
+          config.homeRegion,
+          rollout.name,
+          dependencies.rolloutRecords,
+          (view) => io.stderr(`secret-refresh: ${formatRolloutView(view)}\n`),
+          io.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        );
+        if (ended.execution !== 'SUCCEEDED') {
+          io.stderr(`secret-refresh: rollout ${rollout.name} ${ended.execution}${ended.why ? `: ${ended.why}` : ended.error ? `: ${ended.error}` : ''}\n`);
+          code = EXIT.failed;
+        }
+      }
     }
     return access.length > 0 ? unavailable(access, io, config) : code;
   } catch (error) {
@@ -122,12 +157,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
  * AWS SDK (that is what keeps them fast).
  */
 async function loadPipeline() {
-  const [audit, dependencies, pipeline, report, map] = await Promise.all([
+  const [audit, dependencies, pipeline, report, map, rollouts, sts] = await Promise.all([
     import('../audit/run-audit.js'),
     import('../pipeline/dependencies.js'),
     import('../pipeline/run-refresh.js'),
     import('../report/build-report.js'),
     import('../map/index.js'),
+    import('../rollout/operate-rollouts.js'),
+    import('../aws/sts.js'),
   ]);
   return {
     runAudit: audit.runAudit,
@@ -139,7 +176,45 @@ async function loadPipeline() {
     mapIncomplete: map.mapIncomplete,
     formatMap: map.formatMap,
     renderMapPage: map.renderMapPage,
+    listRollouts: rollouts.listRollouts,
+    answerApproval: rollouts.answerApproval,
+    followRollout: rollouts.followRollout,
+    callerArn: sts.callerArn,
   };
+}
+
+/**
+ * `rollouts`: the recent rollouts (needs SECRET_REFRESH_STATE_MACHINE_ARN; where each one is needs the state table).
+ * `approve` / `reject`: answers the rollout's approval in the state table (needs SECRET_REFRESH_IDEMPOTENCY_TABLE), in
+ * the name of the caller's identity.
+ */
+async function rolloutCommand(
+  command: Extract<ParsedCommand, { type: 'rollouts' | 'approve' | 'reject' }>,
+  config: Config,
+  dependencies: ReturnType<Awaited<ReturnType<typeof loadPipeline>>['createPipelineDependencies']>,
+  pipeline: Awaited<ReturnType<typeof loadPipeline>>,
+  io: CliIo,
+): Promise<number> {
+  if (command.type === 'rollouts') {
+    if (!config.stateMachineArn) {
+      throw new InvalidInputError(
+        'rollouts lists the executions of the rollout state machine: set SECRET_REFRESH_STATE_MACHINE_ARN (the stack output RolloutStateMachineArn)',
+      );
+    }
+    const views = await pipeline.listRollouts(dependencies.clients, config.stateMachineArn, config.homeRegion, dependencies.rolloutRecords);
+    io.stdout(command.json ? `${JSON.stringify({ format: 'secret-refresh/rollouts@1', rollouts: views }, null, 2)}\n` : formatRollouts(views));
+    return EXIT.ok;
+  }
+  if (!dependencies.rolloutRecords) {
+    throw new InvalidInputError(`${command.type} writes the answer in the state table: set SECRET_REFRESH_IDEMPOTENCY_TABLE (the stack's changes table)`);
+  }
+  const by = (await pipeline.callerArn(dependencies.clients.sts(config.homeRegion)).catch(() => undefined)) ?? 'unknown caller';
+  const answer = command.type === 'approve' ? 'approved' : 'rejected';
+  const { name } = await pipeline.answerApproval(dependencies.rolloutRecords, command.rollout, answer, by, new Date());
+  io.stdout(
+    `rollout ${name} ${answer} by ${by}: ${answer === 'approved' ? 'it deploys at its next look (within 5 minutes)' : 'it stops without deploying at its next look (within 5 minutes)'}\n`,
+  );
+  return EXIT.ok;
 }
 
 /**

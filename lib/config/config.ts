@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { ConfigurationError } from '../errors.js';
 import type { BatchPolicy, ImageDriftPolicy } from '../plan/types.js';
+import type { ApprovalPolicy } from '../rollout/types.js';
+import type { Schedule } from '../rollout/windows.js';
 import { SETTINGS, unknownSettings } from './settings.js';
 
 /**
@@ -23,7 +25,6 @@ export interface Config {
   readonly mode: 'all' | 'opt-in';
   readonly maxTargets: number;
   readonly eventBus?: string;
-  readonly deploymentsTable?: string;
   readonly waitForSteady: boolean;
   readonly imageDrift: ImageDriftPolicy;
   readonly ecsQuotaShare: number;
@@ -36,14 +37,19 @@ export interface Config {
   readonly minRedeployIntervalSeconds: number;
   readonly maxDeploymentsPerHour: number;
   readonly intakeQueueUrl?: string;
+  /** `SECRET_REFRESH_STATE_MACHINE_ARN`: the rollout state machine (the stack's in Lambda). */
+  readonly stateMachineArn?: string;
+  readonly waveTimeoutMinutes: number;
+  /** `SECRET_REFRESH_WINDOWS`: when automatic deployments may start; unset: any time. */
+  readonly windows?: Schedule;
+  /** `SECRET_REFRESH_FREEZE`: when they may not. */
+  readonly freeze?: Schedule;
+  readonly approval: ApprovalPolicy;
+  readonly approvalTimeoutMinutes: number;
 }
 
-/** The environment as the settings table reads it, with the rule that ties two settings together. */
-const EnvironmentSchema = z.object(Object.fromEntries(SETTINGS.map((setting) => [setting.env, setting.parse]))).check(
-  z.refine((env: Record<string, unknown>) => !env.SECRET_REFRESH_WAIT_FOR_STEADY || env.SECRET_REFRESH_DEPLOYMENTS_TABLE !== undefined, {
-    message: 'SECRET_REFRESH_WAIT_FOR_STEADY=true needs SECRET_REFRESH_DEPLOYMENTS_TABLE (where waves wait for their deployments)',
-  }),
-);
+/** The environment as the settings table reads it. */
+const EnvironmentSchema = z.object(Object.fromEntries(SETTINGS.map((setting) => [setting.env, setting.parse])));
 
 /**
  * Reads and validates the configuration. A `SECRET_REFRESH_*` variable that is not in the settings table is

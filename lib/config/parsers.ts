@@ -5,6 +5,7 @@
  * Written on zod's tree-shakable API (`zod/mini`): the functions bundle only the checks they use (issue 16).
  */
 import * as z from 'zod/mini';
+import { parseSchedule, type Schedule, ScheduleSyntaxError } from '../rollout/windows.js';
 
 /** A Region name such as `us-east-1`. */
 export const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -142,4 +143,22 @@ export const bucketName = (name: string) =>
   checkedText(
     (value) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) && !value.includes('..'),
     `${name} must be an S3 bucket name (lowercase letters, digits, . and -; not an ARN or s3:// URL)`,
+  );
+
+/** A maintenance window or freeze schedule (syntax: lib/rollout/windows.ts, README "Maintenance windows"); empty means unset. */
+export const schedule = (name: string) =>
+  reading((value): Schedule | undefined | Refusal => {
+    if (value === undefined || value.trim() === '') return undefined;
+    try {
+      return parseSchedule(value, name);
+    } catch (error) {
+      return refuse(error instanceof ScheduleSyntaxError ? error.message : `${name}: ${String(error)}`);
+    }
+  });
+
+/** A Step Functions state machine ARN; empty means unset. */
+export const stateMachineArn = (name: string) =>
+  checkedText(
+    (value) => /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(value),
+    `${name} must be a state machine ARN such as arn:aws:states:us-east-1:111122223333:stateMachine:secret-refresh-prod-rollout`,
   );

@@ -9,6 +9,7 @@
  * `params.yml`'s `default` section.
  */
 import { BATCH_POLICIES, IMAGE_DRIFT_POLICIES } from '../plan/types.js';
+import { APPROVAL_POLICIES } from '../rollout/types.js';
 import type { Config } from './config.js';
 import {
   accountId,
@@ -23,6 +24,8 @@ import {
   queueUrl,
   regionList,
   type SettingParser,
+  schedule,
+  stateMachineArn,
   wholeNumber,
 } from './parsers.js';
 
@@ -91,7 +94,8 @@ export const SETTINGS: readonly Setting[] = [
     env: 'SECRET_REFRESH_IDEMPOTENCY_TABLE',
     field: 'idempotencyTable',
     parse: optionalText,
-    meaning: 'DynamoDB state table: the account lease, change records, deployment limits (partition key `id`, TTL attribute `expiration`)',
+    meaning:
+      'DynamoDB state table: the account lease, change records, deployment limits, rollouts (status, approvals, newest rollouts) (partition key `id`, TTL attribute `expiration`)',
     default: "the stack's table in Lambda; unset in the CLI",
     deployment: STACK,
   }),
@@ -193,20 +197,54 @@ export const SETTINGS: readonly Setting[] = [
     deployment: param('default'),
   }),
   setting({
-    env: 'SECRET_REFRESH_DEPLOYMENTS_TABLE',
-    field: 'deploymentsTable',
-    parse: optionalText,
-    meaning: 'DynamoDB table of started deployments (partition key `pk`, TTL `expiration`)',
-    default: "the stack's table in Lambda; unset in the CLI",
-    deployment: STACK,
-  }),
-  setting({
     env: 'SECRET_REFRESH_WAIT_FOR_STEADY',
     field: 'waitForSteady',
     parse: booleanFlag('SECRET_REFRESH_WAIT_FOR_STEADY'),
-    meaning: "`true`: a wave starts when the previous wave's deployments COMPLETED (needs the table)",
+    meaning:
+      '`true`: a refresh of one wave runs as a rollout too, which waits until its deployments COMPLETED and says when one FAILED (several waves always wait for each other)',
     default: '`false`',
     deployment: param('false'),
+  }),
+  setting({
+    env: 'SECRET_REFRESH_WAVE_TIMEOUT_MINUTES',
+    field: 'waveTimeoutMinutes',
+    parse: wholeNumber('SECRET_REFRESH_WAVE_TIMEOUT_MINUTES', 60, 1, 1440),
+    meaning: "a rollout's wave whose deployments have not all COMPLETED after this long stops the rollout (`Secret Refresh Deployment Failed`; 1–1440)",
+    default: '`60`',
+    deployment: param('60'),
+  }),
+  setting({
+    env: 'SECRET_REFRESH_WINDOWS',
+    field: 'windows',
+    parse: schedule('SECRET_REFRESH_WINDOWS'),
+    meaning:
+      'maintenance windows: when automatic deployments may start, e.g. `Mon-Fri 08:00-18:00 Europe/Berlin` (several separated by `;`; syntax: "Maintenance windows"); tag `secret-refresh:window` overrides it per service',
+    default: 'unset (any time)',
+    deployment: param(''),
+  }),
+  setting({
+    env: 'SECRET_REFRESH_FREEZE',
+    field: 'freeze',
+    parse: schedule('SECRET_REFRESH_FREEZE'),
+    meaning: 'freezes: when no deployment may start, same syntax or date ranges such as `2026-12-20..2027-01-03 Europe/Berlin`',
+    default: 'unset (none)',
+    deployment: param(''),
+  }),
+  setting({
+    env: 'SECRET_REFRESH_APPROVAL',
+    field: 'approval',
+    parse: oneOf('SECRET_REFRESH_APPROVAL', APPROVAL_POLICIES, 'none'),
+    meaning: 'which rollouts wait for `secret-refresh approve`: `none`, `all`, or `tagged` (those redeploying a service tagged `secret-refresh:approval=true`)',
+    default: '`none`',
+    deployment: param('none'),
+  }),
+  setting({
+    env: 'SECRET_REFRESH_APPROVAL_TIMEOUT_MINUTES',
+    field: 'approvalTimeoutMinutes',
+    parse: wholeNumber('SECRET_REFRESH_APPROVAL_TIMEOUT_MINUTES', 1440, 5, 43_200),
+    meaning: 'a rollout nobody approved or rejected after this long stops without deploying (5–43200)',
+    default: '`1440`',
+    deployment: param('1440'),
   }),
   setting({
     env: 'SECRET_REFRESH_REVISION_INDEX_TABLE',
@@ -257,6 +295,14 @@ export const SETTINGS: readonly Setting[] = [
     parse: queueUrl('SECRET_REFRESH_INTAKE_QUEUE_URL'),
     meaning: 'SQS intake queue URL: deferred changes are delivered again through it',
     default: "the stack's queue in Lambda; unset in the CLI",
+    deployment: STACK,
+  }),
+  setting({
+    env: 'SECRET_REFRESH_STATE_MACHINE_ARN',
+    field: 'stateMachineArn',
+    parse: stateMachineArn('SECRET_REFRESH_STATE_MACHINE_ARN'),
+    meaning: 'the rollout state machine (Step Functions): where rollouts start, and what `rollouts`, `approve`, `reject` and `refresh --wait` read',
+    default: "the stack's state machine in Lambda; unset in the CLI",
     deployment: STACK,
   }),
 ];

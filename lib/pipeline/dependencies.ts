@@ -8,7 +8,8 @@ import { DynamoDbServiceIndexStore } from '../aws/service-index-table.js';
 import { sendToQueue } from '../aws/sqs.js';
 import { dynamoDbStateTable } from '../aws/state-table.js';
 import type { Config } from '../config/config.js';
-import { DeploymentTracker } from '../tracking/deployment-tracker.js';
+import { dynamoDbRolloutRecords } from '../rollout/rollout-records.js';
+import { stepFunctionsEngine } from '../rollout/start-rollout.js';
 import type { IntakeQueue, PipelineDependencies } from './run-refresh.js';
 
 /** Options for {@link createPipelineDependencies}. */
@@ -22,11 +23,12 @@ export interface DependencyOptions extends AwsClientOptions {
 }
 
 /**
- * The composition root: builds the clients and every dependency of the pipeline, the audit and the deployment
- * tracker from the configuration: the metadata directory, the task definition cache (with the revision index
- * when `SECRET_REFRESH_REVISION_INDEX_TABLE` is set), the state table (`SECRET_REFRESH_IDEMPOTENCY_TABLE`: the
- * account lease, change records, deployment limits), the service index (`SECRET_REFRESH_SERVICE_INDEX_TABLE`), the intake queue (`SECRET_REFRESH_INTAKE_QUEUE_URL`) and the
- * deployment tracker (`SECRET_REFRESH_DEPLOYMENTS_TABLE`), all on the one client set. Every entry point
+ * The composition root: builds the clients and every dependency of the pipeline and the audit from the
+ * configuration: the metadata directory, the task definition cache (with the revision index when
+ * `SECRET_REFRESH_REVISION_INDEX_TABLE` is set), the state table (`SECRET_REFRESH_IDEMPOTENCY_TABLE`: the account
+ * lease, change records, deployment limits, the rollout items), the service index
+ * (`SECRET_REFRESH_SERVICE_INDEX_TABLE`), the intake queue (`SECRET_REFRESH_INTAKE_QUEUE_URL`) and the rollout
+ * engine (`SECRET_REFRESH_STATE_MACHINE_ARN`), all on the one client set. Every entry point
  * (Lambda handlers, CLI, demo) builds its dependencies here, and nothing else creates an SDK client.
  *
  * @example
@@ -43,7 +45,8 @@ export function createPipelineDependencies(config: Config, options: DependencyOp
     ...(config.idempotencyTable ? { state: dynamoDbStateTable(dynamodb(), config.idempotencyTable) } : {}),
     ...(config.serviceIndexTable ? { serviceIndex: new DynamoDbServiceIndexStore(config.serviceIndexTable, dynamodb()) } : {}),
     ...(config.intakeQueueUrl ? { intake: intakeQueue(clients, config.intakeQueueUrl, config.homeRegion) } : {}),
-    ...(config.deploymentsTable ? { tracker: new DeploymentTracker(config.deploymentsTable, dynamodb()) } : {}),
+    ...(config.idempotencyTable ? { rolloutRecords: dynamoDbRolloutRecords(dynamodb(), config.idempotencyTable) } : {}),
+    ...(config.stateMachineArn ? { rollouts: stepFunctionsEngine(clients, config.stateMachineArn, config.homeRegion) } : {}),
     ...(lambdaAccount ? { expectedAccount: lambdaAccount } : {}),
   };
 }

@@ -20,6 +20,8 @@ export interface FastPath {
   readonly execution?: Execution;
   /** The services it decided on: the backstop leaves them out. */
   readonly handled: ReadonlySet<string>;
+  /** Why it left its candidates to the scan: their redeploys make a rollout (see `rolloutReasons`). */
+  readonly leftToScan?: readonly string[];
 }
 
 /** The candidates of `changes` in the index (only changes that can act: a new value, a moved label, a deletion). */
@@ -48,6 +50,7 @@ export function mergeWithFastPath(fast: FastPath, plan: Plan, execution: Executi
   if (!fast.plan || !fast.execution) return { plan, execution };
   const refused = plan.refused ?? fast.plan.refused;
   const refusedBy = plan.refusedBy ?? fast.plan.refusedBy;
+  const rollout = execution.rollout ?? fast.execution.rollout;
   return {
     plan: {
       ...plan,
@@ -56,7 +59,11 @@ export function mergeWithFastPath(fast: FastPath, plan: Plan, execution: Executi
       ...(refused ? { refused } : {}),
       ...(refusedBy ? { refusedBy } : {}),
     },
-    execution: { results: [...fast.execution.results, ...execution.results], warnings: [...fast.execution.warnings, ...execution.warnings] },
+    execution: {
+      results: [...fast.execution.results, ...execution.results],
+      warnings: [...fast.execution.warnings, ...execution.warnings],
+      ...(rollout ? { rollout } : {}),
+    },
   };
 }
 
@@ -99,8 +106,9 @@ export function serviceIndexReport(
     (plan?.targets ?? [])
       .filter((target) => target.type === 'ecs-service' && target.decision === 'redeploy' && (!regions || regions.includes(target.region)))
       .map((target) => target.arn);
-  // Only a covered Region can miss: the others were left to the scan from the start.
-  const missed = acting(backstop, fast.lookup.covered);
+  // Only a covered Region can miss: the others were left to the scan from the start. A fast path that left its
+  // candidates to the scan (a rollout) missed nothing either.
+  const missed = fast.leftToScan ? [] : acting(backstop, fast.lookup.covered);
   return {
     report: {
       coveredRegions: fast.lookup.covered,
@@ -112,8 +120,15 @@ export function serviceIndexReport(
       servicesWritten: updated.written,
       servicesRemoved: updated.removed,
     },
-    warnings: fast.lookup.uncovered.map(
-      (region) => `service index: ${region} is not covered yet (first run, a restored table or a new Region): its services were found by the full scan alone`,
-    ),
+    warnings: [
+      ...fast.lookup.uncovered.map(
+        (region) => `service index: ${region} is not covered yet (first run, a restored table or a new Region): its services were found by the full scan alone`,
+      ),
+      ...(fast.leftToScan
+        ? [
+            `service index: the redeploys make a rollout (${fast.leftToScan.join('; ')}): the fast path left its candidates to the scan, which starts one rollout for all`,
+          ]
+        : []),
+    ],
   };
 }

@@ -9,8 +9,10 @@ import type { Config } from '../config/config.js';
 import { collectInventory, collectKnownServices, type Inventory, type InventoryOptions } from '../inventory/index.js';
 import { type DeploymentLimits, limitPlan, nothingToPlan, type Plan, type PlanSettings, planRefresh, type RunMode } from '../plan/index.js';
 import { buildReport, publishReport, type RefreshReport, type ReportParts } from '../report/index.js';
+import { rolloutReasons } from '../rollout/plan-rollout.js';
+import type { RolloutRecords } from '../rollout/rollout-records.js';
+import type { RolloutEngine } from '../rollout/start-rollout.js';
 import type { ServiceIndexStore } from '../service-index/index.js';
-import type { DeploymentTracker } from '../tracking/deployment-tracker.js';
 import { CHANGE_RECORD_TTL_SECONDS, judgeChange, readRecords, recordFor, recordKey } from './change-records.js';
 import { budgetKey, continueLater, countActions, redeliveries } from './deferral.js';
 import { decidedServices, type FastPath, lookUpCandidates, mergeWithFastPath, serviceIndexReport, updateIndex, withoutHandled } from './indexed-path.js';
@@ -41,8 +43,10 @@ export interface PipelineDependencies {
    * the full scan backs it up and rewrites it. Absent: the scan alone.
    */
   readonly serviceIndex?: ServiceIndexStore;
-  /** Records started deployments for outcome tracking and wave rollouts (`SECRET_REFRESH_DEPLOYMENTS_TABLE`). */
-  readonly tracker?: DeploymentTracker;
+  /** Starts rollouts (`SECRET_REFRESH_STATE_MACHINE_ARN`); absent: see `executePlan`. */
+  readonly rollouts?: RolloutEngine;
+  /** The state table's rollout items (the newest rollout of each secret and parameter). */
+  readonly rolloutRecords?: RolloutRecords;
   /** The account whose events this deployment handles (the Lambda's own); events of others are refused. */
   readonly expectedAccount?: string;
   readonly now?: () => Date;
@@ -60,6 +64,8 @@ export interface RunOptions {
   readonly leaseUntil?: Date;
   /** How long to wait for another run's lease of the account (default 60 s). */
   readonly leaseWaitMs?: number;
+  /** `refresh --now`: deploy past the maintenance windows and freezes on purpose. */
+  readonly ignoreWindows?: boolean;
 }
 
 /** Without a Lambda deadline (the CLI), a run holds the account's lease at most this long, and acts only within it. */
@@ -156,7 +162,7 @@ async function refresh(
   const fullPlan = planRefresh(changes, inventory, planSettings(config, run));
   const planned = fast ? withoutHandled(fullPlan, fast.handled) : fullPlan;
   const backstop = state ? await limitAndReserve(planned, state, config, run, changes) : planned;
-  const executed = await executePlan(backstop, executeOptions(config, dependencies, run.dryRun, options));
+  const executed = await executePlan(backstop, executeOptions(config, dependencies, run, options));
   const { plan, execution: merged } = fast ? mergeWithFastPath(fast, backstop, executed) : { plan: backstop, execution: executed };
   const execution = dependencies.intake && run.mode === 'event' ? continueLater(merged, run.now()) : merged;
   const after = await afterActions({ run, changes, plan, execution, inventory, records, handledAt, state, config, dependencies });
@@ -192,8 +198,16 @@ async function fastPath(
   if (lookup.candidates.length === 0) return { lookup, handled: new Set() };
   const inventory = await collectKnownServices(inventoryOptions(config, dependencies), lookup.candidates);
   const planned = planRefresh(changes, inventory, planSettings(config, run));
+  // Redeploys that make a rollout (waves, a steady wait, a window, an approval) are left to the scan: a rollout is
+  // named after the batch's changes, so one started here would make the backstop's own rollout "exist already" and
+  // leave the services the index missed undeployed. One rollout for all, after the scan, loses nothing; a rollout
+  // waits between waves anyway, so the fast path would gain little.
+  const rollout = executeOptions(config, dependencies, run, options).rollout;
+  const redeploys = planned.targets.flatMap((target) => (target.type === 'ecs-service' && target.decision === 'redeploy' ? [target] : []));
+  const reasons = rollout ? rolloutReasons(redeploys, rollout.settings, rollout.now) : [];
+  if (reasons.length > 0) return { lookup, handled: new Set(), leftToScan: reasons };
   const plan = state ? await limitAndReserve(planned, state, config, run, changes) : planned;
-  const execution = await executePlan(plan, executeOptions(config, dependencies, run.dryRun, options));
+  const execution = await executePlan(plan, executeOptions(config, dependencies, run, options));
   return { lookup, plan, execution, handled: decidedServices(plan) };
 }
 
@@ -397,15 +411,28 @@ function planSettings(config: Config, run: Run): PlanSettings {
   };
 }
 
-function executeOptions(config: Config, dependencies: PipelineDependencies, dryRun: boolean, options: RunOptions): ExecuteOptions {
+function executeOptions(config: Config, dependencies: PipelineDependencies, run: Run, options: RunOptions): ExecuteOptions {
   const deadline = options.deadline;
   return {
     clients: dependencies.clients,
-    dryRun,
+    dryRun: run.dryRun,
     concurrency: config.concurrency,
-    waitForSteady: config.waitForSteady,
     imageDrift: config.imageDrift,
     ...(deadline ? { deadline } : {}),
-    ...(dependencies.tracker ? { tracker: dependencies.tracker } : {}),
+    rollout: {
+      settings: {
+        waitForSteady: config.waitForSteady,
+        approval: config.approval,
+        ...(config.windows ? { windows: config.windows } : {}),
+        ...(config.freeze ? { freeze: config.freeze } : {}),
+        ...(options.ignoreWindows ? { ignoreWindows: true } : {}),
+        waveTimeoutMinutes: config.waveTimeoutMinutes,
+        approvalTimeoutMinutes: config.approvalTimeoutMinutes,
+      },
+      ...(dependencies.rollouts ? { engine: dependencies.rollouts } : {}),
+      ...(dependencies.rolloutRecords ? { records: dependencies.rolloutRecords } : {}),
+      mode: run.mode,
+      now: run.now(),
+    },
   };
 }

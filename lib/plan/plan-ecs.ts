@@ -5,6 +5,7 @@ import { describeReaders, matchFoundReferences, readingReferences, unchangedReas
 import { scopeReason } from './scope.js';
 import {
   type ActionableChange,
+  APPROVAL_TAG,
   type Decision,
   type EcsServiceImages,
   ENABLED_TAG,
@@ -17,6 +18,7 @@ import {
   type Skip,
   type StandingServiceSkipCode,
   skip,
+  WINDOW_TAG,
 } from './types.js';
 import { waveOf } from './waves.js';
 
@@ -53,8 +55,11 @@ export function planEcsRefresh(change: ActionableChange, services: readonly EcsS
     const { decision, reason, code } = decide(change, service, references, options);
     const wave = waveOf(service.tags, (message) => warnings.push(message), service.arn);
     const images = imagesOf(service);
+    const window = service.tags[WINDOW_TAG]?.trim();
     targets.push({
       ...(wave !== undefined ? { wave } : {}),
+      ...(window ? { window } : {}),
+      ...((service.tags[APPROVAL_TAG] ?? '').toLowerCase() === 'true' ? { approval: true } : {}),
       ...(code ? { code } : {}),
       ...(service.deployment ? { deployment: service.deployment } : {}),
       ...(images ? { images } : {}),

@@ -85,6 +85,10 @@ export interface PlannedEcsService {
   readonly references: readonly PlannedReference[];
   /** From the tag `secret-refresh:wave`; undefined = the last wave. */
   readonly wave?: number;
+  /** Its tag `secret-refresh:window` (its own maintenance window), when set; read by the rollout. */
+  readonly window?: string;
+  /** Its tag `secret-refresh:approval=true`: a rollout redeploying it waits for an approval (`SECRET_REFRESH_APPROVAL=tagged`). */
+  readonly approval?: boolean;
   /** For `defer`: when the service may be deployed again (ISO-8601). */
   readonly due?: string;
   /** How ECS rolls the deployment out, when it is more than a plain rolling update (reported). */
@@ -141,6 +145,11 @@ export interface PlanScope {
   /** Only services tagged `secret-refresh:enabled=true`. */
   readonly optIn: boolean;
 }
+
+/** Tag on an ECS service: its own maintenance window (syntax: README, "Maintenance windows"). */
+export const WINDOW_TAG = 'secret-refresh:window';
+/** Tag on an ECS service: `true` makes a rollout that redeploys it wait for an approval (`SECRET_REFRESH_APPROVAL=tagged`). */
+export const APPROVAL_TAG = 'secret-refresh:approval';
 
 /** Tag on a service that opts it out of automatic and manual refreshes. */
 export const IGNORE_TAG = 'secret-refresh:ignore';

@@ -58,6 +58,7 @@ export function buildReport(parts: ReportParts): RefreshReport {
     ...(skipped ? { skipped } : {}),
     ...(plan?.refused ? { refused: plan.refused, ...(plan.refusedBy ? { refusedBy: plan.refusedBy } : {}) } : {}),
     targets,
+    ...(parts.execution?.rollout ? { rollout: parts.execution.rollout } : {}),
     warnings: [
       ...new Set([
         ...changeWarnings,

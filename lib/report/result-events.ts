@@ -9,6 +9,8 @@ export const RESULT_DETAIL_TYPES = {
   completed: 'Secret Refresh Completed',
   alert: 'Secret Refresh Alert',
   deploymentFailed: 'Secret Refresh Deployment Failed',
+  rolloutWaiting: 'Secret Refresh Rollout Waiting',
+  approvalNeeded: 'Secret Refresh Approval Needed',
   audit: 'Secret Refresh Audit Completed',
 } as const;
 
@@ -16,7 +18,15 @@ export const RESULT_DETAIL_TYPES = {
 export const MAX_DETAIL_BYTES = 250_000;
 
 /** `detail.alert` values of `Secret Refresh Alert` events. */
-export type AlertKind = 'blast-radius-cap' | 'rate-limit' | 'deleted-in-use' | 'targets-failed' | 'rotation-failed' | 'invalid-input' | 'image-drift';
+export type AlertKind =
+  | 'blast-radius-cap'
+  | 'rate-limit'
+  | 'deleted-in-use'
+  | 'targets-failed'
+  | 'rotation-failed'
+  | 'invalid-input'
+  | 'image-drift'
+  | 'rollout-stopped';
 
 /** One event to publish: detail-type and detail. */
 export interface ResultEvent {

@@ -185,6 +185,8 @@ export interface RefreshReport {
   readonly summary: ReportSummary;
   /** With the service index (`SECRET_REFRESH_SERVICE_INDEX_TABLE`): its fast path and the backstop scan. */
   readonly serviceIndex?: ServiceIndexReport;
+  /** The rollout the run's redeploys became (several waves, a steady-state wait, a window, an approval). */
+  readonly rollout?: RolloutReport;
 }
 
 /**
@@ -203,6 +205,25 @@ export interface ServiceIndexReport {
   readonly indexedRegions: readonly string[];
   readonly servicesWritten: number;
   readonly servicesRemoved: number;
+}
+
+/**
+ * A run's rollout: its name (the execution's, for `approve`, `reject`, `rollouts`), what became of it and why it is one.
+ * `started`: the execution started; `exists`: it had started already (a replayed or retried batch); `not-started`:
+ * StartExecution failed or no state machine is configured (`error`; the targets are `failed`, the change is retried);
+ * `dry-run`: what it would be; `direct`: no state machine, the waves were deployed at once.
+ */
+export interface RolloutReport {
+  readonly name: string;
+  readonly status: 'started' | 'exists' | 'not-started' | 'dry-run' | 'direct';
+  readonly executionArn?: string;
+  readonly waves: number;
+  readonly services: number;
+  readonly approval: boolean;
+  readonly reasons: readonly string[];
+  /** Outside a maintenance window: when the first wave may start (ISO-8601). */
+  readonly waitingUntil?: string;
+  readonly error?: string;
 }
 
 /** Counts by status, plus inventory coverage. `failed` includes inventory problems (unseen services). */

@@ -208,6 +208,7 @@ export class SyntheticAccount {
       secretsManager: unexpected('Secrets Manager'),
       ssm: unexpected('SSM'),
       sts: unexpected('STS'),
+      sfn: unexpected('Step Functions'),
       sqs: unexpected('SQS'),
       s3: unexpected('S3'),
     };

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 const SCHEDULED = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
-const DEPLOYMENT_EVENT = sampleEvent('ecs-deployment-state-change-failed.json');
+const ROLLOUT_STEP = { action: 'prepare-wave', rollout: { name: 'r', waves: [] }, progress: { wave: 0 }, error: null };
 
 describe('a function whose environment names an unknown SECRET_REFRESH_ variable', () => {
   it.each<[string, string, unknown]>([
@@ -37,7 +37,7 @@ describe('a function whose environment names an unknown SECRET_REFRESH_ variable
     ],
     ['refresh', '../../functions/refresh.js', { ref: 'demo/orders/db', dryRun: true }],
     ['audit', '../../functions/audit.js', SCHEDULED],
-    ['onDeploymentStateChange', '../../functions/on-deployment-state-change.js', DEPLOYMENT_EVENT],
+    ['rolloutStep', '../../functions/rollout-step.js', ROLLOUT_STEP],
   ])('%s fails at start with "did you mean SECRET_REFRESH_DRY_RUN?" and makes no AWS call', async (_name, module, event) => {
     aws.reset();
     const { handler } = (await import(module)) as { handler: Handler };

@@ -236,7 +236,7 @@ describe('one account, several Regions: npm run deploy, then npm run remove', ()
     const lambda = aws(LambdaClient, HOME);
     const functions = Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThanOrEqual(3);
-    const role = (await aws(IAMClient, HOME).send(new GetRoleCommand({ RoleName: physical('IamRoleLambdaExecution') }))).Role?.Arn;
+    const roleOf = async (logicalId: string) => (await aws(IAMClient, HOME).send(new GetRoleCommand({ RoleName: physical(logicalId) }))).Role?.Arn;
     // Ref of the queue: its URL as CloudFormation returns it.
     const intakeUrl = physical('IntakeQueue');
     expect(intakeUrl).toMatch(new RegExp(`/${ACCOUNT}/${home}-intake$`));
@@ -244,13 +244,23 @@ describe('one account, several Regions: npm run deploy, then npm run remove', ()
       const properties = resource.Properties as { FunctionName: string; Runtime: string; Handler: string; Environment: { Variables: Record<string, unknown> } };
       const deployed = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: physical(id) }));
       expect(deployed.FunctionName).toBe(properties.FunctionName);
+      // The rollout step has a role of its own (Fn::GetAtt); the others share the framework's.
+      const ownRole = (resource.Properties as { Role?: { 'Fn::GetAtt'?: [string, string] } }).Role?.['Fn::GetAtt']?.[0];
       expect({ runtime: deployed.Runtime, handler: deployed.Handler, role: deployed.Role }).toEqual({
         runtime: 'nodejs22.x',
         handler: properties.Handler,
-        role,
+        role: await roleOf(ownRole ?? 'IamRoleLambdaExecution'),
       });
+      // Non-string values: the intake queue's Ref (its URL), and the rollout state machine's ARN (built from its name).
       const expectedEnvironment = Object.fromEntries(
-        Object.entries(properties.Environment.Variables).map(([name, value]) => [name, typeof value === 'string' ? value : intakeUrl]),
+        Object.entries(properties.Environment.Variables).map(([name, value]) => [
+          name,
+          typeof value === 'string'
+            ? value
+            : name === 'SECRET_REFRESH_STATE_MACHINE_ARN'
+              ? expect.stringMatching(new RegExp(`^arn:aws:states:${HOME}:${ACCOUNT}:stateMachine:`))
+              : intakeUrl,
+        ]),
       );
       expect(deployed.Environment?.Variables).toEqual(expectedEnvironment);
       expect(deployed.Environment?.Variables?.SECRET_REFRESH_REGIONS).toBe(`${HOME},${OTHER}`);
@@ -515,7 +525,10 @@ describe('an Organization: the npm run package:stackset template as a service-ma
       const found = await leftovers(OTHER, member.credentials);
       expect({ ...found, rules: [], roles: [] }, member.id).toEqual(NOTHING);
       // IAM is global: the home Region's function role is listed too.
-      expect(found.roles.filter((name) => !name.endsWith('lambdaRole'))).toEqual([expect.stringContaining('ForwarderRole')]);
+      // IAM is global: the home instance's roles (the functions', the rollout step's, the state machine's) are listed too.
+      expect(found.roles.filter((name) => !/lambdaRole$|RolloutStepRole|RolloutStateMachineRole/.test(name))).toEqual([
+        expect.stringContaining('ForwarderRole'),
+      ]);
       const events = aws(EventBridgeClient, OTHER, member.credentials);
       const patterns = [];
       for (const name of found.rules) {

@@ -37,7 +37,10 @@ function deployedEnvironment(args: string[]): Record<string, string> {
 beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'secret-refresh-params-'));
   mkdirSync(join(directory, 'deploy'));
-  for (const file of ['serverless.yml', 'package.json', 'deploy/change-rules.json']) copyFileSync(join(ROOT, file), join(directory, file));
+  mkdirSync(join(directory, 'statemachine'));
+  for (const file of ['serverless.yml', 'package.json', 'deploy/change-rules.json', 'statemachine/rollout.asl.json']) {
+    copyFileSync(join(ROOT, file), join(directory, file));
+  }
   symlinkSync(join(ROOT, 'node_modules'), join(directory, 'node_modules'));
   // The committed params.yml plus a stage of this test's own.
   writeFileSync(join(directory, 'params.yml'), `${readFileSync(join(ROOT, 'params.yml'), 'utf8')}\nci:\n  mode: 'opt-in'\n  maxTargets: '20'\n`);

@@ -46,7 +46,6 @@ beforeAll(async () => {
     POWERTOOLS_DEV: '',
     SECRET_REFRESH_EVENT_BUS: 'default',
     SECRET_REFRESH_IDEMPOTENCY_TABLE: '',
-    SECRET_REFRESH_DEPLOYMENTS_TABLE: '',
   })) {
     vi.stubEnv(name, value);
   }

@@ -71,6 +71,10 @@ const DOCUMENTED_ACTIONS = [
   'dynamodb:Scan',
   // On-failure destination; deferred changes sent back to the intake queue.
   'sqs:SendMessage',
+  // A plan that needs a rollout starts one execution of the rollout state machine; the state machine's role invokes
+  // the rollout step function.
+  'states:StartExecution',
+  'lambda:InvokeFunction',
   // Added by the framework for onChanges' SQS event source, on the intake queue only.
   'sqs:ReceiveMessage',
   'sqs:DeleteMessage',
@@ -92,17 +96,15 @@ const VALUE_READING_ACTIONS = [
 
 /** Actions that change something: each must name resource ARNs, never '*'. */
 const WRITE_ACTIONS =
-  /^(ecs:UpdateService|batch:SubmitJob|batch:TagResource|batch:TerminateJob|dynamodb:\w+Item|sqs:\w+Message|events:PutEvents|s3:PutObject)$/;
+  /^(ecs:UpdateService|batch:SubmitJob|batch:TagResource|batch:TerminateJob|dynamodb:\w+Item|sqs:\w+Message|events:PutEvents|s3:PutObject|states:StartExecution|lambda:InvokeFunction)$/;
+
+/** The rollout state machine's ARN, built from its name (the functions cannot !Ref it: it refers to one of them). */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JavaScript template
+const STATE_MACHINE = { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:secret-refresh-dev-rollout' };
 
 /** The one S3 grant: PutObject under secrets-map/ of the report bucket (the stack parameter fed by the stage's reportBucket). */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JavaScript template
 const REPORT_BUCKET_OBJECTS = { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${ReportBucket}/secrets-map/*' };
-
-/**
- * Functions invoked asynchronously by an EventBridge rule (the schedule's audit: see its known gap below); `refresh`
- * is invoked synchronously by a person, `onChanges` by its SQS event source mapping.
- */
-const ASYNC_FUNCTIONS_WITH_DESTINATION = ['OnDeploymentStateChange'];
 
 /** The rules that deliver secret and parameter changes to the intake queue. */
 const CHANGE_RULES = ['ParameterChangeRule', 'SecretLabelRule', 'SecretApiCallRule', 'SecretRotationRule'];
@@ -159,8 +161,12 @@ function covers(pattern: string, action: string): boolean {
 }
 
 describe('the packaged IAM role', () => {
-  it('is the only role, with only Allow statements and no NotAction / NotResource', () => {
-    expect(resourcesOfType('AWS::IAM::Role').map(([name]) => name)).toEqual(['IamRoleLambdaExecution']);
+  it('is one of three roles (the functions, the rollout step, the state machine), with only Allow statements and no NotAction / NotResource', () => {
+    expect(
+      resourcesOfType('AWS::IAM::Role')
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['IamRoleLambdaExecution', 'RolloutStateMachineRole', 'RolloutStepRole']);
     // The one attached policy: the report bucket's, on that role, and only where a bucket is set (see below).
     expect(resourcesOfType('AWS::IAM::Policy').map(([name, policy]) => [name, policy.Condition, policy.Properties.Roles])).toEqual([
       ['ReportBucketWritePolicy', 'ReportBucketSet', [{ Ref: 'IamRoleLambdaExecution' }]],
@@ -204,23 +210,30 @@ describe('the packaged IAM role', () => {
           continue;
         }
         const text = JSON.stringify(resource);
-        // An ARN built with Fn::Sub in this account, or a GetAtt of a resource of this stack.
-        expect(text).toMatch(/arn:\$\{AWS::Partition\}:[a-z]+:\*?:?\$\{AWS::AccountId\}:[a-z-]+\/|Fn::GetAtt/);
+        // An ARN built with Fn::Sub in this account, the rollout state machine's, or a resource of this stack.
+        if (JSON.stringify(resource) === JSON.stringify(STATE_MACHINE)) continue;
+        expect(text).toMatch(/arn:\$\{AWS::Partition\}:[a-z]+:\*?:?\$\{AWS::AccountId\}:[a-z-]+\/|Fn::GetAtt|^\{"Fn::Sub":"\$\{[A-Za-z]+\.Arn\}:\*"\}$/);
       }
     }
   });
 
-  /** The resource part of `arn:${AWS::Partition}:<service>:*:${AWS::AccountId}:<resource>` grants of `action` (other shapes: the whole JSON). */
-  const grantedResources = (action: string, service: string): string[] =>
-    statements()
-      .filter((statement) => actionsOf(statement).includes(action))
-      .flatMap(resourcesOf)
-      .map((resource) => {
-        const sub = (resource as { 'Fn::Sub'?: unknown })['Fn::Sub'];
-        const match = typeof sub === 'string' ? /^arn:\$\{AWS::Partition\}:([a-z]+):\*:\$\{AWS::AccountId\}:(.+)$/.exec(sub) : null;
-        return match?.[1] === service ? (match[2] ?? '') : JSON.stringify(resource);
-      })
-      .sort();
+  /**
+   * The resource part of `arn:${AWS::Partition}:<service>:*:${AWS::AccountId}:<resource>` grants of `action` (other
+   * shapes: the whole JSON), over every role (the rollout step's grants the same ECS resources as the functions').
+   */
+  const grantedResources = (action: string, service: string): string[] => [
+    ...new Set(
+      statements()
+        .filter((statement) => actionsOf(statement).includes(action))
+        .flatMap(resourcesOf)
+        .map((resource) => {
+          const sub = (resource as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+          const match = typeof sub === 'string' ? /^arn:\$\{AWS::Partition\}:([a-z]+):\*:\$\{AWS::AccountId\}:(.+)$/.exec(sub) : null;
+          return match?.[1] === service ? (match[2] ?? '') : JSON.stringify(resource);
+        })
+        .sort(),
+    ),
+  ];
 
   it("scopes the image drift guard's read actions to this account's services, service deployments and revisions, and ECR repositories", () => {
     for (const action of ['ecs:DescribeServiceDeployments', 'ecs:DescribeServiceRevisions']) {
@@ -297,29 +310,12 @@ describe('the packaged functions', () => {
   it('run nodejs22.x on arm64', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual(
-      [
-        'AuditLambdaFunction',
-        'IndexServicesLambdaFunction',
-        'OnChangesLambdaFunction',
-        'OnDeploymentStateChangeLambdaFunction',
-        'RefreshLambdaFunction',
-      ].sort(),
+      ['AuditLambdaFunction', 'IndexServicesLambdaFunction', 'OnChangesLambdaFunction', 'RefreshLambdaFunction', 'RolloutStepLambdaFunction'].sort(),
     );
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
     }
-  });
-
-  it.each(ASYNC_FUNCTIONS_WITH_DESTINATION)('%s retries twice, drops events older than 6 h, then sends them to the failed-events queue', (name) => {
-    const config = template.Resources[`${name}LambdaEvConf`];
-    expect(config?.Type).toBe('AWS::Lambda::EventInvokeConfig');
-    expect(config?.Properties).toMatchObject({
-      FunctionName: { Ref: `${name}LambdaFunction` },
-      MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 21_600,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] } } },
-    });
   });
 
   /**
@@ -339,6 +335,83 @@ describe('the packaged functions', () => {
 
   it('the failed-events queue is encrypted and keeps messages 14 days', () => {
     expect(template.Resources.FailedEventsQueue?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+  });
+});
+
+describe('the rollout state machine (Step Functions, plain CloudFormation)', () => {
+  /** The statements of one role's inline policies. */
+  const roleStatements = (name: string): Statement[] =>
+    ((template.Resources[name]?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+      (policy) => policy.PolicyDocument.Statement,
+    );
+  const trust = (name: string) => ((template.Resources[name]?.Properties.AssumeRolePolicyDocument ?? {}) as { Statement?: unknown[] }).Statement;
+
+  it('runs statemachine/rollout.asl.json as it is, Standard, with the rollout step function substituted', () => {
+    const machine = template.Resources.RolloutStateMachine as Resource;
+    const definition = JSON.parse(readFileSync(new URL('../../statemachine/rollout.asl.json', import.meta.url), 'utf8')) as unknown;
+    expect(machine.Properties).toEqual({
+      StateMachineName: 'secret-refresh-dev-rollout',
+      StateMachineType: 'STANDARD',
+      RoleArn: { 'Fn::GetAtt': ['RolloutStateMachineRole', 'Arn'] },
+      Definition: definition,
+      DefinitionSubstitutions: { RolloutStepFunctionArn: { 'Fn::GetAtt': ['RolloutStepLambdaFunction', 'Arn'] } },
+    });
+  });
+
+  it("may invoke the rollout step function and nothing else, assumed by Step Functions for this account's executions only", () => {
+    expect(trust('RolloutStateMachineRole')).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'states.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    expect(roleStatements('RolloutStateMachineRole')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JavaScript template
+        Resource: [{ 'Fn::GetAtt': ['RolloutStepLambdaFunction', 'Arn'] }, { 'Fn::Sub': '${RolloutStepLambdaFunction.Arn}:*' }],
+      },
+    ]);
+  });
+
+  it('gives the rollout step function its own role: what a step does, and nothing of discovery, Batch, SQS or Step Functions', () => {
+    expect((template.Resources.RolloutStepLambdaFunction as Resource).Properties.Role).toEqual({ 'Fn::GetAtt': ['RolloutStepRole', 'Arn'] });
+    expect(trust('RolloutStepRole')).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    expect([...new Set(roleStatements('RolloutStepRole').flatMap(actionsOf))].sort()).toEqual(
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'ecs:DescribeServices',
+        'ecs:UpdateService',
+        'ecs:DescribeServiceDeployments',
+        'ecs:DescribeServiceRevisions',
+        'ecr:DescribeImages',
+        'events:PutEvents',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
+    const table = roleStatements('RolloutStepRole').find((statement) => actionsOf(statement).includes('dynamodb:PutItem'));
+    expect(table?.Resource).toEqual({ 'Fn::GetAtt': ['ChangesTable', 'Arn'] });
+    const logs = roleStatements('RolloutStepRole').find((statement) => actionsOf(statement).includes('logs:PutLogEvents'));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JavaScript template
+    expect(logs?.Resource).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/secret-refresh-dev-rolloutStep:*',
+    });
+  });
+
+  it('lets the other functions start executions of the rollout state machine only, and tells them its ARN', () => {
+    const starts = statements().filter((statement) => actionsOf(statement).includes('states:StartExecution'));
+    expect(starts.map((statement) => [actionsOf(statement), statement.Resource])).toEqual([[['states:StartExecution'], STATE_MACHINE]]);
+    expect(roleStatements('IamRoleLambdaExecution').some((statement) => actionsOf(statement).includes('states:StartExecution'))).toBe(true);
+    for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.SECRET_REFRESH_STATE_MACHINE_ARN).toEqual(STATE_MACHINE);
+    }
+    expect(template.Resources.DeploymentsTable).toBeUndefined();
   });
 });
 

@@ -46,7 +46,6 @@ export function stubDeployedEnvironment(endpoint: string): void {
     POWERTOOLS_METRICS_DISABLED: 'true',
     SECRET_REFRESH_EVENT_BUS: 'default',
     SECRET_REFRESH_IDEMPOTENCY_TABLE: 'secret-refresh-dev-changes',
-    SECRET_REFRESH_DEPLOYMENTS_TABLE: 'secret-refresh-dev-deployments',
     SECRET_REFRESH_INTAKE_QUEUE_URL: `${endpoint}/${OWN_ACCOUNT}/secret-refresh-dev-intake`,
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);

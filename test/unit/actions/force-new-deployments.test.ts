@@ -150,13 +150,6 @@ describe('executeEcsPlan', () => {
     ]);
   });
 
-  it('with waitForSteady deploys only the first wave and marks later waves waiting', async () => {
-    const targets = [redeploy('wave-1', { wave: 1 }), redeploy('untagged')];
-    const reports = await executeEcsPlan(targets, { clients: fakeClients(), dryRun: false, concurrency: 5, waitForSteady: true });
-    expect(updated().map((input) => input.service)).toEqual([serviceArn('orders', 'wave-1')]);
-    expect(reports.map((report) => report.status)).toEqual(['done', 'waiting']);
-  });
-
   it('fails targets as not started, without calling UpdateService, once the deadline has passed', async () => {
     const reports = await executeEcsPlan([redeploy('svc-a'), skipped('svc-fresh')], {
       clients: fakeClients(),

@@ -94,6 +94,7 @@ export function fakeClients(): AwsClients & { readonly requests: ClientRequest[]
     secretsManager: unexpected('secretsmanager'),
     ssm: unexpected('ssm'),
     sts: unexpected('sts'),
+    sfn: unexpected('sfn'),
     sqs: unexpected('sqs'),
     s3: unexpected('s3'),
   };

@@ -56,6 +56,7 @@ export function fakeClients(options: { withEcs?: boolean } = {}): AwsClients & {
     secretsManager: unexpected('Secrets Manager'),
     ssm: unexpected('SSM'),
     sts: unexpected('STS'),
+    sfn: unexpected('Step Functions'),
     sqs: unexpected('SQS'),
     s3: unexpected('S3'),
   };

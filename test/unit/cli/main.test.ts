@@ -83,12 +83,16 @@ describe('main: help and version', () => {
     expect(USAGE).toContain('secret-refresh refresh --ref <arn-or-name>');
     expect(USAGE).toContain('secret-refresh audit [--json|--quiet]');
     expect(USAGE).toContain('secret-refresh map [--json] [--html <file>]');
+    expect(USAGE).toContain('secret-refresh rollouts [--json]');
+    expect(USAGE).toContain('secret-refresh approve <rollout>');
+    expect(USAGE).toContain('secret-refresh reject <rollout>');
+    expect(USAGE).toContain('[--confirm-large] [--now] [--wait]');
     expect(USAGE).toContain('secret-refresh --version');
     expect(USAGE).toContain('secret-refresh <command> --help');
     expect(USAGE).toContain(
-      'Exit codes: 0 success or nothing to do; 1 a target failed, some events of a batch were invalid or could not be handled,\n            or the audit or map is incomplete; 2 invalid input',
+      'Exit codes: 0 success or nothing to do; 1 a target failed, some events of a batch were invalid or could not be handled,\n            the audit or map is incomplete, or the rollout refresh --wait followed failed; 2 invalid input',
     );
-    expect(USAGE).toContain('3 AWS could not be reached or no\n            credentials were found.');
+    expect(USAGE).toContain('3 AWS could not be reached or no credentials were found.');
   });
 
   it("prints package.json's version for --version and exits 0", async () => {
@@ -144,7 +148,7 @@ describe('main: help and version', () => {
 describe('main: invalid command lines exit 2 before any AWS call', () => {
   it('refuses an unknown command', async () => {
     const line = await expectInvalid(['redeploy']);
-    expect(line).toBe('secret-refresh: unknown command "redeploy": use "event", "refresh", "audit" or "map" (see --help)\n');
+    expect(line).toBe('secret-refresh: unknown command "redeploy": use "event", "refresh", "rollouts", "approve", "reject", "audit" or "map" (see --help)\n');
   });
 
   it('refuses an unknown option of event with our own message naming it and the options event takes', async () => {
@@ -157,7 +161,7 @@ describe('main: invalid command lines exit 2 before any AWS call', () => {
   it.each<[string[], string]>([
     [
       ['refresh', '--ref', 'demo/db', '--dryrun'],
-      'refresh: unknown option --dryrun (refresh takes --ref, --kind, --dry-run, --json, --confirm-large, --quiet, --help; see secret-refresh refresh --help)',
+      'refresh: unknown option --dryrun (refresh takes --ref, --kind, --dry-run, --json, --confirm-large, --now, --wait, --quiet, --help; see secret-refresh refresh --help)',
     ],
     [['audit', '--dry-run'], 'audit: unknown option --dry-run (audit takes --json, --quiet, --help; see secret-refresh audit --help)'],
     [['audit', '-x'], 'audit: unknown option -x (audit takes --json, --quiet, --help; see secret-refresh audit --help)'],
@@ -165,7 +169,7 @@ describe('main: invalid command lines exit 2 before any AWS call', () => {
     [['map', '--quiet'], 'map: unknown option --quiet (map takes --json, --html, --help; see secret-refresh map --help)'],
     [['audit', '--json', '--quiet'], 'audit: --quiet and --json cannot be combined (--json prints only the report, --quiet only failures)'],
     [['event', 'x', '-q', '--json'], 'event: --quiet and --json cannot be combined (--json prints only the report, --quiet only failures)'],
-    [['--bogus'], 'unknown option --bogus: give a command ("event", "refresh", "audit" or "map"), --help or --version'],
+    [['--bogus'], 'unknown option --bogus: give a command ("event", "refresh", "rollouts", "approve", "reject", "audit" or "map"), --help or --version'],
     [['map', '--dry-run'], 'map: unknown option --dry-run (map takes --json, --html, --help; see secret-refresh map --help)'],
     [['map', 'map.html'], 'map: unexpected argument "map.html" (see secret-refresh map --help)'],
     [['map', '--html'], 'map: --html needs a value: --html <file>'],
@@ -421,5 +425,26 @@ describe('main: the home Region (AWS_REGION, else AWS_DEFAULT_REGION, else the p
 
   it('takes the region of the profile named by AWS_PROFILE', async () => {
     expect(await scannedRegions({ AWS_CONFIG_FILE: configFile, AWS_PROFILE: 'ops' })).toEqual(['ap-southeast-2']);
+  });
+});
+
+describe('main: the rollout commands parse their command lines', () => {
+  it.each([
+    [['approve'], 'approve: give one rollout, as secret-refresh rollouts lists it: secret-refresh approve <rollout>'],
+    [['reject', 'a', 'b'], 'reject: give one rollout, as secret-refresh rollouts lists it: secret-refresh reject <rollout>'],
+    [['rollouts', 'extra'], 'rollouts: unexpected argument "extra" (see secret-refresh rollouts --help)'],
+    [['refresh', '--ref', 'demo/db', '--wait', '--dry-run'], 'refresh: --wait follows a rollout, and a dry run starts none: drop one of --wait and --dry-run'],
+  ])('refuses %j with exit 2 before any AWS call', async (argv, message) => {
+    expect(await expectInvalid(argv)).toBe(`secret-refresh: ${message}\n`);
+  });
+
+  it('refuses rollouts without SECRET_REFRESH_STATE_MACHINE_ARN, naming the stack output', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-secret');
+    const io = captureIo({}, { ...ENV, ...NO_SHARED_FILES });
+    expect(await main(['rollouts'], io)).toBe(EXIT.invalidInput);
+    expect(io.err).toEqual([
+      'secret-refresh: rollouts lists the executions of the rollout state machine: set SECRET_REFRESH_STATE_MACHINE_ARN (the stack output RolloutStateMachineArn)\n',
+    ]);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The composition root and the Lambda's wiring: with the stack's tables and queue configured, every handler gets the
- * state table on the change table, the intake queue, the deployment tracker on the deployments table and the
- * revision index, and accepts the account of its own ARN. DynamoDB and SQS are doubles (aws-sdk-client-mock): only
- * which table and queue are written is asserted.
+ * state table on the change table (with the rollout items), the intake queue, the rollout engine on the state
+ * machine and the revision index, and accepts the account of its own ARN. DynamoDB, SQS and Step Functions are
+ * doubles (aws-sdk-client-mock): only which table, queue and state machine are written is asserted.
  */
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -17,7 +18,9 @@ import type { PipelineDependencies } from '../../../lib/pipeline/run-refresh.js'
 const dynamodb = mockClient(DynamoDBClient);
 const documents = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
+const sfn = mockClient(SFNClient);
 afterAll(() => {
+  sfn.restore();
   dynamodb.restore();
   documents.restore();
   sqs.restore();
@@ -26,6 +29,8 @@ beforeEach(() => {
   dynamodb.reset();
   documents.reset();
   sqs.reset();
+  sfn.reset();
+  sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:us-east-1:111122223333:execution:stack-rollout:r1' });
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
   dynamodb.on(PutItemCommand).resolves({});
   dynamodb.on(UpdateItemCommand).resolves({});
@@ -40,7 +45,7 @@ const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111122223333/stack-intake
 const TABLES = {
   SECRET_REFRESH_INTAKE_QUEUE_URL: QUEUE_URL,
   SECRET_REFRESH_IDEMPOTENCY_TABLE: 'stack-changes',
-  SECRET_REFRESH_DEPLOYMENTS_TABLE: 'stack-deployments',
+  SECRET_REFRESH_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:stack-rollout',
   SECRET_REFRESH_REVISION_INDEX_TABLE: 'stack-revisions',
 };
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test-secret' };
@@ -49,33 +54,45 @@ const context = {
   getRemainingTimeInMillis: () => 300_000,
 } as Context;
 
-/** The state table, the tracker and the intake queue of `dependencies` each write once; the tables and queue they wrote to. */
-async function tablesWritten(dependencies: PipelineDependencies): Promise<{ state?: string; tracker?: string; intake?: string }> {
+/** The state table, its rollout items, the rollout engine and the intake queue of `dependencies` each write once; where they wrote. */
+async function tablesWritten(dependencies: PipelineDependencies): Promise<{ state?: string; rollouts?: string; engine?: string; intake?: string }> {
   await dependencies.state?.putDeployed(['arn:aws:ecs:us-east-1:111122223333:service/orders/api'], new Date(), 60);
   const state = documents.commandCalls(PutCommand)[0]?.args[0].input.TableName;
   documents.resetHistory();
-  const target = { arn: 'arn:aws:ecs:us-east-1:111122223333:service/orders/api', name: 'api', clusterArn: 'c', region: 'us-east-1' };
-  await dependencies.tracker?.startRollout('r1', { kind: 'secret', arn: 'a', name: 'a', time: 't' }, [[target]], [{ deploymentId: 'ecs-svc/1', target }]);
-  const tracker = documents.commandCalls(PutCommand)[0]?.args[0].input.TableName;
+  await dependencies.rolloutRecords?.putStatus({
+    name: 'r1',
+    status: 'ready',
+    wave: 1,
+    waves: 1,
+    services: 1,
+    changes: [],
+    updatedAt: new Date().toISOString(),
+  });
+  const rollouts = documents.commandCalls(PutCommand)[0]?.args[0].input.TableName;
+  await dependencies.rollouts?.start({ name: 'r1' } as never);
+  const engine = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn;
   await dependencies.intake?.deliver([{ body: '{}', delaySeconds: 5 }]);
   const intake = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.QueueUrl;
-  return { ...(state ? { state } : {}), ...(tracker ? { tracker } : {}), ...(intake ? { intake } : {}) };
+  return { ...(state ? { state } : {}), ...(rollouts ? { rollouts } : {}), ...(engine ? { engine } : {}), ...(intake ? { intake } : {}) };
 }
 
+const MACHINE = 'arn:aws:states:us-east-1:111122223333:stateMachine:stack-rollout';
+
 describe('createPipelineDependencies', () => {
-  it('wires the state table, the intake queue, the tracker and the revision index to the configured tables and queue, and the Lambda’s own account', async () => {
+  it('wires the state table, the rollout items, the rollout engine, the intake queue and the revision index to the configured table, state machine and queue, and the Lambda’s own account', async () => {
     for (const [name, value] of Object.entries(CREDENTIALS)) vi.stubEnv(name, value);
     const dependencies = createPipelineDependencies(loadConfig({ AWS_REGION: 'us-east-1', ...TABLES }), { lambdaContext: context, maxAttempts: 1 });
     expect(dependencies.expectedAccount).toBe('111122223333');
     expect(dependencies.taskDefinitions.index).toBeDefined();
-    expect(await tablesWritten(dependencies)).toEqual({ state: 'stack-changes', tracker: 'stack-deployments', intake: QUEUE_URL });
+    expect(await tablesWritten(dependencies)).toEqual({ state: 'stack-changes', rollouts: 'stack-changes', engine: MACHINE, intake: QUEUE_URL });
   });
 
-  it('has no state table, intake queue, tracker, revision index or expected account when nothing is configured (the CLI without tables)', () => {
+  it('has no state table, intake queue, rollout engine, revision index or expected account when nothing is configured (the CLI without tables)', () => {
     const dependencies = createPipelineDependencies(loadConfig({ AWS_REGION: 'us-east-1' }));
     expect(dependencies.state).toBeUndefined();
     expect(dependencies.intake).toBeUndefined();
-    expect(dependencies.tracker).toBeUndefined();
+    expect(dependencies.rollouts).toBeUndefined();
+    expect(dependencies.rolloutRecords).toBeUndefined();
     expect(dependencies.taskDefinitions.index).toBeUndefined();
     expect(dependencies.expectedAccount).toBeUndefined();
   });
@@ -89,7 +106,7 @@ describe('createPipelineDependencies', () => {
 });
 
 describe('the Lambda wiring (lambdaDependencies)', () => {
-  it('gives every invocation the state table, the intake queue and the tracker of the deployed environment, and keeps clients and cache warm', async () => {
+  it('gives every invocation the state table, the intake queue and the rollout engine of the deployed environment, and keeps clients and cache warm', async () => {
     for (const [name, value] of Object.entries({ AWS_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1', ...CREDENTIALS, ...TABLES })) vi.stubEnv(name, value);
     const { lambdaDependencies } = await import('../../../lib/lambda/environment.js');
     const first = lambdaDependencies(context);
@@ -97,14 +114,14 @@ describe('the Lambda wiring (lambdaDependencies)', () => {
     expect(first.dependencies.expectedAccount).toBe('111122223333');
     expect(second.dependencies.clients).toBe(first.dependencies.clients);
     expect(second.dependencies.taskDefinitions).toBe(first.dependencies.taskDefinitions);
-    expect(await tablesWritten(first.dependencies)).toEqual({ state: 'stack-changes', tracker: 'stack-deployments', intake: QUEUE_URL });
+    expect(await tablesWritten(first.dependencies)).toEqual({ state: 'stack-changes', rollouts: 'stack-changes', engine: MACHINE, intake: QUEUE_URL });
   });
 
-  it('has no state table or tracker when the tables are not set', async () => {
+  it('has no state table or rollout engine when they are not set', async () => {
     for (const [name, value] of Object.entries({ AWS_REGION: 'us-east-1', ...CREDENTIALS })) vi.stubEnv(name, value);
     const { lambdaDependencies } = await import('../../../lib/lambda/environment.js');
     const { dependencies } = lambdaDependencies(context);
     expect(dependencies.state).toBeUndefined();
-    expect(dependencies.tracker).toBeUndefined();
+    expect(dependencies.rollouts).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient, ListClustersCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
@@ -10,7 +10,8 @@ import { ForeignAccountError } from '../../../lib/errors.js';
 import { type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
 import { reportFailed } from '../../../lib/report/build-report.js';
 import type { EcsServiceTargetReport, RefreshReport } from '../../../lib/report/types.js';
-import { DeploymentTracker } from '../../../lib/tracking/deployment-tracker.js';
+import type { RolloutEngine } from '../../../lib/rollout/start-rollout.js';
+import type { RolloutPlan } from '../../../lib/rollout/types.js';
 import { dynamoDbThrottled, MemoryStateTable } from '../../support/memory-state-table.js';
 import {
   ACCOUNT,
@@ -77,8 +78,8 @@ beforeEach(() => {
   batch.on(DescribeJobQueuesCommand).resolves({ jobQueues: [] });
 });
 
-/** Dependencies with recording doubles; `overrides` may add a state table, an expected account or a tracker. */
-function dependencies(overrides: Pick<PipelineDependencies, 'state' | 'expectedAccount' | 'tracker'> = {}) {
+/** Dependencies with recording doubles; `overrides` may add a state table, an expected account or a rollout engine. */
+function dependencies(overrides: Pick<PipelineDependencies, 'state' | 'expectedAccount' | 'rollouts'> = {}) {
   const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]);
   const clients = fakeClients();
   return { clients, directory, taskDefinitions: new TaskDefinitionCache(), ...overrides } satisfies PipelineDependencies;
@@ -244,7 +245,6 @@ describe('runRefresh (ECS, mocked)', () => {
 });
 
 describe('runRefresh: what reaches the report, and what fails the run', () => {
-  const dynamodbClient = () => new DynamoDBClient({ region: REGION, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' }, maxAttempts: 1 });
   const storeError = () =>
     Object.assign(new Error('The level of configured provisioned throughput for the table was exceeded'), {
       name: 'ProvisionedThroughputExceededException',
@@ -279,35 +279,64 @@ describe('runRefresh: what reaches the report, and what fails the run', () => {
     expect(reportFailed(report)).toBe(true);
   });
 
-  it('reports a rollout that could not be recorded for tracking as a warning, after the deployments it made', async () => {
-    documents.on(PutCommand).rejects(storeError());
-    const tracker = new DeploymentTracker('deployments', dynamodbClient());
-    const report = await runRefresh(event(), config(), dependencies({ tracker }));
-    expect(report.summary).toMatchObject({ done: 3, failed: 0 });
-    expect(report.warnings).toEqual([
-      'could not record the deployments for tracking: ProvisionedThroughputExceededException: The level of configured provisioned throughput for the table was exceeded',
-    ]);
+  it('deploys a plan of one immediate wave directly: no rollout is started', async () => {
+    const { engine, started } = recordingEngine();
+    const report = await runRefresh(event(), config(), dependencies({ rollouts: engine }));
+    expect(updatedServices()).toHaveLength(3);
+    expect(started).toEqual([]);
+    expect(report.rollout).toBeUndefined();
   });
 
-  it('records the rollout of the deployments it started, with no warning', async () => {
-    documents.on(PutCommand).resolves({});
-    const tracker = new DeploymentTracker('deployments', dynamodbClient());
-    const report = await runRefresh(event(), config(), dependencies({ tracker }));
-    expect(report.warnings).toEqual([]);
-    const items = documents.commandCalls(PutCommand).map((call) => String(call.args[0].input.Item?.pk));
-    expect(items.filter((pk) => pk.startsWith('rollout#'))).toHaveLength(1);
-    expect(items.filter((pk) => pk.startsWith('deployment#')).sort()).toEqual([
-      'deployment#ecs-svc/new-orders-api',
-      'deployment#ecs-svc/new-orders-cron',
-      'deployment#ecs-svc/new-orders-worker',
-    ]);
+  it('with SECRET_REFRESH_WAIT_FOR_STEADY=true hands the wave to one rollout: nothing deployed by the run, every target waiting with the rollout named', async () => {
+    const { engine, started } = recordingEngine();
+    const report = await runRefresh(event(), config({ SECRET_REFRESH_WAIT_FOR_STEADY: 'true' }), dependencies({ rollouts: engine }));
+    expect(updatedServices()).toEqual([]);
+    expect(started).toHaveLength(1);
+    const name = started[0]?.name ?? '';
+    expect(name).toMatch(/^demo-orders-db-[0-9a-f]{40}$/);
+    expect(started[0]?.waves.map((wave) => wave.map((target) => target.name))).toEqual([['orders-api', 'orders-cron', 'orders-worker']]);
+    expect(report.rollout).toMatchObject({ name, status: 'started', waves: 1, services: 3, approval: false });
+    expect(ecsTargets(report).map((target) => [target.status, target.reason.split(':')[0]])).toEqual(
+      Array(3).fill(['waiting', `rollout ${name}, wave 1 of 1 (waits until the deployments COMPLETED (SECRET_REFRESH_WAIT_FOR_STEADY))`]),
+    );
+    expect(reportFailed(report)).toBe(false);
   });
 
-  it('records nothing for tracking in a dry run', async () => {
-    const tracker = new DeploymentTracker('deployments', dynamodbClient());
-    await runRefresh(event(), config(), dependencies({ tracker }), { dryRun: true });
-    expect(dynamodb.calls()).toHaveLength(0);
-    expect(documents.calls()).toHaveLength(0);
+  it('names the same rollout when the same batch runs again, and reports that it exists already', async () => {
+    const { engine, started } = recordingEngine();
+    const steady = config({ SECRET_REFRESH_WAIT_FOR_STEADY: 'true' });
+    await runRefresh(event(), steady, dependencies({ rollouts: engine }));
+    const again = await runRefresh(event(), steady, dependencies({ rollouts: engine }));
+    expect(new Set(started.map((plan) => plan.name)).size).toBe(1);
+    expect(again.rollout?.status).toBe('exists');
+    expect(ecsTargets(again)[0]?.reason).toMatch(/^rollout \S+ exists already \(this batch was replayed or retried\): /);
+  });
+
+  it('fails the targets (the change is retried) when the rollout cannot be started', async () => {
+    const { engine } = recordingEngine(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const report = await runRefresh(event(), config({ SECRET_REFRESH_WAIT_FOR_STEADY: 'true' }), dependencies({ rollouts: engine }));
+    expect(ecsTargets(report).map((target) => target.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(ecsTargets(report)[0]?.error).toMatch(/^could not start the rollout demo-orders-db-[0-9a-f]+: ThrottlingException: Rate exceeded$/);
+    expect(report.rollout?.status).toBe('not-started');
+    expect(reportFailed(report)).toBe(true);
+  });
+
+  it('starts no rollout in a dry run and says what it would be', async () => {
+    const { engine, started } = recordingEngine();
+    const report = await runRefresh(event(), config({ SECRET_REFRESH_WAIT_FOR_STEADY: 'true' }), dependencies({ rollouts: engine }), { dryRun: true });
+    expect(started).toEqual([]);
+    expect(report.rollout?.status).toBe('dry-run');
+    expect(ecsTargets(report)[0]?.reason).toMatch(/^dry run: would redeploy in rollout demo-orders-db-[0-9a-f]+, wave 1 of 1 \(/);
+  });
+
+  it('deploys nothing outside the maintenance window without a state machine, and fails so the change is retried', async () => {
+    const closed = config({ SECRET_REFRESH_FREEZE: '2000-01-01..2099-12-31' });
+    const report = await runRefresh(event(), closed, dependencies());
+    expect(updatedServices()).toEqual([]);
+    expect(ecsTargets(report)[0]?.error).toMatch(
+      /^not deployed: the plan needs a rollout \(inside the freeze "2000-01-01\.\.2099-12-31", and no opening in the next 35 days \(looked again then\): waits until \S+\) but SECRET_REFRESH_STATE_MACHINE_ARN is not set/,
+    );
+    expect(reportFailed(report)).toBe(true);
   });
 
   it('puts the plan warnings in the report', async () => {
@@ -374,3 +403,19 @@ describe('runRefresh: modern ECS deployment types (DescribeServices shapes, mock
     expect(ecsTargets(report)[4]?.reason).toMatch(/, which changed$/);
   });
 });
+
+/** A rollout engine that records the rollouts it is asked to start (the second start of a name finds it existing). */
+function recordingEngine(failure?: Error): { engine: RolloutEngine; started: RolloutPlan[] } {
+  const started: RolloutPlan[] = [];
+  return {
+    started,
+    engine: {
+      async start(plan) {
+        if (failure) throw failure;
+        const existed = started.some((earlier) => earlier.name === plan.name);
+        started.push(plan);
+        return { executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:rollout:${plan.name}`, existed };
+      },
+    },
+  };
+}
