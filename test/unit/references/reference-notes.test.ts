@@ -116,6 +116,10 @@ describe('reference notes: pins', () => {
     ]);
   });
 
+  it('AWSPENDING with a version id is a version pin: it gets the stage-and-version note, not the AWSPENDING one', () => {
+    expect(notes(`${P}db::AWSPENDING:${VERSION_ID}`).map((note) => note.code)).toEqual(['stage-and-version-pin']);
+  });
+
   it('a version id alone, AWSPREVIOUS or a custom stage deserve no note of their own', () => {
     expect(notes(`${P}db:::${VERSION_ID}`)).toEqual([]);
     expect(notes(`${P}db::AWSPREVIOUS:`)).toEqual([]);
