@@ -264,6 +264,19 @@ describe('matchReference reasons: secret pins', () => {
     expect(matchReference(ref(value), theChange)).toEqual(expected);
   });
 
+  it('a secret whose name ends in "-undefined" is not the changed secret when the change has no suffix', () => {
+    expect(matchReference(ref(`${P}db-undefined`), rotation(DB_NO_SUFFIX)).impact).toBe('unrelated');
+  });
+
+  it('a version id with AWSCURRENT is warned about on a new current value whose event names no label', () => {
+    const match = matchReference(ref(`${P}db::AWSCURRENT:${VERSION_ID}`), change(DB, 'new-current-value', []));
+    expect(match.reason).toBe(
+      `pinned to version id ${VERSION_ID} with staging label AWSCURRENT: its value never changes, so it is not redeployed. ` +
+        `Warning: ${DB_TEXT} moved AWSCURRENT; unless it is still on version ${VERSION_ID}, GetSecretValue now fails for this reference ` +
+        'and new tasks can no longer start; name only the stage (or only the version id) in the task definition',
+    );
+  });
+
   it('AWSCURRENT is not "moved" by a label-moved change that names it: only the effect says a new current value exists', () => {
     expect(matchReference(ref(`${P}db`), change(DB, 'label-moved', ['AWSCURRENT'])).impact).toBe('unchanged');
   });

@@ -74,11 +74,11 @@ describe('isValidParameterKey: SSM names without their leading "/"', () => {
 
 describe('splitSelector: key[:selector]', () => {
   it('gives the key alone when there is no selector, with no selector property', () => {
-    expect(splitSelector('demo/x', '/demo/x', 'secrets')).toEqual({ key: 'demo/x' });
+    expect(splitSelector('demo/x', '/demo/x', 'secrets')).toStrictEqual({ key: 'demo/x' });
   });
 
   it('gives the key and the selector', () => {
-    expect(splitSelector('demo/x:3', '/demo/x:3', 'secrets')).toEqual({ key: 'demo/x', selector: '3' });
+    expect(splitSelector('demo/x:3', '/demo/x:3', 'secrets')).toStrictEqual({ key: 'demo/x', selector: '3' });
   });
 
   it('names the value as written in the error, not the key', () => {

@@ -206,6 +206,15 @@ describe('reference notes: parameter names', () => {
     ]);
   });
 
+  it('an invalid name in a parameter ARN of another Region gets both notes (the boundary note does not hide it)', () => {
+    expect(notes('arn:aws:ssm:eu-west-1:111122223333:parameter/db#1').map((note) => note.code)).toEqual(['cross-region', 'invalid-parameter-name']);
+  });
+
+  it('a parameter without a selector has no selector property (absent, not undefined)', () => {
+    expect(parseReference('/demo/x', 'secrets', CONTEXT).reference).not.toHaveProperty('selector');
+    expect(parseReference(`${S}demo/x`, 'secrets', CONTEXT).reference).not.toHaveProperty('selector');
+  });
+
   it('a name with a selector is judged without the selector', () => {
     expect(notes('/demo/x:prod').map((note) => note.code)).toEqual(['ssm-selector']);
     expect(notes('demo/x:prod').map((note) => note.code)).toEqual(['secret-name-in-secrets', 'invalid-parameter-name', 'ssm-selector']);
