@@ -4,14 +4,17 @@
  * demo leaves behind.
  *
  * 1. seeds 19 ECS services in 3 clusters and 2 Regions;
- * 2. rotates secret demo/orders/db and handles the rotation's CloudTrail event (services redeployed);
- * 3. handles the duplicate Secret Label Updated signal of the same rotation (no second deployment);
- * 4. handles an AWSPENDING PutSecretValue (nothing to do) and a parameter update (its readers redeployed);
- * 5. rotates the RDS-style managed secret rds!db-<uuid> (Secret Label Updated: exactly its readers redeployed,
+ * 2. a burst, handled as one batch as the intake queue gathers it in one settle window: a rotation of secret
+ *    demo/orders/db (its CloudTrail UpdateSecretVersionStage and its Secret Label Updated), an AWSPENDING
+ *    PutSecretValue of the next rotation (nothing to do) and a parameter update — one inventory scan, each service
+ *    deployed once (payments-api reads both the secret and the parameter: one deployment answers both changes);
+ * 3. the rotation's late RotationSucceeded: the change record says it was handled (nothing done);
+ * 4. rotates the RDS-style managed secret rds!db-<uuid> (Secret Label Updated: exactly its readers redeployed,
  *    a stage-plus-version pin skipped with a warning), then its managed rotation's RotationSucceeded (deduplicated);
- * 6. dry-runs a manual refresh;
- * 7. rotates again with a blast-radius cap of 3 (the run is refused: nothing redeployed, every target reported);
- * 8. runs the staleness audit (the services the capped run left behind are stale).
+ * 5. dry-runs a manual refresh;
+ * 6. rotates again with a blast-radius cap of 3 (the batch is refused: nothing redeployed, every target reported);
+ * 7. runs the staleness audit (the services the capped run left behind are stale);
+ * 8. builds the secrets map of the account (the runner writes its page).
  *
  * The rotations use the version ids the sample events in events/ name, so that after the demo those samples describe
  * the account: the second rotation of demo/orders/db made version {@link SAMPLE_VERSIONS.rotation} current (moved off
@@ -22,6 +25,8 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runAudit } from '../lib/audit/run-audit.js';
 import { formatAuditReport, formatReport } from '../lib/cli/format-report.js';
 import type { Config } from '../lib/config/config.js';
+import { mapAccount } from '../lib/map/index.js';
+import type { SecretsMap } from '../lib/map/types.js';
 import { createPipelineDependencies } from '../lib/pipeline/dependencies.js';
 import { type RefreshRequest, runRefresh } from '../lib/pipeline/run-refresh.js';
 import type { RefreshReport } from '../lib/report/types.js';
@@ -60,11 +65,21 @@ export function demoEnvironment(motoUrl: string): Record<string, string> {
   return { ...motoEnvironment(motoUrl, DEMO_REGIONS[0]), SECRET_REFRESH_REGIONS: DEMO_REGIONS.join(',') };
 }
 
+/**
+ * Waits for the next whole second: freshness and the change record compare at whole seconds, counting a deployment
+ * in the change's own second as not fresh; in AWS the settle window separates a change from its deployments.
+ */
+function nextSecond(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1050 - (Date.now() % 1000)));
+}
+
 /** What the demo did, for its exit code and the runner's last words. */
 export interface DemoOutcome {
   readonly account: DemoAccount;
-  /** The first rotation's report (the demo prints its JSON). */
+  /** The burst's report: one batch (the demo prints its JSON). */
   readonly first: RefreshReport;
+  /** The secrets map of the account as the demo left it (the demo writes its page). */
+  readonly map: SecretsMap;
   /** True when every step did what it should. */
   readonly ok: boolean;
 }
@@ -77,7 +92,7 @@ export async function runDemoSteps(config: Config, write: (text: string) => void
   await createIdempotencyTable(DEMO_CHANGES_TABLE, config.homeRegion);
   const account = await seedDemoAccount();
   const dependencies = createPipelineDependencies(config, { maxAttempts: 2 });
-  const run = async (title: string, request: RefreshRequest, dryRun = false) => {
+  const run = async (title: string, request: RefreshRequest | RefreshRequest[], dryRun = false) => {
     write(`\n=== ${title}\n`);
     const report = await runRefresh(request, config, dependencies, { dryRun });
     write(formatReport(report));
@@ -87,30 +102,42 @@ export async function runDemoSteps(config: Config, write: (text: string) => void
 
   const rotation = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v2"}', SAMPLE_VERSIONS.previous);
   const secretEvent = rotationInput(account, rotation, config.homeRegion);
-  const first = await run('Rotation finished: CloudTrail UpdateSecretVersionStage (AWSCURRENT)', {
-    type: 'event',
-    event: updateSecretVersionStageEvent({ ...secretEvent, previousVersionId: rotation.previousVersionId }),
-  });
-  await run('Same rotation, second signal: Secret Label Updated (deduplicated)', {
-    type: 'event',
-    event: secretLabelUpdatedEvent(secretEvent),
-  });
-  await run('A rotation starts: PutSecretValue staged as AWSPENDING (nothing to do)', {
-    type: 'event',
-    event: putSecretValueEvent({ ...secretEvent, versionId: randomUUID(), time: new Date().toISOString() }, ['AWSPENDING']),
-  });
   await new SSMClient({ region: config.homeRegion }).send(
     new PutParameterCommand({ Name: account.parameterName, Value: 'k2', Type: 'SecureString', Overwrite: true }),
   );
-  await run('Parameter updated: Parameter Store Change (Update)', {
+  const parameterUpdate = parameterStoreChangeEvent({
+    account: account.account,
+    region: config.homeRegion,
+    name: account.parameterName,
+    operation: 'Update',
+    time: new Date().toISOString(),
+  });
+  await nextSecond();
+  const first = await run(
+    "A burst, handled as one batch (one settle window of the intake queue): a rotation's two signals, an AWSPENDING staging, a parameter update",
+    [
+      { type: 'event', event: updateSecretVersionStageEvent({ ...secretEvent, previousVersionId: rotation.previousVersionId }), source: 'cloudtrail-1' },
+      { type: 'event', event: secretLabelUpdatedEvent(secretEvent), source: 'native-1' },
+      {
+        type: 'event',
+        event: putSecretValueEvent({ ...secretEvent, versionId: randomUUID(), time: new Date().toISOString() }, ['AWSPENDING']),
+        source: 'cloudtrail-2',
+      },
+      { type: 'event', event: parameterUpdate, source: 'ssm-1' },
+    ],
+  );
+  const burstReaders = account.services.filter((service) => service.onSecretRotation === 'redeploy' || service.onParameterUpdate === 'redeploy').length;
+  const deployedOnce = first.targets.filter((target) => target.status === 'done');
+  const both = first.targets.find((target) => target.name === 'payments-api');
+  const oneBatch = deployedOnce.length === burstReaders && both?.changes.length === 2;
+  write(
+    oneBatch
+      ? `The burst of ${first.changes.length} events was one run: one inventory scan, ${deployedOnce.length} services deployed once each; payments-api answers ${both?.changes.join(' and ')}\n`
+      : `UNEXPECTED: the burst deployed ${deployedOnce.length} services, ${burstReaders} read a changed value\n`,
+  );
+  await run('The same rotation, a late signal: RotationSucceeded (the change record says it was handled)', {
     type: 'event',
-    event: parameterStoreChangeEvent({
-      account: account.account,
-      region: config.homeRegion,
-      name: account.parameterName,
-      operation: 'Update',
-      time: new Date().toISOString(),
-    }),
+    event: rotationSucceededEvent(secretEvent),
   });
   const rdsRotation = await rotateSecret(account.rdsSecretArn, config.homeRegion, '{"username":"admin","password":"rds-v2"}', SAMPLE_VERSIONS.rdsRotation);
   const rdsEvent = rotationInput(
@@ -118,6 +145,7 @@ export async function runDemoSteps(config: Config, write: (text: string) => void
     rdsRotation,
     config.homeRegion,
   );
+  await nextSecond();
   const rds = await run(`RDS rotated its master user secret ${account.rdsSecretName}: Secret Label Updated (AWSCURRENT)`, {
     type: 'event',
     event: secretLabelUpdatedEvent(rdsEvent),
@@ -141,8 +169,8 @@ export async function runDemoSteps(config: Config, write: (text: string) => void
     event: rotationSucceededEvent(rdsEvent, 'serviceEventDetails'),
   });
   await run('Manual refresh, dry run: secret-refresh refresh --ref demo/orders/db --dry-run', { type: 'manual', ref: account.secretName }, true);
-  await new Promise((resolve) => setTimeout(resolve, 1100)); // moto keeps times to the second
   const again = await rotateSecret(account.secretArn, config.homeRegion, '{"username":"app","password":"v3"}', SAMPLE_VERSIONS.rotation);
+  await nextSecond();
   write('\n=== Second rotation with SECRET_REFRESH_MAX_TARGETS=3: the blast-radius cap refuses the run\n');
   const capped = await runRefresh(
     { type: 'event', event: secretLabelUpdatedEvent({ ...secretEvent, versionId: again.versionId, time: again.time }) },
@@ -152,5 +180,6 @@ export async function runDemoSteps(config: Config, write: (text: string) => void
   write(formatReport(capped));
   write('\n=== Staleness audit: secret-refresh audit\n');
   write(formatAuditReport(await runAudit(config, dependencies, new Date())));
-  return { account, first, ok: first.summary.done > 0 && first.summary.failed === 0 && exactlyItsReaders && rds.summary.failed === 0 };
+  const map = await mapAccount(config, dependencies, new Date());
+  return { account, first, map, ok: first.summary.done > 0 && first.summary.failed === 0 && oneBatch && exactlyItsReaders && rds.summary.failed === 0 };
 }

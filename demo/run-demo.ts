@@ -1,19 +1,25 @@
 /**
  * `npm run demo`: the whole pipeline against a local AWS (moto_server), seeded with a demo account (the steps:
- * demo/demo-steps.ts). It prints every report and stops moto.
+ * demo/demo-steps.ts). It prints every report, writes the secrets map's page of the demo account to
+ * `secret-refresh-map.html` in the working directory (printing its path), and stops moto.
  *
  * `npm run demo -- --keep` leaves moto running with the demo account as the demo left it, and prints the environment
  * to export so that README's CLI examples (and the sample events in events/) work against it as written.
  */
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runtimeNotice, SDK_NODE_WARNING_SWITCH } from '../lib/cli/runtime-notice.js';
 import { loadConfig } from '../lib/config/config.js';
 import { errorMessage } from '../lib/errors.js';
+import { renderMapPage } from '../lib/map/index.js';
 import { DEMO_CHANGES_TABLE, demoEnvironment, runDemoSteps } from './demo-steps.js';
 import { startMotoServer } from './moto-server.js';
 
 const USAGE = 'usage: npm run demo [-- --keep]';
+
+/** Where the demo writes the page of the demo account's secrets map (in the working directory; gitignored). */
+const DEMO_MAP_PAGE = 'secret-refresh-map.html';
 
 async function demo(args: readonly string[]): Promise<number> {
   const unknown = args.filter((arg) => arg !== '--keep');
@@ -37,8 +43,21 @@ async function demo(args: readonly string[]): Promise<number> {
     const config = loadConfig(process.env);
     process.stdout.write(`secret-refresh demo: moto at ${moto.url}, `);
     const outcome = await runDemoSteps(config, (text) => process.stdout.write(text));
-    process.stdout.write(`\nThe rotation redeployed ${outcome.first.summary.done} service(s); the JSON report of that run:\n`);
+    process.stdout.write(`\nThe burst redeployed ${outcome.first.summary.done} service(s) in one run; the JSON report of that batch:\n`);
     process.stdout.write(`${JSON.stringify(outcome.first, null, 2)}\n`);
+    const page = resolve(DEMO_MAP_PAGE);
+    await writeFile(page, renderMapPage(outcome.map), 'utf8');
+    const { summary } = outcome.map;
+    const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const counts = [
+      count(summary.secrets, 'secret'),
+      count(summary.parameters, 'parameter'),
+      count(summary.services, 'service'),
+      `${summary.stale} stale`,
+      count(summary.findings.error, 'error'),
+      count(summary.findings.warning, 'warning'),
+    ];
+    process.stdout.write(`\nThe secrets map of the demo account (${counts.join(', ')}), a page to open in a browser:\n${page}\n`);
     if (keep) {
       kept = true;
       process.stdout.write(keptInstructions(cliEnvironment, moto.pid, logFile));
@@ -61,6 +80,7 @@ function keptInstructions(environment: Readonly<Record<string, string>>, pid: nu
     '# then, for example (README, "CLI"):',
     'npx secret-refresh event events/secretsmanager-secret-label-updated-awscurrent.json --dry-run',
     'npx secret-refresh audit',
+    'npx secret-refresh map --html secret-refresh-map.html',
     '',
     `# stop it with: kill ${pid ?? '<pid>'}`,
     '',

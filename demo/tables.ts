@@ -1,4 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 
 /**
  * Creates the change-record table the way serverless.yml declares it (partition key `id`, on-demand),
@@ -22,4 +23,12 @@ async function createTable(tableName: string, region: string, key: string): Prom
       KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
     }),
   );
+}
+
+/** Creates the intake queue as serverless.yml declares it (standard, SSE); returns its URL. */
+export async function createIntakeQueue(queueName: string, region: string): Promise<string> {
+  const output = await new SQSClient({ region }).send(
+    new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: '1800', SqsManagedSseEnabled: 'true' } }),
+  );
+  return output.QueueUrl ?? '';
 }

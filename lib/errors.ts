@@ -96,6 +96,21 @@ export class AuditIncompleteError extends SecretRefreshError {
 }
 
 /**
+ * The daily audit could not store the secrets map in `SECRET_REFRESH_REPORT_BUCKET` whole (a PutObject failed, the map
+ * could not be built, or it is incomplete). Carries the audit report; the function throws it after publishing the
+ * audit's event with the warnings, so a missing or partial map is never silently dropped.
+ */
+export class SecretsMapNotStoredError extends SecretRefreshError {
+  public constructor(
+    message: string,
+    /** The audit's report (see lib/audit). Typed loosely here to keep errors.ts free of imports. */
+    public readonly report: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * A caught error as one line of text, `<name>: <message>` (`ThrottlingException: Rate exceeded`), for reports,
  * warnings and logs. Anything thrown that is not an `Error` is converted with `String`.
  */

@@ -82,6 +82,8 @@ export async function startAwsSimulator(options: SimulatorOptions): Promise<AwsS
   let counters = emptyStats();
   const serviceIndex = indexServices(account);
   let deploymentSequence = 0;
+  /** Successful UpdateService calls per service ARN, and when the last one was answered (ms since epoch). */
+  let updates = new Map<string, { count: number; last: number }>();
 
   const ecsActions: Record<string, (input: JsonObject) => JsonObject> = {
     ListClusters: (input) => page(account.clusterArns, input, 100, 100, 'clusterArns'),
@@ -134,6 +136,9 @@ export async function startAwsSimulator(options: SimulatorOptions): Promise<AwsS
       };
       const previous = (service.deployments as JsonObject[]).map((d) => ({ ...d, status: 'ACTIVE' }));
       service.deployments = [deployment, ...previous].slice(0, 3);
+      const arn = String(service.serviceArn);
+      const seen = updates.get(arn);
+      updates.set(arn, { count: (seen?.count ?? 0) + 1, last: Date.now() });
       return { service };
     },
   };
@@ -216,7 +221,22 @@ export async function startAwsSimulator(options: SimulatorOptions): Promise<AwsS
     }
     if (url === '/__sim/account') {
       const clusterSizes = account.clusterArns.map((arn) => (account.servicesByCluster.get(arn) ?? []).filter((s) => s.status === 'ACTIVE').length);
-      send(response, 200, { clusterSizes, revisionsInUse: account.revisionsInUse, jobDefinitions: account.jobDefinitions.length }, false);
+      const readers = account.parameterReaders ? { parameterReaders: Object.fromEntries(account.parameterReaders) } : {};
+      // Services secret-refresh never deploys, by design: another deployment controller, or nothing running.
+      const undeployable = [...account.servicesByCluster.values()]
+        .flat()
+        .filter((service) => (service.deploymentController as JsonObject | undefined)?.type !== 'ECS' || service.desiredCount === 0)
+        .map((service) => String(service.serviceArn));
+      send(
+        response,
+        200,
+        { clusterSizes, revisionsInUse: account.revisionsInUse, jobDefinitions: account.jobDefinitions.length, undeployable, ...readers },
+        false,
+      );
+      return;
+    }
+    if (url === '/__sim/updates') {
+      send(response, 200, Object.fromEntries(updates) as unknown as JsonObject, false);
       return;
     }
     if (url === '/__sim/reset') {
@@ -247,6 +267,7 @@ export async function startAwsSimulator(options: SimulatorOptions): Promise<AwsS
     stats: () => structuredClone(counters),
     reset: () => {
       counters = emptyStats();
+      updates = new Map();
       for (const bucket of buckets.values()) bucket.reset();
     },
     configure: (change) => {

@@ -1,3 +1,4 @@
+import { addBurstParameters, type BurstParameterOptions } from './burst-parameters.js';
 import { pick, seededRandom } from './random.js';
 
 /**
@@ -16,6 +17,8 @@ export interface SyntheticAccountOptions {
   readonly changedShare?: number;
   readonly jobDefinitions?: number;
   readonly jobQueues?: number;
+  /** The burst benchmark's SSM parameters and their readers (see burst-parameters.ts). */
+  readonly burst?: BurstParameterOptions;
 }
 
 export const ACCOUNT = '111122223333';
@@ -81,6 +84,8 @@ export interface SyntheticAccount {
   readonly revisionsInUse: number;
   /** Revision ARNs that reference the changed secret. */
   readonly changedRevisions: Set<string>;
+  /** With `burst`: parameter name → the ARNs of the services that read it. */
+  readonly parameterReaders?: Map<string, string[]>;
 }
 
 /**
@@ -198,7 +203,17 @@ export function generateAccount(options: SyntheticAccountOptions): SyntheticAcco
     tags: {},
   }));
 
-  return { clusterArns, servicesByCluster, taskDefinitions, jobDefinitions, jobQueues, revisionsInUse: used.size, changedRevisions };
+  const parameterReaders = options.burst ? addBurstParameters(taskDefinitions, servicesByCluster, random, options.burst) : undefined;
+  return {
+    clusterArns,
+    servicesByCluster,
+    taskDefinitions,
+    jobDefinitions,
+    jobQueues,
+    revisionsInUse: used.size,
+    changedRevisions,
+    ...(parameterReaders ? { parameterReaders } : {}),
+  };
 }
 
 function containerDefinitions(random: () => number, changed: boolean): JsonObject[] {

@@ -9,11 +9,7 @@
  * Environment: BENCH_SIZES=500,2000 (subset), BENCH_NAIVE_CAP (services the naive loop runs against the
  * realistic simulator before its time is extrapolated; default 1000), BENCH_LATENCY_MS (default 40).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createAwsClients } from '../../lib/aws/clients.js';
 import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
 import { resetEcsPacing } from '../../lib/aws/ecs-pacing.js';
@@ -25,7 +21,9 @@ import { type PipelineDependencies, runRefresh } from '../../lib/pipeline/run-re
 import { changeForMatching } from '../../lib/plan/change-for-matching.js';
 import type { ActionableChange } from '../../lib/plan/types.js';
 import type { SimulatorStats } from '../aws-sim/server.js';
+import { SimulatorProcess } from '../aws-sim/simulator-process.js';
 import { ACCOUNT, CHANGED_SECRET, REGION } from '../aws-sim/synthetic-account.js';
+import { writeResultsSection } from '../results-file.js';
 import { type DiscoveryFloor, discoveryFloor } from './floor.js';
 import { naiveDiscovery } from './naive-discovery.js';
 
@@ -46,6 +44,8 @@ const sizes = wanted.length ? ALL_SIZES.filter((size) => wanted.includes(size.se
 const naiveCap = Number(process.env.BENCH_NAIVE_CAP ?? 1000);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 40);
 const SEED = 20261124;
+/** The discovery bench measures against the quota floor at the share it was built with (0.95; the default is now 0.5). */
+const DISCOVERY_SHARE = 0.95;
 
 /** One measured run. */
 interface Measured {
@@ -58,33 +58,6 @@ interface Measured {
   readonly problems: number;
   readonly peakRssMb?: number;
   readonly note?: string;
-}
-
-class SimulatorProcess {
-  private constructor(
-    public readonly url: string,
-    private readonly child: ChildProcess,
-  ) {}
-
-  public static async start(size: Size): Promise<SimulatorProcess> {
-    const main = fileURLToPath(new URL('../aws-sim/main.ts', import.meta.url));
-    const options = { seed: SEED, ...size, changedShare: 0.1, latencyMedianMs: latencyMs };
-    const child = spawn(process.execPath, ['--import', 'tsx', main, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const line = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-      createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
-    });
-    return new SimulatorProcess((JSON.parse(line) as { url: string }).url, child);
-  }
-
-  public async control<T>(path: string, body: object = {}): Promise<T> {
-    const response = await fetch(`${this.url}/__sim/${path}`, { method: 'POST', body: JSON.stringify(body) });
-    return (await response.json()) as T;
-  }
-
-  public stop(): void {
-    this.child.kill('SIGTERM');
-  }
 }
 
 function ecsCalls(stats: SimulatorStats): Record<string, number> {
@@ -118,7 +91,12 @@ const directory: MetadataDirectory = {
 };
 
 async function runOurs(sim: SimulatorProcess, label: string, dependencies: PipelineDependencies): Promise<Measured> {
-  const config = loadConfig({ AWS_REGION: REGION, SECRET_REFRESH_DRY_RUN: 'true', SECRET_REFRESH_ACCOUNT_ID: ACCOUNT });
+  const config = loadConfig({
+    AWS_REGION: REGION,
+    SECRET_REFRESH_DRY_RUN: 'true',
+    SECRET_REFRESH_ACCOUNT_ID: ACCOUNT,
+    SECRET_REFRESH_ECS_QUOTA_SHARE: String(DISCOVERY_SHARE),
+  });
   await sim.control('reset');
   resetEcsPacing(); // the simulator's buckets were refilled: so are ours (runs are minutes apart in real life)
   const started = performance.now();
@@ -224,7 +202,7 @@ out(
     'Token buckets are refilled between runs (runs are minutes apart in real life).',
 );
 for (const size of sizes) {
-  const sim = await SimulatorProcess.start(size);
+  const sim = await SimulatorProcess.start({ seed: SEED, ...size, changedShare: 0.1, latencyMedianMs: latencyMs });
   try {
     process.env.AWS_ENDPOINT_URL = sim.url;
     const account = await sim.control<{ clusterSizes: number[]; revisionsInUse: number; jobDefinitions: number }>('account');
@@ -232,7 +210,7 @@ for (const size of sizes) {
     // The persisted revision index (DynamoDB in production), filled by the cold run.
     const index = new InMemoryRevisionIndex();
     const dependencies: PipelineDependencies = {
-      clients: createAwsClients(),
+      clients: createAwsClients({ ecsQuotaShare: DISCOVERY_SHARE }),
       directory,
       taskDefinitions: new TaskDefinitionCache(10_000, index),
       expectedAccount: ACCOUNT,
@@ -241,7 +219,7 @@ for (const size of sizes) {
     const warm = await runOurs(sim, 'ours warm', dependencies);
     const indexed = await runOurs(sim, 'ours cold + index', {
       ...dependencies,
-      clients: createAwsClients(),
+      clients: createAwsClients({ ecsQuotaShare: DISCOVERY_SHARE }),
       taskDefinitions: new TaskDefinitionCache(10_000, index),
     });
     const naive = await runNaive(sim, size.services);
@@ -277,7 +255,7 @@ for (const size of sizes) {
 }
 out();
 out(`Whole benchmark: ${((performance.now() - benchStarted) / 1000).toFixed(0)} s.`);
-writeFileSync(fileURLToPath(new URL('../results/latest.md', import.meta.url)), `${lines.join('\n')}\n`);
+writeResultsSection('discovery', lines.join('\n'));
 if (mismatch) {
   console.error('benchmark FAILED: matches differ between our pipeline and the naive baseline');
   process.exit(1);

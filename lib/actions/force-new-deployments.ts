@@ -39,7 +39,7 @@ export const NOT_STARTED = 'not started: the time budget ran out before this act
  * wave by wave (tag `secret-refresh:wave`, ascending, untagged last), `concurrency` calls at a time within a
  * wave. One failure never stops the others: it is recorded on its target. In dry run nothing is changed and
  * redeploy targets become `planned` (the image drift guard still looks, read-only, so a dry run shows what
- * `SECRET_REFRESH_IMAGE_DRIFT` would do).
+ * `SECRET_REFRESH_IMAGE_DRIFT` would do); deferred targets (the minimum redeploy interval) are reported `deferred`.
  *
  * A service that is gone when UpdateService runs (ServiceNotFound, ServiceNotActive, ClusterNotFound: deleted
  * after the inventory) is `skipped` with code `not-found`: nothing of it runs, so nothing holds an old value.
@@ -51,6 +51,7 @@ export async function executeEcsPlan(targets: readonly PlannedEcsService[], opti
   const results = new Map<PlannedEcsService, EcsServiceTargetReport>();
   for (const target of targets) {
     if (target.decision === 'skip') results.set(target, { ...reportBase(target), status: 'skipped' });
+    else if (target.decision === 'defer') results.set(target, { ...reportBase(target), status: 'deferred' });
   }
   if (options.dryRun) {
     const planned = targets.filter((target) => !results.has(target));
@@ -148,8 +149,11 @@ async function redeploy(target: PlannedEcsService, drift: ImageDriftReport | und
   }
 }
 
-/** The report entry of a planned service: its fields without the decision, the cluster ARN, the guard's inputs and the changes answered. */
-function reportBase(target: PlannedEcsService & { readonly changes?: unknown }): Omit<EcsServiceTargetReport, 'status'> {
-  const { decision: _decision, clusterArn: _clusterArn, changes: _changes, images: _images, ...rest } = target;
-  return rest;
+/**
+ * The report entry of a planned service: its fields without the decision, the cluster ARN and the guard's inputs,
+ * the changes it answers by id.
+ */
+function reportBase(target: PlannedEcsService & { readonly changes?: readonly { readonly id: string }[] }): Omit<EcsServiceTargetReport, 'status'> {
+  const { decision: _decision, clusterArn: _clusterArn, images: _images, changes, ...rest } = target;
+  return { ...rest, changes: (changes ?? []).map((change) => change.id) };
 }

@@ -55,6 +55,6 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
 
 /** A Batch job definition revision: always reported as skipped (its future jobs read the new value). */
 function definitionReport(target: PlanTarget): TargetReport {
-  const { decision: _decision, changes: _changes, ...rest } = target as Extract<PlanTarget, { type: 'batch-job-definition' }>;
-  return { ...rest, status: 'skipped' } satisfies BatchJobDefinitionTargetReport;
+  const { decision: _decision, changes, ...rest } = target as Extract<PlanTarget, { type: 'batch-job-definition' }>;
+  return { ...rest, changes: changes.map((change) => change.id), status: 'skipped' } satisfies BatchJobDefinitionTargetReport;
 }

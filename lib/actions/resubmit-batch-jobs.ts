@@ -18,11 +18,12 @@ import { type ExecuteOptions, NOT_STARTED } from './force-new-deployments.js';
  * reused and only the missing steps run. One failure never stops the others.
  */
 export async function executeBatchPlan(
-  jobs: readonly (PlannedBatchJob & { readonly changes?: unknown })[],
+  jobs: readonly (PlannedBatchJob & { readonly changes?: readonly { readonly id: string }[] })[],
   options: ExecuteOptions,
 ): Promise<BatchJobTargetReport[]> {
   return mapWithConcurrency(jobs, options.concurrency, async (planned) => {
-    const { decision: _decision, terminate, job, changes: _changes, ...rest } = planned;
+    const { decision: _decision, terminate, job, changes, ...fields } = planned;
+    const rest = { ...fields, changes: (changes ?? []).map((change) => change.id) };
     if (planned.decision === 'skip') return { ...rest, status: 'skipped' };
     if (options.dryRun) return { ...rest, status: 'planned', reason: `dry run: would resubmit: ${planned.reason}` };
     if (options.deadline && Date.now() >= options.deadline.getTime()) return { ...rest, status: 'failed', error: NOT_STARTED };

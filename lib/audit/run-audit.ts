@@ -2,7 +2,7 @@ import type { MetadataDirectory } from '../changes/types.js';
 import type { Config } from '../config/config.js';
 import { errorText } from '../errors.js';
 import { collectEcsInventory } from '../inventory/ecs-inventory.js';
-import type { EcsServiceRecord, FoundReference, InventoryProblem } from '../inventory/types.js';
+import type { EcsInventory, EcsServiceRecord, FoundReference, InventoryProblem } from '../inventory/types.js';
 import type { PipelineDependencies } from '../pipeline/run-refresh.js';
 import type { Reference } from '../references/types.js';
 import { outOfSightWarnings } from '../report/index.js';
@@ -17,14 +17,19 @@ import type { AuditedReference, AuditReport, AuditTarget } from './types.js';
  *
  * `LastChangedDate` moves on any modification (also description or tags), so a stale verdict is a prompt to
  * look, not proof; pinned references (version id, stage other than AWSCURRENT, SSM selector) are not judged.
+ *
+ * @param ecsInventory the ECS inventory when the caller already collected it (the daily function shares one inventory
+ * between the audit and the secrets map), else collected here.
  */
-export async function runAudit(config: Config, dependencies: PipelineDependencies, now: Date): Promise<AuditReport> {
-  const inventory = await collectEcsInventory({
-    clients: dependencies.clients,
-    regions: config.regions,
-    concurrency: config.concurrency,
-    taskDefinitions: dependencies.taskDefinitions,
-  });
+export async function runAudit(config: Config, dependencies: PipelineDependencies, now: Date, ecsInventory?: EcsInventory): Promise<AuditReport> {
+  const inventory =
+    ecsInventory ??
+    (await collectEcsInventory({
+      clients: dependencies.clients,
+      regions: config.regions,
+      concurrency: config.concurrency,
+      taskDefinitions: dependencies.taskDefinitions,
+    }));
   const lookups = new Map<string, Promise<LastChangedAnswer>>();
   // A look-up that failed (denied, throttled beyond retries, unreachable) leaves its readers unjudged: a problem,
   // reported like the inventory's own, never a silent "unknown".

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export type { DynamoDBClient };
 
@@ -13,8 +13,10 @@ export type ItemUpdate = Pick<
 >;
 
 /**
- * One DynamoDB table seen as documents: the few item operations secret-refresh's own tables need (the
- * deployments table of outcome tracking). Undefined values are dropped when writing.
+ * One DynamoDB table seen as documents: the few item operations secret-refresh's own tables need (the state table
+ * of leases, change records and deployment limits; the deployments table of outcome tracking). Conditional writes
+ * answer `false` / `undefined` when their condition does not hold; every other error (throttled, denied…)
+ * propagates. Undefined values are dropped when writing.
  */
 export interface DocumentTable {
   get(key: Item, options?: { readonly consistentRead?: boolean }): Promise<Item | undefined>;
@@ -23,7 +25,14 @@ export interface DocumentTable {
   update(update: ItemUpdate): Promise<void>;
   /** UpdateItem returning the item as it is after the update, or `undefined` when the condition did not hold. */
   updateIf(update: ItemUpdate): Promise<Item | undefined>;
+  /** PutItem under a condition: `false` when the condition did not hold (nothing was written). */
+  putIf(item: object, condition: ItemCondition): Promise<boolean>;
+  /** DeleteItem, under a condition when one is given: `false` when it did not hold (nothing was deleted). */
+  deleteIf(key: Item, condition?: ItemCondition): Promise<boolean>;
 }
+
+/** A condition expression with its names and values. */
+export type ItemCondition = Pick<UpdateCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>;
 
 /**
  * The {@link DocumentTable} of `tableName` through `client`.
@@ -43,6 +52,24 @@ export function documentTable(client: DynamoDBClient, tableName: string): Docume
     },
     async update(update) {
       await documents.send(new UpdateCommand({ TableName: tableName, ...update }));
+    },
+    async putIf(item, condition) {
+      try {
+        await documents.send(new PutCommand({ TableName: tableName, Item: item as Item, ...condition }));
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async deleteIf(key, condition) {
+      try {
+        await documents.send(new DeleteCommand({ TableName: tableName, Key: key, ...(condition ?? {}) }));
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
     async updateIf(update) {
       try {

@@ -13,9 +13,11 @@
  * | service modify | UpdateService | 50 | 5 |
  * | tag read | ListTagsForResource | 50 | 20 |
  *
- * We pace at `share` (default 0.95) of the sustained rate and start with half the burst: other tools in the
- * account draw from the same buckets, and quotas raised by AWS Support only make us conservative.
- * Buckets are per process (warm Lambda invocations keep them) and per Region, shared by every client.
+ * We pace at `share` (default 0.5, `SECRET_REFRESH_ECS_QUOTA_SHARE`) of the sustained rate and start with half the
+ * burst: the account's own deploy pipelines and tools draw from the same buckets, and quotas raised by AWS Support
+ * only make us conservative. Buckets are per process (warm Lambda invocations keep them) and per Region, shared by
+ * every client. That is enough because at most one planning run acts on an account at a time (the account lease,
+ * lib/pipeline/lease.ts): concurrent runs never need to share a budget across processes.
  */
 
 /** Burst and sustained rate of one ECS throttling category. */
@@ -74,26 +76,44 @@ export class PacingBucket {
   }
 }
 
-const buckets = new Map<string, PacingBucket>();
+/**
+ * The pacing buckets of one process (one Lambda execution environment). {@link ecsPacingBucket} uses the shared
+ * one; a benchmark that simulates several execution environments in one process gives each its own.
+ */
+export class EcsPacing {
+  readonly #buckets = new Map<string, PacingBucket>();
+
+  /** The bucket for `command` in `region`, or `undefined` when ECS does not throttle it by category. */
+  public bucket(region: string, command: string, share: number): PacingBucket | undefined {
+    const entry = Object.entries(ECS_QUOTAS).find(([, quota]) => quota.commands.includes(command));
+    if (!entry) return undefined;
+    const [category, quota] = entry;
+    const key = `${region}|${category}|${share}`;
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = new PacingBucket({ burst: Math.max(1, Math.floor(quota.burst / 2)), sustained: quota.sustained * share });
+      this.#buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  /** Forgets every bucket. */
+  public reset(): void {
+    this.#buckets.clear();
+  }
+}
+
+const shared = new EcsPacing();
 
 /**
  * The shared bucket for `command` in `region`, or `undefined` when ECS does not throttle it by category.
  * @param share fraction of the documented sustained rate to use (0 < share ≤ 1).
  */
 export function ecsPacingBucket(region: string, command: string, share: number): PacingBucket | undefined {
-  const entry = Object.entries(ECS_QUOTAS).find(([, quota]) => quota.commands.includes(command));
-  if (!entry) return undefined;
-  const [category, quota] = entry;
-  const key = `${region}|${category}|${share}`;
-  let bucket = buckets.get(key);
-  if (!bucket) {
-    bucket = new PacingBucket({ burst: Math.max(1, Math.floor(quota.burst / 2)), sustained: quota.sustained * share });
-    buckets.set(key, bucket);
-  }
-  return bucket;
+  return shared.bucket(region, command, share);
 }
 
-/** Forgets every bucket (tests). */
+/** Forgets every shared bucket (tests). */
 export function resetEcsPacing(): void {
-  buckets.clear();
+  shared.reset();
 }

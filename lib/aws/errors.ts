@@ -40,6 +40,7 @@ const NOT_FOUND = new Set([
   'InvalidResourceId',
   'ImageNotFoundException',
   'RepositoryNotFoundException',
+  'NoSuchBucket',
 ]);
 
 /**

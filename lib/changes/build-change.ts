@@ -29,6 +29,15 @@ export interface ChangeDecision {
   readonly tags?: Readonly<Record<string, string>> | undefined;
   /** Regions the changed secret is replicated to (see `secret-replicas.ts`). */
   readonly replicaRegions?: readonly string[] | undefined;
+  /**
+   * The metadata's change time when the version came from metadata rather than from the event
+   * (`LastModifiedDate`, `LastChangedDate`): the change's `currentSince` is then the later of it and the event's time.
+   */
+  readonly metadataChangedAt?: Date | undefined;
+  /** A parameter version's `LastModifiedDate` (see `Change.versionDate`). */
+  readonly versionDate?: Date | undefined;
+  /** The version the event names is no longer current (see `Change.stale`). */
+  readonly stale?: boolean;
 }
 
 /**
@@ -50,9 +59,22 @@ export function buildChange(scope: EventScope, decision: ChangeDecision): Change
     ...(decision.versionId === undefined ? {} : { versionId: decision.versionId }),
     labels: decision.labels ?? [],
     time: scope.time,
+    currentSince: currentSince(scope.time, decision.metadataChangedAt),
+    ...(decision.versionDate === undefined ? {} : { versionDate: decision.versionDate.toISOString() }),
+    ...(decision.stale ? { stale: true } : {}),
     origin: scope.origin,
     warnings: decision.warnings ?? [],
     ...(decision.tags === undefined ? {} : { tags: decision.tags }),
     ...(decision.replicaRegions === undefined || decision.replicaRegions.length === 0 ? {} : { replicaRegions: decision.replicaRegions }),
   };
+}
+
+/**
+ * The moment the value became current: the event's time, or the later of it and the metadata's change time when
+ * the version was read from metadata (see `Change.currentSince`). An unreadable event time is kept as given.
+ */
+export function currentSince(eventTime: string, metadataChangedAt: Date | undefined): string {
+  const event = Date.parse(eventTime);
+  if (metadataChangedAt === undefined || Number.isNaN(metadataChangedAt.getTime()) || Number.isNaN(event)) return eventTime;
+  return metadataChangedAt.getTime() > event ? metadataChangedAt.toISOString() : eventTime;
 }

@@ -78,6 +78,9 @@ export async function confirmSecretChange(claim: SecretChangeClaim, scope: Event
 
   const primaryLabel = claim.labels[0] ?? AWSCURRENT;
   const versionId = claim.versionId ?? versionCarrying(secret, primaryLabel);
+  // RotationSucceeded names no version: the one read from DescribeSecret became current at the latest when the
+  // secret last changed (LastChangedDate), which may be after the event's time.
+  const metadataChangedAt = claim.versionId === undefined ? secret.lastChangedDate : undefined;
   const stages = versionId === undefined ? undefined : secret.versionIdsToStages[versionId];
   if (versionId === undefined || stages === undefined) {
     return buildChange(where, {
@@ -88,6 +91,7 @@ export async function confirmSecretChange(claim: SecretChangeClaim, scope: Event
           : (claim.noSuchVersionReason ?? `superseded: version ${versionId} no longer exists; the later change triggers its own refresh`),
       name: secret.name,
       arn: secret.arn,
+      stale: versionId !== undefined && claim.noSuchVersionReason === undefined,
     });
   }
 
@@ -101,6 +105,7 @@ export async function confirmSecretChange(claim: SecretChangeClaim, scope: Event
       name: secret.name,
       arn: secret.arn,
       versionId,
+      stale: true,
     });
   }
   const replicas = replicasOf(secret);
@@ -114,6 +119,7 @@ export async function confirmSecretChange(claim: SecretChangeClaim, scope: Event
     arn: secret.arn,
     versionId,
     labels: stillCarried,
+    metadataChangedAt,
     tags: secret.tags,
     replicaRegions: replicas.replicaRegions,
     ...(warnings.length > 0 ? { warnings } : {}),

@@ -120,6 +120,7 @@ async function secretChange(described: SecretMetadata, describedIn: string, now:
     ...(current ? { versionId: current } : {}),
     labels: [AWSCURRENT],
     time: now.toISOString(),
+    currentSince: now.toISOString(),
     origin: { channel: 'manual', eventName: 'manual' },
     warnings: [
       ...(region === describedIn ? [] : [`${described.arn} is a replica: refreshed as its primary ${secret.arn}, with the readers of every replica`]),
@@ -144,6 +145,8 @@ function parameterChange(parameter: ParameterMetadata, region: string, partition
     versionId: String(parameter.version),
     labels: [],
     time: now.toISOString(),
+    currentSince: now.toISOString(),
+    ...(parameter.lastModifiedDate ? { versionDate: parameter.lastModifiedDate.toISOString() } : {}),
     origin: { channel: 'manual', eventName: 'manual' },
     warnings: [],
   };

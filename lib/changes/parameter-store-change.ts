@@ -16,7 +16,9 @@ import type { Change, MetadataDirectory } from './types.js';
 
 /**
  * Decide what a Parameter Store Change event means for consumers.
- * Create/Update call DescribeParameters once for the version number that keys deduplication.
+ * Create/Update call DescribeParameters once for the version number (and its `LastModifiedDate`) that keys
+ * deduplication; the version then comes from metadata, so the change is current since the later of the event's
+ * time and that date.
  *
  * @throws {EventParseError} when the event is not a well-formed Parameter Store Change.
  */
@@ -52,12 +54,16 @@ export async function detectParameterStoreChange(event: unknown, directory: Meta
           arn,
         });
       }
+      // The version comes from DescribeParameters, not from the event: a late event resolves to a later version,
+      // which became current at its LastModifiedDate, after the event's time.
       return buildChange(scope, {
         effect: 'new-current-value',
         reason: `${operation} made version ${parameter.version} of parameter ${name} the latest, which ECS and Batch read`,
         name,
         arn,
         versionId: String(parameter.version),
+        metadataChangedAt: parameter.lastModifiedDate,
+        versionDate: parameter.lastModifiedDate,
       });
     }
     case 'Delete': {

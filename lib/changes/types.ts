@@ -55,8 +55,27 @@ export interface Change {
   readonly versionId?: string;
   /** Staging labels that moved to `versionId` (secrets only): `['AWSCURRENT']`, `['blue']`… */
   readonly labels: readonly string[];
-  /** ISO-8601 time of the change (the event's `time`). Services deployed at or after it are already fresh. */
+  /** ISO-8601 time of the change (the event's `time`; for a manual refresh, when it was asked for). */
   readonly time: string;
+  /**
+   * When the value this change made current *became* current (ISO-8601): the moment the already-fresh rule and
+   * the change record compare with. With the version from the event (Secret Label Updated, UpdateSecretVersionStage,
+   * PutSecretValue…) it is the event's `time`. With the version from metadata (DescribeParameters for every
+   * Parameter Store Change, DescribeSecret for RotationSucceeded) the event may be older than the version it
+   * resolved to (a late v2 event resolves to v3), so it is the later of the event's time and the metadata's change
+   * time (`LastModifiedDate`, `LastChangedDate`). Absent: `time`.
+   */
+  readonly currentSince?: string;
+  /**
+   * Parameters: `LastModifiedDate` of the version that became current (ISO-8601). A parameter deleted and
+   * re-created restarts at version 1: this date is what tells its new version 1 from the old one.
+   */
+  readonly versionDate?: string;
+  /**
+   * Set on a `none` change whose version is no longer current (a later change superseded it): in a batch that also
+   * holds the later change, it is merged into it.
+   */
+  readonly stale?: boolean;
   readonly origin: ChangeOrigin;
   /** Things a person should know that do not change the decision (e.g. "rotation failed: AWSCURRENT did not move"). */
   readonly warnings: readonly string[];
@@ -125,4 +144,47 @@ export interface MetadataDirectory {
    * `secret-refresh:ignore` tag. Optional: a directory without it means "no tags".
    */
   resourceTags?(kind: ChangeKind, id: string, region: string): Promise<Readonly<Record<string, string>>>;
+}
+
+/** A change with the id of its batch entry (`c1`, `c2`…), what plan targets and reports refer to. */
+export type IdentifiedChange = Change & { readonly id: string };
+
+/** One input of a batch, as the Change step read it. */
+export type DetectedInput =
+  | { readonly status: 'detected'; readonly change: Change; readonly source?: string }
+  /** The input itself is wrong (malformed, foreign account…): reported, never retried. */
+  | { readonly status: 'invalid'; readonly error: Error; readonly source?: string }
+  /** It could not be decided now (an AWS error while confirming it): retried. */
+  | { readonly status: 'failed'; readonly error: Error; readonly source?: string };
+
+/**
+ * What became of one input of a batch:
+ * - `act`: planned (its targets are in the report);
+ * - `merged`: another signal of, or older than, the change `mergedInto` (acted on in its place);
+ * - `nothing-to-do`: valid, but it makes no new value (its `reason`), or the resource is tagged ignore;
+ * - `already-handled`: the change record says an earlier run handled this change;
+ * - `invalid`: the input could not be read (`error`): reported, never retried;
+ * - `failed`: it could not be decided now (`error`): retried.
+ */
+export type BatchDecision = 'act' | 'merged' | 'nothing-to-do' | 'already-handled' | 'invalid' | 'failed';
+
+/** One input of a batch and its decision. */
+export interface BatchEntry {
+  /** `c1`, `c2`… in input order. */
+  readonly id: string;
+  /** Position in the batch (0-based). */
+  readonly index: number;
+  /** Where the input came from: the SQS message id, `<file>` or `<file>:<line>`. */
+  readonly source?: string;
+  /** The change it means, when it could be read. */
+  readonly change?: Change;
+  readonly decision: BatchDecision;
+  /** For `merged`: the id of the change acted on in its place. */
+  readonly mergedInto?: string;
+  /** Why, in words a person reads. */
+  readonly reason: string;
+  /** For `invalid` and `failed`: the error. */
+  readonly error?: string;
+  /** For `invalid` and `failed`: the error itself (a single-request run throws it). */
+  readonly cause?: Error;
 }

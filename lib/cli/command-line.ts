@@ -19,8 +19,9 @@ export const EXIT = { ok: 0, failed: 1, invalidInput: 2, awsUnavailable: 3 } as 
 
 /** The exit codes as the help prints them. */
 const EXIT_CODES =
-  'Exit codes: 0 success or nothing to do; 1 a target failed, or the audit is incomplete; 2 invalid input (nothing was changed);\n' +
-  '            3 AWS could not be reached or no credentials were found.';
+  'Exit codes: 0 success or nothing to do; 1 a target failed, some events of a batch were invalid or could not be handled,\n' +
+  '            or the audit or map is incomplete; 2 invalid input (nothing was changed); 3 AWS could not be reached or no\n' +
+  '            credentials were found.';
 
 /** One option of a command. */
 interface OptionSpec {
@@ -46,10 +47,13 @@ const HELP: OptionSpec = { name: 'help', short: 'h', type: 'boolean', help: "thi
 /** The commands, in the order of the help. */
 export const COMMANDS = {
   event: {
-    synopsis: 'secret-refresh event <file|-> [--dry-run] [--json]',
+    synopsis: 'secret-refresh event <file|->... [--dry-run] [--json]',
     summary:
-      'Handle one EventBridge event (a JSON file, or - for stdin) as the Lambda functions would: services deployed\n' +
-      'after the change are skipped as already fresh; the change record is used when SECRET_REFRESH_IDEMPOTENCY_TABLE is set.',
+      "Handle EventBridge events as one batch, as the intake queue's function would (coalesced: one deployment per\n" +
+      'service; services deployed after a change are skipped as already fresh). Each file (or - for stdin) holds one event,\n' +
+      "a JSON array of events or JSON lines; an SQS message, an SQS event, 'aws sqs receive-message' output or a Lambda\n" +
+      'on-failure record is unwrapped to its events. The change record, the lease and the limits are used when\n' +
+      'SECRET_REFRESH_IDEMPOTENCY_TABLE is set.',
     options: [DRY_RUN, JSON_OUTPUT, HELP],
   },
   refresh: {
@@ -72,6 +76,18 @@ export const COMMANDS = {
       'Report-only staleness audit: ECS services deployed before a secret or parameter they read last changed.\n' +
       'Incomplete (exit 1) when something could not be read.',
     options: [JSON_OUTPUT, HELP],
+  },
+  map: {
+    synopsis: 'secret-refresh map [--json] [--html <file>]',
+    summary:
+      'Read-only secrets map over every configured Region: each secret and parameter referenced → the task and job definitions\n' +
+      'that read it → the services and jobs running them (staleness, scope, wave), and the findings with what to do.\n' +
+      'Incomplete (exit 1) when something could not be read.',
+    options: [
+      { name: 'json', type: 'boolean', help: 'print only the JSON document (format secret-refresh/map@1) on stdout' },
+      { name: 'html', type: 'string', value: '<file>', help: 'also write the page (one self-contained HTML file) to <file>' },
+      HELP,
+    ],
   },
 } as const satisfies Record<string, CommandSpec>;
 
@@ -116,7 +132,8 @@ export type ParsedCommand =
   | { readonly type: 'help'; readonly text: string }
   | { readonly type: 'version' }
   | { readonly type: 'audit'; readonly json: boolean }
-  | { readonly type: 'event'; readonly file: string; readonly json: boolean; readonly dryRun: boolean }
+  | { readonly type: 'map'; readonly json: boolean; readonly html?: string }
+  | { readonly type: 'event'; readonly files: readonly string[]; readonly json: boolean; readonly dryRun: boolean }
   | { readonly type: 'refresh'; readonly request: RefreshRequest & { type: 'manual' }; readonly json: boolean; readonly dryRun: boolean };
 
 /**
@@ -135,9 +152,9 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     return { type: 'version' };
   }
   if (first.startsWith('-')) {
-    throw new InvalidInputError(`unknown option ${first}: give a command ("event", "refresh" or "audit"), --help or --version`);
+    throw new InvalidInputError(`unknown option ${first}: give a command ("event", "refresh", "audit" or "map"), --help or --version`);
   }
-  if (!isCommand(first)) throw new InvalidInputError(`unknown command "${first}": use "event", "refresh" or "audit" (see --help)`);
+  if (!isCommand(first)) throw new InvalidInputError(`unknown command "${first}": use "event", "refresh", "audit" or "map" (see --help)`);
   const { values, positionals } = parseOptions(first, rest);
   if (values.help === true) return { type: 'help', text: commandUsage(first) };
   const json = values.json === true;
@@ -146,11 +163,18 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     if (positionals.length > 0) throw new InvalidInputError(`audit: unexpected argument "${positionals[0]}" (see secret-refresh audit --help)`);
     return { type: 'audit', json };
   }
-  if (first === 'event') {
-    if (positionals.length !== 1 || positionals[0] === undefined) {
-      throw new InvalidInputError('event: give exactly one event file (or - for stdin)');
+  if (first === 'map') {
+    if (positionals.length > 0) throw new InvalidInputError(`map: unexpected argument "${positionals[0]}" (see secret-refresh map --help)`);
+    const html = values.html;
+    if (html === '' || html === '-') {
+      throw new InvalidInputError(`map: --html needs a file to write the page to, got "${String(html)}" (--json prints the document on stdout)`);
     }
-    return { type: 'event', file: positionals[0], json, dryRun };
+    return { type: 'map', json, ...(typeof html === 'string' ? { html } : {}) };
+  }
+  if (first === 'event') {
+    if (positionals.length === 0) throw new InvalidInputError('event: give at least one event file (or - for stdin)');
+    if (positionals.filter((file) => file === '-').length > 1) throw new InvalidInputError('event: standard input (-) can be given once');
+    return { type: 'event', files: positionals, json, dryRun };
   }
   if (positionals.length > 0) throw new InvalidInputError(`refresh: unexpected argument "${positionals[0]}" (use --ref)`);
   const ref = values.ref;

@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { AuditReport } from '../audit/types.js';
 import type { AwsAccessFailure } from '../aws/clients.js';
 import { awsAccessProblem } from '../aws/errors.js';
+import { unwrapIntake } from '../changes/intake-envelope.js';
 import { type Config, loadConfig } from '../config/config.js';
 import { EventParseError, errorMessage, errorText, InvalidInputError } from '../errors.js';
+import type { SecretsMap } from '../map/types.js';
 import type { RefreshRequest } from '../pipeline/run-refresh.js';
 import { EXIT, type ParsedCommand, parseCommand, VERSION } from './command-line.js';
 import { formatAuditReport, formatReport } from './format-report.js';
@@ -17,6 +19,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readText: (path: string) => Promise<string>;
+  /** Writes a file (`map --html`); the real file system when absent. */
+  readonly writeText?: (path: string, text: string) => Promise<void>;
   /** One line about the runtime, printed on stderr once a command runs (see `runtimeNotice`). */
   readonly notice?: string;
 }
@@ -24,12 +28,12 @@ export interface CliIo {
 /**
  * The `secret-refresh` command line. Same pipeline as the Lambda functions.
  *
- * @returns the exit code ({@link EXIT}): 0 success or nothing to do, 1 some target failed or the audit is
+ * @returns the exit code ({@link EXIT}): 0 success or nothing to do, 1 some target failed or the audit or the map is
  * incomplete, 2 invalid input, 3 AWS could not be reached or no credentials were found.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let command: Exclude<ParsedCommand, { type: 'help' | 'version' }>;
-  let request: RefreshRequest | undefined;
+  let request: RefreshRequest | readonly RefreshRequest[] | undefined;
   try {
     const parsed = parseCommand(argv);
     if (parsed.type === 'help') {
@@ -41,7 +45,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     command = parsed;
-    if (command.type === 'event') request = { type: 'event', event: parseEventText(await readInput(command.file, io), command.file) };
+    if (command.type === 'event') request = await readEvents(command.files, io);
     else if (command.type === 'refresh') request = command.request;
   } catch (error) {
     return invalid(error, io);
@@ -53,18 +57,28 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const pipeline = await loadPipeline();
     const dependencies = pipeline.createPipelineDependencies(config, { onAccessFailure: (failure) => access.push(failure) });
     let code: number;
-    if (!request) {
+    if (command.type === 'map') {
+      const map = await pipeline.mapAccount(config, dependencies, new Date());
+      code = await mapOutcome(map, pipeline, command, io, access.length > 0);
+    } else if (!request) {
       const report = await pipeline.runAudit(config, dependencies, new Date());
       code = auditOutcome(report, pipeline.auditIncomplete(report), command.json, io, access.length > 0);
     } else {
       const dryRun = command.type !== 'audit' && command.dryRun;
-      const report = await pipeline.runRefresh(request, config, dependencies, { dryRun });
+      const report = await pipeline.runRefresh(request, config, dependencies, { dryRun, leaseWaitMs: CLI_LEASE_WAIT_MS });
       io.stdout(command.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-      code = pipeline.reportFailed(report) ? EXIT.failed : EXIT.ok;
+      const { inputs, invalid } = report.summary;
+      // Every input of `event` unreadable: invalid input (2); some of them, or a failed target: 1.
+      if (invalid > 0 && invalid === inputs) code = EXIT.invalidInput;
+      else code = pipeline.reportFailed(report) || invalid > 0 ? EXIT.failed : EXIT.ok;
     }
     return access.length > 0 ? unavailable(access, io, config) : code;
   } catch (error) {
     if (error instanceof InvalidInputError) return invalid(error, io);
+    if (error instanceof Error && error.name === 'LeaseUnavailableError') {
+      io.stderr(`secret-refresh: ${error.message.replace('the changes are delivered again', 'try again later')}\n`);
+      return EXIT.failed;
+    }
     const problem = awsAccessProblem(error);
     if (access.length > 0 || problem) {
       return unavailable(
@@ -82,11 +96,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
  * AWS SDK (that is what keeps them fast).
  */
 async function loadPipeline() {
-  const [audit, dependencies, pipeline, report] = await Promise.all([
+  const [audit, dependencies, pipeline, report, map] = await Promise.all([
     import('../audit/run-audit.js'),
     import('../pipeline/dependencies.js'),
     import('../pipeline/run-refresh.js'),
     import('../report/build-report.js'),
+    import('../map/index.js'),
   ]);
   return {
     runAudit: audit.runAudit,
@@ -94,7 +109,41 @@ async function loadPipeline() {
     createPipelineDependencies: dependencies.createPipelineDependencies,
     runRefresh: pipeline.runRefresh,
     reportFailed: report.reportFailed,
+    mapAccount: map.mapAccount,
+    mapIncomplete: map.mapIncomplete,
+    formatMap: map.formatMap,
+    renderMapPage: map.renderMapPage,
   };
+}
+
+/**
+ * Writes the page (`--html`) first, then prints the map: the text, or the JSON document with `--json`. Exit 0 when
+ * everything could be read, 1 when the map is incomplete (the map's warnings say what could not be read). A page
+ * that cannot be written is invalid input (exit 2: a path to fix), with nothing printed.
+ */
+async function mapOutcome(
+  map: SecretsMap,
+  pipeline: Awaited<ReturnType<typeof loadPipeline>>,
+  command: { readonly json: boolean; readonly html?: string },
+  io: CliIo,
+  unreachable: boolean,
+): Promise<number> {
+  if (command.html) {
+    try {
+      await (io.writeText ?? ((path, text) => writeFile(path, text, 'utf8')))(command.html, pipeline.renderMapPage(map));
+    } catch (error) {
+      throw new InvalidInputError(`cannot write the map page to ${command.html}: ${errorMessage(error)}`);
+    }
+  }
+  io.stdout(command.json ? `${JSON.stringify(map, null, 2)}\n` : pipeline.formatMap(map));
+  if (command.html) io.stderr(`secret-refresh: map page written to ${command.html}\n`);
+  if (!pipeline.mapIncomplete(map)) return EXIT.ok;
+  if (!unreachable) {
+    io.stderr(
+      `secret-refresh: map incomplete: ${map.summary.inventoryProblems} thing(s) could not be read, so readers and findings behind them may be missing\n`,
+    );
+  }
+  return EXIT.failed;
 }
 
 /**
@@ -131,6 +180,29 @@ function unavailable(failures: readonly AwsAccessFailure[], io: CliIo, config?: 
   return EXIT.awsUnavailable;
 }
 
+/** How long the CLI waits for another run's lease of the account (the Lambda waits less: its time is bounded). */
+const CLI_LEASE_WAIT_MS = 300_000;
+
+/**
+ * The events of the `event` command's files: one request when they hold exactly one event (a single-event run, as
+ * before batches), else a batch. Each event's source is its file (`file:line` for JSON lines, `file[i]` inside an
+ * array, the SQS message id inside a queue message).
+ */
+async function readEvents(files: readonly string[], io: CliIo): Promise<RefreshRequest | RefreshRequest[]> {
+  const requests: RefreshRequest[] = [];
+  for (const file of files) {
+    for (const { value, source } of parseEventText(await readInput(file, io), file)) {
+      const events = unwrapIntake(value, source);
+      events.forEach((found, index) => {
+        const where = found.source !== source || events.length === 1 ? (found.source ?? source) : `${source}[${index}]`;
+        requests.push({ type: 'event', event: found.event, source: where });
+      });
+    }
+  }
+  if (requests.length === 0) throw new EventParseError(`${files.join(', ')}: no event found`);
+  return requests.length === 1 ? (requests[0] as RefreshRequest) : requests;
+}
+
 async function readInput(file: string, io: CliIo): Promise<string> {
   try {
     return await io.readText(file);
@@ -139,11 +211,21 @@ async function readInput(file: string, io: CliIo): Promise<string> {
   }
 }
 
-function parseEventText(text: string, file: string): unknown {
+/** One JSON value (an event, an array, an envelope), or JSON lines (one value a line). */
+function parseEventText(text: string, file: string): { value: unknown; source: string }[] {
   try {
-    return JSON.parse(text) as unknown;
+    return [{ value: JSON.parse(text) as unknown, source: file }];
   } catch (error) {
-    throw new EventParseError(`${file} is not valid JSON: ${errorMessage(error)}`);
+    const lines = text.split('\n').map((line, index) => ({ line: line.trim(), number: index + 1 }));
+    const values = lines.filter(({ line }) => line.length > 0);
+    if (values.length < 2) throw new EventParseError(`${file} is not valid JSON: ${errorMessage(error)}`);
+    return values.map(({ line, number }) => {
+      try {
+        return { value: JSON.parse(line) as unknown, source: `${file}:${number}` };
+      } catch (lineError) {
+        throw new EventParseError(`${file}:${number} is not valid JSON (one event a line): ${errorMessage(lineError)}`);
+      }
+    });
   }
 }
 

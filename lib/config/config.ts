@@ -28,6 +28,12 @@ export interface Config {
   readonly imageDrift: ImageDriftPolicy;
   readonly ecsQuotaShare: number;
   readonly revisionIndexTable?: string;
+  /** `SECRET_REFRESH_REPORT_BUCKET`: where the daily audit stores the secrets map (page and JSON). */
+  readonly reportBucket?: string;
+  readonly settleSeconds: number;
+  readonly minRedeployIntervalSeconds: number;
+  readonly maxDeploymentsPerHour: number;
+  readonly intakeQueueUrl?: string;
 }
 
 /** The environment as the settings table reads it, with the rule that ties two settings together. */

@@ -137,3 +137,26 @@ export const accountId = (name: string) =>
       message: `${name} must be a 12-digit account id`,
     })
     .transform((value) => (value === '' ? undefined : value));
+
+/** An SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`, or a local endpoint's); empty means unset. */
+export const queueUrl = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
+    .refine((value) => value === undefined || /^https?:\/\/[^\s/]+\/(\d{12}|queue)\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(value), {
+      message: `${name} must be an SQS queue URL such as https://sqs.us-east-1.amazonaws.com/111122223333/secret-refresh-prod-intake`,
+    });
+
+/**
+ * An S3 bucket name (3–63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit, no
+ * `..`), not an ARN or a URL: the IAM policy and the keys are built from it. Empty means unset.
+ */
+export const bucketName = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
+    .refine((value) => value === undefined || (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) && !value.includes('..')), {
+      message: `${name} must be an S3 bucket name (lowercase letters, digits, . and -; not an ARN or s3:// URL)`,
+    });

@@ -29,7 +29,7 @@ function normaliseKey(key: string): string {
 
 /**
  * The logger's JSON replacer: replaces the value of every {@link SENSITIVE_KEYS} member, at any depth, with
- * {@link REDACTED}.
+ * {@link REDACTED}, also inside strings that hold JSON (SQS message bodies).
  *
  * Why, when the code never logs a value: reports hold only ARNs, names, versions and labels, and CloudTrail
  * `requestParameters` are never copied into a Change. This is the second line: if an event, an error's `cause`
@@ -42,7 +42,25 @@ function normaliseKey(key: string): string {
  * // → '{"requestParameters":{"secretString":"[REDACTED]"}}'
  */
 export function redactSensitiveKeys(key: string, value: unknown): unknown {
-  return key !== '' && value !== undefined && value !== null && SENSITIVE.has(normaliseKey(key)) ? REDACTED : value;
+  if (key !== '' && value !== undefined && value !== null && SENSITIVE.has(normaliseKey(key))) return REDACTED;
+  return typeof value === 'string' ? redactedJsonText(value) : value;
+}
+
+/**
+ * A string that holds JSON (an SQS message `body`: the intake queue's messages are EventBridge events as JSON
+ * text) with the sensitive members inside it redacted too, still as JSON text; any other string as it is. Without
+ * this, logging the intake batch would write a CloudTrail record's `secretString` inside a message body verbatim.
+ */
+function redactedJsonText(text: string): string {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  return JSON.stringify(parsed, redactSensitiveKeys);
 }
 
 /**

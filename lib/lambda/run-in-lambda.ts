@@ -12,18 +12,21 @@ import { metrics } from './metrics.js';
 export const DEADLINE_MARGIN_MS = 30_000;
 
 /**
- * Runs the pipeline for a Lambda invocation: logs the report, returns it, and fails the invocation when a
- * target failed, so Lambda retries the event (twice) and then sends it to the on-failure destination.
- * Retrying is safe: services already redeployed are then "already fresh".
+ * Runs the pipeline for a direct invocation (the manual `refresh` function): logs the report, returns it, and
+ * fails the invocation when a target failed, so the caller sees it. Running it again is safe: with the change
+ * record and the already-fresh rule nothing is done twice. Holds the account's lease like every run that acts.
  */
 export async function runInLambda(request: RefreshRequest, context: Context, dryRun?: boolean): Promise<RefreshReport> {
   const { config: current, dependencies } = lambdaDependencies(context);
   // Stop starting actions 30 s before the Lambda timeout: report what was and was not done, and fail so the
   // event is retried (the retry skips what was done as already fresh).
   const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
-  const deadline = remaining === undefined ? undefined : new Date(Date.now() + Math.max(0, remaining - DEADLINE_MARGIN_MS));
+  const now = Date.now();
+  const deadline = remaining === undefined ? undefined : new Date(now + Math.max(0, remaining - DEADLINE_MARGIN_MS));
   const report = await runRefresh(request, current, dependencies, {
-    ...(deadline ? { deadline } : {}),
+    ...(deadline && remaining !== undefined
+      ? { deadline, leaseUntil: new Date(now + remaining), leaseWaitMs: Math.min(60_000, Math.floor(remaining / 3)) }
+      : {}),
     ...(dryRun === undefined ? {} : { dryRun }),
   });
   recordRunMetrics(metrics, report, new Date());

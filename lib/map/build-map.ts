@@ -2,9 +2,7 @@ import { judgementOf, type LastChangedAnswer, type MetadataQuery, metadataQuery,
 import type { ParameterMetadata, SecretMetadata } from '../changes/types.js';
 import type { Config } from '../config/config.js';
 import type { BatchJobDefinitionRecord, BatchJobRecord, EcsServiceRecord, FoundReference, InventoryProblem } from '../inventory/types.js';
-import { scopeReason } from '../plan/scope.js';
-import { BATCH_POLICIES, BATCH_POLICY_TAG, type BatchPolicy, ENABLED_TAG, IGNORE_TAG, type PlanScope, SUPERSEDED_BY_TAG } from '../plan/types.js';
-import { waveOf } from '../plan/waves.js';
+import { type BatchPolicy, batchPolicyFor, callsForAction, type PlanScope, standingJobSkip, standingServiceSkip, waveOf } from '../plan/index.js';
 import { matchReference, referenceReach } from '../references/index.js';
 import type { ChangedResource, Reference, ReferenceContext, ReferenceNote } from '../references/types.js';
 import { FINDING_CATALOG, SEVERITY_ORDER } from './finding-catalog.js';
@@ -99,6 +97,14 @@ export function mapOptions(config: Config, callerAccount: string, now: Date): Se
     redeployOnPreviousChange: config.redeployOnPreviousChange,
     batchPolicy: config.batchPolicy,
   };
+}
+
+/**
+ * True when something could not be read (`summary.inventoryProblems` > 0): the map is then incomplete, and the CLI
+ * exits 1 and the audit function fails instead of presenting what it could not see as all clear.
+ */
+export function mapIncomplete(map: SecretsMap): boolean {
+  return map.summary.inventoryProblems > 0;
 }
 
 /** The key that pairs a {@link MetadataQuery} with its answer. */
@@ -240,6 +246,11 @@ class MapBuilder {
     for (const problem of this.inputs.problems ?? []) {
       this.warnings.push(`inventory: ${problem.region} ${problem.subject}: ${problem.message}`);
     }
+    // Worded as the audit words its own failed look-ups: the same problem reads the same in both.
+    const unread = this.inputs.metadata.flatMap(({ query, result }) => (result.outcome === 'error' ? [{ query, message: result.message }] : []));
+    for (const { query, message } of unread) {
+      this.warnings.push(`inventory: ${query.region} ${query.kind === 'secret' ? 'DescribeSecret' : 'DescribeParameters'} ${query.id}: ${message}`);
+    }
     this.addServices();
     this.addBatch();
     const resources = this.finishResources();
@@ -281,6 +292,7 @@ class MapBuilder {
           warning: findings.filter((finding) => finding.severity === 'warning').length,
           info: findings.filter((finding) => finding.severity === 'info').length,
         },
+        inventoryProblems: (this.inputs.problems?.length ?? 0) + unread.length,
       },
       resources: resourceList,
       definitions,
@@ -351,7 +363,7 @@ class MapBuilder {
       const arn = job.jobArn ?? job.jobId;
       definition.targets.push(arn);
       const record = byArn.get(job.jobDefinitionArn);
-      const policy = batchPolicyOf(job, record, this.options.batchPolicy, this.warnings);
+      const policy = batchPolicyFor(job, record, this.options.batchPolicy, this.warnings);
       const target: MapBatchJobTarget = {
         type: 'batch-job',
         arn,
@@ -622,8 +634,7 @@ class MapBuilder {
       const definition = this.definitions.get(target.definition);
       const reads = definition?.uses.some((use) => {
         if (use.resource !== accumulator.id || use.stageAndVersion) return false;
-        const { impact } = matchReference(use.reference, change);
-        return impact === 'affected' || (impact === 'previous-changed' && this.options.redeployOnPreviousChange);
+        return callsForAction(matchReference(use.reference, change).impact, this.options);
       });
       if (reads) acting.push(target.arn);
     }
@@ -836,52 +847,19 @@ function describe(reference: Reference): string {
   return reference.kind === 'secret' ? `secret ${reference.secretId}` : `parameter /${reference.key}`;
 }
 
-/** Whether the Plan would act on the service, judged by the rules that do not depend on the change. */
+/** Whether the Plan would act on the service, judged by the Plan's own rules that do not depend on the change. */
 function serviceScope(service: EcsServiceRecord, scope: PlanScope | undefined): MapScope {
-  if (service.status !== 'ACTIVE') return { status: 'not-active', reason: `service is ${service.status}, not ACTIVE` };
-  if ((service.tags[IGNORE_TAG] ?? '').toLowerCase() === 'true') return { status: 'ignored', reason: `service is tagged ${IGNORE_TAG}=true` };
-  const outOfScope = scopeReason(service.clusterName, scope);
-  if (outOfScope) return { status: 'out-of-scope', reason: outOfScope };
-  if (scope?.optIn && (service.tags[ENABLED_TAG] ?? '').toLowerCase() !== 'true') {
-    return { status: 'not-opted-in', reason: `SECRET_REFRESH_MODE=opt-in and the service is not tagged ${ENABLED_TAG}=true` };
-  }
-  if (service.deploymentController !== 'ECS') {
-    const how = service.deploymentController === 'CODE_DEPLOY' ? 'start a CodeDeploy deployment' : 'create a new task set';
-    return {
-      status: 'deployment-controller',
-      reason: `deployment controller is ${service.deploymentController}: forceNewDeployment does not apply; ${how} after a change`,
-    };
-  }
-  if (service.desiredCount === 0) return { status: 'nothing-running', reason: 'desiredCount is 0: new tasks read the current value' };
+  const skipped = standingServiceSkip(service, scope);
+  if (skipped) return { status: skipped.code, reason: skipped.reason };
   return { status: 'in-scope', reason: 'redeployed when a value it reads changes' };
 }
 
-/** Whether a running job would be resubmitted, judged by the rules that do not depend on the change. */
+/** Whether a running job would be resubmitted, judged by the Plan's own rules that do not depend on the change. */
 function jobScope(job: BatchJobRecord, definition: BatchJobDefinitionRecord | undefined, policy: BatchPolicy): MapScope {
-  if ([definition?.tags ?? {}, job.tags].some((tags) => (tags[IGNORE_TAG] ?? '').toLowerCase() === 'true')) {
-    return { status: 'ignored', reason: `job or job definition is tagged ${IGNORE_TAG}=true` };
-  }
-  const clone = job.tags[SUPERSEDED_BY_TAG];
-  if (clone) return { status: 'superseded', reason: `already resubmitted as job ${clone} (tag ${SUPERSEDED_BY_TAG})` };
+  const skipped = standingJobSkip(job, definition);
+  if (skipped) return { status: skipped.code, reason: skipped.reason };
   if (policy === 'report') return { status: 'policy-report', reason: 'policy "report": reported, not resubmitted' };
   return { status: 'in-scope', reason: `policy "${policy}": resubmitted when a value it reads changes` };
-}
-
-/**
- * The job's Batch policy: tag on the job definition, else on the job queue, else the configured one. The same order as
- * the Plan's (lib/plan/plan-batch.ts keeps its own copy private).
- */
-function batchPolicyOf(job: BatchJobRecord, definition: BatchJobDefinitionRecord | undefined, fallback: BatchPolicy, warnings: string[]): BatchPolicy {
-  for (const [owner, tags] of [
-    [definition?.arn ?? job.jobDefinitionArn, definition?.tags ?? {}],
-    [job.jobQueue, job.queueTags],
-  ] as const) {
-    const value = tags[BATCH_POLICY_TAG];
-    if (value === undefined) continue;
-    if ((BATCH_POLICIES as readonly string[]).includes(value)) return value as BatchPolicy;
-    warnings.push(`${owner}: tag ${BATCH_POLICY_TAG}="${value}" is not one of ${BATCH_POLICIES.join(', ')}; ignored`);
-  }
-  return fallback;
 }
 
 /** `family:revision` from a task-definition ARN. */

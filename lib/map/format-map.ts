@@ -43,6 +43,11 @@ export function formatMap(map: SecretsMap): string {
     lines.push('', 'no task definition or job definition references a secret or parameter');
   }
   for (const warning of map.warnings) lines.push(`  warning: ${warning}`);
+  if (summary.inventoryProblems > 0) {
+    lines.push(
+      `  INCOMPLETE: ${summary.inventoryProblems} thing(s) could not be read (the warnings above), so readers and findings behind them may be missing: this is not "all clear"`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -22,6 +22,7 @@ section { background: var(--card); border: 1px solid var(--line); border-radius:
 .cards li { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; min-width: 120px; }
 .cards b { display: block; font-size: 20px; }
 .cards .error b { color: var(--error); } .cards .warning b { color: var(--warning); } .cards .stale b { color: var(--stale); }
+.incomplete { margin: 0 0 10px; padding: 8px 12px; border-radius: 6px; color: var(--error); background: var(--error-bg); font-weight: 600; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 th { font-weight: 600; white-space: nowrap; background: #fafbfc; }

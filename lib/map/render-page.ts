@@ -48,7 +48,7 @@ export function renderMapPage(map: SecretsMap): string {
 <main>
 <section id="summary" aria-label="Summary">
 <h2>Summary</h2>
-<ul class="cards">
+${summary.inventoryProblems > 0 ? `<p id="incomplete" class="incomplete">Incomplete: ${summary.inventoryProblems} thing(s) could not be read (see the warnings), so readers and findings behind them may be missing. This is not “all clear”.</p>\n` : ''}<ul class="cards">
 ${card(summary.secrets, 'secrets')}
 ${card(summary.parameters, 'parameters')}
 ${card(summary.broken, 'missing or being deleted', summary.broken > 0 ? 'error' : '')}

@@ -9,7 +9,7 @@
  * Every field is plain JSON (strings, numbers, booleans, arrays, objects); times are ISO-8601.
  */
 import type { DeploymentController } from '../inventory/types.js';
-import type { BatchPolicy } from '../plan/types.js';
+import type { BatchPolicy, StandingJobSkipCode, StandingServiceSkipCode } from '../plan/index.js';
 import type { ReferenceLocation } from '../references/types.js';
 
 /** The document's format and major version. A breaking change to the shape gets a new number. */
@@ -159,16 +159,8 @@ export interface MapStaleness {
  * codes that do not depend on the change).
  */
 export interface MapScope {
-  readonly status:
-    | 'in-scope'
-    | 'not-active'
-    | 'ignored'
-    | 'out-of-scope'
-    | 'not-opted-in'
-    | 'deployment-controller'
-    | 'nothing-running'
-    | 'superseded'
-    | 'policy-report';
+  /** `in-scope`, or the Plan's skip code for the service or job that does not depend on the change. */
+  readonly status: 'in-scope' | StandingServiceSkipCode | StandingJobSkipCode | 'policy-report';
   readonly reason: string;
 }
 
@@ -259,6 +251,12 @@ export interface MapSummary {
   readonly fresh: number;
   readonly unknown: number;
   readonly findings: { readonly error: number; readonly warning: number; readonly info: number };
+  /**
+   * What could not be read: inventory problems (a cluster, a task definition, a job queue) plus failed metadata
+   * look-ups, each also in `warnings`. Above 0 the map is incomplete (`secret-refresh map` exits 1): what it could not
+   * see may hide readers or findings.
+   */
+  readonly inventoryProblems: number;
 }
 
 /** The whole map (`secret-refresh map --json`). */
@@ -271,6 +269,6 @@ export interface SecretsMap {
   readonly definitions: readonly MapDefinition[];
   readonly targets: readonly MapTarget[];
   readonly findings: readonly MapFinding[];
-  /** Inventory problems and invalid tags: what could not be read is never silently dropped. */
+  /** Inventory problems, failed metadata look-ups and invalid tags: what could not be read is never silently dropped. */
   readonly warnings: readonly string[];
 }

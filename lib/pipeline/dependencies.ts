@@ -1,18 +1,18 @@
 import type { Context } from 'aws-lambda';
 import { safeParseArn } from '../arn/arn.js';
-import { changeRecordStore } from '../aws/change-records.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws/clients.js';
 import { TaskDefinitionCache } from '../aws/ecs.js';
 import { createMetadataDirectory } from '../aws/metadata-directory.js';
 import { DynamoDbRevisionIndex } from '../aws/revision-index.js';
+import { sendToQueue } from '../aws/sqs.js';
+import { dynamoDbStateTable } from '../aws/state-table.js';
 import type { Config } from '../config/config.js';
 import { DeploymentTracker } from '../tracking/deployment-tracker.js';
-import { createChangeGuard } from './change-guard.js';
-import type { PipelineDependencies } from './run-refresh.js';
+import type { IntakeQueue, PipelineDependencies } from './run-refresh.js';
 
 /** Options for {@link createPipelineDependencies}. */
 export interface DependencyOptions extends AwsClientOptions {
-  /** The Lambda context: its ARN names the account whose events are accepted; it bounds idempotency locks. */
+  /** The Lambda context: its ARN names the account whose events are accepted. */
   readonly lambdaContext?: Context;
   /** Clients to reuse (warm Lambda invocations keep theirs); new ones are created when absent. */
   readonly clients?: AwsClients;
@@ -23,8 +23,9 @@ export interface DependencyOptions extends AwsClientOptions {
 /**
  * The composition root: builds the clients and every dependency of the pipeline, the audit and the deployment
  * tracker from the configuration: the metadata directory, the task definition cache (with the revision index
- * when `SECRET_REFRESH_REVISION_INDEX_TABLE` is set), the change guard (`SECRET_REFRESH_IDEMPOTENCY_TABLE`) and
- * the deployment tracker (`SECRET_REFRESH_DEPLOYMENTS_TABLE`), all on the one client set. Every entry point
+ * when `SECRET_REFRESH_REVISION_INDEX_TABLE` is set), the state table (`SECRET_REFRESH_IDEMPOTENCY_TABLE`: the
+ * account lease, change records, deployment limits), the intake queue (`SECRET_REFRESH_INTAKE_QUEUE_URL`) and the
+ * deployment tracker (`SECRET_REFRESH_DEPLOYMENTS_TABLE`), all on the one client set. Every entry point
  * (Lambda handlers, CLI, demo) builds its dependencies here, and nothing else creates an SDK client.
  *
  * @example
@@ -38,7 +39,8 @@ export function createPipelineDependencies(config: Config, options: DependencyOp
     clients,
     directory: createMetadataDirectory(clients),
     taskDefinitions: options.taskDefinitions ?? createTaskDefinitionCache(config, clients),
-    ...(config.idempotencyTable ? { guard: createChangeGuard(changeRecordStore(config.idempotencyTable, dynamodb()), options.lambdaContext) } : {}),
+    ...(config.idempotencyTable ? { state: dynamoDbStateTable(dynamodb(), config.idempotencyTable) } : {}),
+    ...(config.intakeQueueUrl ? { intake: intakeQueue(clients, config.intakeQueueUrl, config.homeRegion) } : {}),
     ...(config.deploymentsTable ? { tracker: new DeploymentTracker(config.deploymentsTable, dynamodb()) } : {}),
     ...(lambdaAccount ? { expectedAccount: lambdaAccount } : {}),
   };
@@ -51,4 +53,14 @@ export function createPipelineDependencies(config: Config, options: DependencyOp
 export function createTaskDefinitionCache(config: Config, clients: AwsClients): TaskDefinitionCache {
   const index = config.revisionIndexTable ? new DynamoDbRevisionIndex(config.revisionIndexTable, clients.dynamodb(config.homeRegion)) : undefined;
   return new TaskDefinitionCache(undefined, index);
+}
+
+/** The intake queue at `queueUrl` (SendMessageBatch through the home Region's SQS client). */
+export function intakeQueue(clients: AwsClients, queueUrl: string, homeRegion: string): IntakeQueue {
+  return { deliver: (messages) => sendToQueue(clients.sqs(queueRegion(queueUrl) ?? homeRegion), queueUrl, messages) };
+}
+
+/** The Region in an SQS queue URL (`https://sqs.<region>.amazonaws.com/…`), if it names one. */
+function queueRegion(queueUrl: string): string | undefined {
+  return /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com\//.exec(queueUrl)?.[1];
 }

@@ -20,16 +20,16 @@ export interface CappedPlan extends CombinedPlan {
  * an operator who reviewed the plan can go ahead with a manual `refresh --confirm-large`.
  *
  * @example
- * const capped = applyBlastRadiusCap(plan, 50, false, 'prod/db');
+ * const capped = applyBlastRadiusCap(plan, 50, false, ['prod/db']);
  * if (capped.refused) publishAlert(capped.refused);
  */
-export function applyBlastRadiusCap(plan: CombinedPlan, maxTargets: number, confirmed: boolean, ref: string): CappedPlan {
+export function applyBlastRadiusCap(plan: CombinedPlan, maxTargets: number, confirmed: boolean, refs: string | readonly string[]): CappedPlan {
   const actions =
     plan.ecs.targets.filter((target) => target.decision === 'redeploy').length + plan.batch.jobs.filter((job) => job.decision === 'resubmit').length;
   if (actions <= maxTargets || confirmed) return plan;
   const refused =
     `blast-radius cap: ${actions} targets would be acted on, more than SECRET_REFRESH_MAX_TARGETS=${maxTargets}; nothing was done. ` +
-    `Review with "secret-refresh refresh --ref ${ref} --dry-run", then run it with --confirm-large`;
+    reviewHint(typeof refs === 'string' ? [refs] : [...new Set(refs)]);
   const short = `blast-radius cap: the run was refused (${actions} targets > SECRET_REFRESH_MAX_TARGETS=${maxTargets})`;
   return {
     refused,
@@ -50,4 +50,10 @@ export function applyBlastRadiusCap(plan: CombinedPlan, maxTargets: number, conf
       ),
     },
   };
+}
+
+/** What to run to go ahead: one `refresh` per changed secret or parameter of the batch. */
+function reviewHint(refs: readonly string[]): string {
+  if (refs.length === 1) return `Review with "secret-refresh refresh --ref ${refs[0]} --dry-run", then run it with --confirm-large`;
+  return `Review each of ${refs.join(', ')} with "secret-refresh refresh --ref <name> --dry-run", then run it with --confirm-large`;
 }

@@ -1,6 +1,6 @@
 import type { FoundReference } from '../inventory/types.js';
 import { matchReference } from '../references/index.js';
-import type { ChangeForMatching } from '../references/types.js';
+import type { ChangeForMatching, ReferenceImpact } from '../references/types.js';
 import type { PlannedReference, PlanOptions } from './types.js';
 
 /**
@@ -33,7 +33,16 @@ export function matchFoundReferences(found: readonly FoundReference[], change: C
 
 /** References whose value changed and that call for action (AWSPREVIOUS only when opted in). */
 export function readingReferences(references: readonly PlannedReference[], options: Pick<PlanOptions, 'redeployOnPreviousChange'>): PlannedReference[] {
-  return references.filter((reference) => reference.impact === 'affected' || (reference.impact === 'previous-changed' && options.redeployOnPreviousChange));
+  return references.filter((reference) => callsForAction(reference.impact, options));
+}
+
+/**
+ * Whether a reference with this impact calls for action: it reads the changed value, or it is pinned to AWSPREVIOUS
+ * and `SECRET_REFRESH_REDEPLOY_AWSPREVIOUS` is on. One rule for the Plan and for the secrets map's count of the
+ * targets a change would act on (what the blast-radius cap compares).
+ */
+export function callsForAction(impact: ReferenceImpact, options: Pick<PlanOptions, 'redeployOnPreviousChange'>): boolean {
+  return impact === 'affected' || (impact === 'previous-changed' && options.redeployOnPreviousChange);
 }
 
 /** Why nothing reads a changed value: the references' own reasons, with the AWSPREVIOUS opt-in hint. */

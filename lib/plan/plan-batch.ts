@@ -1,6 +1,6 @@
 import type { BatchInventory, BatchJobDefinitionRecord, BatchJobRecord } from '../inventory/types.js';
 import { changeForMatching } from './change-for-matching.js';
-import { startedSince } from './freshness.js';
+import { becameCurrentAt, startedSince } from './freshness.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
 import {
   type ActionableChange,
@@ -14,6 +14,8 @@ import {
   type PlannedBatchJob,
   type PlannedBatchJobDefinition,
   type PlannedReference,
+  type Skip,
+  type StandingJobSkipCode,
   SUPERSEDED_BY_TAG,
   skip,
 } from './types.js';
@@ -74,7 +76,7 @@ export function planBatchRefresh(change: ActionableChange, inventory: BatchInven
     const references = matched.get(job.jobDefinitionArn);
     if (!references) continue;
     const definition = definitionsByArn.get(job.jobDefinitionArn);
-    const policy = policyFor(job, definition, options.batchPolicy, warnings);
+    const policy = batchPolicyFor(job, definition, options.batchPolicy, warnings);
     const { decision, reason, code } = decideJob(change, job, definition, references, policy, options, what);
     jobs.push({
       type: 'batch-job',
@@ -97,7 +99,15 @@ export function planBatchRefresh(change: ActionableChange, inventory: BatchInven
   return { jobDefinitions, jobs, warnings: [...new Set(warnings)] };
 }
 
-function policyFor(job: BatchJobRecord, definition: BatchJobDefinitionRecord | undefined, fallback: BatchPolicy, warnings: string[]): BatchPolicy {
+/**
+ * The policy for a running job: tag `secret-refresh:batch-policy` on its job definition, else on its job queue, else
+ * `fallback` (`SECRET_REFRESH_BATCH_POLICY`). A tag value that is not a policy is ignored with a warning. One rule
+ * for the Plan and for the secrets map.
+ *
+ * @example
+ * batchPolicyFor(job, definition, 'report', warnings) // → 'resubmit' when the job definition is tagged so
+ */
+export function batchPolicyFor(job: BatchJobRecord, definition: BatchJobDefinitionRecord | undefined, fallback: BatchPolicy, warnings: string[]): BatchPolicy {
   for (const [owner, tags] of [
     [definition?.arn ?? job.jobDefinitionArn, definition?.tags ?? {}],
     [job.jobQueue, job.queueTags],
@@ -108,6 +118,19 @@ function policyFor(job: BatchJobRecord, definition: BatchJobDefinitionRecord | u
     warnings.push(`${owner}: tag ${BATCH_POLICY_TAG}="${value}" is not one of ${BATCH_POLICIES.join(', ')}; ignored`);
   }
   return fallback;
+}
+
+/**
+ * The skip the Plan gives a running job whatever changed: it or its job definition is tagged
+ * `secret-refresh:ignore=true`, or it was resubmitted before (tag `secret-refresh:superseded-by`); `undefined` when
+ * its policy decides. One rule for the Plan and for the secrets map.
+ */
+export function standingJobSkip(job: BatchJobRecord, definition: BatchJobDefinitionRecord | undefined): Skip<StandingJobSkipCode> | undefined {
+  const ignored = [definition?.tags ?? {}, job.tags].some((tags) => (tags[IGNORE_TAG] ?? '').toLowerCase() === 'true');
+  if (ignored) return skip('ignored', `job or job definition is tagged ${IGNORE_TAG}=true`);
+  const clone = job.tags[SUPERSEDED_BY_TAG];
+  if (clone) return skip('superseded', `already resubmitted as job ${clone} (tag ${SUPERSEDED_BY_TAG})`);
+  return undefined;
 }
 
 function decideJob(
@@ -124,12 +147,11 @@ function decideJob(
   }
   const reading = readingReferences(references, options);
   if (reading.length === 0) return skip('value-unchanged', unchangedReason(references));
-  const ignored = [definition?.tags ?? {}, job.tags].some((tags) => (tags[IGNORE_TAG] ?? '').toLowerCase() === 'true');
-  if (ignored) return skip('ignored', `job or job definition is tagged ${IGNORE_TAG}=true`);
-  const clone = job.tags[SUPERSEDED_BY_TAG];
-  if (clone) return skip('superseded', `already resubmitted as job ${clone} (tag ${SUPERSEDED_BY_TAG})`);
-  if (options.mode === 'event' && job.startedAt && startedSince(job.startedAt, change.time)) {
-    return skip('already-fresh', `already fresh: the job started at ${job.startedAt}, after the change at ${change.time}`);
+  const standing = standingJobSkip(job, definition);
+  if (standing) return standing;
+  const moment = becameCurrentAt(change);
+  if (options.mode === 'event' && job.startedAt && startedSince(job.startedAt, moment)) {
+    return skip('already-fresh', `already fresh: the job started at ${job.startedAt}, after the value became current at ${moment}`);
   }
   const readers = `${describeReaders(reading)} read ${what}, which changed; the job keeps the old value until it ends`;
   if (policy === 'report') {

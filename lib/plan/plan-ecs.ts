@@ -1,6 +1,6 @@
 import type { EcsDeploymentStyle, EcsServiceRecord, VanishedEcsService } from '../inventory/types.js';
 import { changeForMatching } from './change-for-matching.js';
-import { startedSince } from './freshness.js';
+import { becameCurrentAt, startedSince } from './freshness.js';
 import { describeReaders, matchFoundReferences, readingReferences, unchangedReason } from './match-found-references.js';
 import { scopeReason } from './scope.js';
 import {
@@ -12,7 +12,10 @@ import {
   type PlannedEcsService,
   type PlannedReference,
   type PlanOptions,
+  type PlanScope,
   type RefreshPlan,
+  type Skip,
+  type StandingServiceSkipCode,
   skip,
 } from './types.js';
 import { waveOf } from './waves.js';
@@ -31,7 +34,8 @@ import { waveOf } from './waves.js';
  * 3. service not ACTIVE, tagged `secret-refresh:ignore=true`, its cluster outside
  *    `SECRET_REFRESH_CLUSTERS_INCLUDE` / inside `…_EXCLUDE`, not tagged `secret-refresh:enabled=true` in opt-in
  *    mode, CODE_DEPLOY / EXTERNAL controller, desiredCount 0 → skip with the reason;
- * 4. automatic runs only: the PRIMARY deployment was created after the change (see `startedSince`) → already fresh;
+ * 4. automatic runs only: the PRIMARY deployment was created after the value became current (whole seconds,
+ *    see `startedSince`) → already fresh;
  * 5. otherwise redeploy. A BLUE_GREEN / LINEAR / CANARY strategy or an Express Mode service is an ordinary target
  *    of forceNewDeployment; its reason says how ECS will roll it out (it may take many minutes and briefly runs
  *    both revisions) and the target carries the {@link EcsDeploymentStyle} for the report.
@@ -79,11 +83,37 @@ function decide(change: ActionableChange, service: EcsServiceRecord, references:
   }
   const reading = readingReferences(references, options);
   if (reading.length === 0) return skip('value-unchanged', unchangedReason(references));
+  const standing = standingServiceSkip(service, options.scope);
+  if (standing) return standing;
+  const primary = service.primaryDeployment;
+  const moment = becameCurrentAt(change);
+  if (options.mode === 'event' && primary && startedSince(primary.createdAt, moment)) {
+    return skip(
+      'already-fresh',
+      `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, after the value became current at ${moment}`,
+    );
+  }
+  const valueWord = change.effect === 'label-moved' ? `label ${change.labels.join(', ')} of` : 'the current value of';
+  const rollout = service.deployment ? `; ${describeRollout(service.deployment)}` : '';
+  return { decision: 'redeploy', reason: `${describeReaders(reading)} read ${valueWord} ${what}, which changed${rollout}` };
+}
+
+/**
+ * The skip the Plan gives `service` whatever changed (rule 3 of {@link planEcsRefresh}): not ACTIVE, tagged
+ * `secret-refresh:ignore=true`, its cluster outside the configured scope, not opted in (opt-in mode), a
+ * CODE_DEPLOY / EXTERNAL deployment controller, or desiredCount 0; `undefined` when a change of a value it reads
+ * would redeploy it. One rule for the Plan and for the secrets map (its `scope` of each service), so the map never
+ * tells a different story than the run would.
+ *
+ * @example
+ * standingServiceSkip(service, { include: ['prod-*'], exclude: [], optIn: false })?.code // → 'out-of-scope' for cluster dev-1
+ */
+export function standingServiceSkip(service: EcsServiceRecord, scope: PlanScope | undefined): Skip<StandingServiceSkipCode> | undefined {
   if (service.status !== 'ACTIVE') return skip('not-active', `service is ${service.status}, not ACTIVE`);
   if ((service.tags[IGNORE_TAG] ?? '').toLowerCase() === 'true') return skip('ignored', `service is tagged ${IGNORE_TAG}=true`);
-  const outOfScope = scopeReason(service.clusterName, options.scope);
+  const outOfScope = scopeReason(service.clusterName, scope);
   if (outOfScope) return skip('out-of-scope', outOfScope);
-  if (options.scope?.optIn && (service.tags[ENABLED_TAG] ?? '').toLowerCase() !== 'true') {
+  if (scope?.optIn && (service.tags[ENABLED_TAG] ?? '').toLowerCase() !== 'true') {
     return skip('not-opted-in', `SECRET_REFRESH_MODE=opt-in and the service is not tagged ${ENABLED_TAG}=true`);
   }
   if (service.deploymentController === 'CODE_DEPLOY') {
@@ -101,13 +131,7 @@ function decide(change: ActionableChange, service: EcsServiceRecord, references:
   if (service.desiredCount === 0) {
     return skip('nothing-running', 'desiredCount is 0: no task is running; new tasks will read the new value');
   }
-  const primary = service.primaryDeployment;
-  if (options.mode === 'event' && primary && startedSince(primary.createdAt, change.time)) {
-    return skip('already-fresh', `already fresh: PRIMARY deployment ${primary.id} was created at ${primary.createdAt}, after the change at ${change.time}`);
-  }
-  const valueWord = change.effect === 'label-moved' ? `label ${change.labels.join(', ')} of` : 'the current value of';
-  const rollout = service.deployment ? `; ${describeRollout(service.deployment)}` : '';
-  return { decision: 'redeploy', reason: `${describeReaders(reading)} read ${valueWord} ${what}, which changed${rollout}` };
+  return undefined;
 }
 
 /**

@@ -6,10 +6,10 @@ import type { ChangeForMatching, ReferenceImpact, ReferenceLocation } from '../r
 export type ActionableChange = Change & { effect: ChangeForMatching['effect']; arn: string };
 
 /**
- * A change as a plan target names it: the change (today one per plan; a batch of changes lists each target once
- * with every change it answers) and what a rollout record keeps of it. Never a value.
+ * A change as a plan target names it: its batch id (`c1`…), identity and moment, and what a rollout record keeps
+ * of it. A batch of changes lists each target once with every change it answers. Never a value.
  */
-export type AnsweredChange = Pick<ActionableChange, 'kind' | 'arn' | 'name' | 'versionId' | 'time'>;
+export type AnsweredChange = Pick<ActionableChange, 'kind' | 'arn' | 'name' | 'versionId' | 'time' | 'currentSince'> & { readonly id: string };
 
 /** One reference of a target that points at the changed secret/parameter, with what the change does to it. */
 export interface PlannedReference {
@@ -24,8 +24,9 @@ export interface PlannedReference {
 
 /**
  * Why a target is skipped, as a stable code for scripts and metrics (the `reason` is for people).
- * `blast-radius-cap` is set after planning, by the blast-radius cap; `image-drift` and (for an UpdateService
- * that found the service gone) `not-found` by Actions, at the moment of the deployment.
+ * `blast-radius-cap` and `rate-limit` are set after the targets are decided, by the cap and the hourly budget;
+ * `image-drift` and (for an UpdateService that found the service gone) `not-found` by Actions, at the moment of the
+ * deployment.
  */
 export type SkipCode =
   | 'deleted'
@@ -41,6 +42,7 @@ export type SkipCode =
   | 'superseded'
   | 'nothing-to-do'
   | 'blast-radius-cap'
+  | 'rate-limit'
   | 'not-found'
   | 'image-drift';
 
@@ -50,9 +52,22 @@ export type Decision<Act extends string> =
   | { readonly decision: 'skip'; readonly reason: string; readonly code: SkipCode };
 
 /** A skip decision. */
-export function skip(code: SkipCode, reason: string): { decision: 'skip'; reason: string; code: SkipCode } {
+export function skip<Code extends SkipCode>(code: Code, reason: string): Skip<Code> {
   return { decision: 'skip', reason, code };
 }
+
+/** A skip with a code from `Code`. */
+export interface Skip<Code extends SkipCode = SkipCode> {
+  readonly decision: 'skip';
+  readonly reason: string;
+  readonly code: Code;
+}
+
+/** The skips of an ECS service that do not depend on the change (see `standingServiceSkip`). */
+export type StandingServiceSkipCode = 'not-active' | 'ignored' | 'out-of-scope' | 'not-opted-in' | 'deployment-controller' | 'nothing-running';
+
+/** The skips of a running Batch job that do not depend on the change (see `standingJobSkip`). */
+export type StandingJobSkipCode = 'ignored' | 'superseded';
 
 /** The decision for one ECS service. Every decision carries a reason a person can read. */
 export interface PlannedEcsService {
@@ -64,11 +79,14 @@ export interface PlannedEcsService {
   readonly cluster: string;
   readonly clusterArn: string;
   readonly region: string;
-  readonly decision: 'redeploy' | 'skip';
+  /** `defer`: secret-refresh deployed it less than the minimum interval ago; it is deployed at `due` (see `limitPlan`). */
+  readonly decision: 'redeploy' | 'skip' | 'defer';
   readonly reason: string;
   readonly references: readonly PlannedReference[];
   /** From the tag `secret-refresh:wave`; undefined = the last wave. */
   readonly wave?: number;
+  /** For `defer`: when the service may be deployed again (ISO-8601). */
+  readonly due?: string;
   /** How ECS rolls the deployment out, when it is more than a plain rolling update (reported). */
   readonly deployment?: EcsDeploymentStyle;
   /** What the image drift guard reads before redeploying (not reported); absent when nothing is known. */
@@ -203,14 +221,19 @@ export type PlanTarget = Answering<PlannedEcsService> | Answering<PlannedBatchJo
  * (ECS services, then Batch job definitions, then Batch jobs), plus warnings. Pure data: Actions carry it out.
  */
 export interface Plan {
-  /** The changes the plan answers (one today). */
+  /** The changes the plan answers, in batch order. */
   readonly changes: readonly AnsweredChange[];
   readonly targets: readonly PlanTarget[];
   readonly warnings: readonly string[];
   /** Set when the change triggers nothing at all (no new value; the changed resource is tagged ignore): why. */
   readonly skipped?: string;
-  /** Set when the blast-radius cap refused the run; every would-be action is then a `blast-radius-cap` skip. */
+  /**
+   * Set when the run was refused: by the blast-radius cap (every would-be action a `blast-radius-cap` skip) or by
+   * the hourly deployment budget (`rate-limit` skips).
+   */
   readonly refused?: string;
+  /** Which limit refused the run, when one did. */
+  readonly refusedBy?: 'blast-radius-cap' | 'rate-limit';
 }
 
 /** Everything {@link Plan} decisions depend on besides the change and the inventory (from the configuration and the request). */

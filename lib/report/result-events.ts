@@ -16,7 +16,7 @@ export const RESULT_DETAIL_TYPES = {
 export const MAX_DETAIL_BYTES = 250_000;
 
 /** `detail.alert` values of `Secret Refresh Alert` events. */
-export type AlertKind = 'blast-radius-cap' | 'deleted-in-use' | 'targets-failed' | 'rotation-failed' | 'image-drift';
+export type AlertKind = 'blast-radius-cap' | 'rate-limit' | 'deleted-in-use' | 'targets-failed' | 'rotation-failed' | 'invalid-input' | 'image-drift';
 
 /** One event to publish: detail-type and detail. */
 export interface ResultEvent {
@@ -27,31 +27,39 @@ export interface ResultEvent {
 /**
  * The events a run publishes: always one `Secret Refresh Completed` (detail = the report, trimmed to the size
  * limit with its counts kept), plus a `Secret Refresh Alert` for each thing a person must look at: the
- * blast-radius cap refused the run, a deleted secret/parameter is still read, targets failed, a rotation failed,
- * a redeploy shipped (`SECRET_REFRESH_IMAGE_DRIFT=warn`) or would have shipped (`block`) another image than the one
- * running. Pure, so the rules are unit-tested without EventBridge.
+ * blast-radius cap or the hourly budget refused the run, a deleted secret/parameter is still read, targets
+ * failed, a rotation failed, an input could not be read (it is reported, never retried), a redeploy shipped
+ * (`SECRET_REFRESH_IMAGE_DRIFT=warn`) or would have shipped (`block`) another image than the one running. Pure, so
+ * the rules are unit-tested without EventBridge.
  */
 export function resultEvents(report: RefreshReport): ResultEvent[] {
   const events: ResultEvent[] = [{ detailType: RESULT_DETAIL_TYPES.completed, detail: trimReport(report) }];
+  const acting = report.changes.filter((entry) => entry.decision === 'act');
+  const changes = acting.slice(0, 50).map(({ id, kind, arn, name, versionId, effect }) => ({ id, kind, arn, name, versionId, effect }));
   const alert = (alert: AlertKind, message: string, targets = report.targets) =>
     events.push({
       detailType: RESULT_DETAIL_TYPES.alert,
       detail: {
         alert,
         message,
-        change: report.change,
+        ...(report.change ? { change: report.change } : {}),
+        changes,
         summary: report.summary,
         targets: targets
           .slice(0, 200)
           .map((target) => ({ type: target.type, arn: target.arn, name: target.name, region: target.region, status: target.status })),
       },
     });
-  if (report.refused) alert('blast-radius-cap', report.refused);
-  if (report.change.effect === 'deleted' && report.targets.length > 0) {
-    alert(
-      'deleted-in-use',
-      `${report.change.kind} ${report.change.name} was deleted but ${report.targets.length} target(s) still read it: new tasks and jobs would fail to start`,
-    );
+  if (report.refused) alert(report.refusedBy ?? 'blast-radius-cap', report.refused);
+  for (const deleted of acting.filter((entry) => entry.effect === 'deleted')) {
+    const readers = report.targets.filter((target) => target.changes.includes(deleted.id));
+    if (readers.length > 0) {
+      alert(
+        'deleted-in-use',
+        `${deleted.kind} ${deleted.name} was deleted but ${readers.length} target(s) still read it: new tasks and jobs would fail to start`,
+        readers,
+      );
+    }
   }
   const failed = report.targets.filter((target) => target.status === 'failed');
   if (report.summary.failed > 0) alert('targets-failed', `${report.summary.failed} target(s) failed or could not be read`, failed);
@@ -68,7 +76,8 @@ export function resultEvents(report: RefreshReport): ResultEvent[] {
       detail: {
         alert: 'image-drift' satisfies AlertKind,
         message: `image drift: ${parts.join('; ')}`,
-        change: report.change,
+        ...(report.change ? { change: report.change } : {}),
+        changes,
         summary: report.summary,
         targets: drifted.slice(0, 200).map((target) => ({
           type: target.type,
@@ -82,8 +91,18 @@ export function resultEvents(report: RefreshReport): ResultEvent[] {
       },
     });
   }
-  if (report.change.origin.eventName === 'RotationFailed' || report.change.origin.eventName === 'RotationAbandoned') {
-    alert('rotation-failed', report.warnings.join('; ') || report.change.reason, []);
+  const rotations = report.changes.filter((entry) => entry.origin?.eventName === 'RotationFailed' || entry.origin?.eventName === 'RotationAbandoned');
+  if (rotations.length > 0) alert('rotation-failed', report.warnings.join('; ') || rotations.map((entry) => entry.reason).join('; '), []);
+  const invalid = report.changes.filter((entry) => entry.decision === 'invalid');
+  if (invalid.length > 0) {
+    alert(
+      'invalid-input',
+      `${invalid.length} input(s) could not be read and were dropped (never retried): ${invalid
+        .slice(0, 20)
+        .map((entry) => `${entry.id}${entry.source ? ` (${entry.source})` : ''}: ${entry.error ?? entry.decisionReason}`)
+        .join('; ')}`,
+      [],
+    );
   }
   return events;
 }
@@ -95,7 +114,9 @@ export function resultEvents(report: RefreshReport): ResultEvent[] {
 export function trimReport(report: RefreshReport, maxBytes = MAX_DETAIL_BYTES): Record<string, unknown> {
   const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
   if (size(report) <= maxBytes) return { ...report };
-  const lean = { ...report, targets: report.targets.map(({ references: _references, ...target }) => target) };
+  // A large batch: its inputs without their reasons, the acting ones first.
+  const changes = size(report.changes) > maxBytes / 4 ? leanChanges(report.changes, maxBytes / 4) : report.changes;
+  const lean = { ...report, changes, targets: report.targets.map(({ references: _references, ...target }) => target) };
   if (size(lean) <= maxBytes) return { ...lean, truncated: { references: true, targets: report.targets.length, kept: report.targets.length } };
   let kept = lean.targets.length;
   while (kept > 0 && size({ ...lean, targets: lean.targets.slice(0, kept) }) > maxBytes) kept = Math.floor(kept / 2);
@@ -103,8 +124,26 @@ export function trimReport(report: RefreshReport, maxBytes = MAX_DETAIL_BYTES): 
     ...lean,
     targets: lean.targets.slice(0, kept),
     warnings: lean.warnings.slice(0, 50),
-    truncated: { references: true, targets: report.targets.length, kept },
+    truncated: { references: true, targets: report.targets.length, kept, ...(changes !== report.changes ? { changes: report.changes.length } : {}) },
   };
+}
+
+/** The batch's inputs within `maxBytes`: ids, decisions and identities only, acting inputs first. */
+function leanChanges(changes: RefreshReport['changes'], maxBytes: number): RefreshReport['changes'] {
+  const ordered = [...changes.filter((entry) => entry.decision === 'act'), ...changes.filter((entry) => entry.decision !== 'act')];
+  const lean = ordered.map(({ id, decision, kind, arn, name, versionId, mergedInto, decisionReason }) => ({
+    id,
+    decision,
+    ...(kind ? { kind } : {}),
+    ...(arn ? { arn } : {}),
+    ...(name ? { name } : {}),
+    ...(versionId ? { versionId } : {}),
+    ...(mergedInto ? { mergedInto } : {}),
+    decisionReason: decisionReason.slice(0, 200),
+  }));
+  let kept = lean.length;
+  while (kept > 0 && Buffer.byteLength(JSON.stringify(lean.slice(0, kept))) > maxBytes) kept = Math.floor(kept / 2);
+  return lean.slice(0, kept);
 }
 
 /**
@@ -113,13 +152,15 @@ export function trimReport(report: RefreshReport, maxBytes = MAX_DETAIL_BYTES): 
  */
 export async function publishResultEvents(report: RefreshReport, eventBus: string, client: EventBridgeClient): Promise<string[]> {
   const warnings: string[] = [];
+  const arns = report.changes.filter((entry) => entry.decision === 'act' && entry.arn).map((entry) => entry.arn as string);
+  const resources = [...new Set(report.change?.arn ? [report.change.arn, ...arns] : arns)].slice(0, 20);
   for (const event of resultEvents(report)) {
     const entry = {
       source: RESULT_EVENT_SOURCE,
       detailType: event.detailType,
       detail: JSON.stringify(event.detail),
       eventBus,
-      ...(report.change.arn ? { resources: [report.change.arn] } : {}),
+      ...(resources.length > 0 ? { resources } : {}),
     };
     try {
       const refused = await putEvent(client, entry);

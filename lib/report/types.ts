@@ -1,4 +1,4 @@
-import type { ChangeEffect, ChangeKind, ChangeOrigin } from '../changes/types.js';
+import type { BatchDecision, ChangeEffect, ChangeKind, ChangeOrigin } from '../changes/types.js';
 import type { EcsDeploymentStyle } from '../inventory/types.js';
 import type { BatchPolicy, PlannedReference, SkipCode } from '../plan/types.js';
 
@@ -6,8 +6,10 @@ import type { BatchPolicy, PlannedReference, SkipCode } from '../plan/types.js';
  * `done`: the action ran (UpdateService returned). `planned`: dry run, it would have run.
  * `skipped`: deliberately not acted on (`reason` says why). `failed`: the action was tried and failed, or the
  * time budget ran out before it started. `waiting`: a later wave, started when the earlier wave completes.
+ * `deferred`: not now, at `due`: secret-refresh deployed the service less than the minimum redeploy interval ago
+ * (or the time budget ran out before it in an automatic run), and its changes are delivered again then.
  */
-export type TargetStatus = 'done' | 'planned' | 'skipped' | 'failed' | 'waiting';
+export type TargetStatus = 'done' | 'planned' | 'skipped' | 'failed' | 'waiting' | 'deferred';
 
 /** One ECS service in the report. */
 export interface EcsServiceTargetReport {
@@ -40,6 +42,10 @@ export interface EcsServiceTargetReport {
   readonly imageDrift?: ImageDriftReport;
   /** The error, when status is `failed`. */
   readonly error?: string;
+  /** When status is `deferred`: when it is due (ISO-8601). */
+  readonly due?: string;
+  /** The ids of the changes it answers (`c1`…, see the report's `changes`). */
+  readonly changes: readonly string[];
   readonly references: readonly PlannedReference[];
 }
 
@@ -75,6 +81,8 @@ export interface BatchJobDefinitionTargetReport {
   readonly reason: string;
   /** Why it was skipped, as a stable code (`already-fresh`, `deleted`, `blast-radius-cap`…). */
   readonly code?: SkipCode;
+  /** The ids of the changes it answers. */
+  readonly changes: readonly string[];
   readonly references: readonly PlannedReference[];
 }
 
@@ -96,6 +104,10 @@ export interface BatchJobTargetReport {
   /** True when the original was terminated (policy `resubmit-and-terminate`). */
   readonly terminated?: boolean;
   readonly error?: string;
+  /** When status is `deferred` (the time budget ran out before it): when it is delivered again (ISO-8601). */
+  readonly due?: string;
+  /** The ids of the changes it answers. */
+  readonly changes: readonly string[];
   readonly references: readonly PlannedReference[];
 }
 
@@ -114,25 +126,60 @@ export interface ChangeReport {
   readonly versionId?: string;
   readonly labels: readonly string[];
   readonly time: string;
+  /** When the value became current, the moment freshness is judged against (see README, "Freshness"). */
+  readonly currentSince?: string;
+  /** Parameters: `LastModifiedDate` of the version (tells a re-created parameter's version 1 from the old one). */
+  readonly versionDate?: string;
   readonly origin: ChangeOrigin;
+}
+
+/**
+ * One input of the run and what became of it (the report's `changes`): its id (`c1`… in input order, what targets
+ * refer to), where it came from, its `decision` (see {@link BatchDecision}) and the change it means when it could
+ * be read.
+ */
+export interface BatchChangeReport extends Partial<ChangeReport> {
+  readonly id: string;
+  /** The SQS message id, `<file>` or `<file>:<line>`. */
+  readonly source?: string;
+  readonly decision: BatchDecision;
+  /** For `merged`: the change acted on in its place. */
+  readonly mergedInto?: string;
+  /** Why this decision (the change's own reason for `act` and `nothing-to-do`). */
+  readonly decisionReason: string;
+  /** For `invalid` / `failed`: the error. */
+  readonly error?: string;
+  /** When some of its targets were deferred: when the change is delivered again (ISO-8601). */
+  readonly redelivery?: string;
+  /**
+   * Set when this input is not finished and must be delivered again (the Lambda reports it as a batch item failure;
+   * the CLI exits 1): it could not be decided, a target answering it failed, part of the inventory could not be
+   * read, or its change record or redelivery could not be written.
+   */
+  readonly retry?: true;
 }
 
 /**
  * The one JSON document every run produces: logged, returned by the Lambda, printed by the CLI.
  *
- * `skipped` is set when the whole event leads to nothing (AWSPENDING staging, description-only update,
- * a duplicate of a change already handled…): it says why. `idempotency` is set when the run was a
- * duplicate: `replayed` (the change was already handled; this is that run's report) or `in-progress`
- * (another invocation is handling it right now).
+ * `changes` lists every input of the run (one for an event or a manual refresh; every message of a batch) with its
+ * decision; `targets` lists each service, job definition and job once, with the ids of the changes it answers.
+ * A run of a single input also has `change`, that input's change (as before batches). `skipped` is set when the
+ * whole run leads to nothing (AWSPENDING staging, description-only update, a change already handled…): it says
+ * why; `idempotency: "replayed"` when that is because the change record says it was already handled.
  */
 export interface RefreshReport {
   readonly dryRun: boolean;
   readonly mode: 'event' | 'manual';
-  readonly change: ChangeReport;
+  /** The change of a single-input run (an event, a manual refresh). */
+  readonly change?: ChangeReport;
+  readonly changes: readonly BatchChangeReport[];
   readonly skipped?: string;
-  /** Set when the blast-radius cap refused the run: nothing was acted on. */
+  /** Set when the blast-radius cap or the hourly budget refused the run: nothing was acted on. */
   readonly refused?: string;
-  readonly idempotency?: 'replayed' | 'in-progress';
+  /** Which limit refused the run. */
+  readonly refusedBy?: 'blast-radius-cap' | 'rate-limit';
+  readonly idempotency?: 'replayed';
   readonly targets: readonly TargetReport[];
   readonly warnings: readonly string[];
   readonly summary: ReportSummary;
@@ -150,6 +197,10 @@ export interface ReportSummary {
   readonly planned: number;
   readonly skipped: number;
   readonly waiting: number;
+  readonly deferred: number;
   readonly failed: number;
   readonly inventoryProblems: number;
+  /** Inputs of the run (`changes.length`), and how many of them could not be read (`invalid`). */
+  readonly inputs: number;
+  readonly invalid: number;
 }

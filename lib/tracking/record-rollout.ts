@@ -8,7 +8,9 @@ import type { DeploymentTracker, WaveTarget } from './deployment-tracker.js';
 /**
  * Records the deployments this run started, so deployment state change events can be correlated (a FAILED
  * one is published) and, with SECRET_REFRESH_WAIT_FOR_STEADY, the waiting waves are started when the
- * earlier wave completes. A recording failure is a warning: the deployments themselves happened.
+ * earlier wave completes. A recording failure is a warning: the deployments themselves happened. A batch's rollout
+ * is recorded under its first change (lib/tracking is replaced by Step Functions next; the next wave's already-fresh
+ * check then uses that change's moment).
  */
 export async function recordRollout(
   tracker: DeploymentTracker,
@@ -27,7 +29,14 @@ export async function recordRollout(
   try {
     await tracker.startRollout(
       randomUUID(),
-      { kind: change.kind, arn: change.arn, name: change.name, ...(change.versionId ? { versionId: change.versionId } : {}), time: change.time },
+      // The moment the value became current: the next wave skips services deployed after it (already fresh).
+      {
+        kind: change.kind,
+        arn: change.arn,
+        name: change.name,
+        ...(change.versionId ? { versionId: change.versionId } : {}),
+        time: change.currentSince ?? change.time,
+      },
       waves,
       started,
     );

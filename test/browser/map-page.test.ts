@@ -11,23 +11,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../../demo/chromium.js';
 import { buildSecretsMap } from '../../lib/map/build-map.js';
 import { renderMapPage } from '../../lib/map/render-page.js';
 import type { SecretsMap } from '../../lib/map/types.js';
 import { DB_ARN, HOSTILE, hostileMap, PAYMENTS_ARN, realisticMap } from '../fixtures/map/realistic-map.js';
 import { mapOptionsFor, service } from '../support/map-inputs.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** From research/toolchain.md §5: without the background-networking flags Chromium reaches out at start. */
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const skipReason = process.env.BROWSER_TESTS_SKIP_REASON?.trim();
 const available = existsSync(CHROMIUM);
@@ -59,7 +49,7 @@ if (!available && skipReason) {
             'Only where it cannot be installed, set BROWSER_TESTS_SKIP_REASON to say why, and these tests skip.',
         );
       }
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS] });
     });
 
     afterAll(async () => {

@@ -1,6 +1,6 @@
 /**
- * Delivers the sample event to the pipeline the way Lambda's asynchronous invocation does — once, then up to
- * two retries (1 and 2 minutes later) while the run fails — against a {@link SyntheticAccount}, and checks
+ * Delivers the sample event to the pipeline the way the intake queue does — once, then again after each visibility
+ * timeout while the run fails, up to maxReceiveCount — against a {@link SyntheticAccount}, and checks
  * after every delivery that nothing was lost, nothing done twice and nothing else touched.
  *
  * "Lost" means: a target that should have been acted on is neither done nor reported (failed, skipped with a
@@ -22,8 +22,11 @@ import { ACCOUNT, CHANGE_TIME, clusterArn, type FaultHook, jobArn, QUEUE_ARN, RE
 /** The event every scenario delivers: AWSCURRENT moved to a new version of demo/orders/db. */
 export const EVENT_FILE = 'secretsmanager-secret-label-updated-awscurrent.json';
 
-/** Lambda's asynchronous invocation: the first try and two retries, about 1 and 2 minutes apart. */
-export const RETRY_DELAYS_MS = [60_000, 120_000] as const;
+/** The intake queue's maxReceiveCount: the first delivery and 4 redeliveries, then the failed-events queue. */
+export const MAX_RECEIVES = 5;
+
+/** A message a run did not finish comes back when its visibility timeout (6 × onChanges' 300 s timeout) expires. */
+export const RETRY_DELAYS_MS: readonly number[] = Array.from({ length: MAX_RECEIVES - 1 }, () => 1_800_000);
 
 /** The Lambda configuration the scenarios run with (the stack's: results published to `default`). */
 export const FAULT_ENVIRONMENT = {
@@ -116,7 +119,7 @@ export async function deliverEvent(options: DeliveryOptions = {}): Promise<Outco
   }
   const last = deliveries[deliveries.length - 1];
   if (last?.exitCode === 0) lost.push(...staleAfterSuccess(account, terminate));
-  const summary = `${deliveries.map((delivery) => delivery.line).join(' ⟳ ')}${last?.exitCode === 0 ? '' : ' ⇒ on-failure queue'}`;
+  const summary = `${deliveries.map((delivery) => delivery.line).join(' ⟳ ')}${last?.exitCode === 0 ? '' : ' ⇒ failed-events queue'}`;
   return { deliveries, summary, lost, twice: doneTwice(account), outside: touchedOutside(account, initialReaders, terminate), account };
 }
 
@@ -146,7 +149,7 @@ function lostIn(account: SyntheticAccount, attempt: number, readers: Readers, re
   const lost: string[] = [];
   const writes = account.applied.filter((write) => write.attempt === attempt);
   if (!report) {
-    // The run threw: Lambda retries the whole event, so only writes it made are unaccounted for.
+    // The run threw: the whole event is delivered again, so only writes it made are unaccounted for.
     return writes.map((write) => `${write.call} on ${write.subject} happened but the run threw before reporting it`);
   }
   const byArn = new Map(report.targets.map((target) => [target.arn, target]));

@@ -1,5 +1,5 @@
 /**
- * The fault matrix as tests: one per scenario of `scenarios.ts`. Each asserts the outcome of every Lambda
+ * The fault matrix as tests: one per scenario of `scenarios.ts`. Each asserts the outcome of every
  * delivery (statuses, failures, exit code), that nothing was lost, nothing done twice, and nothing touched that
  * does not read the changed secret. Scenarios with a `knownBug` are `it.fails` until lib/ is fixed.
  */
@@ -24,7 +24,7 @@ describe('fault matrix: the pipeline under AWS faults, races and the Lambda time
   }
 
   it('retries after the time budget ran out deploy exactly the services the first delivery did not', async () => {
-    const scenario = SCENARIOS.find((candidate) => candidate.name === 'time budget runs out mid-run, then Lambda retries');
+    const scenario = SCENARIOS.find((candidate) => candidate.name === 'time budget runs out mid-run, then the change is delivered again');
     if (!scenario) throw new Error('scenario not found');
     const outcome = await scenario.run();
     const deployed = (attempt: number) =>

@@ -2,18 +2,20 @@
  * The fault matrix: for every AWS call the pipeline makes, what happens when it is throttled for a while,
  * answers 5xx once, loses its connection once, or is denied; plus the races (a service or cluster deleted
  * between list and update), one service of many failing, a failed publish of the result events, and the
- * Lambda time budget running out mid-run followed by Lambda's retry.
+ * Lambda time budget running out mid-run followed by a redelivery.
  *
  * Each scenario delivers the sample event (AWSCURRENT moved on demo/orders/db) to a synthetic
  * account of 12 ECS services in 2 clusters — 10 read the secret, 2 do not — and 2 running Batch jobs (one
- * reads it, policy `resubmit`), retrying as Lambda does while the run fails. `expected` is the outcome line
+ * reads it, policy `resubmit`), delivered again as the intake queue does while the run fails (after the visibility
+ * timeout, up to maxReceiveCount, then the failed-events queue). The matrix runs the pipeline per delivery without
+ * the state table; test/faults/batch-faults.test.ts adds it, the queue and the lease. `expected` is the outcome line
  * per delivery (see `describeDelivery`) and the end state; every scenario must also lose nothing, do nothing
  * twice and touch nothing that does not read the secret.
  *
  * Without a fault: `11 done, 1 skipped (nothing-to-do 1) → exit 0` — 10 services redeployed, the running job
  * cloned, its job definition reported (future jobs read the new value anyway).
  */
-import { deliverEvent, type Outcome } from './deliver-event.js';
+import { deliverEvent, MAX_RECEIVES, type Outcome } from './deliver-event.js';
 import {
   CALLS,
   type CallName,
@@ -31,7 +33,7 @@ export interface FaultScenario {
   readonly name: string;
   /** The fault, as the table's first column says it. */
   readonly fault: string;
-  /** Outcome line of each delivery, joined by ` ⟳ `; ` ⇒ on-failure queue` when the last one failed too. */
+  /** Outcome line of each delivery, joined by ` ⟳ `; ` ⇒ failed-events queue` when the last one failed too. */
   readonly expected: string;
   /** Set when lib/ is known to get this wrong: what is wrong, where. The test is `it.fails` until it is fixed. */
   readonly knownBug?: string;
@@ -46,19 +48,19 @@ const NOTHING_SUPERSEDED = '2 skipped (nothing-to-do 1, superseded 1)';
 const FRESH_9 = '11 skipped (already-fresh 9, nothing-to-do 1, superseded 1)';
 const FRESH_10 = '11 skipped (already-fresh 10, nothing-to-do 1)';
 const UNPUBLISHED = 'result events not published (warning)';
-const DLQ = ' ⇒ on-failure queue';
+const DLQ = ' ⇒ failed-events queue';
 
-/** Delivery lines in order: the first invocation, then Lambda's retries. */
+/** Delivery lines in order: the first delivery, then the intake queue's redeliveries. */
 function chain(...deliveries: string[]): string {
   return deliveries.join(' ⟳ ');
 }
 
-/** The same line for both of Lambda's retries. */
-function twice(line: string): [string, string] {
-  return [line, line];
+/** The same line for every redelivery after the first delivery, up to the intake queue's maxReceiveCount. */
+function redeliveries(line: string): string[] {
+  return Array.from({ length: MAX_RECEIVES - 1 }, () => line);
 }
 
-/** The storm lasts 90 s: the first delivery and Lambda's first retry (60 s later) are throttled, the second retry is not. */
+/** The storm lasts 90 s: the first delivery is throttled, its redelivery (after the 1,800 s visibility timeout) is not. */
 export const STORM_MS = 90_000;
 
 /** Generic faults, applied to one AWS call at a time. */
@@ -107,146 +109,110 @@ type Kind = keyof typeof KINDS;
 const EXPECTED: Record<(typeof CALLS)[number], Record<Kind, string>> = {
   // No cluster list: no ECS target at all, the Region is reported unreadable; the job is still cloned.
   'ecs:ListClusters': {
-    storm: chain(
-      `1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`,
-      `0 done, 1 unreadable (ListClusters), ${NOTHING_SUPERSEDED} → exit 1`,
-      `10 done, ${NOTHING_SUPERSEDED} → exit 0`,
-    ),
+    storm: chain(`1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
     server: chain(`1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
     network: chain(`1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
     denied:
-      chain(`1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (ListClusters), ${NOTHING_SUPERSEDED} → exit 1`)) + DLQ,
+      chain(
+        `1 done, 1 unreadable (ListClusters), ${NOTHING} → exit 1`,
+        ...redeliveries(`0 done, 1 unreadable (ListClusters), ${NOTHING_SUPERSEDED} → exit 1`),
+      ) + DLQ,
   },
   // The first call lists cluster orders: its 8 readers wait for the retry; payments-01/02 are done at once.
   'ecs:ListServices': {
-    storm: chain(
-      `1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`,
-      `0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`,
-      `10 done, ${NOTHING_SUPERSEDED} → exit 0`,
-    ),
+    storm: chain(`1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
     server: chain(`3 done, 1 unreadable (cluster/orders), ${NOTHING} → exit 1`, '8 done, 4 skipped (already-fresh 2, nothing-to-do 1, superseded 1) → exit 0'),
     network: chain(`3 done, 1 unreadable (cluster/orders), ${NOTHING} → exit 1`, '8 done, 4 skipped (already-fresh 2, nothing-to-do 1, superseded 1) → exit 0'),
     denied:
       chain(
         `1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`,
-        ...twice(`0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`),
+        ...redeliveries(`0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`),
       ) + DLQ,
   },
   'ecs:DescribeServices': {
-    storm: chain(
-      `1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`,
-      `0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`,
-      `10 done, ${NOTHING_SUPERSEDED} → exit 0`,
-    ),
+    storm: chain(`1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
     server: chain(`3 done, 1 unreadable (cluster/orders), ${NOTHING} → exit 1`, '8 done, 4 skipped (already-fresh 2, nothing-to-do 1, superseded 1) → exit 0'),
     network: chain(`3 done, 1 unreadable (cluster/orders), ${NOTHING} → exit 1`, '8 done, 4 skipped (already-fresh 2, nothing-to-do 1, superseded 1) → exit 0'),
     denied:
       chain(
         `1 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING} → exit 1`,
-        ...twice(`0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`),
+        ...redeliveries(`0 done, 2 unreadable (cluster/orders, cluster/payments), ${NOTHING_SUPERSEDED} → exit 1`),
       ) + DLQ,
   },
   // Every service whose task definition cannot be read is reported, readers or not (12 services).
   'ecs:DescribeTaskDefinition': {
-    storm: chain(
-      `1 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`,
-      `0 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`,
-      `10 done, ${NOTHING_SUPERSEDED} → exit 0`,
-    ),
+    storm: chain(`1 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
     server: chain(`10 done, 1 unreadable (orders-01), ${NOTHING} → exit 1`, `1 done, ${FRESH_9} → exit 0`),
     network: chain(`10 done, 1 unreadable (orders-01), ${NOTHING} → exit 1`, `1 done, ${FRESH_9} → exit 0`),
     denied:
       chain(
         `1 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`,
-        ...twice(`0 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`),
+        ...redeliveries(`0 done, 12 unreadable (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`),
       ) + DLQ,
   },
   // The write that landed but whose answer was lost is reported failed; the retry finds it already fresh.
   'ecs:UpdateService': {
-    storm: chain(
-      `1 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`,
-      `0 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`,
-      `10 done, ${NOTHING_SUPERSEDED} → exit 0`,
-    ),
+    storm: chain(`1 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`, `10 done, ${NOTHING_SUPERSEDED} → exit 0`),
     server: chain(`10 done, 1 failed (orders-01), ${NOTHING} → exit 1`, `1 done, ${FRESH_9} → exit 0`),
     network: chain(`10 done, 1 failed (orders-01), ${NOTHING} → exit 1`, ALL_FRESH),
     denied:
       chain(
         `1 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING} → exit 1`,
-        ...twice(`0 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`),
+        ...redeliveries(`0 done, 10 failed (orders-01, orders-02, orders-03, …), ${NOTHING_SUPERSEDED} → exit 1`),
       ) + DLQ,
   },
   // Both DescribeJobDefinitions calls fail in a storm (ACTIVE list, then the running job's revision): the job
   // cannot be matched and is covered by the reported problems. One failure: the second call finds the revision.
   'batch:DescribeJobDefinitions': {
-    storm: chain(
-      '10 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1) → exit 1',
-      '0 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1), 10 skipped (already-fresh 10) → exit 1',
-      `1 done, ${FRESH_10} → exit 0`,
-    ),
+    storm: chain('10 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1) → exit 1', `1 done, ${FRESH_10} → exit 0`),
     server: chain(`11 done, 1 unreadable (DescribeJobDefinitions), ${NOTHING} → exit 1`, ALL_FRESH),
     network: chain(`11 done, 1 unreadable (DescribeJobDefinitions), ${NOTHING} → exit 1`, ALL_FRESH),
     denied:
       chain(
         '10 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1) → exit 1',
-        ...twice('0 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1), 10 skipped (already-fresh 10) → exit 1'),
+        ...redeliveries('0 done, 2 unreadable (DescribeJobDefinitions, job-definition/nightly:1), 10 skipped (already-fresh 10) → exit 1'),
       ) + DLQ,
   },
   'batch:DescribeJobQueues': {
-    storm: chain(
-      `10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`,
-      `0 done, 1 unreadable (DescribeJobQueues), ${FRESH_10} → exit 1`,
-      `1 done, ${FRESH_10} → exit 0`,
-    ),
+    storm: chain(`10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     server: chain(`10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     network: chain(`10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     denied:
-      chain(`10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (DescribeJobQueues), ${FRESH_10} → exit 1`)) + DLQ,
+      chain(
+        `10 done, 1 unreadable (DescribeJobQueues), ${NOTHING} → exit 1`,
+        ...redeliveries(`0 done, 1 unreadable (DescribeJobQueues), ${FRESH_10} → exit 1`),
+      ) + DLQ,
   },
   // The first ListJobs is the inventory's (STARTING jobs of the queue); the clone look-up has its own rows below.
   'batch:ListJobs': {
-    storm: chain(
-      `10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`,
-      `0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`,
-      `1 done, ${FRESH_10} → exit 0`,
-    ),
+    storm: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     server: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     network: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     denied:
-      chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`)) + DLQ,
+      chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, ...redeliveries(`0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`)) +
+      DLQ,
   },
   'batch:DescribeJobs': {
-    storm: chain(
-      `10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`,
-      `0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`,
-      `1 done, ${FRESH_10} → exit 0`,
-    ),
+    storm: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     server: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     network: chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     denied:
-      chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, ...twice(`0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`)) + DLQ,
+      chain(`10 done, 1 unreadable (job-queue/orders), ${NOTHING} → exit 1`, ...redeliveries(`0 done, 1 unreadable (job-queue/orders), ${FRESH_10} → exit 1`)) +
+      DLQ,
   },
   // A clone that was submitted but whose answer was lost is found by name and tag on the retry: never two clones.
   'batch:SubmitJob': {
-    storm: chain(
-      `10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`,
-      `0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`,
-      `1 done, ${FRESH_10} → exit 0`,
-    ),
+    storm: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     server: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     network: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
-    denied: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, ...twice(`0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`)) + DLQ,
+    denied: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, ...redeliveries(`0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`)) + DLQ,
   },
   // Tagging the original fails after the clone was submitted: the retry reuses the clone and tags again.
   'batch:TagResource': {
-    storm: chain(
-      `10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`,
-      `0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`,
-      `1 done, ${FRESH_10} → exit 0`,
-    ),
+    storm: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     server: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, `1 done, ${FRESH_10} → exit 0`),
     network: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, ALL_FRESH),
-    denied: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, ...twice(`0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`)) + DLQ,
+    denied: chain(`10 done, 1 failed (nightly-run), ${NOTHING} → exit 1`, ...redeliveries(`0 done, 1 failed (nightly-run), ${FRESH_10} → exit 1`)) + DLQ,
   },
   // Publishing is best effort: a warning in the report, never a failed run (a retry would redo nothing anyway).
   'events:PutEvents': {
@@ -255,12 +221,12 @@ const EXPECTED: Record<(typeof CALLS)[number], Record<Kind, string>> = {
     network: `11 done, ${NOTHING}, ${UNPUBLISHED} → exit 0`,
     denied: `11 done, ${NOTHING}, ${UNPUBLISHED} → exit 0`,
   },
-  // The change cannot be confirmed: the run throws before any inventory or write, and Lambda retries the event.
+  // The change cannot be confirmed: the run throws before any inventory or write, and the event is delivered again.
   'secretsmanager:DescribeSecret': {
-    storm: chain('threw ThrottlingException → exit 1', 'threw ThrottlingException → exit 1', OK),
+    storm: chain('threw ThrottlingException → exit 1', OK),
     server: chain('threw ServiceUnavailable → exit 1', OK),
     network: chain('threw TimeoutError → exit 1', OK),
-    denied: chain(...Array.from({ length: 3 }, () => 'threw AccessDeniedException → exit 1')) + DLQ,
+    denied: chain(...Array.from({ length: MAX_RECEIVES }, () => 'threw AccessDeniedException → exit 1')) + DLQ,
   },
 };
 
@@ -341,7 +307,7 @@ const special: FaultScenario[] = [
   {
     name: 'UpdateService fails for one service of many (persistent)',
     fault: 'ecs:UpdateService: InvalidParameterException for orders-05, every call',
-    expected: chain(`10 done, 1 failed (orders-05), ${NOTHING} → exit 1`, ...twice(`0 done, 1 failed (orders-05), ${FRESH_9} → exit 1`)) + DLQ,
+    expected: chain(`10 done, 1 failed (orders-05), ${NOTHING} → exit 1`, ...redeliveries(`0 done, 1 failed (orders-05), ${FRESH_9} → exit 1`)) + DLQ,
     run: () =>
       deliverEvent({
         fault: (context) =>
@@ -364,7 +330,7 @@ const special: FaultScenario[] = [
   {
     name: 'every call throttled',
     fault: `every ECS/Batch/EventBridge call: ThrottlingException storm (${STORM_MS / 1000} s)`,
-    expected: chain(...twice(`0 done, 3 unreadable (ListClusters, DescribeJobDefinitions, DescribeJobQueues), ${UNPUBLISHED} → exit 1`), OK),
+    expected: chain(`0 done, 3 unreadable (ListClusters, DescribeJobDefinitions, DescribeJobQueues), ${UNPUBLISHED} → exit 1`, OK),
     run: () =>
       deliverEvent({
         fault: (context) =>
@@ -440,7 +406,7 @@ const special: FaultScenario[] = [
       }),
   },
   {
-    name: 'time budget runs out mid-run, then Lambda retries',
+    name: 'time budget runs out mid-run, then the change is delivered again',
     fault: 'Lambda time budget ends after 3 UpdateService calls (20 s each); retry with a fresh budget',
     // The first delivery clones the job (it starts at once, beside the ECS wave) and deploys 3 services, then stops
     // starting actions at the deadline (7 services "not started") and fails; the retry deploys exactly the 7

@@ -208,6 +208,8 @@ export class SyntheticAccount {
       secretsManager: unexpected('Secrets Manager'),
       ssm: unexpected('SSM'),
       sts: unexpected('STS'),
+      sqs: unexpected('SQS'),
+      s3: unexpected('S3'),
     };
   }
 

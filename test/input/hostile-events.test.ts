@@ -1,25 +1,35 @@
 /**
- * Hostile and malformed EventBridge events sent to the event-driven functions (onSecretChange,
- * onParameterChange): each is refused with a named error before any AWS call (or, where the decision needs
- * one, after a read only), and never with a write. Every SDK call goes to a local recording endpoint, so
- * "no AWS call" is a request count, whatever code path would have made it.
+ * Hostile and malformed EventBridge events sent to the intake queue's function (onChanges), one SQS message each:
+ * each is reported as an invalid input with a named error (EventParseError, ForeignAccountError, InvalidInputError…),
+ * never retried (no batch item failure: retrying cannot make it valid), and never followed by any AWS call but the
+ * published result events (or, where the decision needs one, a read). Every SDK call goes to a local recording
+ * endpoint, so "no AWS call" is a request count, whatever code path would have made it.
  */
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EventParseError, ForeignAccountError, InvalidInputError } from '../../lib/errors.js';
-import { FOREIGN_ACCOUNT, fakeContext, OWN_ACCOUNT, sampleEvent, stubDeployedEnvironment, TEN_KB_NAME } from './support/lambda-harness.js';
+import { EventParseError } from '../../lib/errors.js';
+import {
+  capturingLogs,
+  FOREIGN_ACCOUNT,
+  fakeContext,
+  OWN_ACCOUNT,
+  sampleEvent,
+  sqsEvent,
+  stubDeployedEnvironment,
+  TEN_KB_NAME,
+} from './support/lambda-harness.js';
 import { type RecordingAwsEndpoint, startRecordingAwsEndpoint } from './support/recording-aws-endpoint.js';
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+type Handler = (event: unknown, context: Context) => Promise<SQSBatchResponse>;
 
 let aws: RecordingAwsEndpoint;
-const handlers: Record<string, Handler> = {};
+let onChanges: Handler;
 
 beforeAll(async () => {
   aws = await startRecordingAwsEndpoint();
   stubDeployedEnvironment(aws.url);
-  handlers.onSecretChange = (await import('../../functions/on-secret-change.js')).handler as unknown as Handler;
-  handlers.onParameterChange = (await import('../../functions/on-parameter-change.js')).handler as unknown as Handler;
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
+  onChanges = (await import('../../functions/on-changes.js')).handler as unknown as Handler;
 });
 
 afterAll(async () => {
@@ -29,16 +39,45 @@ afterAll(async () => {
 
 beforeEach(() => aws.reset());
 
-/** Runs `handler` on `event` and returns what it threw (failing the test when it returned). */
-async function rejection(handler: Handler, event: unknown): Promise<Error> {
-  const outcome = await handler(event, fakeContext()).then(
-    (report) => ({ returned: report }),
-    (error: unknown) => ({ threw: error }),
-  );
-  if (!('threw' in outcome)) throw new Error(`expected a rejection, the handler returned ${JSON.stringify(outcome.returned).slice(0, 300)}`);
-  expect(outcome.threw).toBeInstanceOf(Error);
-  return outcome.threw as Error;
+/** An invalid input's error as the report names it: its class and its message. */
+interface Refusal {
+  readonly name: string;
+  readonly message: string;
 }
+
+/** A batch entry of the report onChanges logged. */
+interface Entry {
+  readonly id: string;
+  readonly source?: string;
+  readonly decision: string;
+  readonly error?: string;
+}
+
+/** Delivers `bodies` as one SQS batch and returns what onChanges answered and the report it logged. */
+async function deliver(...bodies: unknown[]): Promise<{ response: SQSBatchResponse; entries: Entry[] }> {
+  const invocation = await capturingLogs(() => onChanges(sqsEvent(bodies), fakeContext()));
+  if (invocation.thrown) throw invocation.thrown;
+  const report = invocation.logs.find((line) => typeof line.report === 'object')?.report as { changes: Entry[] } | undefined;
+  if (!report) throw new Error(`onChanges logged no report: ${JSON.stringify(invocation.logs).slice(0, 400)}`);
+  return { response: invocation.result as SQSBatchResponse, entries: report.changes };
+}
+
+/**
+ * Delivers `event` as one SQS message and returns its refusal, checking that it is reported `invalid` and not
+ * retried (no batch item failure).
+ */
+async function refusal(event: unknown): Promise<Refusal> {
+  const { response, entries } = await deliver(event);
+  expect(response).toEqual({ batchItemFailures: [] });
+  expect(entries).toHaveLength(1);
+  const [entry] = entries;
+  expect(entry).toMatchObject({ id: 'c1', source: 'm-1', decision: 'invalid' });
+  const [, name = '', message = ''] = /^(\w+): ([\s\S]*)$/.exec(entry?.error ?? '') ?? [];
+  return { name, message };
+}
+
+/** Every request but the result events the run publishes (the invalid input is reported there too). */
+const calls = () => aws.requests.filter((request) => request.operation !== 'PutEvents');
 
 const SECRET_EVENTS = [
   'secretsmanager-secret-label-updated-awscurrent.json',
@@ -55,29 +94,63 @@ const PARAMETER_EVENTS = [
   'ssm-parameter-store-policy-action-expiration.json',
 ] as const;
 
-describe.each(['onSecretChange', 'onParameterChange'])('%s on malformed input', (name) => {
-  const handler = (): Handler => handlers[name] as Handler;
-
+describe('onChanges on malformed input', () => {
   it.each<[string, unknown]>([
-    ['non-JSON text', '{"source": "aws.ssm", '],
-    ['a JSON text instead of an object', JSON.stringify(sampleEvent('ssm-parameter-store-change-update.json'))],
     ['a number', 42],
-    ['true', true],
     ['null', null],
-    ['an array of events', [sampleEvent('ssm-parameter-store-change-update.json')]],
-  ])('refuses %s with EventParseError and no AWS call', async (_label, event) => {
-    const error = await rejection(handler(), event);
-    expect(error).toBeInstanceOf(EventParseError);
-    expect(error.message).toMatch(/^event must be an EventBridge event object, got /);
+    ['an array of SQS records', sqsEvent([sampleEvent('ssm-parameter-store-change-update.json')]).Records],
+    ['an EventBridge event (not an SQS event)', sampleEvent('ssm-parameter-store-change-update.json')],
+  ])('refuses an invocation that is not an SQS event (%s) with EventParseError and no AWS call', async (_label, invocation) => {
+    const outcome = await onChanges(invocation, fakeContext()).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(outcome).toBeInstanceOf(EventParseError);
+    expect((outcome as Error).message).toBe('onChanges expects an SQS event ({ "Records": [{ "messageId", "body", … }] }) from the intake queue');
     expect(aws.requests).toEqual([]);
   });
 
-  it('refuses an empty invocation (no payload) with EventParseError and no AWS call', async () => {
-    const error = await rejection(handler(), undefined);
-    expect(error).toBeInstanceOf(EventParseError);
-    // middy hands the handler an empty object for an empty invocation.
-    expect(error.message).toMatch(/^EventBridge event is malformed: version: Invalid input: expected string, received undefined; id: /);
-    expect(aws.requests).toEqual([]);
+  it('reports a message body that is not JSON as invalid (IntakeEnvelopeError), deletes it, and makes no call but the result events', async () => {
+    const error = await refusal('{"source": "aws.ssm", ');
+    expect(error.name).toBe('IntakeEnvelopeError');
+    expect(error.message).toMatch(/^SQS message m-1 has a body that is not JSON: /);
+    expect(calls()).toEqual([]);
+    expect(aws.writes()).toEqual(['PutEvents', 'PutEvents']);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a JSON text instead of an object', JSON.stringify(JSON.stringify(sampleEvent('ssm-parameter-store-change-update.json'))), 'a string'],
+    ['a number', '42', 'a number'],
+    ['true', 'true', 'a boolean'],
+    ['null', 'null', 'null'],
+  ])('reports a body holding %s as invalid (EventParseError), with no call but the result events', async (_label, body, got) => {
+    const error = await refusal(body);
+    expect(error.name).toBe('EventParseError');
+    expect(error.message).toBe(`event must be an EventBridge event object, got ${got}`);
+    expect(calls()).toEqual([]);
+  });
+
+  it('unwraps a body holding an array of events and judges each on its own (one invalid element does not stop the others)', async () => {
+    const valid = sampleEvent('ssm-parameter-store-change-label.json');
+    const { response, entries } = await deliver([valid, 7]);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(entries.map((entry) => [entry.id, entry.source, entry.decision])).toEqual([
+      ['c1', 'm-1', 'nothing-to-do'],
+      ['c2', 'm-1', 'invalid'],
+    ]);
+    expect(calls()).toEqual([]);
+  });
+
+  it('reports each invalid message of a batch on its own, and handles the valid ones', async () => {
+    const label = sampleEvent('ssm-parameter-store-change-label.json');
+    const foreign = { ...sampleEvent('ssm-parameter-store-change-update.json'), account: FOREIGN_ACCOUNT };
+    const { response, entries } = await deliver(label, 'not json', foreign);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(entries.map((entry) => [entry.source, entry.decision, entry.error?.split(':')[0]])).toEqual([
+      ['m-1', 'nothing-to-do', undefined],
+      ['m-2', 'invalid', 'IntakeEnvelopeError'],
+      ['m-3', 'invalid', 'ForeignAccountError'],
+    ]);
   });
 
   it.each<[string, (event: Record<string, unknown>) => void, RegExp]>([
@@ -102,10 +175,10 @@ describe.each(['onSecretChange', 'onParameterChange'])('%s on malformed input', 
   ])('refuses an SSM event with %s (wrong shape) with EventParseError and no AWS call', async (_label, mutate, message) => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
     mutate(event);
-    const error = await rejection(handler(), event);
-    expect(error).toBeInstanceOf(EventParseError);
+    const error = await refusal(event);
+    expect(error.name).toBe('EventParseError');
     expect(error.message).toMatch(message);
-    expect(aws.requests).toEqual([]);
+    expect(calls()).toEqual([]);
   });
 
   it.each<[string, (event: Record<string, unknown> & { detail: Record<string, unknown> }) => void, RegExp]>([
@@ -115,19 +188,19 @@ describe.each(['onSecretChange', 'onParameterChange'])('%s on malformed input', 
   ])('refuses a Secret Label Updated event with %s with EventParseError and no AWS call', async (_label, mutate, message) => {
     const event = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
     mutate(event);
-    const error = await rejection(handler(), event);
-    expect(error).toBeInstanceOf(EventParseError);
+    const error = await refusal(event);
+    expect(error.name).toBe('EventParseError');
     expect(error.message).toMatch(message);
-    expect(aws.requests).toEqual([]);
+    expect(calls()).toEqual([]);
   });
 
   it('refuses a CloudTrail PutSecretValue whose versionStages is a string, with EventParseError and no AWS call', async () => {
     const event = sampleEvent('secretsmanager-putsecretvalue-awscurrent.json');
     (event.detail.requestParameters as Record<string, unknown>).versionStages = 'AWSCURRENT';
-    const error = await rejection(handler(), event);
-    expect(error).toBeInstanceOf(EventParseError);
+    const error = await refusal(event);
+    expect(error.name).toBe('EventParseError');
     expect(error.message).toContain('versionStages');
-    expect(aws.requests).toEqual([]);
+    expect(calls()).toEqual([]);
   });
 
   it.each<[string, string, string]>([
@@ -143,27 +216,27 @@ describe.each(['onSecretChange', 'onParameterChange'])('%s on malformed input', 
     const event = sampleEvent('ssm-parameter-store-change-update.json');
     event.source = source;
     event['detail-type'] = detailType;
-    const error = await rejection(handler(), event);
-    expect(error).toBeInstanceOf(EventParseError);
+    const error = await refusal(event);
+    expect(error.name).toBe('EventParseError');
     expect(error.message).toMatch(/^not a secret or parameter change event: .*\(supported: /);
-    expect(aws.requests).toEqual([]);
+    expect(calls()).toEqual([]);
   });
 
   it.each([...SECRET_EVENTS, ...PARAMETER_EVENTS])('refuses %s from another account with ForeignAccountError and no AWS call', async (file) => {
     const event = sampleEvent(file);
     expect(event.account).toBe(OWN_ACCOUNT);
     event.account = FOREIGN_ACCOUNT;
-    const error = await rejection(handler(), event);
-    expect(error).toBeInstanceOf(ForeignAccountError);
+    const error = await refusal(event);
+    expect(error.name).toBe('ForeignAccountError');
     expect(error.message).toContain(`the event is from account ${FOREIGN_ACCOUNT}, but this deployment handles account ${OWN_ACCOUNT}`);
-    expect(aws.requests).toEqual([]);
+    expect(calls()).toEqual([]);
   });
 
   it('does not let a "__proto__" member of a JSON event pollute Object.prototype', async () => {
     const event = JSON.parse(
       JSON.stringify(sampleEvent('ssm-parameter-store-change-update.json')).replace('"detail":{', '"detail":{"__proto__":{"polluted":"yes"},'),
     ) as unknown;
-    await handler()(event, fakeContext()).catch(() => undefined);
+    await deliver(event);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // A well-formed Update of a parameter that does not exist: DescribeParameters, then only the result event.
     expect(aws.writes().filter((operation) => operation !== 'PutEvents')).toEqual([]);
@@ -188,24 +261,24 @@ describe('hostile names inside well-formed events', () => {
     const event = sampleEvent('ssm-parameter-store-change-delete.json');
     event.detail.name = name;
     event.resources = [];
-    const error = await rejection(handlers.onParameterChange as Handler, event);
-    expect(error).toBeInstanceOf(EventParseError);
+    const error = await refusal(event);
+    expect(error.name).toBe('EventParseError');
     expect(error.message).toMatch(/^Parameter Store Change event is malformed: detail\.name: /);
-    expect(aws.requests).toEqual([]);
+    expect(calls()).toEqual([]);
   });
 
   it.each(HOSTILE_NAMES)('makes no write call for a Parameter Store Change Update with %s (only reads)', async (_label, name) => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
     event.detail.name = name;
     event.resources = [];
-    await (handlers.onParameterChange as Handler)(event, fakeContext()).catch(() => undefined);
+    await deliver(event);
     expect(aws.writes().filter((operation) => operation !== 'PutEvents')).toEqual([]);
   });
 
   it.each(HOSTILE_NAMES)('makes no write call for a Secret Label Updated with %s (only reads)', async (_label, name) => {
     const event = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
     event.detail.name = name;
-    await (handlers.onSecretChange as Handler)(event, fakeContext()).catch(() => undefined);
+    await deliver(event);
     expect(aws.writes().filter((operation) => operation !== 'PutEvents')).toEqual([]);
   });
 });
@@ -214,12 +287,12 @@ describe('events whose inner identity names another account', () => {
   it('refuses a CloudTrail call whose recipientAccountId is another account, with no write call', async () => {
     const event = sampleEvent('secretsmanager-putsecretvalue-awscurrent.json');
     event.detail.recipientAccountId = FOREIGN_ACCOUNT;
-    const error = await rejection(handlers.onSecretChange as Handler, event);
-    expect(error).toBeInstanceOf(InvalidInputError);
+    const error = await refusal(event);
+    expect(error.name).toBe('ForeignAccountError');
     expect(error.message).toBe(
       `the change is in account ${FOREIGN_ACCOUNT}, but this deployment handles account ${OWN_ACCOUNT}: deploy secret-refresh in that account instead of forwarding its events`,
     );
-    expect(aws.writes()).toEqual([]);
+    expect(aws.writes().filter((operation) => operation !== 'PutEvents')).toEqual([]);
   });
 
   it.each<[string, string, (detail: Record<string, unknown>, arn: string) => void]>([
@@ -246,21 +319,21 @@ describe('events whose inner identity names another account', () => {
     const event = sampleEvent(file);
     const foreignArn = `arn:aws:secretsmanager:us-east-1:${FOREIGN_ACCOUNT}:secret:demo/orders/db-credentials-Ab12Cd`;
     tamper(event.detail as Record<string, unknown>, foreignArn);
-    const error = await rejection(handlers.onSecretChange as Handler, event);
-    expect(error).toBeInstanceOf(ForeignAccountError);
+    const error = await refusal(event);
+    expect(error.name).toBe('ForeignAccountError');
     expect(error.message).toContain(`of account ${FOREIGN_ACCOUNT}, but the event was recorded for account ${OWN_ACCOUNT}`);
-    expect(aws.requests).toEqual([]);
+    expect(calls()).toEqual([]);
   });
 
   /** A resource ARN in another account than the envelope's contradicts the event: refused (lib/changes/event-resource.ts). */
   it('refuses a Parameter Store Change whose resource ARN is in another account, with no write call', async () => {
     const event = sampleEvent('ssm-parameter-store-change-update.json');
     event.resources = [`arn:aws:ssm:us-east-1:${FOREIGN_ACCOUNT}:parameter/demo/orders/db-password`];
-    const error = await rejection(handlers.onParameterChange as Handler, event);
-    expect(error).toBeInstanceOf(InvalidInputError);
+    const error = await refusal(event);
+    expect(error.name).toBe('EventParseError');
     expect(error.message).toBe(
       `resources[0] is in account ${FOREIGN_ACCOUNT} / us-east-1, but the event is from account ${OWN_ACCOUNT} / us-east-1: refusing a self-contradictory event`,
     );
-    expect(aws.writes()).toEqual([]);
+    expect(aws.writes().filter((operation) => operation !== 'PutEvents')).toEqual([]);
   });
 });

@@ -223,7 +223,11 @@ describe('CLI: hostile input exits 2 with one line and no AWS call', () => {
     ['empty', ''],
     ['JSON with a byte-order mark', `\uFEFF${JSON.stringify(sampleEvent('ssm-parameter-store-change-update.json'))}`],
     ['a JSON string', JSON.stringify('{"source":"aws.ssm"}')],
-    ['a JSON array of events', JSON.stringify([sampleEvent('ssm-parameter-store-change-update.json')])],
+    ['an empty JSON array (no event)', '[]'],
+    [
+      'a JSON array holding an event of another account',
+      JSON.stringify([{ ...sampleEvent('secretsmanager-putsecretvalue-awscurrent.json'), account: FOREIGN_ACCOUNT }]),
+    ],
     ['JSON null', 'null'],
     ['JSON of the wrong shape', JSON.stringify({ source: 'aws.ssm', detail: {} })],
     ['an unknown detail-type', JSON.stringify({ ...sampleEvent('ssm-parameter-store-change-update.json'), 'detail-type': 'Parameter Store Deleted' })],

@@ -6,7 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError } from '../../lib/errors.js';
-import { fakeContext, sampleEvent, stubDeployedEnvironment } from './support/lambda-harness.js';
+import { fakeContext, sampleEvent, sqsEvent, stubDeployedEnvironment } from './support/lambda-harness.js';
 import { type RecordingAwsEndpoint, startRecordingAwsEndpoint } from './support/recording-aws-endpoint.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -29,8 +29,12 @@ const DEPLOYMENT_EVENT = sampleEvent('ecs-deployment-state-change-failed.json');
 
 describe('a function whose environment names an unknown SECRET_REFRESH_ variable', () => {
   it.each<[string, string, unknown]>([
-    ['onSecretChange', '../../functions/on-secret-change.js', sampleEvent('secretsmanager-secret-label-updated-awscurrent.json')],
-    ['onParameterChange', '../../functions/on-parameter-change.js', sampleEvent('ssm-parameter-store-change-update.json')],
+    // The whole batch fails (nothing is deleted): SQS delivers it again, and after 5 receives to the failed-events queue.
+    [
+      'onChanges',
+      '../../functions/on-changes.js',
+      sqsEvent([sampleEvent('secretsmanager-secret-label-updated-awscurrent.json'), sampleEvent('ssm-parameter-store-change-update.json')]),
+    ],
     ['refresh', '../../functions/refresh.js', { ref: 'demo/orders/db', dryRun: true }],
     ['audit', '../../functions/audit.js', SCHEDULED],
     ['onDeploymentStateChange', '../../functions/on-deployment-state-change.js', DEPLOYMENT_EVENT],

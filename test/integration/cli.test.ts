@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,11 +7,13 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { rotationInput, secretLabelUpdatedEvent } from '../../demo/demo-events.js';
+import { parameterStoreChangeEvent, rotationInput, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from '../../demo/demo-events.js';
 import { rotateSecret } from '../../demo/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { main } from '../../lib/cli/main.js';
-import { resetMoto } from '../support/moto.js';
+import type { SecretsMap } from '../../lib/map/types.js';
+import type { RefreshReport } from '../../lib/report/types.js';
+import { nextSecond, resetMoto } from '../support/moto.js';
 
 const run = promisify(execFile);
 
@@ -121,6 +123,90 @@ describe('secret-refresh CLI against moto', () => {
     expect(audit.audit).toBe(true);
     expect(audit.summary.servicesScanned).toBe(19);
     expect(audit.targets.every((target) => ['stale', 'fresh', 'unknown'].includes(target.status))).toBe(true);
+  });
+
+  it('handles several files as one batch: one rotation’s signals in two files, a JSON-lines file with a parameter update and an invalid line', async () => {
+    const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v3"}');
+    await nextSecond();
+    const input = rotationInput(account, rotation);
+    await new SSMClient({ region: 'us-east-1' }).send(
+      new PutParameterCommand({ Name: account.parameterName, Value: 'k2', Type: 'SecureString', Overwrite: true }),
+    );
+    const update = parameterStoreChangeEvent({
+      account: account.account,
+      region: 'us-east-1',
+      name: account.parameterName,
+      operation: 'Update',
+      time: new Date().toISOString(),
+    });
+    await writeFile(join(dir, 'stage.json'), JSON.stringify(updateSecretVersionStageEvent({ ...input, previousVersionId: rotation.previousVersionId })));
+    await writeFile(join(dir, 'label.json'), JSON.stringify(secretLabelUpdatedEvent(input)));
+    await writeFile(join(dir, 'more.jsonl'), `${JSON.stringify(update)}\n42\n`);
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['event', join(dir, 'stage.json'), join(dir, 'label.json'), join(dir, 'more.jsonl'), '--json'], cliIo);
+
+    // One input could not be read: the others were handled, and the exit code says something needs a look.
+    expect(code).toBe(1);
+    const report = JSON.parse(out.stdout) as RefreshReport;
+    expect(report).not.toHaveProperty('change');
+    expect(report.changes.map((entry) => [entry.id, entry.source?.split('/').pop(), entry.decision])).toEqual([
+      ['c1', 'stage.json', 'act'],
+      ['c2', 'label.json', 'merged'],
+      ['c3', 'more.jsonl:1', 'act'],
+      ['c4', 'more.jsonl:2', 'invalid'],
+    ]);
+    // payments-api reads the secret and the parameter: deployed once, answering both.
+    const both = report.targets.find((target) => target.name === 'payments-api');
+    expect(both).toMatchObject({ status: 'done', changes: ['c1', 'c3'] });
+    expect(report.summary).toMatchObject({ done: 6, failed: 0, invalid: 1, inputs: 4 });
+  });
+
+  it('map prints the secrets map of both Regions as text, read-only, and exits 0', async () => {
+    const before = await deploymentIds(account);
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['map'], cliIo);
+
+    expect({ code, stderr: out.stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = out.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^secrets map · \\d{4}-\\d\\d-\\d\\dT[^ ]+ · account ${account.account} · Regions us-east-1, us-west-2$`));
+    expect(lines[2]).toMatch(/^ {2}readers {5}19 task definitions, 2 job definitions → 19 services, 0 running jobs$/);
+    expect(out.stdout).toMatch(/^ {2}secret demo\/orders\/db +us-east-1 +exists +changed /m);
+    expect(out.stdout).toMatch(
+      /^ {4}orders-api:1 +app +secrets SECRET_0 +AWSCURRENT\n {6}(STALE|FRESH|UNKNOWN) demo-orders\/orders-api +us-east-1 +in-scope +wave last$/m,
+    );
+    expect(out.stdout).toMatch(/^ {2}WARNING {2}mutable-image-tag +image public\.ecr\.aws\/docker\/library\/busybox:latest /m);
+    expect(out.stdout).not.toContain('INCOMPLETE');
+    expect(await deploymentIds(account)).toEqual(before);
+  });
+
+  it('map --json prints only the document, the same the page embeds, and --html writes that self-contained page', async () => {
+    const page = join(dir, 'secrets-map.html');
+    const { io: cliIo, out } = io(env());
+
+    const code = await main(['map', '--json', '--html', page], cliIo);
+
+    expect(code).toBe(0);
+    expect(out.stderr).toBe(`secret-refresh: map page written to ${page}\n`);
+    const map = JSON.parse(out.stdout) as SecretsMap;
+    expect(map.format).toBe('secret-refresh/map@1');
+    expect(map.summary).toMatchObject({ services: 19, taskDefinitions: 19, jobDefinitions: 2, inventoryProblems: 0 });
+    expect(map.resources.find((resource) => resource.arn === account.secretArn)?.targets.length).toBeGreaterThanOrEqual(8);
+    const html = await readFile(page, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    // Self-contained: nothing to fetch (no src, href, link, import or url()), and the document it embeds is the same.
+    expect(html).not.toMatch(/<(link|img|iframe|object|embed|base)\b|\s(src|href)=|url\(|@import/i);
+    const embedded = /<script type="application\/json" id="secrets-map">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+    expect(JSON.parse(embedded)).toEqual(map);
+  });
+
+  it('map --html to a directory that does not exist: exit 2, nothing printed', async () => {
+    const { io: cliIo, out } = io(env());
+    const code = await main(['map', '--html', join(dir, 'no-such-directory', 'map.html')], cliIo);
+    expect(code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/^secret-refresh: cannot write the map page to .*no-such-directory\/map\.html: ENOENT/);
   });
 
   it('runs as the npx bin in a checkout (the sources through tsx), printing usage', async () => {

@@ -71,24 +71,34 @@ describe('the demo account after the demo', () => {
 
   it("runs every CLI example of README's CLI section as written: exit 0, readers found, never nothing to do", async () => {
     const examples = readmeExamples();
-    expect(examples.map((example) => example.args[0])).toEqual(['event', 'event', 'refresh', 'refresh', 'refresh', 'audit']);
+    expect(examples.map((example) => example.args[0])).toEqual(['event', 'event', 'event', 'refresh', 'refresh', 'refresh', 'audit', 'map', 'map']);
     for (const example of examples) {
       const out: string[] = [];
       const err: string[] = [];
+      const pages = new Map<string, string>();
       const code = await main(example.args, {
         stdout: (text) => out.push(text),
         stderr: (text) => err.push(text),
         env: environment,
         readText: (path) => readFile(join(ROOT, path === '-' ? (example.stdin ?? '') : path), 'utf8'),
+        writeText: async (path, text) => void pages.set(path, text),
       });
       const output = out.join('');
-      expect({ line: example.line, code, err }).toEqual({ line: example.line, code: 0, err: [] });
+      // `map --html <file>` says on stderr where it wrote the page.
+      const page = example.args.includes('--html') ? example.args[example.args.indexOf('--html') + 1] : undefined;
+      const said = page ? [`secret-refresh: map page written to ${page}\n`] : [];
+      expect({ line: example.line, code, err }).toEqual({ line: example.line, code: 0, err: said });
+      if (page) expect(pages.get(page)?.startsWith('<!DOCTYPE html>'), example.line).toBe(true);
       expect(output, example.line).not.toMatch(/nothing to do:|superseded/);
       if (example.args.includes('--json')) {
         const report = JSON.parse(output) as { targets: unknown[] };
         expect(report.targets.length, example.line).toBeGreaterThan(0);
       } else if (example.args[0] === 'audit') {
         expect(output, example.line).toContain('summary: ');
+        expect(output, example.line).not.toContain('INCOMPLETE');
+      } else if (example.args[0] === 'map') {
+        expect(output, example.line).toMatch(new RegExp(`^secrets map · \\S+ · account ${DEMO_ACCOUNT} · Regions us-east-1, us-west-2\n`));
+        expect(output, example.line).toMatch(/^ {2}ERROR {4}missing +secret rds!cluster-/m);
         expect(output, example.line).not.toContain('INCOMPLETE');
       } else {
         expect(output, example.line).toMatch(/^ {2}(DONE|PLANNED|SKIPPED) /m);
@@ -105,6 +115,12 @@ describe('npm run demo -- --keep', () => {
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       timeout: 60_000,
     });
+    // It ends by writing the demo account's secrets map page, and says where.
+    const page = /a page to open in a browser:\n(\/.+\/secret-refresh-map\.html)\n/.exec(stdout)?.[1] ?? '';
+    expect(page).toBe(join(ROOT, 'secret-refresh-map.html'));
+    const html = await readFile(page, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain(`account ${DEMO_ACCOUNT}`);
     const pid = Number(/^# stop it with: kill (\d+)$/m.exec(stdout)?.[1]);
     expect(pid).toBeGreaterThan(0);
     onTestFinished(() => {

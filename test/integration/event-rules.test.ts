@@ -10,29 +10,32 @@ import { resetMoto } from '../support/moto.js';
 
 const run = promisify(execFile);
 
-/** Which function each sample event in events/ must reach through the deployed rules (none: no rule matches). */
+/**
+ * Where each sample event in events/ must go through the deployed rules (none: no rule matches): every secret and
+ * parameter change to the intake queue (onChanges consumes it in batches), ECS deployment events to their function.
+ */
 const EXPECTED: Record<string, string | undefined> = {
   'ecs-deployment-state-change-failed.json': 'OnDeploymentStateChange',
-  'secretsmanager-deletesecret.json': 'OnSecretChange',
-  'secretsmanager-putsecretvalue-access-denied.json': 'OnSecretChange',
-  'secretsmanager-putsecretvalue-awscurrent.json': 'OnSecretChange',
-  'secretsmanager-putsecretvalue-awspending.json': 'OnSecretChange',
+  'secretsmanager-deletesecret.json': 'IntakeQueue',
+  'secretsmanager-putsecretvalue-access-denied.json': 'IntakeQueue',
+  'secretsmanager-putsecretvalue-awscurrent.json': 'IntakeQueue',
+  'secretsmanager-putsecretvalue-awspending.json': 'IntakeQueue',
   'secretsmanager-rotatesecret.json': undefined,
-  'secretsmanager-rotationabandoned.json': 'OnSecretChange',
-  'secretsmanager-rotationfailed.json': 'OnSecretChange',
-  'secretsmanager-rotationsucceeded-rds-managed.json': 'OnSecretChange',
-  'secretsmanager-rotationsucceeded.json': 'OnSecretChange',
-  'secretsmanager-secret-label-updated-awscurrent.json': 'OnSecretChange',
-  'secretsmanager-secret-label-updated-rds-managed.json': 'OnSecretChange',
-  'secretsmanager-updatesecret-description-only.json': 'OnSecretChange',
-  'secretsmanager-updatesecret-new-value.json': 'OnSecretChange',
-  'secretsmanager-updatesecretversionstage-awscurrent.json': 'OnSecretChange',
-  'ssm-parameter-store-change-create-validation-failed.json': 'OnParameterChange',
-  'ssm-parameter-store-change-create.json': 'OnParameterChange',
-  'ssm-parameter-store-change-delete.json': 'OnParameterChange',
-  'ssm-parameter-store-change-label.json': 'OnParameterChange',
-  'ssm-parameter-store-change-update.json': 'OnParameterChange',
-  'ssm-parameter-store-policy-action-expiration.json': 'OnParameterChange',
+  'secretsmanager-rotationabandoned.json': 'IntakeQueue',
+  'secretsmanager-rotationfailed.json': 'IntakeQueue',
+  'secretsmanager-rotationsucceeded-rds-managed.json': 'IntakeQueue',
+  'secretsmanager-rotationsucceeded.json': 'IntakeQueue',
+  'secretsmanager-secret-label-updated-awscurrent.json': 'IntakeQueue',
+  'secretsmanager-secret-label-updated-rds-managed.json': 'IntakeQueue',
+  'secretsmanager-updatesecret-description-only.json': 'IntakeQueue',
+  'secretsmanager-updatesecret-new-value.json': 'IntakeQueue',
+  'secretsmanager-updatesecretversionstage-awscurrent.json': 'IntakeQueue',
+  'ssm-parameter-store-change-create-validation-failed.json': 'IntakeQueue',
+  'ssm-parameter-store-change-create.json': 'IntakeQueue',
+  'ssm-parameter-store-change-delete.json': 'IntakeQueue',
+  'ssm-parameter-store-change-label.json': 'IntakeQueue',
+  'ssm-parameter-store-change-update.json': 'IntakeQueue',
+  'ssm-parameter-store-policy-action-expiration.json': 'IntakeQueue',
 };
 
 interface SampleEvent {
@@ -44,8 +47,8 @@ interface SampleEvent {
 
 /**
  * The EventBridge rules exactly as `osls package` writes them into the CloudFormation template, installed in
- * moto with an SQS queue as target per function (moto cannot deliver to Lambda), then fed every sample event:
- * proves each trigger reaches the right function and nothing else does.
+ * moto with an SQS queue as target per rule target (the intake queue is one already; moto cannot deliver to
+ * Lambda), then fed every sample event: proves each trigger reaches the right place and nothing else does.
  */
 describe('the deployed EventBridge rules (packaged template, moto EventBridge → SQS)', () => {
   const events = new EventBridgeClient({ region: 'us-east-1', maxAttempts: 1 });

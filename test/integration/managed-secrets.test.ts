@@ -10,9 +10,9 @@ import { rotateSecret } from '../../demo/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { createIdempotencyTable } from '../../demo/tables.js';
 import { loadConfig } from '../../lib/config/config.js';
-import { createDynamoDbChangeGuard } from '../../lib/pipeline/change-guard.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
-import { resetMoto } from '../support/moto.js';
+import { nextSecond, resetMoto } from '../support/moto.js';
+import { motoStateTable } from '../support/moto-state-table.js';
 import { recordingPipeline, updatedServices } from '../support/recording-clients.js';
 
 const config = loadConfig({ AWS_REGION: 'us-east-1', SECRET_REFRESH_REGIONS: 'us-east-1,us-west-2' });
@@ -56,9 +56,10 @@ describe('an RDS-managed secret (rds!db-<uuid>) against moto', () => {
     await createIdempotencyTable(TABLE, 'us-east-1');
     const before = await primaryDeployments(account);
     const rotation = await rotateSecret(account.rdsSecretArn, 'us-east-1', '{"username":"admin","password":"rds-v2"}');
+    await nextSecond();
     const input = rotationInput({ account: account.account, secretArn: account.rdsSecretArn, secretName: account.rdsSecretName }, rotation);
-    const native = recordingPipeline({ guard: createDynamoDbChangeGuard(TABLE) });
-    const managed = recordingPipeline({ guard: createDynamoDbChangeGuard(TABLE) });
+    const native = recordingPipeline({ state: motoStateTable(TABLE) });
+    const managed = recordingPipeline({ state: motoStateTable(TABLE) });
 
     const report = await runRefresh({ type: 'event', event: secretLabelUpdatedEvent(input) }, config, native.dependencies);
     // The managed rotation's RotationSucceeded names the secret in serviceEventDetails: the same change.

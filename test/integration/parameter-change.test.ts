@@ -60,7 +60,7 @@ describe('parameter changes against moto', () => {
     const report = await runRefresh({ type: 'event', event }, config, dependencies);
 
     expect(calls.filter((call) => WRITE_COMMANDS.test(call.command))).toEqual([]);
-    expect(report.change.effect).toBe('deleted');
+    expect(report.change?.effect).toBe('deleted');
     expect(report.targets.map((target) => target.arn).sort()).toEqual(readers(account));
     for (const target of report.targets) {
       expect(target.status).toBe('skipped');

@@ -10,9 +10,9 @@ import { secretLabelUpdatedEvent } from '../../demo/demo-events.js';
 import { rotateSecret } from '../../demo/rotate-demo-secret.js';
 import { createIdempotencyTable } from '../../demo/tables.js';
 import { loadConfig } from '../../lib/config/config.js';
-import { createDynamoDbChangeGuard } from '../../lib/pipeline/change-guard.js';
 import { runRefresh } from '../../lib/pipeline/run-refresh.js';
-import { resetMoto } from '../support/moto.js';
+import { nextSecond, resetMoto } from '../support/moto.js';
+import { motoStateTable } from '../support/moto-state-table.js';
 import { recordingPipeline, updatedServices } from '../support/recording-clients.js';
 
 const PRIMARY = 'us-east-1';
@@ -115,9 +115,10 @@ describe('multi-Region secret replicas against moto', () => {
   it('the primary’s event plus the forwarded replica-Region event of the same change deploy each reader once (change record)', async () => {
     await createIdempotencyTable(TABLE, PRIMARY);
     const rotation = await rotateSecret(world.primaryArn, PRIMARY, '{"password":"v2"}');
+    await nextSecond();
     const input = { account: world.account, secretName: NAME, versionId: rotation.versionId, time: rotation.time };
-    const first = recordingPipeline({ guard: createDynamoDbChangeGuard(TABLE) });
-    const forwarded = recordingPipeline({ guard: createDynamoDbChangeGuard(TABLE) });
+    const first = recordingPipeline({ state: motoStateTable(TABLE) });
+    const forwarded = recordingPipeline({ state: motoStateTable(TABLE) });
 
     await runRefresh({ type: 'event', event: secretLabelUpdatedEvent({ ...input, region: PRIMARY, secretArn: world.primaryArn }) }, config, first.dependencies);
     const second = await runRefresh(

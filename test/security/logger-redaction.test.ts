@@ -74,4 +74,14 @@ describe('the Lambda logger', () => {
     expect(text).toContain(`"cause":{"password":"${REDACTED}"}`);
     expect(text).not.toContain(VALUE);
   });
+
+  it('redacts inside a string that holds JSON (an SQS message body), keeping it JSON text, and leaves other strings alone', () => {
+    const body = JSON.stringify({ detail: { requestParameters: { secretId: 'prod/db', secretString: VALUE } } });
+    const text = JSON.stringify({ Records: [{ messageId: 'm-1', body }], note: '{not json', plain: 'prod/db' }, redactSensitiveKeys);
+    expect(text).not.toContain(VALUE);
+    const record = JSON.parse(text) as { Records: { body: string }[]; note: string; plain: string };
+    expect(JSON.parse(record.Records[0]?.body ?? '')).toEqual({ detail: { requestParameters: { secretId: 'prod/db', secretString: REDACTED } } });
+    expect(record.note).toBe('{not json');
+    expect(record.plain).toBe('prod/db');
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Secrets never leak: the whole Lambda path (handler → pipeline → actions → report → result events) runs on
+ * Secrets never leak: the whole Lambda path (intake handler → pipeline → actions → report → result events) runs on
  * CloudTrail events whose records carry secret-value fields (`secretString`, `secretBinary`, a rotation token)
  * set to a canary, with AWS answered by aws-sdk-client-mock. Every byte written to stdout/stderr (Powertools
  * logs, EMF metrics), the returned report, every published event and every thrown error are searched for the
@@ -15,7 +15,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeContext, sampleEvent } from '../input/support/lambda-harness.js';
+import { fakeContext, sampleEvent, sqsEvent } from '../input/support/lambda-harness.js';
 import { ecsError, SECRET_ARN, serveEcsWorld, service, taskDefinition, taskDefinitionArn } from '../unit/aws/ecs-doubles.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -30,7 +30,7 @@ const events = mockClient(EventBridgeClient);
 const secretsManager = mockClient(SecretsManagerClient);
 const ssm = mockClient(SSMClient);
 
-let onSecretChange: Handler;
+let onChanges: Handler;
 /** Read after the environment is set: the logger reads its settings when its module loads. */
 let REDACTED: string;
 let output: string[] = [];
@@ -50,7 +50,7 @@ beforeAll(async () => {
   })) {
     vi.stubEnv(name, value);
   }
-  onSecretChange = (await import('../../functions/on-secret-change.js')).handler as unknown as Handler;
+  onChanges = (await import('../../functions/on-changes.js')).handler as unknown as Handler;
   ({ REDACTED } = await import('../../lib/lambda/logger.js'));
 });
 
@@ -117,35 +117,47 @@ const CASES: readonly [file: string, version: string][] = [
   ['secretsmanager-rotationsucceeded.json', '3f2b9c1e-7d4a-4e8b-9a61-0c5d2e7f8a90'],
 ];
 
+/** The report onChanges logged, from the captured output. */
+function loggedReport(): { summary: { done: number; failed: number }; changes: { decision: string }[] } {
+  const line = output
+    .join('')
+    .split('\n')
+    .filter((text) => text.startsWith('{'))
+    .map((text) => JSON.parse(text) as { report?: unknown })
+    .find((entry) => entry.report);
+  if (!line) throw new Error('onChanges logged no report');
+  return line.report as ReturnType<typeof loggedReport>;
+}
+
 describe('no secret value leaves the pipeline', () => {
   it.each(CASES)(
     '%s with secretString/secretBinary/rotationToken: redeploys, and no log line, report or published event holds the canary',
     async (file, version) => {
       serveAccount(version);
-      const report = (await onSecretChange(plant(sampleEvent(file)), fakeContext())) as { summary: { done: number } };
+      const response = await onChanges(sqsEvent([plant(sampleEvent(file))]), fakeContext());
 
-      expect(report.summary.done).toBe(1);
-      const everything = exposed(report);
-      // The capture works: the event and the report were logged, and the event's secret fields were redacted.
-      expect(everything).toContain('secret-refresh run finished');
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(loggedReport().summary.done).toBe(1);
+      const everything = exposed(response);
+      // The capture works: the batch and the report were logged, and the event's secret fields were redacted, inside
+      // the SQS message body (JSON text in the logged invocation event) too.
+      expect(everything).toContain('secret-refresh batch finished');
       expect(everything).toContain(SECRET_ARN);
-      expect(everything).toContain(`"secretString":"${REDACTED}"`);
+      expect(everything).toContain(`\\"secretString\\":\\"${REDACTED}\\"`);
       expect(events.commandCalls(PutEventsCommand).length).toBeGreaterThan(0);
       expect(everything).not.toContain(CANARY);
       expect(everything).not.toContain(CANARY_BASE64);
     },
   );
 
-  it('a failing run (UpdateService refused) logs the failed report and throws, without the canary anywhere', async () => {
+  it('a failing run (UpdateService refused) logs the failed report and asks for the message again, without the canary anywhere', async () => {
     const [file, version] = CASES[0] as (typeof CASES)[number];
     serveAccount(version, 'fails');
-    const error = await onSecretChange(plant(sampleEvent(file)), fakeContext()).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    expect(error).toBeInstanceOf(Error);
-    const everything = exposed(error);
-    expect(everything).toContain('secret-refresh run failed');
+    const response = await onChanges(sqsEvent([plant(sampleEvent(file))]), fakeContext());
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(loggedReport().summary.failed).toBe(1);
+    const everything = exposed(response);
+    expect(everything).toContain('secret-refresh batch finished with failures');
     expect(everything).not.toContain(CANARY);
     expect(everything).not.toContain(CANARY_BASE64);
   });
@@ -154,17 +166,16 @@ describe('no secret value leaves the pipeline', () => {
     ['malformed requestParameters', (event) => ((event.detail.requestParameters as Record<string, unknown>).versionStages = 'AWSCURRENT')],
     ['a CloudTrail record without eventName', (event) => delete event.detail.eventName],
     ['a secretString in the wrong type', (event) => ((event.detail.requestParameters as Record<string, unknown>).secretId = { secretString: CANARY })],
-  ])('a rejected event with %s: the error, its cause and the logs hold no canary', async (_label, mutate) => {
+  ])('an invalid event with %s: its report entry, the alert and the logs hold no canary, and nothing is deployed', async (_label, mutate) => {
     serveAccount('c4d5e6f7-0a1b-4c2d-8e3f-9a0b1c2d3e4f');
     const event = plant(sampleEvent('secretsmanager-putsecretvalue-awscurrent.json'));
     mutate(event);
-    const error = await onSecretChange(event, fakeContext()).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    expect(error).toBeInstanceOf(Error);
-    expect(exposed(error)).not.toContain(CANARY);
-    expect(events.commandCalls(PutEventsCommand)).toEqual([]);
+    const response = await onChanges(sqsEvent([event]), fakeContext());
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(loggedReport().changes.map((entry) => entry.decision)).toEqual(['invalid']);
+    const alerts = events.commandCalls(PutEventsCommand).map((call) => JSON.parse(call.args[0].input.Entries?.[0]?.Detail ?? '{}').alert);
+    expect(alerts).toContain('invalid-input');
+    expect(exposed(response)).not.toContain(CANARY);
     expect(ecs.commandCalls(UpdateServiceCommand)).toEqual([]);
   });
 });

@@ -47,6 +47,8 @@ export function recordingClients(): { clients: AwsClients; calls: RecordedCall[]
       secretsManager: (region) => record('secretsmanager', region, inner.secretsManager(region)),
       ssm: (region) => record('ssm', region, inner.ssm(region)),
       sts: (region) => record('sts', region, inner.sts(region)),
+      sqs: (region) => record('sqs', region, inner.sqs(region)),
+      s3: async (region) => record('s3', region, await inner.s3(region)),
     },
   };
 }

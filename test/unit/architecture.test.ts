@@ -39,6 +39,12 @@ describe('architecture', () => {
     expect(steps.sort()).toEqual(['../actions/index.js', '../changes/index.js', '../inventory/index.js', '../plan/index.js', '../report/index.js']);
   });
 
+  it("judges with the Plan's own rules: lib/map reaches lib/plan only through its face (no copied or private planner rule)", () => {
+    const reaching = sources('lib/map').filter((file) => imports(file).some((from) => /^\.\.\/plan\/(?!index\.js$)/.test(from)));
+    expect(reaching).toEqual([]);
+    expect(sources('lib/map').some((file) => imports(file).includes('../plan/index.js'))).toBe(true);
+  });
+
   it('keeps the handlers thin: functions/ import only the Lambda glue and middleware, never a step or lib/aws', () => {
     const reaching = sources('functions').filter((file) => imports(file).some((from) => /^\.\.\/lib\/(?!lambda\/)/.test(from)));
     expect(reaching.map((file) => relative(ROOT, join(ROOT, file)))).toEqual([]);

@@ -47,6 +47,7 @@ export function stubDeployedEnvironment(endpoint: string): void {
     SECRET_REFRESH_EVENT_BUS: 'default',
     SECRET_REFRESH_IDEMPOTENCY_TABLE: 'secret-refresh-dev-changes',
     SECRET_REFRESH_DEPLOYMENTS_TABLE: 'secret-refresh-dev-deployments',
+    SECRET_REFRESH_INTAKE_QUEUE_URL: `${endpoint}/${OWN_ACCOUNT}/secret-refresh-dev-intake`,
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
 }
@@ -60,3 +61,58 @@ export function sampleEvent(file: string): Record<string, unknown> & { detail: R
 
 /** A name of exactly 10 KB (10 240 characters) that is otherwise valid. */
 export const TEN_KB_NAME = `/big/${'a'.repeat(10_240 - 5)}`;
+
+/**
+ * An SQS event as the intake queue's event source mapping delivers it to onChanges: one record per body, message
+ * ids `m-1`, `m-2`… A string body is sent as it is; anything else as its JSON.
+ */
+export function sqsEvent(bodies: readonly unknown[]): { Records: Record<string, unknown>[] } {
+  return {
+    Records: bodies.map((body, index) => ({
+      messageId: `m-${index + 1}`,
+      receiptHandle: `receipt-${index + 1}`,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1764000000000' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:us-east-1:${OWN_ACCOUNT}:secret-refresh-dev-intake`,
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+/** What an onChanges invocation answered and logged (Powertools writes one JSON line per log entry). */
+export interface Invocation<T> {
+  readonly result?: T;
+  readonly thrown?: unknown;
+  readonly logs: Record<string, unknown>[];
+}
+
+/** Runs `invoke` with stdout captured, and parses the JSON log lines it wrote. */
+export async function capturingLogs<T>(invoke: () => Promise<T>): Promise<Invocation<T>> {
+  const written: string[] = [];
+  const capture = ((chunk: unknown, ...rest: unknown[]) => {
+    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    (rest.find((arg) => typeof arg === 'function') as (() => void) | undefined)?.();
+    return true;
+  }) as typeof process.stdout.write;
+  // Powertools writes INFO lines to stdout and ERROR lines to stderr.
+  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  try {
+    const result = await invoke();
+    return { result, logs: parseLogs(written) };
+  } catch (thrown) {
+    return { thrown, logs: parseLogs(written) };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+function parseLogs(written: readonly string[]): Record<string, unknown>[] {
+  return written
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}

@@ -83,6 +83,7 @@ describe('executeEcsPlan', () => {
       references: [],
       status: 'done',
       deploymentId: 'ecs-svc/new-svc-eu',
+      changes: [],
     });
   });
 

@@ -94,6 +94,8 @@ export function fakeClients(): AwsClients & { readonly requests: ClientRequest[]
     secretsManager: unexpected('secretsmanager'),
     ssm: unexpected('ssm'),
     sts: unexpected('sts'),
+    sqs: unexpected('sqs'),
+    s3: unexpected('s3'),
   };
 }
 

@@ -56,6 +56,8 @@ export function fakeClients(options: { withEcs?: boolean } = {}): AwsClients & {
     secretsManager: unexpected('Secrets Manager'),
     ssm: unexpected('SSM'),
     sts: unexpected('STS'),
+    sqs: unexpected('SQS'),
+    s3: unexpected('S3'),
   };
 }
 

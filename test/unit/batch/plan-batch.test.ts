@@ -99,14 +99,14 @@ describe('planBatchRefresh: which jobs', () => {
     const started = new Date(AFTER_CHANGE).toISOString();
     const [job] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: started }), options('resubmit')).jobs;
     expect(job).toMatchObject({ decision: 'skip', code: 'already-fresh', terminate: false });
-    expect(job?.reason).toBe(`already fresh: the job started at ${started}, after the change at 2026-11-20T09:58:41.000Z`);
+    expect(job?.reason).toBe(`already fresh: the job started at ${started}, after the value became current at 2026-11-20T09:58:41.000Z`);
   });
 
-  it('resubmits a job started in the very millisecond of the change, and skips one started a millisecond later', () => {
-    const [same] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: '2026-11-20T09:58:41.000Z' }), options('resubmit')).jobs;
+  it('resubmits a job started in the same whole second as the change (conservative), skips one started the next second', () => {
+    const [same] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: '2026-11-20T09:58:41.900Z' }), options('resubmit')).jobs;
     expect(same?.decision).toBe('resubmit');
-    const [later] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: '2026-11-20T09:58:41.001Z' }), options('resubmit')).jobs;
-    expect(later?.code).toBe('already-fresh');
+    const [next] = planBatchRefresh(secretChange(), oneJob({}, { startedAt: '2026-11-20T09:58:42.000Z' }), options('resubmit')).jobs;
+    expect(next?.code).toBe('already-fresh');
   });
 
   it('resubmits a job started in the same second as a whole-second event time (it may have read the old value)', () => {
@@ -116,7 +116,7 @@ describe('planBatchRefresh: which jobs', () => {
     const [later] = planBatchRefresh(change, oneJob({}, { startedAt: '2026-11-20T09:58:42.000Z' }), options('resubmit')).jobs;
     expect(later).toMatchObject({
       code: 'already-fresh',
-      reason: 'already fresh: the job started at 2026-11-20T09:58:42.000Z, after the change at 2026-11-20T09:58:41Z',
+      reason: 'already fresh: the job started at 2026-11-20T09:58:42.000Z, after the value became current at 2026-11-20T09:58:41Z',
     });
   });
 

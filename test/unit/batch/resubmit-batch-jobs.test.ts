@@ -98,6 +98,7 @@ describe('executeBatchPlan', () => {
       policy: 'resubmit',
       status: 'done',
       newJobId: 'clone-of-j1',
+      changes: [],
       reason: `submitted clone clone-of-j1: ${REASON}`,
       references: [],
     });

@@ -50,6 +50,7 @@ describe('resolveManualChange: secrets', () => {
       versionId: ROTATION_VERSION,
       labels: ['AWSCURRENT'],
       time: '2025-03-10T12:34:56.789Z',
+      currentSince: '2025-03-10T12:34:56.789Z',
       origin: { channel: 'manual', eventName: 'manual' },
       warnings: [],
     });
@@ -112,6 +113,7 @@ describe('resolveManualChange: parameters', () => {
       versionId: '7',
       labels: [],
       time: '2025-03-10T12:34:56.789Z',
+      currentSince: '2025-03-10T12:34:56.789Z',
       origin: { channel: 'manual', eventName: 'manual' },
       warnings: [],
     });

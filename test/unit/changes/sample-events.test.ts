@@ -16,8 +16,9 @@ import {
 /** One test per file in events/, asserting the decision of the README's table. */
 describe('detectEventChange on the sample events', () => {
   describe('native SSM', () => {
-    it('redeploys on Parameter Store Change Create, with the version from DescribeParameters', async () => {
-      const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/api-key', version: 1 }]);
+    it('redeploys on Parameter Store Change Create, with the version from DescribeParameters, current since the later of event and LastModifiedDate', async () => {
+      const lastModifiedDate = new Date('2026-11-20T09:40:12.500Z');
+      const directory = new FakeMetadataDirectory([], [{ name: '/demo/orders/api-key', version: 1, lastModifiedDate }]);
       const change = await detectEventChange(sampleEvent('ssm-parameter-store-change-create.json'), directory);
       expect(change).toEqual({
         kind: 'parameter',
@@ -31,6 +32,9 @@ describe('detectEventChange on the sample events', () => {
         versionId: '1',
         labels: [],
         time: '2026-11-20T09:40:12Z',
+        // The version comes from metadata: its LastModifiedDate (later than the event's time) is when it became current.
+        currentSince: '2026-11-20T09:40:12.500Z',
+        versionDate: '2026-11-20T09:40:12.500Z',
         origin: { channel: 'ssm-native', eventName: 'Create', eventId: '5d0c8a3e-1f2b-4c7d-9e8a-0b1c2d3e4f50' },
         warnings: [],
       });
@@ -125,6 +129,8 @@ describe('detectEventChange on the sample events', () => {
         versionId: PUT_VERSION,
         labels: ['AWSCURRENT'],
         time: '2026-11-20T09:58:41Z',
+        // The version comes from the event: the event's time is when it became current.
+        currentSince: '2026-11-20T09:58:41Z',
         origin: { channel: 'cloudtrail-api-call', eventName: 'PutSecretValue', eventId: '2e4f6a8c-0b1d-4e3f-a5b7-c9d1e3f5a760' },
         warnings: [],
       });

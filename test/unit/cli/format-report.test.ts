@@ -29,9 +29,12 @@ const SUMMARY: ReportSummary = {
   done: 1,
   planned: 0,
   waiting: 0,
+  deferred: 0,
   skipped: 2,
   failed: 1,
   inventoryProblems: 0,
+  inputs: 1,
+  invalid: 0,
 };
 
 const TARGETS: readonly TargetReport[] = [
@@ -44,6 +47,7 @@ const TARGETS: readonly TargetReport[] = [
     status: 'done',
     reason: 'app (secrets DB_PASSWORD) read the current value of secret demo/orders/db-credentials, which changed',
     deploymentId: 'ecs-svc/1234567890',
+    changes: ['c1'],
     references: [],
   },
   {
@@ -55,6 +59,7 @@ const TARGETS: readonly TargetReport[] = [
     status: 'failed',
     reason: 'app (secrets DB_PASSWORD) read the current value of secret demo/orders/db-credentials, which changed',
     error: 'AccessDeniedException: not authorized',
+    changes: ['c1'],
     references: [],
   },
   {
@@ -64,6 +69,7 @@ const TARGETS: readonly TargetReport[] = [
     region: 'us-east-1',
     status: 'skipped',
     reason: 'new jobs read the new value',
+    changes: ['c1'],
     references: [],
   },
   {
@@ -77,12 +83,14 @@ const TARGETS: readonly TargetReport[] = [
     status: 'skipped',
     reason: 'policy report',
     newJobId: 'def',
+    changes: ['c1'],
     references: [],
   },
 ];
 
 function report(overrides: Partial<RefreshReport> = {}): RefreshReport {
-  return { dryRun: false, mode: 'event', change: CHANGE, targets: TARGETS, warnings: [], summary: SUMMARY, ...overrides };
+  const changes = [{ id: 'c1', ...CHANGE, decision: 'act' as const, decisionReason: CHANGE.reason }];
+  return { dryRun: false, mode: 'event', change: CHANGE, changes, targets: TARGETS, warnings: [], summary: SUMMARY, ...overrides };
 }
 
 describe('formatReport', () => {
@@ -152,6 +160,54 @@ describe('formatReport', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('prints a batch as one line per input with its decision, then each target once with the changes it answers', () => {
+    const second: ChangeReport = {
+      ...CHANGE,
+      kind: 'parameter',
+      arn: 'arn:aws:ssm:us-east-1:111122223333:parameter/a/b',
+      name: '/a/b',
+      versionId: '4',
+      labels: [],
+      reason: 'Update made version 4 the latest',
+      origin: { channel: 'ssm-native', eventName: 'Update' },
+    };
+    const batch = report({
+      change: undefined as never,
+      changes: [
+        { id: 'c1', source: 'm-1', ...CHANGE, decision: 'act', decisionReason: CHANGE.reason },
+        {
+          id: 'c2',
+          source: 'm-2',
+          ...CHANGE,
+          decision: 'merged',
+          mergedInto: 'c1',
+          decisionReason: 'merged into c1: Secret Label Updated is another signal of the same change',
+        },
+        { id: 'c3', source: 'm-3', ...second, decision: 'act', decisionReason: second.reason, redelivery: '2026-11-20T10:05:00.000Z' },
+        {
+          id: 'c4',
+          source: 'm-4',
+          decision: 'invalid',
+          decisionReason: 'event must be an EventBridge event object, got a string',
+          error: 'event must be an EventBridge event object, got a string',
+        },
+      ],
+      targets: [{ ...(TARGETS[0] as TargetReport), changes: ['c1', 'c3'] }],
+      summary: { ...SUMMARY, targets: 1, skipped: 0, failed: 0, inputs: 4, invalid: 1 },
+    });
+    const { change: _change, ...withoutChange } = batch;
+    expect(formatReport(withoutChange as RefreshReport).split('\n')).toEqual([
+      'batch of 4 input(s): 2 acted on, 1 merged, 0 nothing to do, 0 already handled, 1 invalid, 0 failed',
+      `  c1 act secret ${SECRET_ARN} (version ${VERSION}) (m-1) — RotationSucceeded → new-current-value: RotationSucceeded moved AWSCURRENT`,
+      `  c2 merged secret ${SECRET_ARN} (version ${VERSION}) (m-2) — RotationSucceeded → new-current-value: merged into c1: Secret Label Updated is another signal of the same change`,
+      '  c3 act parameter arn:aws:ssm:us-east-1:111122223333:parameter/a/b (version 4) (m-3) — Update → new-current-value: Update made version 4 the latest; delivered again at 2026-11-20T10:05:00.000Z',
+      '  c4 invalid (m-4): event must be an EventBridge event object, got a string',
+      '  DONE     us-east-1 ecs-service orders/api [ecs-svc/1234567890] [c1, c3]: app (secrets DB_PASSWORD) read the current value of secret demo/orders/db-credentials, which changed',
+      '  summary: 1 done, 0 planned, 0 skipped, 0 failed (12 services in 3 clusters, 4 Batch job definitions, 1 running Batch jobs; Regions scanned: us-east-1, eu-west-1)',
+      '',
+    ]);
   });
 
   it('names the change by its name when it has no ARN', () => {

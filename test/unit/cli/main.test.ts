@@ -79,13 +79,16 @@ describe('main: help and version', () => {
   });
 
   it('usage documents every command, --version, the command help and the exit codes', () => {
-    expect(USAGE).toContain('secret-refresh event <file|->');
+    expect(USAGE).toContain('secret-refresh event <file|->...');
     expect(USAGE).toContain('secret-refresh refresh --ref <arn-or-name>');
     expect(USAGE).toContain('secret-refresh audit [--json]');
+    expect(USAGE).toContain('secret-refresh map [--json] [--html <file>]');
     expect(USAGE).toContain('secret-refresh --version');
     expect(USAGE).toContain('secret-refresh <command> --help');
-    expect(USAGE).toContain('Exit codes: 0 success or nothing to do; 1 a target failed, or the audit is incomplete; 2 invalid input');
-    expect(USAGE).toContain('3 AWS could not be reached or no credentials were found.');
+    expect(USAGE).toContain(
+      'Exit codes: 0 success or nothing to do; 1 a target failed, some events of a batch were invalid or could not be handled,\n            or the audit or map is incomplete; 2 invalid input',
+    );
+    expect(USAGE).toContain('3 AWS could not be reached or no\n            credentials were found.');
   });
 
   it("prints package.json's version for --version and exits 0", async () => {
@@ -100,14 +103,15 @@ describe('main: help and version', () => {
     ['event', ['--dry-run', '--json', '-h, --help'], ['--ref', '--confirm-large']],
     ['refresh', ['--ref <arn-or-name>', '--kind secret|parameter', '--dry-run', '--json', '--confirm-large', '-h, --help'], []],
     ['audit', ['--json', '-h, --help'], ['--dry-run', '--ref', '--confirm-large']],
+    ['map', ['--json', '--html <file>', '-h, --help'], ['--dry-run', '--ref', '--confirm-large']],
   ])("%s --help prints that command's own help, not the global one", async (command, has, hasNot) => {
     for (const flag of ['--help', '-h']) {
       const io = captureIo();
       expect(await main([command, flag], io)).toBe(EXIT.ok);
-      expect(io.out).toEqual([commandUsage(command as 'event' | 'refresh' | 'audit')]);
+      expect(io.out).toEqual([commandUsage(command as keyof typeof COMMANDS)]);
       const text = io.out[0] ?? '';
       expect(text).not.toBe(USAGE);
-      expect(text.startsWith(`Usage: ${COMMANDS[command as 'event' | 'refresh' | 'audit'].synopsis}\n`)).toBe(true);
+      expect(text.startsWith(`Usage: ${COMMANDS[command as keyof typeof COMMANDS].synopsis}\n`)).toBe(true);
       for (const option of has) expect(text).toContain(`  ${option} `);
       for (const option of hasNot) expect(text).not.toContain(option);
       expect(text).toContain('secret-refresh --help lists them all');
@@ -140,7 +144,7 @@ describe('main: help and version', () => {
 describe('main: invalid command lines exit 2 before any AWS call', () => {
   it('refuses an unknown command', async () => {
     const line = await expectInvalid(['redeploy']);
-    expect(line).toBe('secret-refresh: unknown command "redeploy": use "event", "refresh" or "audit" (see --help)\n');
+    expect(line).toBe('secret-refresh: unknown command "redeploy": use "event", "refresh", "audit" or "map" (see --help)\n');
   });
 
   it('refuses an unknown option of event with our own message naming it and the options event takes', async () => {
@@ -158,7 +162,13 @@ describe('main: invalid command lines exit 2 before any AWS call', () => {
     [['audit', '--dry-run'], 'audit: unknown option --dry-run (audit takes --json, --help; see secret-refresh audit --help)'],
     [['audit', '-x'], 'audit: unknown option -x (audit takes --json, --help; see secret-refresh audit --help)'],
     [['event', 'x', '--ref', 'demo/db'], 'event: unknown option --ref (event takes --dry-run, --json, --help; see secret-refresh event --help)'],
-    [['--bogus'], 'unknown option --bogus: give a command ("event", "refresh" or "audit"), --help or --version'],
+    [['--bogus'], 'unknown option --bogus: give a command ("event", "refresh", "audit" or "map"), --help or --version'],
+    [['map', '--dry-run'], 'map: unknown option --dry-run (map takes --json, --html, --help; see secret-refresh map --help)'],
+    [['map', 'map.html'], 'map: unexpected argument "map.html" (see secret-refresh map --help)'],
+    [['map', '--html'], 'map: --html needs a value: --html <file>'],
+    [['map', '--html', '--json'], 'map: --html needs a value: --html <file>'],
+    [['map', '--html', '-'], 'map: --html needs a file to write the page to, got "-" (--json prints the document on stdout)'],
+    [['map', '--html='], 'map: --html needs a file to write the page to, got "" (--json prints the document on stdout)'],
     [['--version', 'audit'], '--version takes no argument, got "audit"'],
     [['audit', '--json=yes'], 'audit: --json takes no value, got "--json=yes"'],
     [['refresh', '--ref', '--json'], 'refresh: --ref needs a value: --ref <arn-or-name>'],
@@ -171,12 +181,12 @@ describe('main: invalid command lines exit 2 before any AWS call', () => {
 
   it('refuses event without a file', async () => {
     const line = await expectInvalid(['event']);
-    expect(line).toBe('secret-refresh: event: give exactly one event file (or - for stdin)\n');
+    expect(line).toBe('secret-refresh: event: give at least one event file (or - for stdin)\n');
   });
 
-  it('refuses event with two files', async () => {
-    const line = await expectInvalid(['event', 'a.json', 'b.json']);
-    expect(line).toBe('secret-refresh: event: give exactly one event file (or - for stdin)\n');
+  it('refuses standard input given twice', async () => {
+    const line = await expectInvalid(['event', '-', 'a.json', '-']);
+    expect(line).toBe('secret-refresh: event: standard input (-) can be given once\n');
   });
 
   it('refuses refresh without --ref', async () => {
@@ -246,8 +256,20 @@ describe('main: event files', () => {
   });
 
   it('refuses a JSON value that is not an event object', async () => {
-    const line = await expectInvalid(['event', 'list.json'], captureIo({ 'list.json': '[1, 2]' }));
-    expect(line).toBe('secret-refresh: event must be an EventBridge event object, got an array\n');
+    const line = await expectInvalid(['event', 'number.json'], captureIo({ 'number.json': '42' }));
+    expect(line).toBe('secret-refresh: event must be an EventBridge event object, got a number\n');
+  });
+
+  it('reports every element of an array that is not an event as invalid, and exits 2 when none could be read', async () => {
+    const io = captureIo({ 'list.json': '[1, "two"]' });
+    expect(await main(['event', 'list.json'], io)).toBe(EXIT.invalidInput);
+    expect(io.out.join('')).toContain('  c1 invalid (list.json[0]): event must be an EventBridge event object, got a number');
+    expect(io.out.join('')).toContain('  c2 invalid (list.json[1]): event must be an EventBridge event object, got a string');
+  });
+
+  it('names the line of a JSON-lines file that is not JSON', async () => {
+    const line = await expectInvalid(['event', 'lines.jsonl'], captureIo({ 'lines.jsonl': `${SAMPLE_ECS_EVENT.replaceAll('\n', '')}\n{ nope\n` }));
+    expect(line).toMatch(/^secret-refresh: lines\.jsonl:2 is not valid JSON \(one event a line\): /);
   });
 });
 
@@ -313,6 +335,28 @@ describe('main: AWS that cannot be reached, or no credentials (exit 3, not 1 lik
     const report = JSON.parse(io.out.join('')) as { summary: { inventoryProblems: number; servicesScanned: number } };
     expect(report.summary).toMatchObject({ inventoryProblems: 1, servicesScanned: 0 });
     expect(io.err).toHaveLength(1);
+  });
+
+  it('map: exits 3 with "cannot reach AWS" and prints no map (the account is asked first)', async () => {
+    const io = captureIo({}, { ...ENV, ...NO_SHARED_FILES });
+    const written: string[] = [];
+    expect(await main(['map', '--html', 'map.html'], { ...io, writeText: async (path) => void written.push(path) })).toBe(EXIT.awsUnavailable);
+    expect(io.out).toEqual([]);
+    expect(written).toEqual([]);
+    expect(io.err).toEqual([
+      'secret-refresh: cannot reach AWS (sts us-east-1 GetCallerIdentity): Error: connect ECONNREFUSED 127.0.0.1:9; check the network and AWS_ENDPOINT_URL (http://127.0.0.1:9)\n',
+    ]);
+  });
+
+  it('map with SECRET_REFRESH_ACCOUNT_ID: exits 3, and the map it prints says INCOMPLETE instead of "all clear"', async () => {
+    const io = captureIo({}, { ...ENV, ...NO_SHARED_FILES, SECRET_REFRESH_ACCOUNT_ID: '111122223333' });
+    expect(await main(['map'], io)).toBe(EXIT.awsUnavailable);
+    const output = io.out.join('');
+    expect(output).toContain('  warning: inventory: us-east-1 ListClusters: Error: connect ECONNREFUSED 127.0.0.1:9\n');
+    expect(output).toContain('  warning: inventory: us-east-1 DescribeJobQueues: Error: connect ECONNREFUSED 127.0.0.1:9\n');
+    expect(output).toMatch(/\n {2}INCOMPLETE: 3 thing\(s\) could not be read \(the warnings above\)/);
+    expect(io.err).toHaveLength(1);
+    expect(io.err[0]).toMatch(/^secret-refresh: cannot reach AWS \((ecs|batch) us-east-1 \w+, and 2 more call\(s\)\): /);
   });
 
   it('exits 3 with "no AWS credentials found" and what to set, when the credential chain finds none', async () => {

@@ -204,6 +204,26 @@ describe('loadConfig: SECRET_REFRESH_IMAGE_DRIFT', () => {
   });
 });
 
+describe('loadConfig: SECRET_REFRESH_REPORT_BUCKET', () => {
+  it('is unset by default and when empty: the audit stores no secrets map', () => {
+    expect(loadConfig(BASE)).not.toHaveProperty('reportBucket');
+    expect(loadConfig({ ...BASE, SECRET_REFRESH_REPORT_BUCKET: ' ' })).not.toHaveProperty('reportBucket');
+  });
+
+  it.each(['reports', 'team.reports-2026', 'a1b'])('accepts the bucket name %j', (bucket) => {
+    expect(loadConfig({ ...BASE, SECRET_REFRESH_REPORT_BUCKET: ` ${bucket} ` }).reportBucket).toBe(bucket);
+  });
+
+  it.each(['s3://reports', 'arn:aws:s3:::reports', 'Reports', 'reports/secrets-map', 'ab', 'a..b', '-reports', 'reports-', '*'])(
+    'refuses %j: not a bucket name',
+    (value) => {
+      expect(configError({ ...BASE, SECRET_REFRESH_REPORT_BUCKET: value }).message).toContain(
+        'SECRET_REFRESH_REPORT_BUCKET must be an S3 bucket name (lowercase letters, digits, . and -; not an ARN or s3:// URL)',
+      );
+    },
+  );
+});
+
 describe('loadConfig: SECRET_REFRESH_ACCOUNT_ID', () => {
   it('accepts a 12-digit account id', () => {
     expect(loadConfig({ ...BASE, SECRET_REFRESH_ACCOUNT_ID: '123456789012' }).accountId).toBe('123456789012');

@@ -62,7 +62,8 @@ describe('the settings table', () => {
     for (const row of SETTINGS) {
       const line = deployed.get(row.env);
       if (row.deployment.from === 'none') expect(line, row.env).toBeUndefined();
-      if (row.deployment.from === 'stack') expect(line, row.env).toMatch(/^\$\{self:custom\.[A-Za-z]+\}$/);
+      // A table name (plain, so the stack's name is known offline) or a resource of the stack (the queue URL).
+      if (row.deployment.from === 'stack') expect(line, row.env).toMatch(/^(\$\{self:custom\.[A-Za-z]+\}|!Ref [A-Za-z]+)$/);
       if (row.deployment.from === 'param') expect(line, row.env).toBe(`\${param:${row.field}}`);
     }
     const unknown = [...deployed.keys()].filter((name) => name.startsWith('SECRET_REFRESH_') && !SETTINGS.some((row) => row.env === name));
@@ -87,7 +88,7 @@ describe('the settings table', () => {
     expect(config.regions).toEqual(['us-east-1']);
     expect(config.eventBus).toBe('default');
     for (const row of [...SETTINGS, ...SDK_VARIABLES]) expect(USAGE).toContain(`  ${row.env} `);
-    expect(USAGE).toContain('SECRET_REFRESH_CONCURRENCY           parallel Describe*/UpdateService calls (1–50) (default: 5)');
-    expect(USAGE).toContain('AWS_REGION                           home Region (set by Lambda) (required)');
+    expect(USAGE).toContain('SECRET_REFRESH_CONCURRENCY                    parallel Describe*/UpdateService calls (1–50) (default: 5)');
+    expect(USAGE).toContain('AWS_REGION                                    home Region (set by Lambda) (required)');
   });
 });

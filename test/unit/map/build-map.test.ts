@@ -3,6 +3,7 @@ import { loadConfig } from '../../../lib/config/config.js';
 import {
   buildSecretsMap,
   type MapEcsServiceInput,
+  mapIncomplete,
   mapMetadataQueries,
   mapOptions,
   otherRegionQueries,
@@ -10,6 +11,7 @@ import {
 } from '../../../lib/map/build-map.js';
 import { FINDING_CATALOG } from '../../../lib/map/finding-catalog.js';
 import type { FindingCode, MapEcsServiceTarget, SecretsMap } from '../../../lib/map/types.js';
+import { planRefresh } from '../../../lib/plan/index.js';
 import {
   ACCOUNT,
   found,
@@ -181,6 +183,52 @@ describe('buildSecretsMap: the model', () => {
     expect(map.resources[0]?.wouldAct).toBe(1);
   });
 
+  it("says each service's and job's scope in the Plan's own words: the code and reason planRefresh gives when the value changes", () => {
+    const scope = { include: [], exclude: ['sandbox'], optIn: true };
+    const enabled = { 'secret-refresh:enabled': 'true' };
+    const services = [
+      service('ignored', [DB_ARN], { tags: { 'secret-refresh:ignore': 'true', ...enabled } }),
+      service('excluded', [DB_ARN], { cluster: 'sandbox', tags: enabled }),
+      service('not-opted', [DB_ARN]),
+      service('blue-green', [DB_ARN], { deploymentController: 'CODE_DEPLOY', tags: enabled }),
+      service('task-sets', [DB_ARN], { deploymentController: 'EXTERNAL', tags: enabled }),
+      service('draining', [DB_ARN], { status: 'DRAINING', tags: enabled }),
+      service('scaled-to-zero', [DB_ARN], { desiredCount: 0, tags: enabled }),
+    ];
+    const tagged = jobDefinition('tagged', [DB_ARN], { tags: { 'secret-refresh:batch-policy': 'resubmit' } });
+    const jobs = [
+      job('ignored-job', tagged, { jobId: 'j-ignored', tags: { 'secret-refresh:ignore': 'true' } }),
+      job('cloned-job', tagged, { jobId: 'j-cloned', tags: { 'secret-refresh:superseded-by': 'j-clone' } }),
+    ];
+    const map = build({ services, jobDefinitions: [tagged], jobs, metadata: [dbSecret()] }, mapOptionsFor({ scope }));
+    const plan = planRefresh(
+      {
+        kind: 'secret',
+        effect: 'new-current-value',
+        reason: 'rotation',
+        partition: 'aws',
+        region: 'us-east-1',
+        account: ACCOUNT,
+        name: DB_NAME,
+        arn: DB_ARN,
+        labels: ['AWSCURRENT'],
+        time: '2026-12-01T12:00:00.000Z',
+        origin: { channel: 'manual', eventName: 'manual' },
+        warnings: [],
+      },
+      {
+        ecs: { regions: ['us-east-1'], clusters: 2, services, problems: [] },
+        batch: { regions: ['us-east-1'], queues: 1, jobDefinitions: [tagged], jobs, problems: [] },
+      },
+      { mode: 'manual', scope, redeployOnPreviousChange: false, batchPolicy: 'report', maxTargets: 50, confirmLarge: false },
+    );
+    const planned = plan.targets.filter((target) => target.type !== 'batch-job-definition');
+    expect(planned).toHaveLength(services.length + jobs.length);
+    for (const target of planned) {
+      expect(map.targets.find((candidate) => candidate.arn === target.arn)?.scope, target.name).toEqual({ status: target.code, reason: target.reason });
+    }
+  });
+
   it('maps Batch job definitions, with and without running jobs, and judges jobs by their start time and policy', () => {
     const nightly = jobDefinition('nightly-report', [DB_ARN], { tags: { 'secret-refresh:batch-policy': 'resubmit' } });
     const adhoc = jobDefinition('adhoc', [DB_ARN]);
@@ -216,6 +264,15 @@ describe('buildSecretsMap: the model', () => {
     const map = build({ problems: [{ region: 'eu-west-1', subject: 'cluster prod', message: 'AccessDenied' }] });
     expect(map.warnings).toEqual(['inventory: eu-west-1 cluster prod: AccessDenied']);
     expect(map.resources).toEqual([]);
+    expect(map.summary.inventoryProblems).toBe(1);
+    expect(mapIncomplete(map)).toBe(true);
+  });
+
+  it('is complete when everything could be read, invalid tags included (they are warnings, not unread parts)', () => {
+    const map = build({ services: [service('api', [DB_ARN], { tags: { 'secret-refresh:wave': 'soon' } })], metadata: [dbSecret()] });
+    expect(map.warnings).toHaveLength(1);
+    expect(map.summary.inventoryProblems).toBe(0);
+    expect(mapIncomplete(map)).toBe(false);
   });
 
   it('takes its options from the configuration', () => {
@@ -484,6 +541,10 @@ describe('buildSecretsMap: findings', () => {
       { severity: 'info', message: `secret ${DB_NAME}-Ab12Cd (us-east-1, ${ACCOUNT}): metadata could not be read: AccessDeniedException: not authorized` },
     ]);
     expect(findings(map, 'missing')).toEqual([]);
+    // What could not be read is counted and said, as the audit says it: the map is incomplete.
+    expect(map.warnings).toEqual([`inventory: us-east-1 DescribeSecret ${DB_ARN}: AccessDeniedException: not authorized`]);
+    expect(map.summary.inventoryProblems).toBe(1);
+    expect(mapIncomplete(map)).toBe(true);
   });
 
   it('invalid-parameter-name and secret-name-in-secrets: a Secrets Manager name written in secrets[]', () => {

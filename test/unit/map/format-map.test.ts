@@ -41,6 +41,17 @@ describe('formatMap', () => {
     expect(tree).toContainEqual(expect.stringMatching(/^ {4}orders-worker:17 +app +secrets VALUE +staging label "AWSCURRENT" and version id 3f2b9c1e/));
   });
 
+  it('ends with INCOMPLETE when something could not be read, and only then', () => {
+    const incomplete = formatMap(
+      buildSecretsMap({ services: [], metadata: [], problems: [{ region: 'eu-west-1', subject: 'ListClusters', message: 'AccessDenied' }] }, mapOptionsFor()),
+    );
+    expect(incomplete.trimEnd().split('\n').slice(-2)).toEqual([
+      '  warning: inventory: eu-west-1 ListClusters: AccessDenied',
+      '  INCOMPLETE: 1 thing(s) could not be read (the warnings above), so readers and findings behind them may be missing: this is not "all clear"',
+    ]);
+    expect(formatMap(realisticMap())).not.toContain('INCOMPLETE');
+  });
+
   it('says so when nothing references a secret or parameter', () => {
     const text = formatMap(buildSecretsMap({ services: [], metadata: [] }, mapOptionsFor()));
     expect(text).toContain('\nno task definition or job definition references a secret or parameter\n');

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { buildSecretsMap } from '../../../lib/map/build-map.js';
 import { embedJson, escapeHtml, renderMapPage } from '../../../lib/map/render-page.js';
 import { HOSTILE, hostileMap, realisticMap } from '../../fixtures/map/realistic-map.js';
+import { mapOptionsFor } from '../../support/map-inputs.js';
 
 /** The text of every `<script …>…</script>` element, in order. */
 function scripts(html: string): { attributes: string; text: string }[] {
@@ -48,6 +50,17 @@ describe('renderMapPage', () => {
     expect(html).toContain(`<li class="error"><b>${map.summary.findings.error}</b>errors</li>`);
     expect(html).toContain(`<li><b>${map.summary.services}</b>services</li>`);
     expect(html).toContain('orders-api:42');
+    expect(html).not.toContain('id="incomplete"');
+  });
+
+  it('says at the top when something could not be read: never an "all clear" on what it could not see', () => {
+    const map = buildSecretsMap(
+      { services: [], metadata: [], problems: [{ region: 'eu-west-1', subject: 'ListClusters', message: 'AccessDenied' }] },
+      mapOptionsFor(),
+    );
+    const html = renderMapPage(map);
+    expect(html).toContain('<p id="incomplete" class="incomplete">Incomplete: 1 thing(s) could not be read (see the warnings)');
+    expect(html.indexOf('id="incomplete"')).toBeLessThan(html.indexOf('id="findings"'));
   });
 
   it('a hostile name cannot end the data block, open a comment or add an element', () => {

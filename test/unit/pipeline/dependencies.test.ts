@@ -1,9 +1,11 @@
 /**
- * The composition root and the Lambda's wiring: with the stack's tables configured, every handler gets the change
- * guard on the change table, the deployment tracker on the deployments table and the revision index, and accepts
- * the account of its own ARN. DynamoDB is a double (aws-sdk-client-mock): only which table is written is asserted.
+ * The composition root and the Lambda's wiring: with the stack's tables and queue configured, every handler gets the
+ * state table on the change table, the intake queue, the deployment tracker on the deployments table and the
+ * revision index, and accepts the account of its own ARN. DynamoDB and SQS are doubles (aws-sdk-client-mock): only
+ * which table and queue are written is asserted.
  */
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,17 +13,20 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { loadConfig } from '../../../lib/config/config.js';
 import { createPipelineDependencies } from '../../../lib/pipeline/dependencies.js';
 import type { PipelineDependencies } from '../../../lib/pipeline/run-refresh.js';
-import type { RefreshReport } from '../../../lib/report/types.js';
 
 const dynamodb = mockClient(DynamoDBClient);
 const documents = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
 afterAll(() => {
   dynamodb.restore();
   documents.restore();
+  sqs.restore();
 });
 beforeEach(() => {
   dynamodb.reset();
   documents.reset();
+  sqs.reset();
+  sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
   dynamodb.on(PutItemCommand).resolves({});
   dynamodb.on(UpdateItemCommand).resolves({});
   documents.on(PutCommand).resolves({});
@@ -31,7 +36,9 @@ afterEach(() => {
   vi.resetModules();
 });
 
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111122223333/stack-intake';
 const TABLES = {
+  SECRET_REFRESH_INTAKE_QUEUE_URL: QUEUE_URL,
   SECRET_REFRESH_IDEMPOTENCY_TABLE: 'stack-changes',
   SECRET_REFRESH_DEPLOYMENTS_TABLE: 'stack-deployments',
   SECRET_REFRESH_REVISION_INDEX_TABLE: 'stack-revisions',
@@ -42,33 +49,32 @@ const context = {
   getRemainingTimeInMillis: () => 300_000,
 } as Context;
 
-/** The change guard and the tracker of `dependencies` each write once; the tables they wrote to. */
-async function tablesWritten(dependencies: PipelineDependencies): Promise<{ guard?: string; tracker?: string }> {
-  await dependencies.guard?.run(
-    { arn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:a-Ab12Cd', versionId: 'v', effect: 'new-current-value' },
-    async () => {
-      return { summary: { failed: 0 } } as unknown as RefreshReport;
-    },
-  );
+/** The state table, the tracker and the intake queue of `dependencies` each write once; the tables and queue they wrote to. */
+async function tablesWritten(dependencies: PipelineDependencies): Promise<{ state?: string; tracker?: string; intake?: string }> {
+  await dependencies.state?.putDeployed(['arn:aws:ecs:us-east-1:111122223333:service/orders/api'], new Date(), 60);
+  const state = documents.commandCalls(PutCommand)[0]?.args[0].input.TableName;
+  documents.resetHistory();
   const target = { arn: 'arn:aws:ecs:us-east-1:111122223333:service/orders/api', name: 'api', clusterArn: 'c', region: 'us-east-1' };
   await dependencies.tracker?.startRollout('r1', { kind: 'secret', arn: 'a', name: 'a', time: 't' }, [[target]], [{ deploymentId: 'ecs-svc/1', target }]);
-  const guard = dynamodb.commandCalls(PutItemCommand)[0]?.args[0].input.TableName;
   const tracker = documents.commandCalls(PutCommand)[0]?.args[0].input.TableName;
-  return { ...(guard ? { guard } : {}), ...(tracker ? { tracker } : {}) };
+  await dependencies.intake?.deliver([{ body: '{}', delaySeconds: 5 }]);
+  const intake = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.QueueUrl;
+  return { ...(state ? { state } : {}), ...(tracker ? { tracker } : {}), ...(intake ? { intake } : {}) };
 }
 
 describe('createPipelineDependencies', () => {
-  it('wires the change guard, the tracker and the revision index to the configured tables, and the Lambda’s own account', async () => {
+  it('wires the state table, the intake queue, the tracker and the revision index to the configured tables and queue, and the Lambda’s own account', async () => {
     for (const [name, value] of Object.entries(CREDENTIALS)) vi.stubEnv(name, value);
     const dependencies = createPipelineDependencies(loadConfig({ AWS_REGION: 'us-east-1', ...TABLES }), { lambdaContext: context, maxAttempts: 1 });
     expect(dependencies.expectedAccount).toBe('111122223333');
     expect(dependencies.taskDefinitions.index).toBeDefined();
-    expect(await tablesWritten(dependencies)).toEqual({ guard: 'stack-changes', tracker: 'stack-deployments' });
+    expect(await tablesWritten(dependencies)).toEqual({ state: 'stack-changes', tracker: 'stack-deployments', intake: QUEUE_URL });
   });
 
-  it('has no guard, tracker, revision index or expected account when nothing is configured (the CLI without tables)', () => {
+  it('has no state table, intake queue, tracker, revision index or expected account when nothing is configured (the CLI without tables)', () => {
     const dependencies = createPipelineDependencies(loadConfig({ AWS_REGION: 'us-east-1' }));
-    expect(dependencies.guard).toBeUndefined();
+    expect(dependencies.state).toBeUndefined();
+    expect(dependencies.intake).toBeUndefined();
     expect(dependencies.tracker).toBeUndefined();
     expect(dependencies.taskDefinitions.index).toBeUndefined();
     expect(dependencies.expectedAccount).toBeUndefined();
@@ -83,7 +89,7 @@ describe('createPipelineDependencies', () => {
 });
 
 describe('the Lambda wiring (lambdaDependencies)', () => {
-  it('gives every invocation the guard and the tracker of the deployed environment, and keeps clients and cache warm', async () => {
+  it('gives every invocation the state table, the intake queue and the tracker of the deployed environment, and keeps clients and cache warm', async () => {
     for (const [name, value] of Object.entries({ AWS_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1', ...CREDENTIALS, ...TABLES })) vi.stubEnv(name, value);
     const { lambdaDependencies } = await import('../../../lib/lambda/environment.js');
     const first = lambdaDependencies(context);
@@ -91,14 +97,14 @@ describe('the Lambda wiring (lambdaDependencies)', () => {
     expect(first.dependencies.expectedAccount).toBe('111122223333');
     expect(second.dependencies.clients).toBe(first.dependencies.clients);
     expect(second.dependencies.taskDefinitions).toBe(first.dependencies.taskDefinitions);
-    expect(await tablesWritten(first.dependencies)).toEqual({ guard: 'stack-changes', tracker: 'stack-deployments' });
+    expect(await tablesWritten(first.dependencies)).toEqual({ state: 'stack-changes', tracker: 'stack-deployments', intake: QUEUE_URL });
   });
 
-  it('has no guard or tracker when the tables are not set', async () => {
+  it('has no state table or tracker when the tables are not set', async () => {
     for (const [name, value] of Object.entries({ AWS_REGION: 'us-east-1', ...CREDENTIALS })) vi.stubEnv(name, value);
     const { lambdaDependencies } = await import('../../../lib/lambda/environment.js');
     const { dependencies } = lambdaDependencies(context);
-    expect(dependencies.guard).toBeUndefined();
+    expect(dependencies.state).toBeUndefined();
     expect(dependencies.tracker).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient, ListClustersCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -7,11 +7,11 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import { ForeignAccountError } from '../../../lib/errors.js';
-import { type ChangeGuard, type ChangeKey, createDynamoDbChangeGuard, type GuardOutcome } from '../../../lib/pipeline/change-guard.js';
 import { type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
 import { reportFailed } from '../../../lib/report/build-report.js';
 import type { EcsServiceTargetReport, RefreshReport } from '../../../lib/report/types.js';
 import { DeploymentTracker } from '../../../lib/tracking/deployment-tracker.js';
+import { dynamoDbThrottled, MemoryStateTable } from '../../support/memory-state-table.js';
 import {
   ACCOUNT,
   clusterArn,
@@ -30,7 +30,7 @@ import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_V
 
 const ecs = mockClient(ECSClient);
 const batch = mockClient(BatchClient);
-// DynamoDB (change record, deployments table) as a double: moto cannot throttle a PutItem on demand.
+// DynamoDB (deployments table) as a double: moto cannot throttle a PutItem on demand. The state table is in memory.
 const dynamodb = mockClient(DynamoDBClient);
 const documents = mockClient(DynamoDBDocumentClient);
 afterAll(() => {
@@ -43,20 +43,6 @@ afterAll(() => {
 const PUT_EVENT = 'secretsmanager-putsecretvalue-awscurrent.json';
 const PENDING_EVENT = 'secretsmanager-putsecretvalue-awspending.json';
 const OTHER_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:demo/payments/api-key-Zz99Yy`;
-
-/** A ChangeGuard double: records keys, and either runs the work or answers a fixed duplicate outcome. */
-class FakeChangeGuard implements ChangeGuard {
-  public readonly keys: ChangeKey[] = [];
-  public constructor(private readonly outcome: GuardOutcome['outcome'] = 'ran') {}
-
-  public async run(key: ChangeKey, work: () => Promise<RefreshReport>): Promise<GuardOutcome> {
-    this.keys.push(key);
-    if (this.outcome === 'in-progress') return { outcome: 'in-progress' };
-    if (this.outcome === 'replayed') return { outcome: 'replayed', report: { stored: true } as unknown as RefreshReport };
-    // Like Powertools: an error thrown by the work propagates (and the record is deleted).
-    return { outcome: 'ran', report: await work() };
-  }
-}
 
 let sent: SentRequest[];
 /**
@@ -91,8 +77,8 @@ beforeEach(() => {
   batch.on(DescribeJobQueuesCommand).resolves({ jobQueues: [] });
 });
 
-/** Dependencies with recording doubles; `overrides` may add a guard or an expected account. */
-function dependencies(overrides: Pick<PipelineDependencies, 'guard' | 'expectedAccount' | 'tracker'> = {}) {
+/** Dependencies with recording doubles; `overrides` may add a state table, an expected account or a tracker. */
+function dependencies(overrides: Pick<PipelineDependencies, 'state' | 'expectedAccount' | 'tracker'> = {}) {
   const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]);
   const clients = fakeClients();
   return { clients, directory, taskDefinitions: new TaskDefinitionCache(), ...overrides } satisfies PipelineDependencies;
@@ -108,8 +94,8 @@ const ecsTargets = (report: RefreshReport) => report.targets.filter((target): ta
 
 describe('runRefresh (ECS, mocked)', () => {
   it('redeploys every service reading the changed secret and reports them done', async () => {
-    const guard = new FakeChangeGuard();
-    const report = await runRefresh(event(), config(), dependencies({ guard }));
+    const state = new MemoryStateTable();
+    const report = await runRefresh(event(), config(), dependencies({ state }));
     expect(ecsTargets(report).map((target) => [target.name, target.status, target.deploymentId])).toEqual([
       ['orders-api', 'done', 'ecs-svc/new-orders-api'],
       ['orders-cron', 'done', 'ecs-svc/new-orders-cron'],
@@ -123,8 +109,8 @@ describe('runRefresh (ECS, mocked)', () => {
 
   it('returns (does not throw) a report with summary.failed 1 when one UpdateService fails, the others done', async () => {
     ecs.on(UpdateServiceCommand, { service: serviceArn('orders', 'orders-worker') }).rejects(throttling());
-    const guard = new FakeChangeGuard();
-    const report = await runRefresh(event(), config(), dependencies({ guard }));
+    const state = new MemoryStateTable();
+    const report = await runRefresh(event(), config(), dependencies({ state }));
     expect(ecsTargets(report).map((target) => [target.name, target.status, target.deploymentId ?? target.error])).toEqual([
       ['orders-api', 'done', 'ecs-svc/new-orders-api'],
       ['orders-cron', 'done', 'ecs-svc/new-orders-cron'],
@@ -133,7 +119,9 @@ describe('runRefresh (ECS, mocked)', () => {
     expect(report.summary).toMatchObject({ targets: 3, done: 2, failed: 1, inventoryProblems: 0 });
     expect(reportFailed(report)).toBe(true);
     expect(report).not.toHaveProperty('idempotency');
-    expect(guard.keys).toHaveLength(1);
+    // A change with a failed target is not recorded: its retry acts again.
+    expect(state.items.records.size).toBe(0);
+    expect(report.changes).toEqual([expect.objectContaining({ id: 'c1', decision: 'act', retry: true })]);
   });
 
   it('returns the failed report the same way without a guard', async () => {
@@ -143,31 +131,49 @@ describe('runRefresh (ECS, mocked)', () => {
     expect(updatedServices()).toHaveLength(3);
   });
 
-  it('gives the guard the key {arn, versionId, effect} of the change', async () => {
-    const guard = new FakeChangeGuard();
-    await runRefresh(event(), config(), dependencies({ guard }));
-    expect(guard.keys).toEqual([{ arn: DB_SECRET_ARN, versionId: PUT_VERSION, effect: 'new-current-value' }]);
+  it('records the handled change under its key (ARN, version), with its moment, labels, outcome and counts, after the actions', async () => {
+    const state = new MemoryStateTable();
+    const handledBefore = Date.now();
+    await runRefresh(event(), config(), dependencies({ state }));
+    const key = `change#${DB_SECRET_ARN}#${PUT_VERSION}`;
+    expect([...state.items.records.keys()]).toEqual([key]);
+    const record = state.items.records.get(key);
+    expect(record).toMatchObject({
+      key,
+      arn: DB_SECRET_ARN,
+      versionId: PUT_VERSION,
+      since: '2026-11-20T09:58:41Z',
+      labels: ['AWSCURRENT'],
+      outcome: 'handled',
+      counts: { targets: 3, done: 3, skipped: 0 },
+    });
+    expect(Date.parse(record?.handledAt ?? '')).toBeGreaterThanOrEqual(handledBefore - 1000);
+    // Written after the actions, and the lease taken before anything and released at the end.
+    const order = state.operations.map((entry) => entry.operation);
+    expect(order[0]).toBe('tryLease');
+    expect(order.indexOf('putChangeRecord')).toBeGreaterThan(order.indexOf('addToBudget'));
+    expect(order.at(-1)).toBe('releaseLease');
+    expect(state.items.leases.size).toBe(0);
+    expect([...state.items.deployed.keys()].sort()).toEqual(['orders-api', 'orders-cron', 'orders-worker'].map((name) => serviceArn('orders', name)));
   });
 
-  for (const outcome of ['replayed', 'in-progress'] as const) {
-    it(`does nothing and reports idempotency "${outcome}" with a skipped reason when the guard answers ${outcome}`, async () => {
-      const guard = new FakeChangeGuard(outcome);
-      const report = await runRefresh(event(), config(), dependencies({ guard }));
-      expect(report.idempotency).toBe(outcome);
-      expect(report.skipped).toMatch(/^duplicate: /);
-      expect(report.skipped).toContain(outcome === 'replayed' ? 'already handled by an earlier run' : 'another invocation is handling this change');
-      expect(report.targets).toEqual([]);
-      expect(report.summary.failed).toBe(0);
-      expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
-      expect(ecs.calls()).toHaveLength(0); // not even the inventory runs
-      expect(guard.keys).toHaveLength(1);
-    });
-  }
+  it('does nothing for a change the record says was handled, and says so (idempotency "replayed")', async () => {
+    const state = new MemoryStateTable();
+    await runRefresh(event(), config(), dependencies({ state }));
+    ecs.resetHistory();
+    const report = await runRefresh(event(), config(), dependencies({ state }));
+    expect(report.idempotency).toBe('replayed');
+    expect(report.skipped).toMatch(/^duplicate: this change \(same secret and version, current since 2026-11-20T09:58:41Z\) was handled by a run at /);
+    expect(report.changes).toEqual([expect.objectContaining({ id: 'c1', decision: 'already-handled' })]);
+    expect(report.targets).toEqual([]);
+    expect(report.summary.failed).toBe(0);
+    expect(ecs.calls()).toHaveLength(0); // not even the inventory runs
+  });
 
-  it('never consults the guard in a dry run and makes no UpdateService call', async () => {
-    const guard = new FakeChangeGuard();
-    const report = await runRefresh(event(), config(), dependencies({ guard }), { dryRun: true });
-    expect(guard.keys).toEqual([]);
+  it('never consults the state table in a dry run and makes no UpdateService call', async () => {
+    const state = new MemoryStateTable();
+    const report = await runRefresh(event(), config(), dependencies({ state }), { dryRun: true });
+    expect(state.operations).toEqual([]);
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
     expect(report.dryRun).toBe(true);
     expect(ecsTargets(report).map((target) => target.status)).toEqual(['planned', 'planned', 'planned']);
@@ -175,9 +181,9 @@ describe('runRefresh (ECS, mocked)', () => {
   });
 
   it('applies SECRET_REFRESH_DRY_RUN=true from the configuration the same way', async () => {
-    const guard = new FakeChangeGuard();
-    const report = await runRefresh(event(), config({ SECRET_REFRESH_DRY_RUN: 'true' }), dependencies({ guard }));
-    expect(guard.keys).toEqual([]);
+    const state = new MemoryStateTable();
+    const report = await runRefresh(event(), config({ SECRET_REFRESH_DRY_RUN: 'true' }), dependencies({ state }));
+    expect(state.operations).toEqual([]);
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
     expect(report.summary.planned).toBe(3);
   });
@@ -185,8 +191,8 @@ describe('runRefresh (ECS, mocked)', () => {
   it('throws ForeignAccountError for an event from another account before any AWS or directory call', async () => {
     const foreign = sampleEvent(PUT_EVENT);
     foreign.account = '444455556666';
-    const guard = new FakeChangeGuard();
-    const deps = dependencies({ guard, expectedAccount: ACCOUNT });
+    const state = new MemoryStateTable();
+    const deps = dependencies({ state, expectedAccount: ACCOUNT });
     const run = runRefresh({ type: 'event', event: foreign }, config(), deps);
     await expect(run).rejects.toBeInstanceOf(ForeignAccountError);
     await expect(run).rejects.toThrow('the event is from account 444455556666, but this deployment handles account 111122223333');
@@ -194,7 +200,7 @@ describe('runRefresh (ECS, mocked)', () => {
     expect(deps.clients.requests).toEqual([]);
     expect(ecs.calls()).toHaveLength(0);
     expect(batch.calls()).toHaveLength(0);
-    expect(guard.keys).toEqual([]);
+    expect(state.operations).toEqual([]);
   });
 
   it('also refuses a foreign event when the expected account comes from SECRET_REFRESH_ACCOUNT_ID', async () => {
@@ -209,15 +215,15 @@ describe('runRefresh (ECS, mocked)', () => {
   });
 
   it('skips a PutSecretValue staged as AWSPENDING with a reason, without any ECS or Batch call', async () => {
-    const guard = new FakeChangeGuard();
-    const report = await runRefresh(event(PENDING_EVENT), config(), dependencies({ guard }));
+    const state = new MemoryStateTable();
+    const report = await runRefresh(event(PENDING_EVENT), config(), dependencies({ state }));
     expect(report.skipped).toEqual(expect.stringContaining('AWSPENDING'));
-    expect(report.change.effect).toBe('none');
+    expect(report.change?.effect).toBe('none');
     expect(report.targets).toEqual([]);
     expect(report.summary.failed).toBe(0);
     expect(ecs.calls()).toHaveLength(0);
     expect(batch.calls()).toHaveLength(0);
-    expect(guard.keys).toEqual([]);
+    expect(state.operations).toEqual([]);
   });
 
   it('counts an inventory problem (ListClusters throttled in one Region) in summary.failed and still acts in the other Region', async () => {
@@ -225,13 +231,15 @@ describe('runRefresh (ECS, mocked)', () => {
       if ((await getClient().config.region()) === OTHER_REGION) throw throttling();
       return { clusterArns: [clusterArn('orders')] };
     });
-    const guard = new FakeChangeGuard();
-    const report = await runRefresh(event(), config({ SECRET_REFRESH_REGIONS: `${REGION},${OTHER_REGION}` }), dependencies({ guard }));
+    const state = new MemoryStateTable();
+    const report = await runRefresh(event(), config({ SECRET_REFRESH_REGIONS: `${REGION},${OTHER_REGION}` }), dependencies({ state }));
     expect(report.summary).toMatchObject({ regions: [REGION, OTHER_REGION], targets: 3, done: 3, failed: 1, inventoryProblems: 1 });
     expect(report.warnings).toContain(`inventory: ${OTHER_REGION} ListClusters: ThrottlingException: Rate exceeded`);
     expect(reportFailed(report)).toBe(true);
     expect(updatedServices()).toHaveLength(3);
     expect(sent.filter((request) => request.command === 'ListServices').map((request) => request.region)).toEqual([REGION]);
+    // The run could not see every reader: the change is not recorded, so its retry looks again.
+    expect(state.items.records.size).toBe(0);
   });
 });
 
@@ -243,12 +251,32 @@ describe('runRefresh: what reaches the report, and what fails the run', () => {
       $metadata: { httpStatusCode: 400 },
     });
 
-  it('fails the run (never reports in-progress) when the change record cannot be written, and deploys nothing', async () => {
-    dynamodb.on(PutItemCommand).rejects(storeError());
-    const guard = createDynamoDbChangeGuard('changes', undefined, dynamodbClient());
-    const run = runRefresh(event(), config(), dependencies({ guard }));
-    await expect(run).rejects.toThrow('Failed to save in progress record to idempotency store');
+  it('fails the run before acting (never as "another run is handling it") when the state table cannot be read', async () => {
+    const state = new MemoryStateTable();
+    state.fault = (operation) => (operation === 'changeRecords' ? { when: 'before', error: storeError() } : undefined);
+    const run = runRefresh(event(), config(), dependencies({ state }));
+    await expect(run).rejects.toThrow('The level of configured provisioned throughput for the table was exceeded');
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(state.items.leases.size).toBe(0);
+  });
+
+  it('fails the run when the lease cannot be taken for a store error, before any AWS call', async () => {
+    const state = new MemoryStateTable();
+    state.fault = (operation) => (operation === 'tryLease' ? { when: 'before', error: dynamoDbThrottled() } : undefined);
+    await expect(runRefresh(event(), config(), dependencies({ state }))).rejects.toThrow(/provisioned throughput/);
+    expect(ecs.calls()).toHaveLength(0);
+  });
+
+  it('keeps the report and fails the run (the change is retried) when the record cannot be written after the actions', async () => {
+    const state = new MemoryStateTable();
+    state.fault = (operation) => (operation === 'putChangeRecord' ? { when: 'before', error: storeError() } : undefined);
+    const report = await runRefresh(event(), config(), dependencies({ state }));
+    expect(report.summary).toMatchObject({ done: 3, failed: 1 });
+    expect(report.changes).toEqual([expect.objectContaining({ id: 'c1', decision: 'act', retry: true })]);
+    expect(report.warnings).toEqual([
+      expect.stringMatching(/^could not write the change record of c1 \(demo\/orders\/db\): .*provisioned throughput.*; the change is delivered again$/),
+    ]);
+    expect(reportFailed(report)).toBe(true);
   });
 
   it('reports a rollout that could not be recorded for tracking as a warning, after the deployments it made', async () => {

@@ -17,16 +17,16 @@ describe('startedSince (the already-fresh rule)', () => {
     expect(startedSince('2026-11-20T10:00:19.999Z', '2026-11-20T10:00:20Z')).toBe(false);
   });
 
-  it('compares to the millisecond when the change time has a fraction (a manual run, DescribeSecret dates)', () => {
-    expect(startedSince('2026-11-20T10:00:20.500Z', '2026-11-20T10:00:20.500Z')).toBe(false);
-    expect(startedSince('2026-11-20T10:00:20.501Z', '2026-11-20T10:00:20.500Z')).toBe(true);
-    // ".000" is a fraction too: the time was given to the millisecond.
-    expect(startedSince('2026-11-20T10:00:20.400Z', '2026-11-20T10:00:20.000Z')).toBe(true);
-    // Finer fractions count as the millisecond a Date holds.
-    expect(startedSince('2026-11-20T10:00:20.124Z', '2026-11-20T10:00:20.123456Z')).toBe(true);
+  it('compares a change time with a fraction at its whole second too: the fraction comes from another clock', () => {
+    expect(startedSince('2026-11-20T10:00:20.501Z', '2026-11-20T10:00:20.500Z')).toBe(false);
+    expect(startedSince('2026-11-20T10:00:20.999Z', '2026-11-20T10:00:20.000Z')).toBe(false);
+    expect(startedSince('2026-11-20T10:00:21.000Z', '2026-11-20T10:00:20.999Z')).toBe(true);
+    // Finer fractions than a Date holds change nothing.
+    expect(startedSince('2026-11-20T10:00:21.000Z', '2026-11-20T10:00:20.123456Z')).toBe(true);
+    expect(startedSince('2026-11-20T10:00:20.124Z', '2026-11-20T10:00:20.123456Z')).toBe(false);
   });
 
-  it('applies the precision of the change time in any offset', () => {
+  it('compares whole seconds in any offset', () => {
     expect(startedSince('2026-11-20T09:00:20.700Z', '2026-11-20T10:00:20+01:00')).toBe(false);
     expect(startedSince('2026-11-20T09:00:21.000Z', '2026-11-20T10:00:20+01:00')).toBe(true);
   });

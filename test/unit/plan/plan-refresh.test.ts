@@ -291,16 +291,21 @@ describe('planEcsRefresh: already fresh', () => {
     const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:05:00.000Z'))], EVENT);
     expect(plan.targets[0]).toMatchObject({
       decision: 'skip',
-      reason: `already fresh: PRIMARY deployment ecs-svc/123 was created at 2025-03-10T10:05:00.000Z, after the change at ${CHANGE_TIME}`,
+      reason: `already fresh: PRIMARY deployment ecs-svc/123 was created at 2025-03-10T10:05:00.000Z, after the value became current at ${CHANGE_TIME}`,
     });
   });
 
-  it('redeploys a service whose PRIMARY deployment was created in the very millisecond of a millisecond change time', () => {
-    // The change may have happened later within that millisecond: only a later deployment proves freshness.
-    const same = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt(CHANGE_TIME))], EVENT);
-    expect(same.targets[0]?.decision).toBe('redeploy');
-    const next = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:00:00.001Z'))], EVENT);
-    expect(next.targets[0]?.reason).toMatch(/^already fresh:/);
+  it('redeploys a service whose PRIMARY deployment was created in the same whole second as the change (conservative)', () => {
+    for (const createdAt of [CHANGE_TIME, '2025-03-10T10:00:00.999Z']) {
+      const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt(createdAt))], EVENT);
+      expect(plan.targets[0]?.decision, createdAt).toBe('redeploy');
+    }
+  });
+
+  it('counts a PRIMARY deployment created in the next whole second as already fresh', () => {
+    const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:00:01.000Z'))], EVENT);
+    expect(plan.targets[0]?.decision).toBe('skip');
+    expect(plan.targets[0]?.reason).toMatch(/^already fresh:/);
   });
 
   it('redeploys a service whose PRIMARY deployment was created in the same second as a whole-second event time', () => {
@@ -314,8 +319,15 @@ describe('planEcsRefresh: already fresh', () => {
     expect(later.targets[0]).toMatchObject({
       decision: 'skip',
       code: 'already-fresh',
-      reason: 'already fresh: PRIMARY deployment ecs-svc/123 was created at 2025-03-10T10:00:01.000Z, after the change at 2025-03-10T10:00:00Z',
+      reason: 'already fresh: PRIMARY deployment ecs-svc/123 was created at 2025-03-10T10:00:01.000Z, after the value became current at 2025-03-10T10:00:00Z',
     });
+  });
+
+  it('judges freshness by the moment the value became current (currentSince), not by the event time', () => {
+    // A late v2 event resolved to v3, current since 10:10: a deployment at 10:05 still runs v2.
+    const late = { ...secretChange(), currentSince: '2025-03-10T10:10:00.000Z' };
+    const plan = planEcsRefresh(late, [service('api', [READS_CURRENT], deployedAt('2025-03-10T10:05:00.000Z'))], EVENT);
+    expect(plan.targets[0]?.decision).toBe('redeploy');
   });
 
   it('redeploys a service whose PRIMARY deployment was created 1 ms before the change', () => {

@@ -77,6 +77,7 @@ describe('planRefresh: one plan for ECS and Batch', () => {
       ['batch-job', 'resubmit'],
     ]);
     const answered = {
+      id: 'c1',
       kind: 'secret',
       arn: SECRET_ARN,
       name: 'demo/orders/db-credentials',
@@ -271,7 +272,7 @@ describe('planRefresh: every skip code', () => {
       'already-fresh',
       () => planRefresh(secretChange(), inventory([ecsService('api', { primaryDeployment: { id: 'ecs-svc/new', createdAt: AFTER_CHANGE } })]), SETTINGS),
       'api',
-      `already fresh: PRIMARY deployment ecs-svc/new was created at ${AFTER_CHANGE}, after the change at ${CHANGE_TIME}`,
+      `already fresh: PRIMARY deployment ecs-svc/new was created at ${AFTER_CHANGE}, after the value became current at ${CHANGE_TIME}`,
     ],
     [
       'nothing-to-do',
@@ -354,7 +355,7 @@ describe('planRefresh: every skip code', () => {
       ['job-fresh', 'skip', 'already-fresh'],
       ['job-quiet', 'skip', 'ignored'],
     ]);
-    expect(reasonOf(plan, 'job-fresh')).toBe(`already fresh: the job started at ${AFTER_CHANGE}, after the change at ${CHANGE_TIME}`);
+    expect(reasonOf(plan, 'job-fresh')).toBe(`already fresh: the job started at ${AFTER_CHANGE}, after the value became current at ${CHANGE_TIME}`);
     expect(reasonOf(plan, 'job-quiet')).toBe('job or job definition is tagged secret-refresh:ignore=true');
     expect(jobDefinitionArn('nightly')).toBe(definition.arn);
   });

@@ -2,7 +2,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
 import { MAX_DETAIL_BYTES, RESULT_DETAIL_TYPES, resultEvents, trimReport } from '../../../lib/report/result-events.js';
 import { recordRunMetrics } from '../../../lib/report/run-metrics.js';
-import type { EcsServiceTargetReport, RefreshReport } from '../../../lib/report/types.js';
+import type { ChangeReport, EcsServiceTargetReport, RefreshReport } from '../../../lib/report/types.js';
 
 function target(n: number, status: EcsServiceTargetReport['status'], code?: EcsServiceTargetReport['code']): EcsServiceTargetReport {
   return {
@@ -14,27 +14,31 @@ function target(n: number, status: EcsServiceTargetReport['status'], code?: EcsS
     status,
     reason: `reason ${n}`,
     ...(code ? { code } : {}),
+    changes: ['c1'],
     references: [{ container: 'app', location: 'secrets', valueFrom: 'x'.repeat(400), impact: 'affected', reason: 'r'.repeat(200) }],
   };
 }
 
-function report(targets: EcsServiceTargetReport[], extra: Partial<RefreshReport> = {}): RefreshReport {
+const CHANGE: ChangeReport = {
+  kind: 'secret',
+  effect: 'new-current-value',
+  reason: 'moved',
+  arn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-Ab12Cd',
+  name: 'db',
+  region: 'us-east-1',
+  account: '111122223333',
+  labels: ['AWSCURRENT'],
+  time: '2026-11-24T10:00:00.000Z',
+  origin: { channel: 'secretsmanager-native', eventName: 'Secret Label Updated' },
+};
+
+function report(targets: EcsServiceTargetReport[], extra: Partial<RefreshReport> = {}, change: ChangeReport = CHANGE): RefreshReport {
   const count = (status: string) => targets.filter((t) => t.status === status).length;
   return {
     dryRun: false,
     mode: 'event',
-    change: {
-      kind: 'secret',
-      effect: 'new-current-value',
-      reason: 'moved',
-      arn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-Ab12Cd',
-      name: 'db',
-      region: 'us-east-1',
-      account: '111122223333',
-      labels: ['AWSCURRENT'],
-      time: '2026-11-24T10:00:00.000Z',
-      origin: { channel: 'secretsmanager-native', eventName: 'Secret Label Updated' },
-    },
+    change,
+    changes: [{ id: 'c1', ...change, decision: 'act', decisionReason: change.reason }],
     targets,
     warnings: [],
     summary: {
@@ -48,8 +52,11 @@ function report(targets: EcsServiceTargetReport[], extra: Partial<RefreshReport>
       planned: count('planned'),
       skipped: count('skipped'),
       waiting: count('waiting'),
+      deferred: count('deferred'),
       failed: count('failed'),
       inventoryProblems: 0,
+      inputs: 1,
+      invalid: 0,
     },
     ...extra,
   };
@@ -63,11 +70,27 @@ describe('result events', () => {
   it('adds an alert for a refusal by the cap, a deletion still read, and failed targets', () => {
     const refused = resultEvents(report([target(1, 'skipped', 'blast-radius-cap')], { refused: 'blast-radius cap: …' }));
     expect(refused.map((event) => event.detail.alert).filter(Boolean)).toEqual(['blast-radius-cap']);
-    const deleted = report([target(1, 'skipped', 'deleted')]);
-    const deletedEvents = resultEvents({ ...deleted, change: { ...deleted.change, effect: 'deleted' } });
+    const deletedEvents = resultEvents(report([target(1, 'skipped', 'deleted')], {}, { ...CHANGE, effect: 'deleted' }));
     expect(deletedEvents.map((event) => event.detail.alert).filter(Boolean)).toEqual(['deleted-in-use']);
+    expect(deletedEvents[1]?.detail).toMatchObject({ message: 'secret db was deleted but 1 target(s) still read it: new tasks and jobs would fail to start' });
     const failed = resultEvents(report([target(1, 'done'), target(2, 'failed')]));
     expect(failed[1]?.detail).toMatchObject({ alert: 'targets-failed', targets: [{ name: 's2', status: 'failed' }] });
+  });
+
+  it('alerts rate-limit when the hourly budget refused the run, and invalid-input for inputs dropped as unreadable', () => {
+    const limited = resultEvents(report([target(1, 'skipped', 'rate-limit')], { refused: 'rate limit: …', refusedBy: 'rate-limit' }));
+    expect(limited.map((event) => event.detail.alert).filter(Boolean)).toEqual(['rate-limit']);
+    const batch = report([target(1, 'done')], {
+      changes: [
+        { id: 'c1', ...CHANGE, decision: 'act', decisionReason: 'moved' },
+        { id: 'c2', source: 'm-2', decision: 'invalid', decisionReason: 'not JSON', error: 'SQS message m-2 has a body that is not JSON: …' },
+      ],
+    });
+    const invalid = resultEvents(batch).filter((event) => event.detail.alert === 'invalid-input');
+    expect(invalid.map((event) => event.detail.message)).toEqual([
+      '1 input(s) could not be read and were dropped (never retried): c2 (m-2): SQS message m-2 has a body that is not JSON: …',
+    ]);
+    expect(invalid[0]?.detail.changes).toEqual([{ id: 'c1', kind: 'secret', arn: CHANGE.arn, name: 'db', versionId: undefined, effect: 'new-current-value' }]);
   });
 
   it('alerts image-drift for services whose redeploy shipped, or would have shipped, another image, naming them with their finding', () => {

@@ -4,9 +4,12 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/lambda/logger.js';
 import { metrics } from '../lib/lambda/metrics.js';
-import { runInLambda } from '../lib/lambda/run-in-lambda.js';
+import { runChangesInLambda } from '../lib/lambda/run-changes-in-lambda.js';
 
-/** EventBridge: aws.ssm "Parameter Store Change" / "Parameter Store Policy Action" → refresh readers. */
-export const handler = middy((event: unknown, context: Context) => runInLambda({ type: 'event', event }, context))
+/**
+ * SQS intake queue (fed by the EventBridge rules for SSM and Secrets Manager changes), in batches gathered over the
+ * settle window → one run per batch; answers `{ batchItemFailures }` so only unfinished messages come back.
+ */
+export const handler = middy((event: unknown, context: Context) => runChangesInLambda(event, context))
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(logMetrics(metrics));

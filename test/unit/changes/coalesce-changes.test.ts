@@ -1,0 +1,209 @@
+/**
+ * Coalescing a batch (lib/changes/coalesce-changes.ts, through the face's detectChanges where the AWS side matters):
+ * duplicates of one change merge, older versions merge into the newest, label moves to the newest version merge,
+ * deletions and re-creations resolve to the latest, and nothing is dropped: every input keeps an entry.
+ */
+import { describe, expect, it } from 'vitest';
+import { coalesceChanges } from '../../../lib/changes/coalesce-changes.js';
+import { detectChanges } from '../../../lib/changes/index.js';
+import type { Change, DetectedInput } from '../../../lib/changes/types.js';
+import { EventParseError } from '../../../lib/errors.js';
+import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, ROTATION_VERSION, sampleEvent } from './fake-metadata-directory.js';
+
+const PARAMETER_ARN = 'arn:aws:ssm:us-east-1:111122223333:parameter/demo/orders/db-password';
+
+function change(overrides: Partial<Change>): Change {
+  return {
+    kind: 'secret',
+    effect: 'new-current-value',
+    reason: 'AWSCURRENT moved',
+    partition: 'aws',
+    region: 'us-east-1',
+    account: '111122223333',
+    name: 'demo/orders/db-credentials',
+    arn: DB_SECRET_ARN,
+    versionId: ROTATION_VERSION,
+    labels: ['AWSCURRENT'],
+    time: '2026-11-20T10:00:20Z',
+    currentSince: '2026-11-20T10:00:20Z',
+    origin: { channel: 'secretsmanager-native', eventName: 'Secret Label Updated' },
+    warnings: [],
+    ...overrides,
+  };
+}
+
+const parameter = (version: number, time: string, overrides: Partial<Change> = {}) =>
+  change({
+    kind: 'parameter',
+    name: '/demo/orders/db-password',
+    arn: PARAMETER_ARN,
+    versionId: String(version),
+    labels: [],
+    time,
+    currentSince: time,
+    versionDate: time,
+    origin: { channel: 'ssm-native', eventName: 'Update' },
+    ...overrides,
+  });
+
+const detected = (...changes: Change[]): DetectedInput[] => changes.map((item, index) => ({ status: 'detected', change: item, source: `m-${index + 1}` }));
+const decisions = (inputs: DetectedInput[]) => coalesceChanges(inputs).entries.map((entry) => [entry.id, entry.decision, entry.mergedInto]);
+
+describe('coalesceChanges', () => {
+  it('merges the three signals of one rotation into the first, keeping the latest moment (conservative) and every label', () => {
+    const batch = coalesceChanges(
+      detected(
+        change({ origin: { channel: 'cloudtrail-api-call', eventName: 'UpdateSecretVersionStage' } }),
+        change({ labels: ['AWSCURRENT'], time: '2026-11-20T10:00:20.500Z', currentSince: '2026-11-20T10:00:20.500Z' }),
+        change({
+          time: '2026-11-20T10:00:22Z',
+          currentSince: '2026-11-20T10:00:23Z',
+          origin: { channel: 'cloudtrail-service-event', eventName: 'RotationSucceeded' },
+        }),
+      ),
+    );
+    expect(batch.entries.map((entry) => [entry.id, entry.source, entry.decision, entry.mergedInto])).toEqual([
+      ['c1', 'm-1', 'act', undefined],
+      ['c2', 'm-2', 'merged', 'c1'],
+      ['c3', 'm-3', 'merged', 'c1'],
+    ]);
+    expect(batch.entries[2]?.reason).toBe(`merged into c1: RotationSucceeded (version ${ROTATION_VERSION}) is another signal of the same change`);
+    expect(batch.changes).toHaveLength(1);
+    expect(batch.changes[0]).toMatchObject({ id: 'c1', versionId: ROTATION_VERSION, currentSince: '2026-11-20T10:00:23Z', labels: ['AWSCURRENT'] });
+  });
+
+  it('merges an older version of a parameter into the newest, whatever the order of the inputs', () => {
+    const batch = coalesceChanges(detected(parameter(7, '2026-11-20T10:00:30Z'), parameter(5, '2026-11-20T10:00:10Z'), parameter(6, '2026-11-20T10:00:20Z')));
+    expect(batch.entries.map((entry) => [entry.id, entry.decision, entry.mergedInto])).toEqual([
+      ['c1', 'act', undefined],
+      ['c2', 'merged', 'c1'],
+      ['c3', 'merged', 'c1'],
+    ]);
+    expect(batch.entries[1]?.reason).toBe('merged into c1: Update (version 5) is older than version 7 of the same parameter, which the batch deploys');
+    expect(batch.changes.map((item) => [item.id, item.versionId])).toEqual([['c1', '7']]);
+  });
+
+  it('keeps the newest when the later input is the newer version', () => {
+    expect(decisions(detected(parameter(5, '2026-11-20T10:00:10Z'), parameter(6, '2026-11-20T10:00:20Z')))).toEqual([
+      ['c1', 'merged', 'c2'],
+      ['c2', 'act', undefined],
+    ]);
+  });
+
+  it('keeps separate changes for separate secrets and parameters', () => {
+    const batch = coalesceChanges(detected(change({}), parameter(3, '2026-11-20T10:00:10Z')));
+    expect(batch.changes.map((item) => item.id)).toEqual(['c1', 'c2']);
+  });
+
+  it('merges a custom label moved to the newest version into it, and keeps a label moved to another version on its own', () => {
+    const batch = coalesceChanges(
+      detected(
+        change({}),
+        change({ effect: 'label-moved', labels: ['blue'], origin: { channel: 'secretsmanager-native', eventName: 'Secret Label Updated' } }),
+        change({ effect: 'label-moved', labels: ['green'], versionId: PREVIOUS_VERSION }),
+      ),
+    );
+    expect(batch.entries.map((entry) => [entry.id, entry.decision, entry.mergedInto])).toEqual([
+      ['c1', 'act', undefined],
+      ['c2', 'merged', 'c1'],
+      ['c3', 'act', undefined],
+    ]);
+    expect(batch.changes.map((item) => [item.id, item.effect, item.versionId, item.labels])).toEqual([
+      ['c1', 'new-current-value', ROTATION_VERSION, ['AWSCURRENT', 'blue']],
+      ['c3', 'label-moved', PREVIOUS_VERSION, ['green']],
+    ]);
+  });
+
+  it('lets a deletion after a new value win (never redeploy readers of a deleted parameter), and a re-creation after a deletion', () => {
+    const deleted = (time: string) => {
+      const { versionId: _versionId, ...rest } = parameter(0, time, { effect: 'deleted', origin: { channel: 'ssm-native', eventName: 'Delete' } });
+      return rest as Change;
+    };
+    const updateThenDelete = coalesceChanges(detected(parameter(3, '2026-11-20T10:00:10Z'), deleted('2026-11-20T10:00:20Z')));
+    expect(updateThenDelete.changes.map((item) => [item.id, item.effect])).toEqual([['c2', 'deleted']]);
+    expect(updateThenDelete.entries[0]?.reason).toBe('merged into c2: Update (version 3): the parameter was deleted later in the same batch');
+    const deleteThenCreate = coalesceChanges(detected(deleted('2026-11-20T10:00:10Z'), parameter(1, '2026-11-20T10:00:20Z')));
+    expect(deleteThenCreate.changes.map((item) => [item.id, item.effect, item.versionId])).toEqual([['c2', 'new-current-value', '1']]);
+    expect(deleteThenCreate.entries[0]?.reason).toBe('merged into c2: Delete: the parameter was deleted, then changed again in the same batch');
+  });
+
+  it('merges a superseded signal (stale) into the batch’s change of the same secret, and leaves one with nothing to join as nothing to do', () => {
+    const stale = change({ effect: 'none', versionId: PUT_VERSION, stale: true, reason: `superseded: version ${PUT_VERSION} no longer carries AWSCURRENT` });
+    expect(decisions(detected(stale, change({})))).toEqual([
+      ['c1', 'merged', 'c2'],
+      ['c2', 'act', undefined],
+    ]);
+    expect(decisions(detected(stale))).toEqual([['c1', 'nothing-to-do', undefined]]);
+  });
+
+  it('keeps an entry for every input: invalid and undecidable ones with their errors', () => {
+    const inputs: DetectedInput[] = [
+      { status: 'invalid', error: new EventParseError('event must be an EventBridge event object, got a number'), source: 'm-1' },
+      { status: 'failed', error: Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), source: 'm-2' },
+      ...detected(change({})),
+    ];
+    const batch = coalesceChanges(inputs);
+    expect(batch.entries.map(({ id, source, decision, error, reason }) => ({ id, source, decision, error, reason }))).toEqual([
+      {
+        id: 'c1',
+        source: 'm-1',
+        decision: 'invalid',
+        error: 'EventParseError: event must be an EventBridge event object, got a number',
+        reason: 'event must be an EventBridge event object, got a number',
+      },
+      { id: 'c2', source: 'm-2', decision: 'failed', error: 'ThrottlingException: Rate exceeded', reason: 'could not be decided now (retried): Rate exceeded' },
+      { id: 'c3', source: 'm-1', decision: 'act', error: undefined, reason: 'AWSCURRENT moved' },
+    ]);
+    expect(batch.changes.map((item) => item.id)).toEqual(['c3']);
+  });
+});
+
+describe('detectChanges (the face)', () => {
+  it('detects every event of a batch with one DescribeSecret per secret, and merges the signals of one rotation', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]);
+    const context = { directory, homeRegion: 'us-east-1', now: () => new Date(), callerAccount: async () => '111122223333' };
+    const batch = await detectChanges(
+      [
+        { type: 'event', event: sampleEvent('secretsmanager-updatesecretversionstage-awscurrent.json'), source: 'm-1' },
+        { type: 'event', event: sampleEvent('secretsmanager-secret-label-updated-awscurrent.json'), source: 'm-2' },
+        { type: 'event', event: sampleEvent('secretsmanager-rotationsucceeded.json'), source: 'm-3' },
+        { type: 'event', event: 42, source: 'm-4' },
+      ],
+      context,
+    );
+    expect(batch.entries.map((entry) => [entry.id, entry.source, entry.decision])).toEqual([
+      ['c1', 'm-1', 'act'],
+      ['c2', 'm-2', 'merged'],
+      ['c3', 'm-3', 'merged'],
+      ['c4', 'm-4', 'invalid'],
+    ]);
+    // One look-up of the secret for the three signals (the same view of it), and one of its tags.
+    expect(directory.calls.filter((call) => call.operation === 'describeSecret').map((call) => call.id)).toEqual([DB_SECRET_ARN]);
+  });
+
+  it('answers a failed look-up with a failed entry for that input only (retried), and a later one in the batch asks again', async () => {
+    let calls = 0;
+    const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT'] })]);
+    const flaky = {
+      describeSecret: async (id: string, region: string) => {
+        calls++;
+        if (calls === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        return directory.describeSecret(id, region);
+      },
+      describeParameter: directory.describeParameter.bind(directory),
+    };
+    const context = { directory: flaky, homeRegion: 'us-east-1', now: () => new Date(), callerAccount: async () => '111122223333' };
+    const batch = await detectChanges(
+      [
+        { type: 'event', event: sampleEvent('secretsmanager-updatesecretversionstage-awscurrent.json') },
+        { type: 'event', event: sampleEvent('secretsmanager-secret-label-updated-awscurrent.json') },
+      ],
+      context,
+      1,
+    );
+    expect(batch.entries.map((entry) => [entry.decision, entry.error])).toEqual([
+      ['failed', 'ThrottlingException: Rate exceeded'],
+      ['act', undefined],
+    ]);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The envelopes a change arrives in (lib/changes/intake-envelope.ts): what the CLI's `event` command and onChanges
+ * unwrap, so that whatever the dead-letter queue or an old on-failure queue holds can be re-run as it is.
+ */
+import { describe, expect, it } from 'vitest';
+import { IntakeEnvelopeError, unwrapIntake } from '../../../lib/changes/intake-envelope.js';
+import { EventParseError } from '../../../lib/errors.js';
+import { sampleEvent } from './fake-metadata-directory.js';
+
+const EVENT = sampleEvent('ssm-parameter-store-change-update.json');
+const OTHER = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
+
+describe('unwrapIntake', () => {
+  it('returns an EventBridge event as it is, with the source it was given', () => {
+    expect(unwrapIntake(EVENT, 'file.json')).toEqual([{ event: EVENT, source: 'file.json' }]);
+  });
+
+  it('returns the events of an array, in order', () => {
+    expect(unwrapIntake([EVENT, OTHER])).toEqual([{ event: EVENT }, { event: OTHER }]);
+  });
+
+  it('unwraps an SQS event for Lambda (Records), naming each event by its message id', () => {
+    const sqs = {
+      Records: [
+        { messageId: 'm-1', body: JSON.stringify(EVENT), eventSource: 'aws:sqs' },
+        { messageId: 'm-2', body: JSON.stringify(OTHER), eventSource: 'aws:sqs' },
+      ],
+    };
+    expect(unwrapIntake(sqs)).toEqual([
+      { event: EVENT, source: 'm-1' },
+      { event: OTHER, source: 'm-2' },
+    ]);
+  });
+
+  it('unwraps the output of aws sqs receive-message on the dead-letter queue (Messages with Body)', () => {
+    const received = { Messages: [{ MessageId: 'dlq-1', ReceiptHandle: 'r', MD5OfBody: 'x', Body: JSON.stringify(EVENT) }] };
+    expect(unwrapIntake(received)).toEqual([{ event: EVENT, source: 'dlq-1' }]);
+    expect(unwrapIntake(received.Messages[0])).toEqual([{ event: EVENT, source: 'dlq-1' }]);
+  });
+
+  it('unwraps a Lambda on-failure destination record (requestPayload), also inside an SQS message body', () => {
+    const onFailure = {
+      version: '1.0',
+      timestamp: '2026-11-20T10:03:00.000Z',
+      requestContext: {
+        requestId: 'r-1',
+        functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:secret-refresh-prod-onSecretChange',
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
+      requestPayload: OTHER,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: 'TargetsFailedError', errorMessage: '1 target(s) failed' },
+    };
+    expect(unwrapIntake(onFailure)).toEqual([{ event: OTHER }]);
+    expect(unwrapIntake({ Messages: [{ MessageId: 'old-1', Body: JSON.stringify(onFailure) }] })).toEqual([{ event: OTHER, source: 'old-1' }]);
+  });
+
+  it('refuses a message body that is not JSON with IntakeEnvelopeError (an EventParseError), naming the message', () => {
+    const run = () => unwrapIntake({ Records: [{ messageId: 'm-7', body: 'not json', eventSource: 'aws:sqs' }] });
+    expect(run).toThrow(IntakeEnvelopeError);
+    expect(run).toThrow(EventParseError);
+    expect(run).toThrow(/^SQS message m-7 has a body that is not JSON: /);
+  });
+
+  it('refuses an on-failure record without a payload', () => {
+    expect(() => unwrapIntake({ requestContext: {}, requestPayload: null })).toThrow(
+      'the Lambda on-failure record has no requestPayload: there is no event to re-run',
+    );
+  });
+
+  it('returns anything else as it is, so the Change step says what is wrong with it', () => {
+    expect(unwrapIntake(42)).toEqual([{ event: 42 }]);
+    expect(unwrapIntake({ source: 'aws.ssm' })).toEqual([{ event: { source: 'aws.ssm' } }]);
+    expect(unwrapIntake({ Records: [{ not: 'sqs' }] })).toEqual([{ event: { Records: [{ not: 'sqs' }] } }]);
+  });
+
+  it('refuses envelopes nested absurdly deep', () => {
+    let value: unknown = EVENT;
+    for (let depth = 0; depth < 10; depth++) value = [value];
+    expect(() => unwrapIntake(value)).toThrow(/^envelopes nested more than 6 deep/);
+  });
+});

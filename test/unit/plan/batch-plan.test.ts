@@ -1,0 +1,203 @@
+/**
+ * planRefresh over a batch of changes, and limitPlan (the loop and burst limits): each target once with every
+ * change that reaches it and every reason, a deletion wins, the cap counts the whole batch, the minimum interval
+ * defers, the hourly budget refuses. Pure: no AWS.
+ */
+import { describe, expect, it } from 'vitest';
+import type { IdentifiedChange } from '../../../lib/changes/types.js';
+import type { EcsServiceRecord, Inventory } from '../../../lib/inventory/types.js';
+import { type DeploymentLimits, limitPlan, type PlanSettings, planRefresh } from '../../../lib/plan/index.js';
+import { ACCOUNT, BEFORE_CHANGE, CHANGE_TIME, definitionRecord, jobRecord, REGION, SECRET_ARN, secretChange, secretReference } from '../batch/batch-doubles.js';
+
+const PARAMETER_A = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/a`;
+const PARAMETER_B = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/b`;
+const SETTINGS: PlanSettings = {
+  mode: 'event',
+  redeployOnPreviousChange: false,
+  batchPolicy: 'resubmit',
+  scope: { include: [], exclude: [], optIn: false },
+  maxTargets: 50,
+  confirmLarge: false,
+};
+
+function parameterChange(id: string, name: '/app/a' | '/app/b', overrides: Partial<IdentifiedChange> = {}): IdentifiedChange {
+  return {
+    ...secretChange(),
+    id,
+    kind: 'parameter',
+    name,
+    arn: name === '/app/a' ? PARAMETER_A : PARAMETER_B,
+    versionId: '4',
+    labels: [],
+    reason: `Update made version 4 of parameter ${name} the latest`,
+    origin: { channel: 'ssm-native', eventName: 'Update' },
+    ...overrides,
+  } as IdentifiedChange;
+}
+
+function service(name: string, valueFroms: readonly string[], overrides: Partial<EcsServiceRecord> = {}): EcsServiceRecord {
+  return {
+    arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/orders/${name}`,
+    name,
+    clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/orders`,
+    clusterName: 'orders',
+    partition: 'aws',
+    region: REGION,
+    account: ACCOUNT,
+    status: 'ACTIVE',
+    desiredCount: 2,
+    deploymentController: 'ECS',
+    primaryDeployment: { id: `ecs-svc/${name}`, createdAt: new Date(BEFORE_CHANGE).toISOString() },
+    tags: {},
+    references: valueFroms.map((valueFrom, index) => secretReference(valueFrom, `VAR_${index}`)),
+    ...overrides,
+  };
+}
+
+function inventory(services: readonly EcsServiceRecord[], extra: Partial<Inventory['batch']> = {}): Inventory {
+  return {
+    ecs: { regions: [REGION], clusters: 1, services, problems: [] },
+    batch: { regions: [REGION], queues: 1, jobDefinitions: [], jobs: [], problems: [], ...extra },
+  };
+}
+
+const A = parameterChange('c1', '/app/a');
+const B = parameterChange('c2', '/app/b');
+
+describe('planRefresh over a batch', () => {
+  it('lists a service reading two changed values once, redeployed, with both changes and both reasons', () => {
+    const plan = planRefresh([A, B], inventory([service('both', [PARAMETER_A, PARAMETER_B]), service('only-a', [PARAMETER_A])]), SETTINGS);
+    expect(plan.targets.map((target) => [target.name, target.decision, target.changes.map((change) => change.id)])).toEqual([
+      ['both', 'redeploy', ['c1', 'c2']],
+      ['only-a', 'redeploy', ['c1']],
+    ]);
+    const both = plan.targets[0];
+    expect(both?.reason).toBe(
+      'c1: container (secrets VAR_0) read the current value of parameter /app/a, which changed; c2: container (secrets VAR_1) read the current value of parameter /app/b, which changed',
+    );
+    expect(both?.references.map((reference) => reference.valueFrom)).toEqual([PARAMETER_A, PARAMETER_B]);
+    expect(plan.targets[1]?.reason).toBe('container (secrets VAR_0) read the current value of parameter /app/a, which changed');
+    expect(plan.changes.map((change) => change.id)).toEqual(['c1', 'c2']);
+  });
+
+  it('redeploys a service that is fresh for one change but not for the other', () => {
+    const later = parameterChange('c2', '/app/b', { time: '2026-11-20T11:00:00.000Z', currentSince: '2026-11-20T11:00:00.000Z' });
+    const deployedBetween = service('both', [PARAMETER_A, PARAMETER_B], { primaryDeployment: { id: 'ecs-svc/x', createdAt: '2026-11-20T10:30:00.000Z' } });
+    const plan = planRefresh([A, later], inventory([deployedBetween]), SETTINGS);
+    expect(plan.targets[0]).toMatchObject({
+      decision: 'redeploy',
+      reason: 'c2: container (secrets VAR_1) read the current value of parameter /app/b, which changed',
+    });
+  });
+
+  it('skips a service fresh for every change with the already-fresh code and every change’s reason', () => {
+    const fresh = service('both', [PARAMETER_A, PARAMETER_B], { primaryDeployment: { id: 'ecs-svc/x', createdAt: '2026-11-20T10:30:00.000Z' } });
+    const [target] = planRefresh([A, B], inventory([fresh]), SETTINGS).targets;
+    expect(target).toMatchObject({ decision: 'skip', code: 'already-fresh' });
+    expect(target?.reason).toBe(
+      `c1: already fresh: PRIMARY deployment ecs-svc/x was created at 2026-11-20T10:30:00.000Z, after the value became current at ${CHANGE_TIME}; ` +
+        `c2: already fresh: PRIMARY deployment ecs-svc/x was created at 2026-11-20T10:30:00.000Z, after the value became current at ${CHANGE_TIME}`,
+    );
+  });
+
+  it('never redeploys a service when one of its changes deleted something it reads (new tasks would fail to start)', () => {
+    const { versionId: _versionId, ...deleted } = parameterChange('c2', '/app/b', { effect: 'deleted', reason: 'parameter /app/b was deleted' });
+    const [target] = planRefresh([A, deleted as IdentifiedChange], inventory([service('both', [PARAMETER_A, PARAMETER_B])]), SETTINGS).targets;
+    expect(target).toMatchObject({ decision: 'skip', code: 'deleted' });
+    expect(target?.reason).toMatch(
+      /^c2: parameter \/app\/b was deleted or is scheduled for deletion: .* \(not acted on for c1 either: new tasks or jobs would fail to start\)$/,
+    );
+  });
+
+  it('applies the blast-radius cap to the whole batch, and names every changed resource in the hint', () => {
+    const services = Array.from({ length: 3 }, (_, index) => service(`s${index}`, [index === 0 ? PARAMETER_A : PARAMETER_B]));
+    const plan = planRefresh([A, B], inventory(services), { ...SETTINGS, maxTargets: 2 });
+    expect(plan.refusedBy).toBe('blast-radius-cap');
+    expect(plan.refused).toBe(
+      'blast-radius cap: 3 targets would be acted on, more than SECRET_REFRESH_MAX_TARGETS=2; nothing was done. Review each of /app/a, /app/b with "secret-refresh refresh --ref <name> --dry-run", then run it with --confirm-large',
+    );
+    expect(plan.targets.every((target) => target.code === 'blast-radius-cap')).toBe(true);
+  });
+
+  it('lists a job definition and a running job read by two changes once each, the job resubmitted once', () => {
+    const definition = definitionRecord('nightly', { references: [secretReference(SECRET_ARN), secretReference(PARAMETER_A, 'API_KEY')] });
+    const plan = planRefresh(
+      [
+        { ...secretChange(), id: 'c1' },
+        { ...A, id: 'c2' },
+      ],
+      inventory([], { jobDefinitions: [definition], jobs: [jobRecord('j1', definition.arn)] }),
+      SETTINGS,
+    );
+    expect(plan.targets.map((target) => [target.type, target.decision, target.changes.map((change) => change.id)])).toEqual([
+      ['batch-job-definition', 'skip', ['c1', 'c2']],
+      ['batch-job', 'resubmit', ['c1', 'c2']],
+    ]);
+  });
+
+  it('leaves out changes that trigger nothing, and says why when none is left', () => {
+    const none = { ...A, effect: 'none', reason: 'label change on parameter /app/a' } as unknown as IdentifiedChange;
+    const plan = planRefresh([none], inventory([service('a', [PARAMETER_A])]), SETTINGS);
+    expect(plan).toEqual({ changes: [], targets: [], warnings: [], skipped: 'label change on parameter /app/a' });
+  });
+});
+
+describe('limitPlan', () => {
+  const NOW = new Date('2026-11-20T10:10:00.000Z');
+  const limits = (overrides: Partial<DeploymentLimits> = {}): DeploymentLimits => ({
+    mode: 'event',
+    now: NOW,
+    minRedeployIntervalSeconds: 300,
+    lastDeployed: new Map(),
+    maxDeploymentsPerHour: 500,
+    budgetLeft: 500,
+    ...overrides,
+  });
+  const plan = () => planRefresh([A], inventory([service('recent', [PARAMETER_A]), service('old', [PARAMETER_A])]), SETTINGS);
+  const recentArn = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/orders/recent`;
+
+  it('defers a service secret-refresh deployed less than the interval ago, due when the interval has passed', () => {
+    const limited = limitPlan(plan(), limits({ lastDeployed: new Map([[recentArn, '2026-11-20T10:08:00.000Z']]) }));
+    const recent = limited.targets.find((target) => target.name === 'recent');
+    expect(recent).toMatchObject({ decision: 'defer', due: '2026-11-20T10:13:00.000Z' });
+    expect(recent?.reason).toBe(
+      'deferred until 2026-11-20T10:13:00.000Z: secret-refresh deployed it at 2026-11-20T10:08:00.000Z, less than SECRET_REFRESH_MIN_REDEPLOY_INTERVAL_SECONDS=300 ago; ' +
+        'the change is delivered again then and one deployment covers every change since (would redeploy: container (secrets VAR_0) read the current value of parameter /app/a, which changed)',
+    );
+    expect(limited.targets.find((target) => target.name === 'old')?.decision).toBe('redeploy');
+  });
+
+  it('redeploys a service deployed exactly the interval ago, and never defers in a manual run or with the interval off', () => {
+    const due = new Map([[recentArn, '2026-11-20T10:05:00.000Z']]);
+    expect(limitPlan(plan(), limits({ lastDeployed: due })).targets.map((target) => target.decision)).toEqual(['redeploy', 'redeploy']);
+    const recent = new Map([[recentArn, '2026-11-20T10:09:59.000Z']]);
+    expect(limitPlan(plan(), limits({ lastDeployed: recent, mode: 'manual' })).targets.map((target) => target.decision)).toEqual(['redeploy', 'redeploy']);
+    expect(limitPlan(plan(), limits({ lastDeployed: recent, minRedeployIntervalSeconds: 0 })).targets.map((target) => target.decision)).toEqual([
+      'redeploy',
+      'redeploy',
+    ]);
+  });
+
+  it('refuses the whole run like the cap (code rate-limit) when its actions exceed what is left of the hour’s budget', () => {
+    const limited = limitPlan(plan(), limits({ budgetLeft: 1, maxDeploymentsPerHour: 10 }));
+    expect(limited.refusedBy).toBe('rate-limit');
+    expect(limited.refused).toBe(
+      'rate limit: 2 deployments would exceed SECRET_REFRESH_MAX_DEPLOYMENTS_PER_HOUR=10 (1 left this hour); nothing was done. Look for what changes so often, then refresh by hand with "secret-refresh refresh --ref <name>"',
+    );
+    expect(limited.targets.map((target) => [target.name, target.decision, target.code])).toEqual([
+      ['old', 'skip', 'rate-limit'],
+      ['recent', 'skip', 'rate-limit'],
+    ]);
+    expect(limited.targets[0]?.reason).toMatch(
+      /^rate limit: the run was refused \(2 deployments, 1 left this hour of SECRET_REFRESH_MAX_DEPLOYMENTS_PER_HOUR=10\); would redeploy: /,
+    );
+  });
+
+  it('counts deferred services out of the budget, and leaves a plan the cap refused as it is', () => {
+    const deferred = limitPlan(plan(), limits({ budgetLeft: 1, lastDeployed: new Map([[recentArn, '2026-11-20T10:09:00.000Z']]) }));
+    expect(deferred.refused).toBeUndefined();
+    expect(deferred.targets.map((target) => target.decision)).toEqual(['redeploy', 'defer']);
+    const capped = planRefresh([A], inventory([service('recent', [PARAMETER_A]), service('old', [PARAMETER_A])]), { ...SETTINGS, maxTargets: 1 });
+    expect(limitPlan(capped, limits({ budgetLeft: 0 }))).toBe(capped);
+  });
+});
