@@ -362,3 +362,27 @@ describe('runRefresh: writes after the actions that fail', () => {
     expect(report.dryRun).toBe(true);
   });
 });
+
+describe('runRefresh: a batch that leads to nothing', () => {
+  it('says why an empty batch did nothing, as an automatic run, without touching the state table', async () => {
+    const state = new MemoryStateTable();
+    const report = await runRefresh([], config(), dependencies({ state }));
+    expect(report).toMatchObject({ mode: 'event', skipped: 'nothing to do: the batch is empty', targets: [], changes: [] });
+    expect(state.operations).toEqual([]);
+  });
+
+  it('gives the reason of the first input that leads to nothing, not of an invalid one before it', async () => {
+    const pending = sampleEvent('secretsmanager-putsecretvalue-awspending.json');
+    const report = await runRefresh([{ type: 'event', event: 7, source: 'm-1' }, ...requests(pending)], config(), dependencies());
+    expect(report.changes.map((entry) => entry.decision)).toEqual(['invalid', 'nothing-to-do']);
+    expect(report.skipped).toBe(report.changes[1]?.reason);
+    expect(report.skipped).toContain('AWSPENDING');
+  });
+
+  it('is a manual run only when every request is manual', async () => {
+    const manual = await runRefresh([{ type: 'manual', ref: PARAMETER('a') }], config(), dependencies({ state: new MemoryStateTable() }), { dryRun: true });
+    expect(manual.mode).toBe('manual');
+    const mixed = await runRefresh([{ type: 'manual', ref: PARAMETER('a') }, ...requests(update('b'))], config(), dependencies(), { dryRun: true });
+    expect(mixed.mode).toBe('event');
+  });
+});
