@@ -310,3 +310,29 @@ describe('executeEcsPlan: SECRET_REFRESH_IMAGE_DRIFT', () => {
     expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)).toEqual([]);
   });
 });
+
+describe('executeEcsPlan: targets not deployed now', () => {
+  it('says why a later wave waits (SECRET_REFRESH_WAIT_FOR_STEADY), keeping the plan’s reason', async () => {
+    const [, later] = await executeEcsPlan([redeploy('wave-1', { wave: 1 }), redeploy('wave-2', { wave: 2 })], {
+      clients: fakeClients(),
+      dryRun: false,
+      concurrency: 5,
+      waitForSteady: true,
+    });
+    expect(later).toMatchObject({ status: 'waiting', wave: 2 });
+    expect(later?.reason).toBe(
+      'waiting for the earlier wave(s) to reach COMPLETED (SECRET_REFRESH_WAIT_FOR_STEADY): container app reads the current value of secret demo/orders/db-credentials, which changed (wave-2)',
+    );
+  });
+
+  it('reports a deferred service deferred, with when it is due, and never calls UpdateService for it (also in a dry run)', async () => {
+    const later = redeploy('recent', { decision: 'defer', due: '2026-11-20T10:05:00.000Z', reason: 'deferred until 2026-11-20T10:05:00.000Z' } as never);
+    for (const dryRun of [false, true]) {
+      const [report] = await executeEcsPlan([later], { clients: fakeClients(), dryRun, concurrency: 5 });
+      expect(report).toMatchObject({ status: 'deferred', due: '2026-11-20T10:05:00.000Z', reason: 'deferred until 2026-11-20T10:05:00.000Z' });
+      expect(report).not.toHaveProperty('decision');
+      expect(report).not.toHaveProperty('clusterArn');
+    }
+    expect(updated()).toEqual([]);
+  });
+});
