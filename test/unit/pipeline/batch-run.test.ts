@@ -386,3 +386,25 @@ describe('runRefresh: a batch that leads to nothing', () => {
     expect(mixed.mode).toBe('event');
   });
 });
+
+describe('runRefresh: what the limits read and reserve', () => {
+  it('asks when services were last deployed only with an interval and a service to redeploy, and reserves nothing for no action', async () => {
+    const off = new MemoryStateTable();
+    await runRefresh(requests(update('a')), config({ SECRET_REFRESH_MIN_REDEPLOY_INTERVAL_SECONDS: '0' }), dependencies({ state: off }));
+    expect(off.count('lastDeployed')).toBe(0);
+    expect(off.count('addToBudget')).toBe(1);
+    const nothing = new MemoryStateTable();
+    await runRefresh(requests(update('z')), config({ SECRET_REFRESH_CLUSTERS_EXCLUDE: 'orders' }), dependencies({ state: nothing }));
+    expect(nothing.count('lastDeployed')).toBe(0);
+    expect(nothing.count('addToBudget')).toBe(0);
+    expect(updated()).toEqual(['a1', 'a2', 'a3', 'both']);
+  });
+
+  it('never reads the hour’s budget for a manual refresh (it is not limited, only counted)', async () => {
+    const state = new MemoryStateTable();
+    await runRefresh({ type: 'manual', ref: PARAMETER('a') }, config(), dependencies({ state }));
+    expect(state.count('budgetUsed')).toBe(0);
+    expect(state.count('lastDeployed')).toBe(0);
+    expect(state.count('addToBudget')).toBe(1);
+  });
+});
