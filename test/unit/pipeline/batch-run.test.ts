@@ -397,6 +397,7 @@ describe('runRefresh: what the limits read and reserve', () => {
     await runRefresh(requests(update('z')), config({ SECRET_REFRESH_CLUSTERS_EXCLUDE: 'orders' }), dependencies({ state: nothing }));
     expect(nothing.count('lastDeployed')).toBe(0);
     expect(nothing.count('addToBudget')).toBe(0);
+    expect(nothing.count('putDeployed')).toBe(0);
     expect(updated()).toEqual(['a1', 'a2', 'a3', 'both']);
   });
 
