@@ -260,6 +260,29 @@ describe('planRefresh over a batch: one code when the changes disagree about a t
     expect(job?.references.map((reference) => reference.valueFrom)).toEqual([PINNED_A, PARAMETER_B]);
   });
 
+  it('sorts the merged targets whatever change reached them first: services by Region, cluster and name; Batch by Region, ARN or queue and name', () => {
+    const services = [service('zeta', [PARAMETER_A]), service('alpha', [PARAMETER_B]), { ...service('beta', [PARAMETER_B]), region: 'eu-west-1' }];
+    const readsA = definitionRecord('z-def', { references: [secretReference(PARAMETER_A)] });
+    const readsB = definitionRecord('a-def', { references: [secretReference(PARAMETER_B)] });
+    const jobs = [jobRecord('j-z', readsA.arn, { jobName: 'zeta' }), jobRecord('j-a', readsB.arn, { jobName: 'alpha' })];
+    const plan = planRefresh([A, B], inventory(services, { jobDefinitions: [readsA, readsB], jobs }), SETTINGS);
+    expect(plan.targets.map((target) => target.name)).toEqual(['beta', 'alpha', 'zeta', 'a-def:1', 'z-def:1', 'alpha', 'zeta']);
+  });
+
+  it('never terminates a job one change would resubmit-and-terminate when another change deleted what it reads', () => {
+    const definition = definitionRecord('nightly', { references: [secretReference(PARAMETER_A), secretReference(PARAMETER_B, 'API_KEY')] });
+    const { versionId: _versionId, ...deleted } = parameterChange('c2', '/app/b', { effect: 'deleted', reason: 'parameter /app/b was deleted' });
+    const plan = planRefresh([A, deleted as IdentifiedChange], inventory([], { jobDefinitions: [definition], jobs: [jobRecord('j1', definition.arn)] }), {
+      ...SETTINGS,
+      batchPolicy: 'resubmit-and-terminate',
+    });
+    const job = plan.targets.find((target) => target.type === 'batch-job');
+    expect(job).toMatchObject({ decision: 'skip', code: 'deleted', terminate: false });
+    expect(job?.reason).toBe(
+      'c2: parameter /app/b was deleted or is scheduled for deletion: a resubmitted job would fail to start (not acted on for c1 either: new tasks or jobs would fail to start)',
+    );
+  });
+
   it('gives a warning both changes raise (an unparseable reference of a service both reach) once', () => {
     const broken = { container: 'sidecar', location: 'secrets', name: 'TOKEN', valueFrom: 'arn:aws:nope', parsed: { error: 'not an ARN' } } as const;
     const both = service('both', [PARAMETER_A, PARAMETER_B]);
