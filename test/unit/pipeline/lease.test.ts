@@ -174,3 +174,16 @@ describe('withAccountLease: waiting and giving up', () => {
     expect(state.count('releaseLease')).toBe(1);
   });
 });
+
+describe('withAccountLease: the default clock and sleep', () => {
+  it('waits between polls with the real clock (a handful of conditional writes for 1.2 s, never a busy loop)', async () => {
+    const state = new MemoryStateTable();
+    state.items.leases.set('lease#a', { owner: 'other', expiresAt: Date.now() + 60_000 });
+    await expect(withAccountLease({ state, account: 'a', expiresAt: new Date(Date.now() + 60_000), waitMs: 1200 }, async () => 'x')).rejects.toBeInstanceOf(
+      LeaseUnavailableError,
+    );
+    // At 0 s, 1 s and 1.2 s (one more if a timer fires a millisecond early).
+    expect(state.count('tryLease')).toBeGreaterThanOrEqual(3);
+    expect(state.count('tryLease')).toBeLessThanOrEqual(4);
+  });
+});
