@@ -225,7 +225,7 @@ describe('coalesceChanges: ties, moments and warnings', () => {
 
   it('unites the warnings of merged signals once each, and takes the latest moment from a signal that has only an event time', () => {
     const { currentSince: _currentSince, ...untimed } = change({ warnings: ['w1'] });
-    const later = change({ time: '2026-11-20T10:00:25Z', currentSince: undefined, warnings: ['w1', 'w2'] } as Partial<Change>);
+    const later = change({ time: '2026-11-20T10:00:25Z', warnings: ['w1', 'w2'] });
     const { currentSince: _none, ...laterUntimed } = later;
     const [merged] = coalesceChanges(detected(untimed as Change, laterUntimed as Change)).changes;
     expect(merged).toMatchObject({ id: 'c1', warnings: ['w1', 'w2'], currentSince: '2026-11-20T10:00:25Z' });

@@ -199,16 +199,16 @@ class ArgumentsRecordingTable extends MemoryStateTable {
     this.kept.tryLease = [key, expiresAt.toISOString()];
     return super.tryLease(key, owner, expiresAt, now);
   }
-  public override async putChangeRecord(record: Parameters<MemoryStateTable['putChangeRecord']>[0], ttlSeconds: number) {
+  public override async putChangeRecord(record: Parameters<MemoryStateTable['putChangeRecord']>[0], ttlSeconds?: number) {
     this.kept.putChangeRecord = [ttlSeconds];
     return super.putChangeRecord(record);
   }
-  public override async putDeployed(serviceArns: readonly string[], at: Date, ttlSeconds: number) {
+  public override async putDeployed(serviceArns: readonly string[], at: Date, ttlSeconds?: number) {
     this.kept.putDeployed = [at.toISOString(), ttlSeconds];
     return super.putDeployed(serviceArns, at);
   }
-  public override async addToBudget(key: string, count: number, limit: number | undefined, ttlSeconds: number, now: Date) {
-    (this.kept.addToBudget ??= []).push([key, count, limit, ttlSeconds, now.toISOString()]);
+  public override async addToBudget(key: string, count: number, limit: number | undefined, ttlSeconds?: number, now?: Date) {
+    (this.kept.addToBudget ??= []).push([key, count, limit, ttlSeconds, now?.toISOString()]);
     return super.addToBudget(key, count, limit);
   }
 }
