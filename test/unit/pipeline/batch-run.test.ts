@@ -208,7 +208,7 @@ class ArgumentsRecordingTable extends MemoryStateTable {
     return super.putDeployed(serviceArns, at);
   }
   public override async addToBudget(key: string, count: number, limit: number | undefined, ttlSeconds?: number, now?: Date) {
-    (this.kept.addToBudget ??= []).push([key, count, limit, ttlSeconds, now?.toISOString()]);
+    this.kept.addToBudget = [...(this.kept.addToBudget ?? []), [key, count, limit, ttlSeconds, now?.toISOString()]];
     return super.addToBudget(key, count, limit);
   }
 }
@@ -249,7 +249,7 @@ describe('runRefresh: what the state table is told to keep', () => {
     const state = new ArgumentsRecordingTable();
     await runRefresh(requests(update('a')), loadConfig({ AWS_REGION: REGION }), dependencies({ state }));
     expect(state.kept.tryLease?.[0]).toBe(`lease#${ACCOUNT}`);
-    expect((state.kept.addToBudget?.[0] as unknown[])[0]).toBe(`budget#${ACCOUNT}#2026-11-20T10`);
+    expect(state.kept.addToBudget?.[0]).toEqual([`budget#${ACCOUNT}#2026-11-20T10`, 4, 500, 7200, NOW.toISOString()]);
   });
 });
 
