@@ -23,7 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runAudit } from '../lib/audit/run-audit.js';
-import { formatAuditReport, formatReport } from '../lib/cli/format-report.js';
+import { type FormatOptions, formatAuditReport, formatReport } from '../lib/cli/format-report.js';
 import type { Config } from '../lib/config/config.js';
 import { mapAccount } from '../lib/map/index.js';
 import type { SecretsMap } from '../lib/map/types.js';
@@ -86,16 +86,16 @@ export interface DemoOutcome {
 
 /**
  * Seeds the demo account and runs every step, writing each report with `write`. `config` must name the demo's Regions
- * and {@link DEMO_CHANGES_TABLE}.
+ * and {@link DEMO_CHANGES_TABLE}. `format` styles the reports (the runner colours them on a terminal).
  */
-export async function runDemoSteps(config: Config, write: (text: string) => void): Promise<DemoOutcome> {
+export async function runDemoSteps(config: Config, write: (text: string) => void, format: FormatOptions = {}): Promise<DemoOutcome> {
   await createIdempotencyTable(DEMO_CHANGES_TABLE, config.homeRegion);
   const account = await seedDemoAccount();
   const dependencies = createPipelineDependencies(config, { maxAttempts: 2 });
   const run = async (title: string, request: RefreshRequest | RefreshRequest[], dryRun = false) => {
     write(`\n=== ${title}\n`);
     const report = await runRefresh(request, config, dependencies, { dryRun });
-    write(formatReport(report));
+    write(formatReport(report, format));
     return report;
   };
   write(`account ${account.account}, ${account.services.length} ECS services in ${config.regions.join(' and ')}\n`);
@@ -177,9 +177,9 @@ export async function runDemoSteps(config: Config, write: (text: string) => void
     { ...config, maxTargets: 3 },
     dependencies,
   );
-  write(formatReport(capped));
+  write(formatReport(capped, format));
   write('\n=== Staleness audit: secret-refresh audit\n');
-  write(formatAuditReport(await runAudit(config, dependencies, new Date())));
+  write(formatAuditReport(await runAudit(config, dependencies, new Date()), format));
   const map = await mapAccount(config, dependencies, new Date());
   return { account, first, map, ok: first.summary.done > 0 && first.summary.failed === 0 && oneBatch && exactlyItsReaders && rds.summary.failed === 0 };
 }

@@ -28,6 +28,12 @@ export interface MotoServerOptions {
    * goes to `logFile`, and nothing of it holds this process open.
    */
   readonly keep?: { readonly logFile: string };
+  /**
+   * `false`: no fixed account. moto then answers as the account of the credentials (a role assumed in another
+   * account through STS acts in that account, as an Organization's member accounts need), 123456789012 for the dummy
+   * ones. Default: {@link DEMO_ACCOUNT} for every request.
+   */
+  readonly fixedAccount?: boolean;
 }
 
 /**
@@ -41,7 +47,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   const url = `http://127.0.0.1:${port}`;
   const log = options.keep ? openSync(options.keep.logFile, 'w') : undefined;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_ACCOUNT_ID: DEMO_ACCOUNT },
+    env: options.fixedAccount === false ? withoutFixedAccount() : { ...process.env, MOTO_ACCOUNT_ID: DEMO_ACCOUNT },
     stdio: log === undefined ? ['ignore', 'ignore', 'pipe'] : ['ignore', log, log],
     detached: log !== undefined,
   });
@@ -80,6 +86,11 @@ async function waitUntilReady(reset: () => Promise<void>): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+function withoutFixedAccount(): NodeJS.ProcessEnv {
+  const { MOTO_ACCOUNT_ID: _ignored, ...environment } = process.env;
+  return environment;
 }
 
 function freePort(): Promise<number> {

@@ -3,6 +3,10 @@
  * demo/demo-steps.ts). It prints every report, writes the secrets map's page of the demo account to
  * `secret-refresh-map.html` in the working directory (printing its path), and stops moto.
  *
+ * Each step prints its report as the CLI does (the summary first, aligned tables, colour on a terminal); the burst's
+ * JSON report is written to `secret-refresh-demo-report.json` in the temporary directory (its path printed), and `npm run demo -- --json`
+ * prints it too, as before.
+ *
  * `npm run demo -- --keep` leaves moto running with the demo account as the demo left it, and prints the environment
  * to export so that README's CLI examples (and the sample events in events/) work against it as written.
  */
@@ -10,19 +14,23 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runtimeNotice, SDK_NODE_WARNING_SWITCH } from '../lib/cli/runtime-notice.js';
+import { createStyle, useColor } from '../lib/cli/style.js';
 import { loadConfig } from '../lib/config/config.js';
 import { errorMessage } from '../lib/errors.js';
 import { renderMapPage } from '../lib/map/index.js';
 import { DEMO_CHANGES_TABLE, demoEnvironment, runDemoSteps } from './demo-steps.js';
 import { startMotoServer } from './moto-server.js';
 
-const USAGE = 'usage: npm run demo [-- --keep]';
+const USAGE = 'usage: npm run demo [-- --keep] [--json]';
+
+/** Where the demo writes the burst's JSON report (in the temporary directory: not a file of the checkout). */
+const DEMO_REPORT = 'secret-refresh-demo-report.json';
 
 /** Where the demo writes the page of the demo account's secrets map (in the working directory; gitignored). */
 const DEMO_MAP_PAGE = 'secret-refresh-map.html';
 
 async function demo(args: readonly string[]): Promise<number> {
-  const unknown = args.filter((arg) => arg !== '--keep');
+  const unknown = args.filter((arg) => arg !== '--keep' && arg !== '--json');
   if (unknown.length > 0) {
     process.stderr.write(`demo: unknown argument ${unknown[0]} (${USAGE})\n`);
     return 2;
@@ -42,9 +50,13 @@ async function demo(args: readonly string[]): Promise<number> {
     Object.assign(process.env, cliEnvironment, { SECRET_REFRESH_IDEMPOTENCY_TABLE: DEMO_CHANGES_TABLE });
     const config = loadConfig(process.env);
     process.stdout.write(`secret-refresh demo: moto at ${moto.url}, `);
-    const outcome = await runDemoSteps(config, (text) => process.stdout.write(text));
-    process.stdout.write(`\nThe burst redeployed ${outcome.first.summary.done} service(s) in one run; the JSON report of that batch:\n`);
-    process.stdout.write(`${JSON.stringify(outcome.first, null, 2)}\n`);
+    const style = createStyle(useColor(process.stdout.isTTY, process.env));
+    const outcome = await runDemoSteps(config, (text) => process.stdout.write(text), { style });
+    const reportFile = join(tmpdir(), DEMO_REPORT);
+    const json = `${JSON.stringify(outcome.first, null, 2)}\n`;
+    await writeFile(reportFile, json, 'utf8');
+    process.stdout.write(`\nThe burst redeployed ${outcome.first.summary.done} service(s) in one run; its JSON report (what --json prints): ${reportFile}\n`);
+    if (args.includes('--json')) process.stdout.write(json);
     const page = resolve(DEMO_MAP_PAGE);
     await writeFile(page, renderMapPage(outcome.map), 'utf8');
     const { summary } = outcome.map;

@@ -52,6 +52,13 @@ export interface AwsAccessFailure {
   readonly message: string;
 }
 
+/** A command as {@link AwsClientOptions.onCall} hears it: the client's service and Region, and the operation. */
+export interface AwsCall {
+  readonly service: string;
+  readonly region: string;
+  readonly operation: string;
+}
+
 /** Options for {@link createAwsClients}; tests pass `maxAttempts: 1` to see moto errors at once. */
 export interface AwsClientOptions {
   readonly maxAttempts?: number;
@@ -61,6 +68,8 @@ export interface AwsClientOptions {
    * uses it to tell "AWS could not be reached" (exit 3) from "a target failed" (exit 1).
    */
   readonly onAccessFailure?: (failure: AwsAccessFailure) => void;
+  /** Told about every command as it starts (once per command, not per retry): the CLI's progress line on a terminal. */
+  readonly onCall?: (call: AwsCall) => void;
   /**
    * Fraction of ECS's documented per-category request rates to pace at (see `ecs-pacing.ts`); `0` turns
    * pacing off (moto, tests). Default 0.5.
@@ -86,6 +95,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     if (existing === undefined) {
       existing = create();
       if (options.onAccessFailure) watchAccess(existing, service, region, options.onAccessFailure);
+      if (options.onCall) watchCalls(existing, service, region, options.onCall);
       cache.set(key, existing);
     }
     return existing;
@@ -135,6 +145,17 @@ function watchAccess(client: SdkClient, service: string, region: string, onAcces
       }
     },
     { step: 'initialize', name: 'secretRefreshAccessWatch', priority: 'high' },
+  );
+}
+
+/** Adds a middleware that tells `onCall` about each command as it starts (outside the retries). */
+function watchCalls(client: SdkClient, service: string, region: string, onCall: (call: AwsCall) => void): void {
+  (client.middlewareStack as ECSClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      onCall({ service, region, operation: (context.commandName ?? 'unknown').replace(/Command$/, '') });
+      return next(args);
+    },
+    { step: 'initialize', name: 'secretRefreshCallWatch' },
   );
 }
 

@@ -42,22 +42,28 @@ interface CommandSpec {
 
 const DRY_RUN: OptionSpec = { name: 'dry-run', type: 'boolean', help: 'plan and report, change nothing (also SECRET_REFRESH_DRY_RUN=true)' };
 const JSON_OUTPUT: OptionSpec = { name: 'json', type: 'boolean', help: 'print only the JSON report on stdout (messages go to stderr)' };
+const QUIET: OptionSpec = {
+  name: 'quiet',
+  short: 'q',
+  type: 'boolean',
+  help: 'print only failures and refusals (nothing when all went well); the exit code says the rest',
+};
 const HELP: OptionSpec = { name: 'help', short: 'h', type: 'boolean', help: "this command's help" };
 
 /** The commands, in the order of the help. */
 export const COMMANDS = {
   event: {
-    synopsis: 'secret-refresh event <file|->... [--dry-run] [--json]',
+    synopsis: 'secret-refresh event <file|->... [--dry-run] [--json|--quiet]',
     summary:
       "Handle EventBridge events as one batch, as the intake queue's function would (coalesced: one deployment per\n" +
       'service; services deployed after a change are skipped as already fresh). Each file (or - for stdin) holds one event,\n' +
       "a JSON array of events or JSON lines; an SQS message, an SQS event, 'aws sqs receive-message' output or a Lambda\n" +
       'on-failure record is unwrapped to its events. The change record, the lease and the limits are used when\n' +
       'SECRET_REFRESH_IDEMPOTENCY_TABLE is set.',
-    options: [DRY_RUN, JSON_OUTPUT, HELP],
+    options: [DRY_RUN, JSON_OUTPUT, QUIET, HELP],
   },
   refresh: {
-    synopsis: 'secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json] [--confirm-large]',
+    synopsis: 'secret-refresh refresh --ref <arn-or-name> [--kind secret|parameter] [--dry-run] [--json|--quiet] [--confirm-large]',
     summary:
       'Redeploy every ECS service (and resubmit Batch jobs, by policy) that reads this secret or parameter\n' +
       '(no "already fresh" skip). --confirm-large goes past the blast-radius cap (SECRET_REFRESH_MAX_TARGETS).',
@@ -67,15 +73,16 @@ export const COMMANDS = {
       DRY_RUN,
       JSON_OUTPUT,
       { name: 'confirm-large', type: 'boolean', help: 'act even when more targets than SECRET_REFRESH_MAX_TARGETS read it (after a reviewed dry run)' },
+      QUIET,
       HELP,
     ],
   },
   audit: {
-    synopsis: 'secret-refresh audit [--json]',
+    synopsis: 'secret-refresh audit [--json|--quiet]',
     summary:
       'Report-only staleness audit: ECS services deployed before a secret or parameter they read last changed.\n' +
       'Incomplete (exit 1) when something could not be read.',
-    options: [JSON_OUTPUT, HELP],
+    options: [JSON_OUTPUT, QUIET, HELP],
   },
   map: {
     synopsis: 'secret-refresh map [--json] [--html <file>]',
@@ -131,10 +138,16 @@ ${EXIT_CODES}
 export type ParsedCommand =
   | { readonly type: 'help'; readonly text: string }
   | { readonly type: 'version' }
-  | { readonly type: 'audit'; readonly json: boolean }
+  | { readonly type: 'audit'; readonly json: boolean; readonly quiet: boolean }
   | { readonly type: 'map'; readonly json: boolean; readonly html?: string }
-  | { readonly type: 'event'; readonly files: readonly string[]; readonly json: boolean; readonly dryRun: boolean }
-  | { readonly type: 'refresh'; readonly request: RefreshRequest & { type: 'manual' }; readonly json: boolean; readonly dryRun: boolean };
+  | { readonly type: 'event'; readonly files: readonly string[]; readonly json: boolean; readonly dryRun: boolean; readonly quiet: boolean }
+  | {
+      readonly type: 'refresh';
+      readonly request: RefreshRequest & { type: 'manual' };
+      readonly json: boolean;
+      readonly dryRun: boolean;
+      readonly quiet: boolean;
+    };
 
 /**
  * Parses a command line. Every refusal is an {@link InvalidInputError} whose message names what was wrong and
@@ -159,9 +172,11 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (values.help === true) return { type: 'help', text: commandUsage(first) };
   const json = values.json === true;
   const dryRun = values['dry-run'] === true;
+  const quiet = values.quiet === true;
+  if (quiet && json) throw new InvalidInputError(`${first}: --quiet and --json cannot be combined (--json prints only the report, --quiet only failures)`);
   if (first === 'audit') {
     if (positionals.length > 0) throw new InvalidInputError(`audit: unexpected argument "${positionals[0]}" (see secret-refresh audit --help)`);
-    return { type: 'audit', json };
+    return { type: 'audit', json, quiet };
   }
   if (first === 'map') {
     if (positionals.length > 0) throw new InvalidInputError(`map: unexpected argument "${positionals[0]}" (see secret-refresh map --help)`);
@@ -174,7 +189,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   if (first === 'event') {
     if (positionals.length === 0) throw new InvalidInputError('event: give at least one event file (or - for stdin)');
     if (positionals.filter((file) => file === '-').length > 1) throw new InvalidInputError('event: standard input (-) can be given once');
-    return { type: 'event', files: positionals, json, dryRun };
+    return { type: 'event', files: positionals, json, dryRun, quiet };
   }
   if (positionals.length > 0) throw new InvalidInputError(`refresh: unexpected argument "${positionals[0]}" (use --ref)`);
   const ref = values.ref;
@@ -184,7 +199,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     throw new InvalidInputError(`refresh: --kind must be "secret" or "parameter", got "${String(kind)}"`);
   }
   const confirmLarge = values['confirm-large'] === true;
-  return { type: 'refresh', request: { type: 'manual', ref, ...(kind ? { kind } : {}), ...(confirmLarge ? { confirmLarge } : {}) }, json, dryRun };
+  return { type: 'refresh', request: { type: 'manual', ref, ...(kind ? { kind } : {}), ...(confirmLarge ? { confirmLarge } : {}) }, json, dryRun, quiet };
 }
 
 function isCommand(name: string): name is CommandName {

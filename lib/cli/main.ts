@@ -8,8 +8,10 @@ import { EventParseError, errorMessage, errorText, InvalidInputError } from '../
 import type { SecretsMap } from '../map/types.js';
 import type { RefreshRequest } from '../pipeline/run-refresh.js';
 import { EXIT, type ParsedCommand, parseCommand, VERSION } from './command-line.js';
-import { formatAuditReport, formatReport } from './format-report.js';
+import { type FormatOptions, formatAuditReport, formatQuietAudit, formatQuietReport, formatReport } from './format-report.js';
 import { withHomeRegion } from './home-region.js';
+import { type ProgressTiming, type ScanProgress, scanProgress } from './progress.js';
+import { createStyle, useColor } from './style.js';
 
 export { COMMANDS, commandUsage, EXIT, USAGE } from './command-line.js';
 
@@ -21,8 +23,16 @@ export interface CliIo {
   readonly readText: (path: string) => Promise<string>;
   /** Writes a file (`map --html`); the real file system when absent. */
   readonly writeText?: (path: string, text: string) => Promise<void>;
-  /** One line about the runtime, printed on stderr once a command runs (see `runtimeNotice`). */
+  /** One line about the runtime, printed on stderr once a command runs (see `runtimeNotice`), except with `--quiet`. */
   readonly notice?: string;
+  /** Whether stdout is a terminal: the human output is coloured only then (and `NO_COLOR` turns it off). */
+  readonly stdoutIsTTY?: boolean;
+  /** Whether stderr is a terminal: the progress line of a long scan is drawn only then. */
+  readonly stderrIsTTY?: boolean;
+  /** The terminal's width (stderr's), for the progress line. */
+  readonly columns?: number;
+  /** When the progress line appears and how often it is redrawn; the default shows it only for scans past 0.7 s. */
+  readonly progressTiming?: ProgressTiming;
 }
 
 /**
@@ -51,22 +61,37 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return invalid(error, io);
   }
   const access: AwsAccessFailure[] = [];
+  let progress: ScanProgress | undefined;
   try {
     const config = loadConfig(await withHomeRegion(io.env));
-    if (io.notice) io.stderr(`${io.notice}\n`);
+    const quiet = command.type !== 'map' && command.quiet;
+    if (io.notice && !quiet) io.stderr(`${io.notice}\n`);
     const pipeline = await loadPipeline();
-    const dependencies = pipeline.createPipelineDependencies(config, { onAccessFailure: (failure) => access.push(failure) });
+    progress =
+      io.stderrIsTTY && !quiet
+        ? scanProgress(io.stderr, { ...(io.columns ? { columns: io.columns } : {}), ...(io.progressTiming ? { timing: io.progressTiming } : {}) })
+        : undefined;
+    const dependencies = pipeline.createPipelineDependencies(config, {
+      onAccessFailure: (failure) => access.push(failure),
+      ...(progress ? { onCall: progress.onCall } : {}),
+    });
+    const format: FormatOptions = { style: createStyle(useColor(io.stdoutIsTTY, io.env)), command: argv };
     let code: number;
     if (command.type === 'map') {
       const map = await pipeline.mapAccount(config, dependencies, new Date());
+      progress?.stop();
       code = await mapOutcome(map, pipeline, command, io, access.length > 0);
     } else if (!request) {
       const report = await pipeline.runAudit(config, dependencies, new Date());
-      code = auditOutcome(report, pipeline.auditIncomplete(report), command.json, io, access.length > 0);
+      progress?.stop();
+      const text = command.json ? `${JSON.stringify(report, null, 2)}\n` : quiet ? formatQuietAudit(report) : formatAuditReport(report, format);
+      code = auditOutcome(report, pipeline.auditIncomplete(report), text, io, access.length > 0);
     } else {
       const dryRun = command.type !== 'audit' && command.dryRun;
       const report = await pipeline.runRefresh(request, config, dependencies, { dryRun, leaseWaitMs: CLI_LEASE_WAIT_MS });
-      io.stdout(command.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      progress?.stop();
+      const text = command.json ? `${JSON.stringify(report, null, 2)}\n` : quiet ? formatQuietReport(report) : formatReport(report, format);
+      if (text) io.stdout(text);
       const { inputs, invalid } = report.summary;
       // Every input of `event` unreadable: invalid input (2); some of them, or a failed target: 1.
       if (invalid > 0 && invalid === inputs) code = EXIT.invalidInput;
@@ -74,6 +99,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     return access.length > 0 ? unavailable(access, io, config) : code;
   } catch (error) {
+    progress?.stop();
     if (error instanceof InvalidInputError) return invalid(error, io);
     if (error instanceof Error && error.name === 'LeaseUnavailableError') {
       io.stderr(`secret-refresh: ${error.message.replace('the changes are delivered again', 'try again later')}\n`);
@@ -151,8 +177,8 @@ async function mapOutcome(
  * incomplete: never an "all clear" on what it could not see). When AWS itself could not be reached, the caller
  * says so instead (exit 3).
  */
-function auditOutcome(report: AuditReport, incomplete: boolean, json: boolean, io: CliIo, unreachable: boolean): number {
-  io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report));
+function auditOutcome(report: AuditReport, incomplete: boolean, text: string, io: CliIo, unreachable: boolean): number {
+  if (text) io.stdout(text);
   if (!incomplete) return EXIT.ok;
   if (!unreachable) {
     io.stderr(`secret-refresh: audit incomplete: ${report.summary.inventoryProblems} thing(s) could not be read, so services behind them were not judged\n`);
@@ -241,6 +267,9 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
     readText: (path) => (path === '-' ? readStdin() : readFile(path, 'utf8')),
   };
 }

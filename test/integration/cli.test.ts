@@ -112,7 +112,85 @@ describe('secret-refresh CLI against moto', () => {
     expect(out.stdout).toContain(
       '  warning: 2 secrets or parameters read here are in a Region this deployment does not watch (us-east-1; it scans us-west-2): ',
     );
-    expect(out.stdout).toMatch(/PLANNED {2}us-west-2 ecs-service demo-west\/west-cross-region/);
+    expect(out.stdout).toMatch(/\n {2}PLANNED {2}us-west-2 {2}ecs-service demo-west\/west-cross-region {2,}dry run: would redeploy: /);
+  });
+
+  it('a blast-radius refusal says in the normal output how to proceed: the exact command, which then acts (issue 13, point 4)', async () => {
+    const capped = { ...env(), SECRET_REFRESH_MAX_TARGETS: '2' };
+    const { io: cliIo, out } = io(capped);
+
+    const code = await main(['refresh', '--ref', account.secretName], cliIo);
+
+    expect(code).toBe(0);
+    expect(out.stdout).toMatch(/\n {2}refused {2}blast-radius cap: 5 targets would be acted on, more than SECRET_REFRESH_MAX_TARGETS=2; nothing was done\./);
+    expect(out.stdout).toContain('\n  skipped  10: 5 blast-radius-cap, ');
+    const next = /\n {2}next: the blast-radius cap refused the run \(SECRET_REFRESH_MAX_TARGETS\): [^\n]+\n {6}(secret-refresh [^\n]+)\n/.exec(out.stdout);
+    expect(next?.[1]).toBe(`secret-refresh refresh --ref ${account.secretName} --confirm-large`);
+    // The command it names, run as written, goes past the cap.
+    const proceed = io(capped);
+    const words = (next?.[1] ?? '').split(' ').slice(1);
+    expect(await main(words, proceed.io)).toBe(0);
+    expect(proceed.out.stdout).toContain('\n  done     5: 5 ECS services redeployed\n');
+    expect(proceed.out.stdout).not.toContain('refused');
+  });
+
+  it('colours the output on a terminal, never in a pipe, and not with NO_COLOR; same text once the codes are stripped', async () => {
+    const args = ['refresh', '--ref', account.secretArn, '--dry-run'];
+    // Whatever the runner's own colour settings are: a terminal that allows colour.
+    const tty = io({ ...env(), NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color' });
+    expect(await main(args, { ...tty.io, stdoutIsTTY: true })).toBe(0);
+    const pipe = io(env());
+    expect(await main(args, { ...pipe.io, stdoutIsTTY: false })).toBe(0);
+    const noColor = io({ ...env(), NO_COLOR: '1' });
+    expect(await main(args, { ...noColor.io, stdoutIsTTY: true })).toBe(0);
+
+    expect(tty.out.stdout).toContain('\n  \u001b[36mPLANNED\u001b[39m  us-east-1  ');
+    expect(tty.out.stdout).toContain('\u001b[1mnext:\u001b[22m dry run: nothing was done');
+    expect(pipe.out.stdout).not.toContain('\u001b');
+    expect(noColor.out.stdout).not.toContain('\u001b');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape codes are what is stripped
+    expect(tty.out.stdout.replace(/\u001b\[\d+m/g, '')).toBe(pipe.out.stdout);
+    expect(pipe.out.stdout).toBe(noColor.out.stdout);
+  });
+
+  it('draws the progress line on stderr only when stderr is a terminal, erased before the report', async () => {
+    const args = ['refresh', '--ref', account.secretArn, '--dry-run'];
+    const timing = { delayMs: 0, intervalMs: 0 };
+    const terminal = io(env());
+    expect(await main(args, { ...terminal.io, stderrIsTTY: true, columns: 200, progressTiming: timing })).toBe(0);
+    const piped = io(env());
+    expect(await main(args, { ...piped.io, stderrIsTTY: false, progressTiming: timing })).toBe(0);
+
+    // Each draw erases the line first (carriage return, erase line); the last write erases it for good.
+    const draws = terminal.out.stderr.split('\r\u001b[2K');
+    expect(draws[0]).toBe('');
+    expect(draws[1]).toBe('secret-refresh: scanning… 1 AWS calls in us-east-1 · secretsmanager DescribeSecret · 0s');
+    expect(draws.some((line) => /^secret-refresh: scanning… \d+ AWS calls in us-east-1, us-west-2 · ecs \w+ · \d+s$/.test(line))).toBe(true);
+    expect(draws.at(-1)).toBe('');
+    expect(piped.out.stderr).toBe('');
+    expect(terminal.out.stdout).toBe(piped.out.stdout);
+    // --quiet draws none either.
+    const quiet = io(env());
+    expect(await main([...args, '--quiet'], { ...quiet.io, stderrIsTTY: true, progressTiming: timing })).toBe(0);
+    expect(quiet.out.stderr).toBe('');
+  });
+
+  it('--quiet prints nothing when all went well, and only the refusal or the failures otherwise; the exit code says the rest', async () => {
+    const fine = io(env());
+    expect(await main(['refresh', '--ref', account.secretArn, '--dry-run', '--quiet'], { ...fine.io, notice: 'secret-refresh: note: x' })).toBe(0);
+    expect(fine.out).toEqual({ stdout: '', stderr: '' });
+
+    const capped = io({ ...env(), SECRET_REFRESH_MAX_TARGETS: '2' });
+    expect(await main(['refresh', '--ref', account.secretArn, '-q'], capped.io)).toBe(0);
+    expect(capped.out.stdout).toMatch(
+      /^refused: blast-radius cap: 5 targets would be acted on, more than SECRET_REFRESH_MAX_TARGETS=2; nothing was done\. [^\n]+\n$/,
+    );
+
+    const audit = io(env());
+    expect(await main(['audit', '--quiet'], audit.io)).toBe(0);
+    expect(audit.out.stderr).toBe('');
+    expect(audit.out.stdout).not.toContain('FRESH');
+    expect(audit.out.stdout).not.toContain('summary');
   });
 
   it('audit --json prints the staleness audit and exits 0', async () => {

@@ -89,19 +89,24 @@ describe('the demo account after the demo', () => {
       const said = page ? [`secret-refresh: map page written to ${page}\n`] : [];
       expect({ line: example.line, code, err }).toEqual({ line: example.line, code: 0, err: said });
       if (page) expect(pages.get(page)?.startsWith('<!DOCTYPE html>'), example.line).toBe(true);
-      expect(output, example.line).not.toMatch(/nothing to do:|superseded/);
+      // A run with nothing to do says so in its summary's first row; no target may be skipped as superseded.
+      expect(output, example.line).not.toMatch(/^ {2}nothing to do {2}|superseded/m);
       if (example.args.includes('--json')) {
         const report = JSON.parse(output) as { targets: unknown[] };
         expect(report.targets.length, example.line).toBeGreaterThan(0);
       } else if (example.args[0] === 'audit') {
-        expect(output, example.line).toContain('summary: ');
+        expect(output, example.line).toMatch(
+          /^ {2}stale {4}\d+\n {2}fresh {4}\d+\n {2}unknown {2}\d+\n {2}scanned {2}19 services \(Regions scanned: us-east-1, us-west-2\)\n/m,
+        );
         expect(output, example.line).not.toContain('INCOMPLETE');
       } else if (example.args[0] === 'map') {
         expect(output, example.line).toMatch(new RegExp(`^secrets map · \\S+ · account ${DEMO_ACCOUNT} · Regions us-east-1, us-west-2\n`));
         expect(output, example.line).toMatch(/^ {2}ERROR {4}missing +secret rds!cluster-/m);
         expect(output, example.line).not.toContain('INCOMPLETE');
       } else {
-        expect(output, example.line).toMatch(/^ {2}(DONE|PLANNED|SKIPPED) /m);
+        // The summary first (done or planned, skipped by code, failed), then the table of targets.
+        expect(output, example.line).toMatch(/\n\n {2}(done|planned) +\d+[^\n]*\n(?: {2}\w+ +[^\n]+\n)* {2}skipped +\d+[^\n]*\n {2}failed +0\n/);
+        expect(output, example.line).toMatch(/^ {2}STATUS {3}REGION {5}TARGET +(CHANGES +)?REASON\n {2}(DONE|PLANNED|SKIPPED) /m);
       }
       if (example.args[0] === 'event') expect(output, example.line).toContain('already fresh');
     }
@@ -115,6 +120,12 @@ describe('npm run demo -- --keep', () => {
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       timeout: 60_000,
     });
+    // The reports for reading, not a JSON dump: the burst's JSON report is in the file it names.
+    expect(stdout).not.toContain('"dryRun"');
+    expect(stdout).toMatch(/\nbatch of 4 inputs: 2 acted on, 1 merged, 1 nothing to do\n\n {2}done {5}6: 6 ECS services redeployed\n/);
+    const reportFile = /its JSON report \(what --json prints\): (\/\S+\.json)\n/.exec(stdout)?.[1] ?? '';
+    const burst = JSON.parse(await readFile(reportFile, 'utf8')) as { changes: unknown[]; summary: { done: number } };
+    expect({ inputs: burst.changes.length, done: burst.summary.done }).toEqual({ inputs: 4, done: 6 });
     // It ends by writing the demo account's secrets map page, and says where.
     const page = /a page to open in a browser:\n(\/.+\/secret-refresh-map\.html)\n/.exec(stdout)?.[1] ?? '';
     expect(page).toBe(join(ROOT, 'secret-refresh-map.html'));

@@ -62,8 +62,13 @@ describe('Lambda handlers (middy + Powertools) against moto', () => {
     expect(await createIntakeQueue(QUEUE, 'us-east-1')).toBe(queueUrl);
   });
 
-  it('refresh returns the dry-run report for a secret name', async () => {
-    const report = await refresh({ ref: account.secretName, dryRun: true }, lambdaContext(account.account, 'secret-refresh-dev-refresh'));
+  it('refresh returns the dry-run report for a secret name, and logs it with its metrics (captured, not printed)', async () => {
+    const invocation = await capturingLogs(() =>
+      refresh({ ref: account.secretName, dryRun: true }, lambdaContext(account.account, 'secret-refresh-dev-refresh')),
+    );
+    const report = invocation.result as RefreshReport;
+    expect(invocation.logs.find((line) => line.message === 'secret-refresh run finished')?.report).toEqual(report);
+    expect(invocation.logs.find((line) => line.Planned !== undefined)).toMatchObject({ Planned: 5, Redeployed: 0 });
     expect(report.dryRun).toBe(true);
     expect(report.mode).toBe('manual');
     expect(report.summary.planned).toBe(5);
@@ -71,9 +76,13 @@ describe('Lambda handlers (middy + Powertools) against moto', () => {
   });
 
   it('refresh refuses unknown input fields instead of guessing (a typo must not turn a dry run into a real one)', async () => {
-    const run = refresh({ ref: account.secretName, dryrun: true }, lambdaContext(account.account, 'secret-refresh-dev-refresh'));
-    await expect(run).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(run).rejects.toThrow(/^invalid refresh input \(input: Unrecognized key: "dryrun"\); expected \{ "ref": /);
+    const invocation = await capturingLogs(() =>
+      refresh({ ref: account.secretName, dryrun: true }, lambdaContext(account.account, 'secret-refresh-dev-refresh')),
+    );
+    expect(invocation.thrown).toBeInstanceOf(InvalidInputError);
+    expect((invocation.thrown as Error).message).toMatch(/^invalid refresh input \(input: Unrecognized key: "dryrun"\); expected \{ "ref": /);
+    // No run, so no metric: Powertools says so through the functions' logger (a structured WARN line), not as bare text.
+    expect(invocation.logs).toContainEqual(expect.objectContaining({ level: 'WARN', message: expect.stringMatching(/^No application metrics to publish\./) }));
   });
 
   it("onChanges reports an event from another account than the function's as invalid, and does not ask for it again", async () => {

@@ -90,9 +90,11 @@ describe('README: re-run a failed change, as written', () => {
 
     // The dry run planned the 5 readers, the real run deployed each once: the two messages are one change.
     const [dryRun, real] = stdout.split('\nbatch of ').map((part, index) => (index === 0 ? part : `batch of ${part}`));
-    expect(dryRun).toMatch(/^\[dry run\] batch of 2 input\(s\): 1 acted on, 1 merged/);
-    expect(dryRun).toContain('summary: 0 done, 5 planned');
-    expect(real).toContain('summary: 5 done, 0 planned');
+    expect(dryRun).toMatch(/^\[dry run\] batch of 2 inputs: 1 acted on, 1 merged\n/);
+    expect(dryRun).toContain('\n  planned  5: 5 ECS services would be redeployed\n');
+    expect(dryRun).toContain('\n  next: dry run: nothing was done; to act, run it again without --dry-run\n      secret-refresh event failed.json');
+    expect(real).toContain('\n  done     5: 5 ECS services redeployed\n');
+    expect(real).not.toContain('next:');
     // Only the runtime note (Node 20) may be on stderr: no error, no warning.
     expect(stderr.split('\n').filter((line) => line.startsWith('secret-refresh:') && !line.startsWith('secret-refresh: note: Node.js'))).toEqual([]);
     const left = await sqs.send(

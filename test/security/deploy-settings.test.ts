@@ -5,7 +5,7 @@
  * own), with a hostile environment that sets every setting to something else.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,8 @@ function deployedEnvironment(args: string[]): Record<string, string> {
 
 beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'secret-refresh-params-'));
-  for (const file of ['serverless.yml', 'package.json']) copyFileSync(join(ROOT, file), join(directory, file));
+  mkdirSync(join(directory, 'deploy'));
+  for (const file of ['serverless.yml', 'package.json', 'deploy/change-rules.json']) copyFileSync(join(ROOT, file), join(directory, file));
   symlinkSync(join(ROOT, 'node_modules'), join(directory, 'node_modules'));
   // The committed params.yml plus a stage of this test's own.
   writeFileSync(join(directory, 'params.yml'), `${readFileSync(join(ROOT, 'params.yml'), 'utf8')}\nci:\n  mode: 'opt-in'\n  maxTargets: '20'\n`);

@@ -81,7 +81,7 @@ describe('main: help and version', () => {
   it('usage documents every command, --version, the command help and the exit codes', () => {
     expect(USAGE).toContain('secret-refresh event <file|->...');
     expect(USAGE).toContain('secret-refresh refresh --ref <arn-or-name>');
-    expect(USAGE).toContain('secret-refresh audit [--json]');
+    expect(USAGE).toContain('secret-refresh audit [--json|--quiet]');
     expect(USAGE).toContain('secret-refresh map [--json] [--html <file>]');
     expect(USAGE).toContain('secret-refresh --version');
     expect(USAGE).toContain('secret-refresh <command> --help');
@@ -100,10 +100,10 @@ describe('main: help and version', () => {
   });
 
   it.each<[string, string[], string[]]>([
-    ['event', ['--dry-run', '--json', '-h, --help'], ['--ref', '--confirm-large']],
-    ['refresh', ['--ref <arn-or-name>', '--kind secret|parameter', '--dry-run', '--json', '--confirm-large', '-h, --help'], []],
-    ['audit', ['--json', '-h, --help'], ['--dry-run', '--ref', '--confirm-large']],
-    ['map', ['--json', '--html <file>', '-h, --help'], ['--dry-run', '--ref', '--confirm-large']],
+    ['event', ['--dry-run', '--json', '-q, --quiet', '-h, --help'], ['--ref', '--confirm-large']],
+    ['refresh', ['--ref <arn-or-name>', '--kind secret|parameter', '--dry-run', '--json', '--confirm-large', '-q, --quiet', '-h, --help'], []],
+    ['audit', ['--json', '-q, --quiet', '-h, --help'], ['--dry-run', '--ref', '--confirm-large']],
+    ['map', ['--json', '--html <file>', '-h, --help'], ['--dry-run', '--ref', '--confirm-large', '--quiet']],
   ])("%s --help prints that command's own help, not the global one", async (command, has, hasNot) => {
     for (const flag of ['--help', '-h']) {
       const io = captureIo();
@@ -150,18 +150,21 @@ describe('main: invalid command lines exit 2 before any AWS call', () => {
   it('refuses an unknown option of event with our own message naming it and the options event takes', async () => {
     const io = captureIo({ x: SAMPLE_ECS_EVENT });
     const line = await expectInvalid(['event', 'x', '--bogus'], io);
-    expect(line).toBe('secret-refresh: event: unknown option --bogus (event takes --dry-run, --json, --help; see secret-refresh event --help)\n');
+    expect(line).toBe('secret-refresh: event: unknown option --bogus (event takes --dry-run, --json, --quiet, --help; see secret-refresh event --help)\n');
     expect(io.reads).toEqual([]);
   });
 
   it.each<[string[], string]>([
     [
       ['refresh', '--ref', 'demo/db', '--dryrun'],
-      'refresh: unknown option --dryrun (refresh takes --ref, --kind, --dry-run, --json, --confirm-large, --help; see secret-refresh refresh --help)',
+      'refresh: unknown option --dryrun (refresh takes --ref, --kind, --dry-run, --json, --confirm-large, --quiet, --help; see secret-refresh refresh --help)',
     ],
-    [['audit', '--dry-run'], 'audit: unknown option --dry-run (audit takes --json, --help; see secret-refresh audit --help)'],
-    [['audit', '-x'], 'audit: unknown option -x (audit takes --json, --help; see secret-refresh audit --help)'],
-    [['event', 'x', '--ref', 'demo/db'], 'event: unknown option --ref (event takes --dry-run, --json, --help; see secret-refresh event --help)'],
+    [['audit', '--dry-run'], 'audit: unknown option --dry-run (audit takes --json, --quiet, --help; see secret-refresh audit --help)'],
+    [['audit', '-x'], 'audit: unknown option -x (audit takes --json, --quiet, --help; see secret-refresh audit --help)'],
+    [['event', 'x', '--ref', 'demo/db'], 'event: unknown option --ref (event takes --dry-run, --json, --quiet, --help; see secret-refresh event --help)'],
+    [['map', '--quiet'], 'map: unknown option --quiet (map takes --json, --html, --help; see secret-refresh map --help)'],
+    [['audit', '--json', '--quiet'], 'audit: --quiet and --json cannot be combined (--json prints only the report, --quiet only failures)'],
+    [['event', 'x', '-q', '--json'], 'event: --quiet and --json cannot be combined (--json prints only the report, --quiet only failures)'],
     [['--bogus'], 'unknown option --bogus: give a command ("event", "refresh", "audit" or "map"), --help or --version'],
     [['map', '--dry-run'], 'map: unknown option --dry-run (map takes --json, --html, --help; see secret-refresh map --help)'],
     [['map', 'map.html'], 'map: unexpected argument "map.html" (see secret-refresh map --help)'],
@@ -263,8 +266,11 @@ describe('main: event files', () => {
   it('reports every element of an array that is not an event as invalid, and exits 2 when none could be read', async () => {
     const io = captureIo({ 'list.json': '[1, "two"]' });
     expect(await main(['event', 'list.json'], io)).toBe(EXIT.invalidInput);
-    expect(io.out.join('')).toContain('  c1 invalid (list.json[0]): event must be an EventBridge event object, got a number');
-    expect(io.out.join('')).toContain('  c2 invalid (list.json[1]): event must be an EventBridge event object, got a string');
+    const output = io.out.join('');
+    expect(output.startsWith('batch of 2 inputs: 2 invalid\n')).toBe(true);
+    expect(output).toMatch(/\n {2}c1 {5}invalid {3}- {7}list\.json\[0\] {2}event must be an EventBridge event object, got a number\n/);
+    expect(output).toMatch(/\n {2}c2 {5}invalid {3}- {7}list\.json\[1\] {2}event must be an EventBridge event object, got a string\n/);
+    expect(output).toContain('\n  next: 2 inputs could not be read (c1 list.json[0], c2 list.json[1]): fix what the inputs table says, then run them again\n');
   });
 
   it('names the line of a JSON-lines file that is not JSON', async () => {
