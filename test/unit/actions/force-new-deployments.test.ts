@@ -303,3 +303,16 @@ describe('executeEcsPlan: SECRET_REFRESH_IMAGE_DRIFT', () => {
     expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)).toEqual([]);
   });
 });
+
+describe('executeEcsPlan: targets not deployed now', () => {
+  it('reports a deferred service deferred, with when it is due, and never calls UpdateService for it (also in a dry run)', async () => {
+    const later = redeploy('recent', { decision: 'defer', due: '2026-11-20T10:05:00.000Z', reason: 'deferred until 2026-11-20T10:05:00.000Z' } as never);
+    for (const dryRun of [false, true]) {
+      const [report] = await executeEcsPlan([later], { clients: fakeClients(), dryRun, concurrency: 5 });
+      expect(report).toMatchObject({ status: 'deferred', due: '2026-11-20T10:05:00.000Z', reason: 'deferred until 2026-11-20T10:05:00.000Z' });
+      expect(report).not.toHaveProperty('decision');
+      expect(report).not.toHaveProperty('clusterArn');
+    }
+    expect(updated()).toEqual([]);
+  });
+});

@@ -207,3 +207,67 @@ describe('planBatchRefresh: job definitions', () => {
     expect(planBatchRefresh(secretChange(), oneJob(), options()).warnings).toEqual([]);
   });
 });
+
+describe('planBatchRefresh: parameters, order and warnings', () => {
+  const PARAMETER_ARN = `arn:aws:ssm:${REGION}:111122223333:parameter/app/db-url`;
+  const parameterChange = () =>
+    secretChange({
+      kind: 'parameter',
+      name: '/app/db-url',
+      arn: PARAMETER_ARN,
+      versionId: '4',
+      labels: [],
+      origin: { channel: 'ssm-native', eventName: 'Update' },
+    });
+
+  it('names a changed parameter in the reasons of its job definitions and jobs', () => {
+    const definition = definitionRecord('nightly', { references: [secretReference(PARAMETER_ARN, 'DB_URL')] });
+    const plan = planBatchRefresh(parameterChange(), batchInventory([definition], [jobRecord('j1', definition.arn)]), options('resubmit'));
+    expect(plan.jobDefinitions[0]?.reason).toBe('future jobs read the new value of parameter /app/db-url when they start: nothing to do');
+    expect(plan.jobs[0]?.reason).toBe(
+      'container (secrets DB_URL) read parameter /app/db-url, which changed; the job keeps the old value until it ends. Policy "resubmit": submit a clone',
+    );
+    const deleted = planBatchRefresh({ ...parameterChange(), effect: 'deleted' }, batchInventory([definition], [jobRecord('j1', definition.arn)]), options());
+    expect(deleted.jobDefinitions[0]?.reason).toBe(
+      'parameter /app/db-url was deleted or is scheduled for deletion: new jobs of this definition would fail to start',
+    );
+    expect(deleted.jobs[0]?.reason).toBe('parameter /app/db-url was deleted or is scheduled for deletion: a resubmitted job would fail to start');
+  });
+
+  it('gives a job definition whose references read no changed value the value-unchanged code', () => {
+    const pinned = definitionRecord('pinned', { references: [secretReference(`${SECRET_ARN}::AWSPREVIOUS:`)] });
+    const [definition] = planBatchRefresh(secretChange(), batchInventory([pinned]), options('resubmit')).jobDefinitions;
+    expect(definition).toMatchObject({ decision: 'skip', code: 'value-unchanged' });
+    expect(definition?.reason).toMatch(/\(set SECRET_REFRESH_REDEPLOY_AWSPREVIOUS=true to act on it\)$/);
+  });
+
+  it('resubmits a job that has no start time yet (STARTING), and names a job without an ARN by its id', () => {
+    const definition = definitionRecord('nightly');
+    const { startedAt: _startedAt, jobArn: _jobArn, ...starting } = jobRecord('j1', definition.arn, { status: 'STARTING' });
+    const [job] = planBatchRefresh(secretChange(), batchInventory([definition], [starting as BatchJobRecord]), options('resubmit')).jobs;
+    expect(job).toMatchObject({ decision: 'resubmit', arn: 'j1', jobId: 'j1' });
+  });
+
+  it('sorts job definitions by Region then ARN, and jobs by Region, queue and name', () => {
+    const west = (record: BatchJobDefinitionRecord) => ({ ...record, region: 'us-west-2' });
+    const definitions = [west(definitionRecord('a-west')), definitionRecord('b'), definitionRecord('a')];
+    const otherQueue = `${QUEUE_ARN}-2`;
+    const jobs = [
+      jobRecord('j1', jobDefinitionArn('a'), { jobName: 'zeta' }),
+      jobRecord('j2', jobDefinitionArn('b'), { jobName: 'alpha', jobQueue: otherQueue }),
+      jobRecord('j3', jobDefinitionArn('a'), { jobName: 'alpha' }),
+      { ...jobRecord('j4', definitions[0]?.arn as string, { jobName: 'alpha' }), region: 'us-west-2' },
+    ];
+    const plan = planBatchRefresh(secretChange(), batchInventory(definitions, jobs), options('resubmit'));
+    expect(plan.jobDefinitions.map((definition) => definition.name)).toEqual(['a:1', 'b:1', 'a-west:1']);
+    expect(plan.jobs.map((job) => job.jobId)).toEqual(['j3', 'j1', 'j2', 'j4']);
+  });
+
+  it('warns once about an invalid queue tag shared by several jobs', () => {
+    const definition = definitionRecord('nightly');
+    const queueTags = { [POLICY_TAG]: 'sometimes' };
+    const jobs = [jobRecord('j1', definition.arn, { queueTags }), jobRecord('j2', definition.arn, { jobName: 'other', queueTags })];
+    const plan = planBatchRefresh(secretChange(), batchInventory([definition], jobs), options());
+    expect(plan.warnings).toEqual([`${QUEUE_ARN}: tag ${POLICY_TAG}="sometimes" is not one of report, resubmit, resubmit-and-terminate; ignored`]);
+  });
+});

@@ -207,3 +207,43 @@ describe('detectChanges (the face)', () => {
     ]);
   });
 });
+
+describe('coalesceChanges: ties, moments and warnings', () => {
+  it('keeps the higher parameter version when two share a moment, whatever the order; the later input among secrets', () => {
+    const same = '2026-11-20T10:00:10Z';
+    expect(decisions(detected(parameter(5, same), parameter(4, same)))).toEqual([
+      ['c1', 'act', undefined],
+      ['c2', 'merged', 'c1'],
+    ]);
+    const { currentSince: _a, ...first } = change({ versionId: PUT_VERSION });
+    const { currentSince: _b, ...second } = change({});
+    expect(decisions(detected(first as Change, second as Change))).toEqual([
+      ['c1', 'merged', 'c2'],
+      ['c2', 'act', undefined],
+    ]);
+  });
+
+  it('unites the warnings of merged signals once each, and takes the latest moment from a signal that has only an event time', () => {
+    const { currentSince: _currentSince, ...untimed } = change({ warnings: ['w1'] });
+    const later = change({ time: '2026-11-20T10:00:25Z', warnings: ['w1', 'w2'] });
+    const { currentSince: _none, ...laterUntimed } = later;
+    const [merged] = coalesceChanges(detected(untimed as Change, laterUntimed as Change)).changes;
+    expect(merged).toMatchObject({ id: 'c1', warnings: ['w1', 'w2'], currentSince: '2026-11-20T10:00:25Z' });
+  });
+
+  it('leaves a change with nothing merged into it exactly as detected', () => {
+    const { currentSince: _currentSince, ...untimed } = change({});
+    const [only] = coalesceChanges(detected(untimed as Change)).changes;
+    expect(only).toEqual({ ...untimed, id: 'c1' });
+  });
+
+  it('unites the labels of every signal of the version into the change of its new value, AWSCURRENT first', () => {
+    const batch = coalesceChanges(
+      detected(change({ effect: 'label-moved', labels: ['blue'] }), change({}), change({ effect: 'label-moved', labels: ['green'] })),
+    );
+    expect(batch.changes.map((item) => item.id)).toEqual(['c2']);
+    const labels = batch.changes[0]?.labels ?? [];
+    expect(labels[0]).toBe('AWSCURRENT');
+    expect([...labels].sort()).toEqual(['AWSCURRENT', 'blue', 'green']);
+  });
+});

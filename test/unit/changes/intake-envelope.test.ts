@@ -81,3 +81,41 @@ describe('unwrapIntake', () => {
     expect(() => unwrapIntake(value)).toThrow(/^envelopes nested more than 6 deep/);
   });
 });
+
+describe('unwrapIntake: the edges of each envelope', () => {
+  it('unwraps one SQS record on its own, and names it by the source given when its message id is empty', () => {
+    expect(unwrapIntake({ messageId: 'm-3', body: JSON.stringify(EVENT) })).toEqual([{ event: EVENT, source: 'm-3' }]);
+    expect(unwrapIntake({ Records: [{ messageId: '', body: JSON.stringify(EVENT), eventSource: 'aws:sqs' }] }, 'batch.json')).toEqual([
+      { event: EVENT, source: 'batch.json' },
+    ]);
+    expect(unwrapIntake({ Messages: [{ MessageId: '', Body: JSON.stringify(EVENT) }] })).toEqual([{ event: EVENT }]);
+  });
+
+  it('leaves a record of another event source (not aws:sqs) as it is', () => {
+    const kinesis = { Records: [{ messageId: 'k-1', body: JSON.stringify(EVENT), eventSource: 'aws:kinesis' }] };
+    expect(unwrapIntake(kinesis)).toEqual([{ event: kinesis }]);
+  });
+
+  it('unwraps an on-failure record that has only a responseContext, and leaves a bare requestPayload as it is', () => {
+    expect(unwrapIntake({ requestPayload: EVENT, responseContext: { statusCode: 200 } }, 'old.json')).toEqual([{ event: EVENT, source: 'old.json' }]);
+    const bare = { requestPayload: EVENT };
+    expect(unwrapIntake(bare)).toEqual([{ event: bare }]);
+    expect(() => unwrapIntake({ responseContext: {}, requestPayload: undefined })).toThrow(IntakeEnvelopeError);
+  });
+
+  it('says which message could not be read only when it has an id', () => {
+    expect(() => unwrapIntake({ Records: [{ messageId: '', body: '{', eventSource: 'aws:sqs' }] })).toThrow(/^SQS message has a body that is not JSON: /);
+  });
+
+  it('accepts envelopes nested 6 deep and refuses 7, saying so', () => {
+    const nested = (levels: number) => {
+      let value: unknown = EVENT;
+      for (let depth = 0; depth < levels; depth++) value = [value];
+      return value;
+    };
+    expect(unwrapIntake(nested(6))).toEqual([{ event: EVENT }]);
+    expect(() => unwrapIntake(nested(7))).toThrow(
+      new IntakeEnvelopeError('envelopes nested more than 6 deep: expected an EventBridge event inside at most a few'),
+    );
+  });
+});

@@ -191,3 +191,221 @@ describe('runRefresh over a batch', () => {
     await expect(runRefresh({ type: 'event', event: 7 }, config(), dependencies())).rejects.toBeInstanceOf(EventParseError);
   });
 });
+
+/** The in-memory table, also recording what each write is told to keep and until when (the memory table ignores it). */
+class ArgumentsRecordingTable extends MemoryStateTable {
+  public readonly kept: Record<string, unknown[]> = {};
+  public override async tryLease(key: string, owner: string, expiresAt: Date, now: Date) {
+    this.kept.tryLease = [key, expiresAt.toISOString()];
+    return super.tryLease(key, owner, expiresAt, now);
+  }
+  public override async putChangeRecord(record: Parameters<MemoryStateTable['putChangeRecord']>[0], ttlSeconds?: number) {
+    this.kept.putChangeRecord = [ttlSeconds];
+    return super.putChangeRecord(record);
+  }
+  public override async putDeployed(serviceArns: readonly string[], at: Date, ttlSeconds?: number) {
+    this.kept.putDeployed = [at.toISOString(), ttlSeconds];
+    return super.putDeployed(serviceArns, at);
+  }
+  public override async addToBudget(key: string, count: number, limit: number | undefined, ttlSeconds?: number, now?: Date) {
+    this.kept.addToBudget = [...(this.kept.addToBudget ?? []), [key, count, limit, ttlSeconds, now?.toISOString()]];
+    return super.addToBudget(key, count, limit);
+  }
+}
+
+describe('runRefresh: what the state table is told to keep', () => {
+  it('keeps the change record 24 h, the deployment time the minimum interval plus an hour, the budget two hours', async () => {
+    const state = new ArgumentsRecordingTable();
+    await runRefresh(requests(update('a')), config({ SECRET_REFRESH_MIN_REDEPLOY_INTERVAL_SECONDS: '600' }), dependencies({ state }));
+    expect(state.kept.putChangeRecord).toEqual([86_400]);
+    expect(state.kept.putDeployed).toEqual([NOW.toISOString(), 4200]);
+    expect(state.kept.addToBudget).toEqual([[`budget#${ACCOUNT}#2026-11-20T10`, 4, 500, 7200, NOW.toISOString()]]);
+  });
+
+  it('holds the lease of the configured account until the Lambda’s deadline, or 15 minutes from now in the CLI', async () => {
+    const lambda = new ArgumentsRecordingTable();
+    const deadline = new Date(Date.now() + 120_000);
+    await runRefresh(requests(update('a')), config(), dependencies({ state: lambda }), { deadline });
+    expect(lambda.kept.tryLease).toEqual([`lease#${ACCOUNT}`, deadline.toISOString()]);
+    const until = new Date(Date.now() + 300_000);
+    await runRefresh(requests(update('b')), config(), dependencies({ state: lambda }), { deadline, leaseUntil: until });
+    expect(lambda.kept.tryLease).toEqual([`lease#${ACCOUNT}`, until.toISOString()]);
+    const cli = new ArgumentsRecordingTable();
+    const before = Date.now();
+    await runRefresh(requests(update('a')), config(), dependencies({ state: cli }));
+    const expiry = Date.parse(String(cli.kept.tryLease?.[1]));
+    expect(expiry).toBeGreaterThanOrEqual(before + 15 * 60_000);
+    expect(expiry).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+  });
+
+  it('names the deployment’s own account in the lease before the configured one', async () => {
+    const state = new ArgumentsRecordingTable();
+    const configured = loadConfig({ AWS_REGION: REGION, SECRET_REFRESH_ACCOUNT_ID: '444455556666' });
+    await runRefresh(requests(update('a')), configured, dependencies({ state, expectedAccount: ACCOUNT }));
+    expect(state.kept.tryLease?.[0]).toBe(`lease#${ACCOUNT}`);
+  });
+
+  it('takes the account from the changes when neither the deployment nor the configuration names one', async () => {
+    const state = new ArgumentsRecordingTable();
+    await runRefresh(requests(update('a')), loadConfig({ AWS_REGION: REGION }), dependencies({ state }));
+    expect(state.kept.tryLease?.[0]).toBe(`lease#${ACCOUNT}`);
+    expect(state.kept.addToBudget?.[0]).toEqual([`budget#${ACCOUNT}#2026-11-20T10`, 4, 500, 7200, NOW.toISOString()]);
+  });
+});
+
+describe('runRefresh: the hour’s budget moved while the run planned', () => {
+  const key = `budget#${ACCOUNT}#2026-11-20T10`;
+
+  it('reads the budget again once when another run added to it meanwhile, and refuses with what is really left', async () => {
+    const state = new ArgumentsRecordingTable();
+    state.items.budget.set(key, 490);
+    // Another run adds 8 between this run's first read and its reservation.
+    const read = state.budgetUsed.bind(state);
+    let reads = 0;
+    state.budgetUsed = async (budget: string) => {
+      const used = await read(budget);
+      reads += 1;
+      if (reads === 1) state.items.budget.set(key, 498);
+      return used;
+    };
+    const report = await runRefresh(requests(update('a')), config(), dependencies({ state }));
+    expect(reads).toBe(2);
+    expect(updated()).toEqual([]);
+    expect(report.refusedBy).toBe('rate-limit');
+    expect(report.refused).toMatch(
+      /^rate limit: 4 deployments would exceed SECRET_REFRESH_MAX_DEPLOYMENTS_PER_HOUR=500 \(2 left this hour\); nothing was done\./,
+    );
+    expect(state.items.budget.get(key)).toBe(498);
+  });
+
+  it('refuses the run (rate-limit, 0 left) rather than exceed the budget when the reservation fails after the second read too', async () => {
+    const state = new ArgumentsRecordingTable();
+    state.items.budget.set(key, 498);
+    // Both reads see a budget that has moved on by the time the run reserves.
+    let reads = 0;
+    state.budgetUsed = async () => {
+      reads += 1;
+      return 490;
+    };
+    const report = await runRefresh(requests(update('a')), config(), dependencies({ state }));
+    expect(reads).toBe(2);
+    expect(updated()).toEqual([]);
+    expect(report.refusedBy).toBe('rate-limit');
+    expect(report.refused).toMatch(
+      /^rate limit: 4 deployments would exceed SECRET_REFRESH_MAX_DEPLOYMENTS_PER_HOUR=500 \(0 left this hour\); nothing was done\./,
+    );
+    expect(state.kept.addToBudget).toHaveLength(2);
+    expect(state.items.budget.get(key)).toBe(498);
+  });
+});
+
+describe('runRefresh: manual refreshes and the change records', () => {
+  it('acts on a manual refresh of a change the records say was handled, and never reads the records for it', async () => {
+    const state = new MemoryStateTable();
+    await runRefresh(requests(update('a')), config(), dependencies({ state }));
+    ecs.resetHistory();
+    const report = await runRefresh({ type: 'manual', ref: PARAMETER('a') }, config(), dependencies({ state: state.sharing() }));
+    expect(updated().sort()).toEqual(['a1', 'a2', 'a3', 'both']);
+    expect(report).not.toHaveProperty('idempotency');
+  });
+
+  it('says nothing of idempotency for a batch whose changes were all handled (only a single request is "replayed")', async () => {
+    const state = new MemoryStateTable();
+    await runRefresh(requests(update('a')), config(), dependencies({ state }));
+    ecs.resetHistory();
+    const report = await runRefresh(requests(update('a')), config(), dependencies({ state }));
+    expect(report.changes.map((entry) => entry.decision)).toEqual(['already-handled']);
+    expect(report).not.toHaveProperty('idempotency');
+    expect(report.skipped).toMatch(/^duplicate: this change \(same parameter and version, current since /);
+    expect(ecs.calls()).toHaveLength(0);
+  });
+
+  it('fails, never defers, what the time budget left unstarted in a manual refresh, even with an intake queue', async () => {
+    const intake = new RecordingIntake();
+    const report = await runRefresh({ type: 'manual', ref: PARAMETER('a') }, config(), dependencies({ state: new MemoryStateTable(), intake }), {
+      deadline: new Date(Date.now() - 1000),
+    });
+    expect(ecsTargets(report).map((target) => target.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect(intake.delivered).toEqual([]);
+    expect(report.summary.failed).toBe(4);
+  });
+});
+
+describe('runRefresh: writes after the actions that fail', () => {
+  it('warns (and still records the change) when the deployment times cannot be written', async () => {
+    const state = new MemoryStateTable();
+    state.fault = (operation) => (operation === 'putDeployed' ? { when: 'before', error: new Error('denied') } : undefined);
+    const report = await runRefresh(requests(update('a')), config(), dependencies({ state }));
+    expect(report.warnings).toEqual(['could not record when the services were deployed (the minimum redeploy interval will not see them): Error: denied']);
+    expect(state.items.records.size).toBe(1);
+    expect(report.summary.failed).toBe(0);
+  });
+
+  it('retries (instead of losing) the deferred changes when the intake queue refuses them', async () => {
+    const state = new MemoryStateTable();
+    state.items.deployed.set(serviceArn('orders', 'both'), '2026-11-20T10:00:30.000Z');
+    const intake = { deliver: async () => Promise.reject(new Error('AccessDenied: sqs:SendMessage')) };
+    const report = await runRefresh(requests(update('a')), config(), dependencies({ state, intake }));
+    expect(report.warnings).toEqual([
+      'could not deliver the deferred changes again through the intake queue: Error: AccessDenied: sqs:SendMessage; they are retried instead',
+    ]);
+    expect(report.changes[0]).toMatchObject({ retry: true });
+    expect(report.changes[0]).not.toHaveProperty('redelivery');
+  });
+
+  it('delivers nothing and writes nothing in a dry run, even with a deferred target', async () => {
+    const state = new MemoryStateTable();
+    const intake = new RecordingIntake();
+    const report = await runRefresh(requests(update('a')), config(), dependencies({ state, intake }), { dryRun: true, deadline: new Date(Date.now() - 1000) });
+    expect(state.operations).toEqual([]);
+    expect(intake.delivered).toEqual([]);
+    expect(report.dryRun).toBe(true);
+  });
+});
+
+describe('runRefresh: a batch that leads to nothing', () => {
+  it('says why an empty batch did nothing, as an automatic run, without touching the state table', async () => {
+    const state = new MemoryStateTable();
+    const report = await runRefresh([], config(), dependencies({ state }));
+    expect(report).toMatchObject({ mode: 'event', skipped: 'nothing to do: the batch is empty', targets: [], changes: [] });
+    expect(state.operations).toEqual([]);
+  });
+
+  it('gives the reason of the first input that leads to nothing, not of an invalid one before it', async () => {
+    const pending = sampleEvent('secretsmanager-putsecretvalue-awspending.json');
+    const report = await runRefresh([{ type: 'event', event: 7, source: 'm-1' }, ...requests(pending)], config(), dependencies());
+    expect(report.changes.map((entry) => entry.decision)).toEqual(['invalid', 'nothing-to-do']);
+    expect(report.skipped).toBe(report.changes[1]?.reason);
+    expect(report.skipped).toContain('AWSPENDING');
+  });
+
+  it('is a manual run only when every request is manual', async () => {
+    const manual = await runRefresh([{ type: 'manual', ref: PARAMETER('a') }], config(), dependencies({ state: new MemoryStateTable() }), { dryRun: true });
+    expect(manual.mode).toBe('manual');
+    const mixed = await runRefresh([{ type: 'manual', ref: PARAMETER('a') }, ...requests(update('b'))], config(), dependencies(), { dryRun: true });
+    expect(mixed.mode).toBe('event');
+  });
+});
+
+describe('runRefresh: what the limits read and reserve', () => {
+  it('asks when services were last deployed only with an interval and a service to redeploy, and reserves nothing for no action', async () => {
+    const off = new MemoryStateTable();
+    await runRefresh(requests(update('a')), config({ SECRET_REFRESH_MIN_REDEPLOY_INTERVAL_SECONDS: '0' }), dependencies({ state: off }));
+    expect(off.count('lastDeployed')).toBe(0);
+    expect(off.count('addToBudget')).toBe(1);
+    const nothing = new MemoryStateTable();
+    await runRefresh(requests(update('z')), config({ SECRET_REFRESH_CLUSTERS_EXCLUDE: 'orders' }), dependencies({ state: nothing }));
+    expect(nothing.count('lastDeployed')).toBe(0);
+    expect(nothing.count('addToBudget')).toBe(0);
+    expect(nothing.count('putDeployed')).toBe(0);
+    expect(updated()).toEqual(['a1', 'a2', 'a3', 'both']);
+  });
+
+  it('never reads the hour’s budget for a manual refresh (it is not limited, only counted)', async () => {
+    const state = new MemoryStateTable();
+    await runRefresh({ type: 'manual', ref: PARAMETER('a') }, config(), dependencies({ state }));
+    expect(state.count('budgetUsed')).toBe(0);
+    expect(state.count('lastDeployed')).toBe(0);
+    expect(state.count('addToBudget')).toBe(1);
+  });
+});

@@ -152,3 +152,67 @@ describe('recordFor', () => {
     expect(recordFor({ change: secret(), targets: [target(1, 'skipped')], incomplete: false, refused: true, handledAt })?.outcome).toBe('refused');
   });
 });
+
+describe('recordKey: never one record for every change', () => {
+  it('keys a moved custom label like a new current value, and a secret never by a date', () => {
+    expect(recordKey(secret({ effect: 'label-moved', labels: ['blue'] }))).toBe(`change#${DB_SECRET_ARN}#${ROTATION_VERSION}`);
+    expect(recordKey(secret({ versionDate: '2026-11-20T09:00:00.000Z' }))).toBe(`change#${DB_SECRET_ARN}#${ROTATION_VERSION}`);
+    expect(recordKey(secret({ kind: 'parameter', arn: PARAMETER_ARN, versionId: '7', labels: [] }))).toBe(`change#${PARAMETER_ARN}#7`);
+  });
+
+  it('is undefined for an empty ARN or version and for a change that makes no new value', () => {
+    expect(recordKey(secret({ arn: '' }))).toBeUndefined();
+    expect(recordKey(secret({ versionId: '' }))).toBeUndefined();
+    expect(recordKey({ ...secret(), effect: 'none' } as unknown as IdentifiedChange)).toBeUndefined();
+  });
+});
+
+describe('judgeChange and recordFor: the moment and the counts', () => {
+  const handledAt = new Date('2026-11-20T10:00:45.000Z');
+
+  it('names the event time as the moment of a duplicate that has no currentSince', () => {
+    const { currentSince: _currentSince, ...untimed } = secret({ time: '2026-11-20T10:00:21Z' });
+    const verdict = judgeChange(untimed as IdentifiedChange, record());
+    expect(verdict.status === 'handled' && verdict.reason).toBe(
+      'duplicate: this change (same secret and version, current since 2026-11-20T10:00:21Z) was handled by a run at 2026-11-20T10:00:45.000Z; nothing was done',
+    );
+  });
+
+  it('counts done and skipped targets apart, and keeps a parameter’s LastModifiedDate', () => {
+    const parameter = secret({ kind: 'parameter', arn: PARAMETER_ARN, versionId: '7', labels: [], versionDate: '2026-11-20T09:00:00.000Z' });
+    const written = recordFor({
+      change: parameter,
+      targets: [target(1), target(2, 'skipped'), target(3, 'skipped'), target(4, 'waiting')],
+      incomplete: false,
+      refused: false,
+      handledAt,
+    });
+    expect(written).toMatchObject({
+      key: `change#${PARAMETER_ARN}#7#2026-11-20T09:00:00.000Z`,
+      versionId: '7',
+      versionDate: '2026-11-20T09:00:00.000Z',
+      labels: [],
+      counts: { targets: 4, done: 1, skipped: 2 },
+    });
+    expect(recordFor({ change: secret(), targets: [target(1)], incomplete: false, refused: false, handledAt })).not.toHaveProperty('versionDate');
+  });
+
+  it('starts a new record (its own moment and labels) when the previous one is of an earlier currency period (a revert)', () => {
+    const reverted = secret({ currentSince: '2026-11-20T10:20:00Z', time: '2026-11-20T10:20:01Z' });
+    const written = recordFor({
+      change: reverted,
+      previous: record({ labels: ['AWSCURRENT', 'blue'] }),
+      targets: [target(1)],
+      incomplete: false,
+      refused: false,
+      handledAt: new Date('2026-11-20T10:20:30.000Z'),
+    });
+    expect(written).toMatchObject({ since: '2026-11-20T10:20:00Z', labels: ['AWSCURRENT'], handledAt: '2026-11-20T10:20:30.000Z' });
+    const { currentSince: _currentSince, ...untimed } = reverted;
+    expect(recordFor({ change: untimed as IdentifiedChange, targets: [], incomplete: false, refused: false, handledAt })?.since).toBe('2026-11-20T10:20:01Z');
+  });
+
+  it('records nothing for a change without a key, whatever its targets', () => {
+    expect(recordFor({ change: secret({ effect: 'deleted' }), targets: [target(1)], incomplete: false, refused: false, handledAt })).toBeUndefined();
+  });
+});

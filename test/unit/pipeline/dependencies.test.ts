@@ -125,3 +125,23 @@ describe('the Lambda wiring (lambdaDependencies)', () => {
     expect(dependencies.rollouts).toBeUndefined();
   });
 });
+
+describe('the intake queue’s Region', () => {
+  /** The Region of the SQS client that sent the first SendMessageBatch. */
+  async function regionSentFrom(queueUrl: string, homeRegion: string): Promise<string | undefined> {
+    for (const [name, value] of Object.entries(CREDENTIALS)) vi.stubEnv(name, value);
+    const dependencies = createPipelineDependencies(loadConfig({ AWS_REGION: homeRegion, SECRET_REFRESH_INTAKE_QUEUE_URL: queueUrl }), { maxAttempts: 1 });
+    await dependencies.intake?.deliver([{ body: '{}', delaySeconds: 0 }]);
+    const call = sqs.commandCalls(SendMessageBatchCommand)[0];
+    expect(call?.args[0].input.QueueUrl).toBe(queueUrl);
+    return call ? await (call.thisValue as SQSClient).config.region() : undefined;
+  }
+
+  it('sends to the Region the queue URL names, whatever the home Region', async () => {
+    expect(await regionSentFrom('https://sqs.eu-west-1.amazonaws.com/111122223333/stack-intake', 'us-east-1')).toBe('eu-west-1');
+  });
+
+  it('sends through the home Region for a URL that names none (a local endpoint)', async () => {
+    expect(await regionSentFrom('http://127.0.0.1:5000/111122223333/stack-intake', 'eu-central-1')).toBe('eu-central-1');
+  });
+});

@@ -115,3 +115,75 @@ describe('withAccountLease', () => {
     expect(state.count('tryLease')).toBe(1);
   });
 });
+
+describe('withAccountLease: waiting and giving up', () => {
+  it('polls once a second and sleeps only what is left of waitMs at the end', async () => {
+    const state = new MemoryStateTable();
+    const time = clock();
+    state.items.leases.set('lease#a', { owner: 'other', expiresAt: Date.parse('2026-11-20T10:05:00.000Z') });
+    const slept: number[] = [];
+    const run = withAccountLease(
+      {
+        state,
+        account: 'a',
+        expiresAt: new Date('2026-11-20T10:10:00.000Z'),
+        waitMs: 2500,
+        now: time.now,
+        sleep: async (ms) => {
+          slept.push(ms);
+          await time.sleep(ms);
+        },
+      },
+      async () => 'acted',
+    );
+    const error = await run.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LeaseUnavailableError);
+    expect((error as LeaseUnavailableError).heldUntil).toEqual(new Date('2026-11-20T10:05:00.000Z'));
+    expect(slept).toEqual([1000, 1000, 500]);
+    expect(state.count('tryLease')).toBe(4);
+  });
+
+  it('tries once and gives up at once with waitMs 0, and says nothing of an expiry it could not read', async () => {
+    const busy = new MemoryStateTable();
+    const time = clock();
+    // Held at the conditional write, gone when the holder is read (it released in between).
+    let tries = 0;
+    const state = Object.assign(Object.create(busy) as MemoryStateTable, {
+      tryLease: async () => {
+        tries += 1;
+        return false;
+      },
+      leaseHolder: async () => undefined,
+    });
+    const error = await withAccountLease(
+      { state, account: '111122223333', expiresAt: new Date('2026-11-20T10:10:00.000Z'), waitMs: 0, ...time },
+      async () => 'x',
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LeaseUnavailableError);
+    expect((error as Error).message).toBe('another secret-refresh run is acting on account 111122223333: nothing was done; the changes are delivered again');
+    expect((error as LeaseUnavailableError).heldUntil).toBeUndefined();
+    expect(tries).toBe(1);
+  });
+
+  it('writes the lease with the run’s own deadline as its expiry, and keeps the work’s result when the release fails', async () => {
+    const state = new MemoryStateTable();
+    state.fault = (operation) => (operation === 'releaseLease' ? { when: 'before', error: dynamoDbDenied() } : undefined);
+    const expiresAt = new Date('2026-11-20T10:14:00.000Z');
+    const seen = await withAccountLease({ state, account: 'a', expiresAt, waitMs: 0, ...clock() }, async () => state.items.leases.get('lease#a')?.expiresAt);
+    expect(seen).toBe(expiresAt.getTime());
+    expect(state.count('releaseLease')).toBe(1);
+  });
+});
+
+describe('withAccountLease: the default clock and sleep', () => {
+  it('waits between polls with the real clock (a handful of conditional writes for 1.2 s, never a busy loop)', async () => {
+    const state = new MemoryStateTable();
+    state.items.leases.set('lease#a', { owner: 'other', expiresAt: Date.now() + 60_000 });
+    await expect(withAccountLease({ state, account: 'a', expiresAt: new Date(Date.now() + 60_000), waitMs: 1200 }, async () => 'x')).rejects.toBeInstanceOf(
+      LeaseUnavailableError,
+    );
+    // At 0 s, 1 s and 1.2 s (one more if a timer fires a millisecond early).
+    expect(state.count('tryLease')).toBeGreaterThanOrEqual(3);
+    expect(state.count('tryLease')).toBeLessThanOrEqual(4);
+  });
+});

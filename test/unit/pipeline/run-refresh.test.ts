@@ -419,3 +419,44 @@ function recordingEngine(failure?: Error): { engine: RolloutEngine; started: Rol
     },
   };
 }
+describe('runRefresh: a change its record covers for some labels only', () => {
+  it('acts on AWSCURRENT when only a custom label of that version was handled, and adds it to the record', async () => {
+    const state = new MemoryStateTable();
+    const key = `change#${DB_SECRET_ARN}#${PUT_VERSION}`;
+    // A label (blue) moved to this version was handled at 10:00; AWSCURRENT became current before that and was not.
+    state.items.records.set(key, {
+      key,
+      arn: DB_SECRET_ARN,
+      versionId: PUT_VERSION,
+      since: '2026-11-20T09:58:00Z',
+      handledAt: '2026-11-20T10:00:00.000Z',
+      labels: ['blue'],
+      outcome: 'handled',
+      counts: { targets: 0, done: 0, skipped: 0 },
+    });
+    const report = await runRefresh(event(), config(), dependencies({ state }));
+    expect(ecsTargets(report).map((target) => [target.name, target.status])).toEqual([
+      ['orders-api', 'done'],
+      ['orders-cron', 'done'],
+      ['orders-worker', 'done'],
+    ]);
+    expect(ecsTargets(report)[0]?.reason).toMatch(/ read the current value of secret demo\/orders\/db, which changed$/);
+    expect(state.items.records.get(key)).toMatchObject({ labels: ['blue', 'AWSCURRENT'], since: '2026-11-20T09:58:00Z', outcome: 'handled' });
+  });
+});
+
+describe('runRefresh: the lease bounds the actions', () => {
+  it('starts no action in the last minute of the lease when there is no Lambda deadline (the CLI)', async () => {
+    const state = new MemoryStateTable();
+    const report = await runRefresh(event(), config(), dependencies({ state }), { leaseUntil: new Date(Date.now() + 30_000) });
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(ecsTargets(report).map((target) => [target.status, target.error])).toEqual(
+      Array.from({ length: 3 }, () => ['failed', 'not started: the time budget ran out before this action; a retry of the event handles it']),
+    );
+  });
+
+  it('acts when the lease has more than a minute left', async () => {
+    const report = await runRefresh(event(), config(), dependencies({ state: new MemoryStateTable() }), { leaseUntil: new Date(Date.now() + 120_000) });
+    expect(report.summary).toMatchObject({ done: 3, failed: 0 });
+  });
+});

@@ -201,3 +201,144 @@ describe('limitPlan', () => {
     expect(limitPlan(capped, limits({ budgetLeft: 0 }))).toBe(capped);
   });
 });
+
+describe('planRefresh over a batch: one code when the changes disagree about a target', () => {
+  // c1 reads a pinned version of /app/a (value-unchanged for c1); c2's reason is the one that must win.
+  const PINNED_A = `${PARAMETER_A}:3`;
+  const disagreeing = (overrides: Partial<EcsServiceRecord>) => service('both', [PINNED_A, PARAMETER_B], overrides);
+  const AFTER_BOTH = { id: 'ecs-svc/x', createdAt: '2026-11-20T10:30:00.000Z' };
+
+  it.each([
+    ['not-active', { status: 'DRAINING' }],
+    ['ignored', { tags: { 'secret-refresh:ignore': 'true' } }],
+    ['not-opted-in', {}],
+    ['deployment-controller', { deploymentController: 'CODE_DEPLOY' }],
+    ['nothing-running', { desiredCount: 0 }],
+    ['already-fresh', { primaryDeployment: AFTER_BOTH }],
+  ] as const)('says %s, not the first change’s value-unchanged, for a service that one change leaves unchanged', (code, overrides) => {
+    const settings = code === 'not-opted-in' ? { ...SETTINGS, scope: { include: [], exclude: [], optIn: true } } : SETTINGS;
+    const [target] = planRefresh([A, B], inventory([disagreeing(overrides as Partial<EcsServiceRecord>)]), settings).targets;
+    expect(target).toMatchObject({ decision: 'skip', code });
+    expect(target?.changes.map((change) => change.id)).toEqual(['c1', 'c2']);
+    expect(target?.reason).toMatch(/^c1: no reference reads a changed value: .*; c2: /);
+  });
+
+  it('says out-of-scope for a service whose cluster SECRET_REFRESH_CLUSTERS_INCLUDE leaves out, naming the setting', () => {
+    const settings = { ...SETTINGS, scope: { include: ['prod-*'], exclude: [], optIn: false } };
+    const [target] = planRefresh([A, B], inventory([disagreeing({})]), settings).targets;
+    expect(target).toMatchObject({ decision: 'skip', code: 'out-of-scope' });
+    expect(target?.reason).toMatch(/; c2: cluster orders is not in SECRET_REFRESH_CLUSTERS_INCLUDE \(prod-\*\)$/);
+  });
+
+  it('keeps the code of the only change that reaches a target, and the most telling code of Batch jobs and job definitions', () => {
+    const definition = definitionRecord('nightly', { references: [secretReference(PINNED_A), secretReference(PARAMETER_B, 'API_KEY')] });
+    const jobs = [
+      jobRecord('reported', definition.arn),
+      jobRecord('fresh', definition.arn, { startedAt: '2026-11-20T10:30:00.000Z' }),
+      jobRecord('cloned', definition.arn, { tags: { 'secret-refresh:superseded-by': 'j9' } }),
+    ];
+    const plan = planRefresh([A, B], inventory([], { jobDefinitions: [definition], jobs }), { ...SETTINGS, batchPolicy: 'report' });
+    expect(plan.targets.map((target) => [target.type, target.name, target.decision, target.code])).toEqual([
+      ['batch-job-definition', 'nightly:1', 'skip', 'nothing-to-do'],
+      ['batch-job', 'job-cloned', 'skip', 'superseded'],
+      ['batch-job', 'job-fresh', 'skip', 'already-fresh'],
+      ['batch-job', 'job-reported', 'skip', 'policy-report'],
+    ]);
+  });
+
+  it('resubmits a job once for the batch and terminates it when one change’s policy says so, with each acting change’s reason', () => {
+    const definition = definitionRecord('nightly', { references: [secretReference(PINNED_A), secretReference(PARAMETER_B, 'API_KEY')] });
+    const plan = planRefresh([A, B], inventory([], { jobDefinitions: [definition], jobs: [jobRecord('j1', definition.arn)] }), {
+      ...SETTINGS,
+      batchPolicy: 'resubmit-and-terminate',
+    });
+    const job = plan.targets.find((target) => target.type === 'batch-job');
+    expect(job).toMatchObject({ decision: 'resubmit', terminate: true });
+    expect(job?.reason).toBe(
+      'c2: container (secrets API_KEY) read parameter /app/b, which changed; the job keeps the old value until it ends. Policy "resubmit-and-terminate": submit a clone, then terminate this job',
+    );
+    expect(job?.references.map((reference) => reference.valueFrom)).toEqual([PINNED_A, PARAMETER_B]);
+  });
+
+  it('sorts the merged targets whatever change reached them first: services by Region, cluster and name; Batch by Region, ARN or queue and name', () => {
+    const services = [service('zeta', [PARAMETER_A]), service('alpha', [PARAMETER_B]), { ...service('beta', [PARAMETER_B]), region: 'eu-west-1' }];
+    const readsA = definitionRecord('z-def', { references: [secretReference(PARAMETER_A)] });
+    const readsB = definitionRecord('a-def', { references: [secretReference(PARAMETER_B)] });
+    const jobs = [jobRecord('j-z', readsA.arn, { jobName: 'zeta' }), jobRecord('j-a', readsB.arn, { jobName: 'alpha' })];
+    const plan = planRefresh([A, B], inventory(services, { jobDefinitions: [readsA, readsB], jobs }), SETTINGS);
+    expect(plan.targets.map((target) => target.name)).toEqual(['beta', 'alpha', 'zeta', 'a-def:1', 'z-def:1', 'alpha', 'zeta']);
+  });
+
+  it('never terminates a job one change would resubmit-and-terminate when another change deleted what it reads', () => {
+    const definition = definitionRecord('nightly', { references: [secretReference(PARAMETER_A), secretReference(PARAMETER_B, 'API_KEY')] });
+    const { versionId: _versionId, ...deleted } = parameterChange('c2', '/app/b', { effect: 'deleted', reason: 'parameter /app/b was deleted' });
+    const plan = planRefresh([A, deleted as IdentifiedChange], inventory([], { jobDefinitions: [definition], jobs: [jobRecord('j1', definition.arn)] }), {
+      ...SETTINGS,
+      batchPolicy: 'resubmit-and-terminate',
+    });
+    const job = plan.targets.find((target) => target.type === 'batch-job');
+    expect(job).toMatchObject({ decision: 'skip', code: 'deleted', terminate: false });
+    expect(job?.reason).toBe(
+      'c2: parameter /app/b was deleted or is scheduled for deletion: a resubmitted job would fail to start (not acted on for c1 either: new tasks or jobs would fail to start)',
+    );
+  });
+
+  it('gives a warning both changes raise (an unparseable reference of a service both reach) once', () => {
+    const broken = { container: 'sidecar', location: 'secrets', name: 'TOKEN', valueFrom: 'arn:aws:nope', parsed: { error: 'not an ARN' } } as const;
+    const both = service('both', [PARAMETER_A, PARAMETER_B]);
+    const plan = planRefresh([A, B], inventory([{ ...both, references: [...both.references, broken] }]), SETTINGS);
+    expect(plan.warnings).toEqual([`${both.arn}: sidecar has an unparseable secrets reference "arn:aws:nope": not an ARN`]);
+    expect(plan.targets[0]?.references.map((reference) => reference.name)).toEqual(['VAR_0', 'VAR_1']);
+  });
+});
+
+describe('limitPlan: Batch resubmits and the budget', () => {
+  const NOW = new Date('2026-11-20T10:10:00.000Z');
+  const definition = definitionRecord('nightly');
+  const withJob = () =>
+    planRefresh(
+      [{ ...secretChange(), id: 'c1' }],
+      inventory([service('api', [SECRET_ARN])], { jobDefinitions: [definition], jobs: [jobRecord('j1', definition.arn)] }),
+      { ...SETTINGS, batchPolicy: 'resubmit-and-terminate' },
+    );
+  const limits = (overrides: Partial<DeploymentLimits>): DeploymentLimits => ({
+    mode: 'event',
+    now: NOW,
+    minRedeployIntervalSeconds: 300,
+    lastDeployed: new Map(),
+    maxDeploymentsPerHour: 10,
+    ...overrides,
+  });
+
+  it('counts a Batch resubmit in the budget and refuses it with code rate-limit, never terminating the running job', () => {
+    const limited = limitPlan(withJob(), limits({ budgetLeft: 1 }));
+    expect(limited.refused).toMatch(
+      /^rate limit: 2 deployments would exceed SECRET_REFRESH_MAX_DEPLOYMENTS_PER_HOUR=10 \(1 left this hour\); nothing was done\./,
+    );
+    const job = limited.targets.find((target) => target.type === 'batch-job');
+    expect(job).toMatchObject({ decision: 'skip', code: 'rate-limit', terminate: false });
+    expect(job?.reason).toMatch(
+      /^rate limit: the run was refused \(2 deployments, 1 left this hour of SECRET_REFRESH_MAX_DEPLOYMENTS_PER_HOUR=10\); would resubmit: container \(secrets DB_PASSWORD\) read secret /,
+    );
+    const definitionTarget = limited.targets.find((target) => target.type === 'batch-job-definition');
+    expect(definitionTarget).toMatchObject({ decision: 'skip', code: 'nothing-to-do' });
+    expect(definitionTarget).not.toHaveProperty('terminate');
+    expect(limited.targets.find((target) => target.type === 'ecs-service')).not.toHaveProperty('terminate');
+  });
+
+  it('acts when the actions fit exactly in what is left, and says 0 left (never a negative count) when the budget is overdrawn', () => {
+    expect(limitPlan(withJob(), limits({ budgetLeft: 2 })).refused).toBeUndefined();
+    expect(limitPlan(withJob(), limits({ budgetLeft: -3 })).refused).toContain('(0 left this hour)');
+  });
+
+  it('counts nothing without a budget (no state table): the interval still defers', () => {
+    const recent = new Map([[`arn:aws:ecs:${REGION}:${ACCOUNT}:service/orders/api`, '2026-11-20T10:09:00.000Z']]);
+    const limited = limitPlan(withJob(), limits({ lastDeployed: recent }));
+    expect(limited.refused).toBeUndefined();
+    expect(limited.targets.map((target) => [target.type, target.decision])).toEqual([
+      ['ecs-service', 'defer'],
+      ['batch-job-definition', 'skip'],
+      ['batch-job', 'resubmit'],
+    ]);
+  });
+});

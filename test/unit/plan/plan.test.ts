@@ -127,6 +127,22 @@ describe('planRefresh: what triggers nothing', () => {
   });
 });
 
+describe('planRefresh: the changes it answers', () => {
+  it('says "nothing to plan" for an empty batch', () => {
+    expect(planRefresh([], inventory([ecsService('api')]), SETTINGS)).toEqual({ changes: [], targets: [], warnings: [], skipped: 'nothing to plan' });
+  });
+
+  it('leaves out a change without an ARN with its own reason, and answers with the moment the value became current', () => {
+    const unnamed = { ...secretChange(), id: 'c1', arn: '', reason: 'no ARN in the event' };
+    expect(planRefresh([unnamed], inventory([ecsService('api')]), SETTINGS).skipped).toBe('no ARN in the event');
+    const { versionId: _versionId, ...unversioned } = secretChange({ currentSince: '2026-11-20T09:58:40Z' });
+    const plan = planRefresh({ ...unversioned, effect: 'deleted' }, inventory([ecsService('api')]), SETTINGS);
+    expect(plan.changes).toEqual([
+      { id: 'c1', kind: 'secret', arn: SECRET_ARN, name: 'demo/orders/db-credentials', time: CHANGE_TIME, currentSince: '2026-11-20T09:58:40Z' },
+    ]);
+  });
+});
+
 describe('planRefresh: scope and opt-in', () => {
   const services = [
     ecsService('api', { clusterName: 'prod-eu' }),
