@@ -13,6 +13,7 @@ import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.
 import type { MetadataDirectory } from '../../../lib/changes/index.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import { type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
+import type { RolloutPlan } from '../../../lib/rollout/types.js';
 
 let simulator: AwsSimulator;
 const store = new InMemoryServiceIndexStore();
@@ -99,5 +100,43 @@ describe('a run with the service index', { timeout: 30_000 }, () => {
     const after = await updates();
     for (const arn of matched) expect(after[arn]?.count, arn).toBe((before[arn]?.count ?? 0) + 1);
     expect((await store.service(lost))?.present).toBe(true);
+  });
+
+  it('leaves redeploys that make a rollout to the scan: one rollout, named after the change, holds every reader', async () => {
+    await nextSecond();
+    const lost = matched[1] as string;
+    const stored = await store.service(lost);
+    await store.putService({ ...(stored as NonNullable<typeof stored>), present: false, readAt: Date.now() - 500 }, stored?.keys ?? []);
+    const started: RolloutPlan[] = [];
+    const rollouts = {
+      async start(plan: RolloutPlan) {
+        started.push(plan);
+        return { executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:rollout:${plan.name}`, existed: false };
+      },
+    };
+    const before = await updates();
+    // SECRET_REFRESH_WAIT_FOR_STEADY: even one wave is a rollout (it waits for its deployments).
+    const steady = loadConfig({
+      AWS_REGION: REGION,
+      SECRET_REFRESH_ACCOUNT_ID: ACCOUNT,
+      SECRET_REFRESH_MAX_TARGETS: '10000',
+      SECRET_REFRESH_ECS_QUOTA_SHARE: '0',
+      SECRET_REFRESH_WAIT_FOR_STEADY: 'true',
+    });
+    const report = await runRefresh({ type: 'manual', ref: CHANGED_SECRET.arn, kind: 'secret', confirmLarge: true }, steady, { ...dependencies(), rollouts });
+    // One execution, with every reader — the one the index lost included — and nothing deployed by the run itself.
+    expect(started).toHaveLength(1);
+    expect(
+      started[0]?.waves
+        .flat()
+        .map((target) => target.arn)
+        .sort(),
+    ).toEqual(matched);
+    expect(report.rollout).toMatchObject({ status: 'started', services: matched.length });
+    expect(report.serviceIndex).toMatchObject({ fastPathTargets: 0, missedByIndex: [] });
+    expect(report.warnings).toContain(
+      'service index: the redeploys make a rollout (waits until the deployments COMPLETED (SECRET_REFRESH_WAIT_FOR_STEADY)): the fast path left its candidates to the scan, which starts one rollout for all',
+    );
+    expect(await updates()).toEqual(before);
   });
 });
