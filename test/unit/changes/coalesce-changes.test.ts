@@ -8,29 +8,20 @@ import { coalesceChanges } from '../../../lib/changes/coalesce-changes.js';
 import { detectChanges } from '../../../lib/changes/index.js';
 import type { Change, DetectedInput } from '../../../lib/changes/types.js';
 import { EventParseError } from '../../../lib/errors.js';
-import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, ROTATION_VERSION, sampleEvent } from './fake-metadata-directory.js';
+import {
+  DB_SECRET_ARN,
+  dbSecret,
+  FakeMetadataDirectory,
+  PREVIOUS_VERSION,
+  PUT_VERSION,
+  ROTATION_VERSION,
+  rotationChange,
+  sampleEvent,
+} from './fake-metadata-directory.js';
 
 const PARAMETER_ARN = 'arn:aws:ssm:us-east-1:111122223333:parameter/demo/orders/db-password';
 
-function change(overrides: Partial<Change>): Change {
-  return {
-    kind: 'secret',
-    effect: 'new-current-value',
-    reason: 'AWSCURRENT moved',
-    partition: 'aws',
-    region: 'us-east-1',
-    account: '111122223333',
-    name: 'demo/orders/db-credentials',
-    arn: DB_SECRET_ARN,
-    versionId: ROTATION_VERSION,
-    labels: ['AWSCURRENT'],
-    time: '2026-11-20T10:00:20Z',
-    currentSince: '2026-11-20T10:00:20Z',
-    origin: { channel: 'secretsmanager-native', eventName: 'Secret Label Updated' },
-    warnings: [],
-    ...overrides,
-  };
-}
+const change = (overrides: Partial<Change>): Change => rotationChange(overrides);
 
 const parameter = (version: number, time: string, overrides: Partial<Change> = {}) =>
   change({

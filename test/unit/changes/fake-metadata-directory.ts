@@ -4,7 +4,7 @@
  * assert how many were made.
  */
 import { readFileSync } from 'node:fs';
-import type { MetadataDirectory, ParameterMetadata, SecretMetadata } from '../../../lib/changes/types.js';
+import type { Change, MetadataDirectory, ParameterMetadata, SecretMetadata } from '../../../lib/changes/types.js';
 
 /** One recorded look-up. */
 export interface DirectoryCall {
@@ -62,5 +62,26 @@ export function dbSecret(versionIdsToStages: Record<string, string[]>, deletedDa
     name: DB_SECRET_NAME,
     versionIdsToStages,
     ...(deletedDate === undefined ? {} : { deletedDate }),
+  };
+}
+
+/** A detected change of the demo secret: AWSCURRENT moved to {@link ROTATION_VERSION} (Secret Label Updated), with `overrides`. */
+export function rotationChange(overrides: Partial<Change> = {}): Change {
+  return {
+    kind: 'secret',
+    effect: 'new-current-value',
+    reason: 'AWSCURRENT moved',
+    partition: 'aws',
+    region: 'us-east-1',
+    account: '111122223333',
+    name: 'demo/orders/db-credentials',
+    arn: DB_SECRET_ARN,
+    versionId: ROTATION_VERSION,
+    labels: ['AWSCURRENT'],
+    time: '2026-11-20T10:00:20Z',
+    currentSince: '2026-11-20T10:00:20Z',
+    origin: { channel: 'secretsmanager-native', eventName: 'Secret Label Updated' },
+    warnings: [],
+    ...overrides,
   };
 }

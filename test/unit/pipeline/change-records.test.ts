@@ -7,29 +7,12 @@ import type { ChangeRecord } from '../../../lib/aws/state-table.js';
 import type { IdentifiedChange } from '../../../lib/changes/types.js';
 import { judgeChange, recordFor, recordKey } from '../../../lib/pipeline/change-records.js';
 import type { EcsServiceTargetReport } from '../../../lib/report/types.js';
-import { DB_SECRET_ARN, ROTATION_VERSION } from '../changes/fake-metadata-directory.js';
+import { DB_SECRET_ARN, ROTATION_VERSION, rotationChange } from '../changes/fake-metadata-directory.js';
 
 const PARAMETER_ARN = 'arn:aws:ssm:us-east-1:111122223333:parameter/app/a';
 
 function secret(overrides: Partial<IdentifiedChange> = {}): IdentifiedChange {
-  return {
-    id: 'c1',
-    kind: 'secret',
-    effect: 'new-current-value',
-    reason: 'AWSCURRENT moved',
-    partition: 'aws',
-    region: 'us-east-1',
-    account: '111122223333',
-    name: 'demo/orders/db-credentials',
-    arn: DB_SECRET_ARN,
-    versionId: ROTATION_VERSION,
-    labels: ['AWSCURRENT'],
-    time: '2026-11-20T10:00:20Z',
-    currentSince: '2026-11-20T10:00:20Z',
-    origin: { channel: 'secretsmanager-native', eventName: 'Secret Label Updated' },
-    warnings: [],
-    ...overrides,
-  };
+  return { id: 'c1', ...rotationChange(overrides) };
 }
 
 function record(overrides: Partial<ChangeRecord> = {}): ChangeRecord {
