@@ -417,7 +417,15 @@ async function killedMidActions(world: BatchFaultWorld): Promise<BatchOutcome> {
   await queue.deliver([{ body: JSON.stringify(change.event), delaySeconds: 0 }]);
   const from = world.proxy.requests.length;
   const env = environment(world, { SECRET_REFRESH_CONCURRENCY: '1' });
-  world.proxy.hook = (request) => (request.operation === 'ecs:UpdateService' ? { delayMs: 300 } : undefined);
+  // Once the 2nd UpdateService is answered the child is as good as dead: an UpdateService it manages to send before
+  // SIGKILL lands (a loaded machine) never reaches ECS, so the scenario is what it says, 2 deployments before the kill.
+  let killing = false;
+  world.proxy.hook = (request) =>
+    request.operation !== 'ecs:UpdateService'
+      ? undefined
+      : killing
+        ? { error: { status: 503, type: 'ServiceUnavailableException', message: 'the process was being killed' } }
+        : { delayMs: 300 };
   const records = queue.receive();
   const child = spawn(
     process.execPath,
@@ -433,6 +441,7 @@ async function killedMidActions(world: BatchFaultWorld): Promise<BatchOutcome> {
   const killed = new Promise<number>((resolve, reject) => {
     world.proxy.onAnswered = (request) => {
       if (request.operation === 'ecs:UpdateService' && deployments(world.proxy, from).size >= 2) {
+        killing = true;
         child.kill('SIGKILL');
       }
     };
