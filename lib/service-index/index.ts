@@ -125,7 +125,8 @@ export async function reconcileRegion(store: ServiceIndexStore, region: string, 
     seen.add(record.arn);
     const service = storedOf(record, readAt);
     const previous = stored.get(record.arn);
-    if (previous === undefined && service.keys.length === 0) continue;
+    // A service that reads nothing is written too (once, then refreshed weekly): an older reading of it, when its
+    // revision still read something, may land after this scan and must find a newer item.
     if (previous && !differs(previous, service) && readAt - previous.readAt < REFRESH_AFTER_MS) continue;
     write(service, previous?.keys ?? [], 'written');
   }
@@ -161,11 +162,13 @@ export async function reindexServices(
       record && record.status === 'ACTIVE'
         ? storedOf(record, readAt)
         : { arn: service.arn, clusterArn: service.clusterArn, region: service.region, keys: [], present: false, readAt };
-    if (!next.present && !previous?.present) return;
+    // A service gone before the index ever held it still gets its tombstone: a slower, older reading of it (a hint
+    // delivered late, when the service still existed) must find a newer item and lose, not bring the service back.
+    if (!next.present && previous && !previous.present && previous.readAt >= readAt) return;
     const accepted = await store.putService(next, previous?.keys ?? []);
     if (!accepted) stale++;
     else if (next.present) written++;
-    else removed++;
+    else if (previous?.present) removed++;
   });
   return { written, removed, stale };
 }

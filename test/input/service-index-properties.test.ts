@@ -226,7 +226,7 @@ async function play(operations: readonly Operation[], deliveries: readonly { cop
   return { account, store, lost };
 }
 
-const RUNS = { numRuns: 300 } as const;
+const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) } as const;
 
 describe('service index: hints reordered, duplicated and dropped, against the full scan', () => {
   it('with no event lost, the indexed candidates of every change are exactly the full scan matches', async () => {
