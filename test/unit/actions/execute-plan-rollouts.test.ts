@@ -151,6 +151,17 @@ describe('executePlan: two waves without a rollout state machine', () => {
     expect(execution.warnings).toEqual([]);
   });
 
+  it('deploys nothing when two waves also wait for an approval: one reason that waits is enough', async () => {
+    const settings = { ...SETTINGS, approval: 'all' as const };
+    const execution = await executePlan(plan([service('api', { wave: 1 }), service('worker', { wave: 2 })]), options({ settings }));
+    expect(updated()).toEqual([]);
+    expect(execution.results.map(({ report }) => report.status)).toEqual(['failed', 'failed']);
+    expect(execution.rollout).toMatchObject({
+      status: 'not-started',
+      reasons: ['2 waves, each after the previous one COMPLETED', 'needs an approval (SECRET_REFRESH_APPROVAL=all)'],
+    });
+  });
+
   it('deploys nothing inside a freeze and names when the rollout would wait until', async () => {
     const settings = { ...SETTINGS, freeze: parseSchedule('2026-11-01..2026-11-30', 'SECRET_REFRESH_FREEZE') };
     const execution = await executePlan(plan([service('api')]), options({ settings }));
@@ -285,6 +296,26 @@ describe('executePlan: one immediate wave with the newest-rollout records', () =
     ]);
     expect(execution.rollout).toBeUndefined();
     expect(execution.warnings).toEqual([]);
+  });
+
+  it('names a manual direct deployment after the moment of the request, an automatic one after the changes alone', async () => {
+    const claimed = async (mode: 'event' | 'manual', now: Date) => {
+      const { records, claims } = memoryRecords();
+      await executePlan(plan([service('api')]), options({ records, mode, now }));
+      return claims.map(({ rollout }) => rollout);
+    };
+    const later = new Date(NOW.getTime() + 60_000);
+    expect(await claimed('event', NOW)).toEqual(await claimed('event', later));
+    expect(await claimed('manual', NOW)).not.toEqual(await claimed('manual', later));
+    expect(await claimed('manual', NOW)).not.toEqual(await claimed('event', NOW));
+  });
+
+  it('never takes a plan that answers no change for a replay of a rollout', async () => {
+    const { records } = memoryRecords();
+    const execution = await executePlan(plan([service('api')], []), options({ records }));
+    expect(updated()).toEqual(['api']);
+    expect(execution.results[0]?.report.status).toBe('done');
+    expect(execution.rollout).toBeUndefined();
   });
 
   it('deploys nothing when a rollout of exactly these changes exists already (a replay): the redeploys wait for it', async () => {
