@@ -11,8 +11,9 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.js';
 import { loadConfig } from '../../../lib/config/config.js';
-import { type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
+import { CLI_LEASE_MS, type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
 import type { ServiceIndexStore } from '../../../lib/service-index/index.js';
+import { MemoryStateTable } from '../../support/memory-state-table.js';
 import { fakeClients, REGION, serveEcsWorld, service, serviceArn, taskDefinition, taskDefinitionArn } from '../aws/ecs-doubles.js';
 import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, sampleEvent } from '../changes/fake-metadata-directory.js';
 
@@ -52,9 +53,15 @@ function failingIndex(failing: keyof ServiceIndexStore): ServiceIndexStore {
   });
 }
 
-function dependencies(serviceIndex: ServiceIndexStore): PipelineDependencies {
+function dependencies(serviceIndex?: ServiceIndexStore, state?: MemoryStateTable): PipelineDependencies {
   const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]);
-  return { clients: fakeClients(), directory, taskDefinitions: new TaskDefinitionCache(), serviceIndex };
+  return {
+    clients: fakeClients(),
+    directory,
+    taskDefinitions: new TaskDefinitionCache(),
+    ...(serviceIndex ? { serviceIndex } : {}),
+    ...(state ? { state } : {}),
+  };
 }
 
 const event = () => ({ type: 'event' as const, event: sampleEvent('secretsmanager-putsecretvalue-awscurrent.json') });
@@ -79,5 +86,42 @@ describe('runRefresh with a service index that fails', () => {
       `service index: could not update the index of ${REGION} (the next scan does): ThrottlingException: Rate of requests exceeds the allowed throughput`,
     );
     expect(report.serviceIndex).toMatchObject({ indexedRegions: [REGION], servicesWritten: 0, servicesRemoved: 0 });
+  });
+});
+
+/** A state table that remembers the expiry each lease was asked for. */
+class ExpiryRecordingTable extends MemoryStateTable {
+  public readonly expiries: number[] = [];
+  public override async tryLease(key: string, owner: string, expiresAt: Date, now: Date): Promise<boolean> {
+    this.expiries.push(expiresAt.getTime());
+    return super.tryLease(key, owner, expiresAt, now);
+  }
+}
+
+describe('runRefresh: how long the account lease is held', () => {
+  it('holds it until the Lambda deadline when only a deadline is given, and acts before it', async () => {
+    const state = new ExpiryRecordingTable();
+    const deadline = new Date(Date.now() + 120_000);
+    const report = await runRefresh(event(), loadConfig({ AWS_REGION: REGION }), dependencies(undefined, state), { deadline });
+    expect(state.expiries).toEqual([deadline.getTime()]);
+    expect(report.summary).toMatchObject({ done: 3, failed: 0 });
+  });
+
+  it('holds it until leaseUntil when both are given (the invocation timeout outlasts the action deadline)', async () => {
+    const state = new ExpiryRecordingTable();
+    const deadline = new Date(Date.now() + 120_000);
+    const leaseUntil = new Date(Date.now() + 180_000);
+    await runRefresh(event(), loadConfig({ AWS_REGION: REGION }), dependencies(undefined, state), { deadline, leaseUntil });
+    expect(state.expiries).toEqual([leaseUntil.getTime()]);
+  });
+
+  it('holds it 15 minutes without a deadline (the CLI)', async () => {
+    const state = new ExpiryRecordingTable();
+    const before = Date.now();
+    await runRefresh(event(), loadConfig({ AWS_REGION: REGION }), dependencies(undefined, state));
+    const [expiry] = state.expiries;
+    expect(expiry).toBeGreaterThanOrEqual(before + CLI_LEASE_MS);
+    expect(expiry).toBeLessThanOrEqual(Date.now() + CLI_LEASE_MS);
+    expect(CLI_LEASE_MS).toBe(15 * 60_000);
   });
 });
