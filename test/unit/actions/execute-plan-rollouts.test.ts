@@ -333,6 +333,9 @@ describe('executePlan: one immediate wave with the newest-rollout records', () =
       ['cron', 'skipped', 'service is tagged secret-refresh:ignore=true'],
     ]);
     expect(execution.rollout).toEqual({ name, status: 'exists', waves: 1, services: 1, approval: false, reasons: [reason] });
+    // The skipped service is reported exactly as a run without any rollout reports it.
+    const alone = await executePlan(plan([ignored]), options());
+    expect(execution.results[1]?.report).toEqual(alone.results[0]?.report);
   });
 
   it('deploys when the newest rollout of one of the changes is another one', async () => {
