@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { EventParseError, errorText, InvalidInputError } from '../errors.js';
 import { LeaseUnavailableError } from '../pipeline/lease.js';
 import { type PipelineDependencies, type RefreshRequest, type RunOptions, runRefresh } from '../pipeline/run-refresh.js';
+import { isContinuationBody, parseContinuation, type ScanContinuation } from '../pipeline/scan-checkpoint.js';
 import { recordRunMetrics } from '../report/run-metrics.js';
 import type { RefreshReport } from '../report/types.js';
 import { lambdaDependencies } from './environment.js';
@@ -59,6 +60,8 @@ export async function runIntakeBatch(
   { config, dependencies }: { readonly config: Config; readonly dependencies: PipelineDependencies },
   timing: RunOptions,
 ): Promise<SQSBatchResponse> {
+  const continuation = firstContinuation(records);
+  if (continuation) return continueScanBatch(records, continuation, { config, dependencies }, timing);
   const requests = records.flatMap(requestsOf);
   const all = () => ({ batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })) });
   let report: RefreshReport;
@@ -79,11 +82,83 @@ export async function runIntakeBatch(
     return all();
   }
   recordRunMetrics(metrics, report, new Date());
+  if (report.scan?.continued) {
+    // The next invocation carries the batch on (its continuation message names the changes): these messages are done.
+    logger.info('secret-refresh batch continues in the next invocation', { report });
+    return { batchItemFailures: [] };
+  }
   const retried = new Set(report.changes.filter((entry) => entry.retry).map((entry) => entry.source));
   const failures = records.filter((record) => retried.has(record.messageId)).map((record) => ({ itemIdentifier: record.messageId }));
   if (failures.length > 0 || report.summary.invalid > 0) logger.error('secret-refresh batch finished with failures', { report, failed: failures.length });
   else logger.info('secret-refresh batch finished', { report });
   return { batchItemFailures: failures };
+}
+
+/** The first valid continuation message of the batch (see lib/pipeline/scan-checkpoint.ts), with its record. */
+function firstContinuation(records: readonly SqsRecord[]): { record: SqsRecord; message: ScanContinuation } | undefined {
+  for (const record of records) {
+    const body = parsedBody(record);
+    if (!isContinuationBody(body)) continue;
+    try {
+      return { record, message: parseContinuation(body) };
+    } catch {
+      // Reported with the batch it came in, as an invalid input (requestsOf).
+    }
+  }
+  return undefined;
+}
+
+function parsedBody(record: SqsRecord): unknown {
+  try {
+    return JSON.parse(record.body);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A batch holding a continuation message: the invocation continues that scan alone (it needs the whole time
+ * budget). Every other message of the batch (new changes, other continuations) is given back to the intake queue at
+ * once (no receive spent), so a change arriving meanwhile is its own batch.
+ */
+async function continueScanBatch(
+  records: readonly SqsRecord[],
+  continuation: { record: SqsRecord; message: ScanContinuation },
+  { config, dependencies }: { readonly config: Config; readonly dependencies: PipelineDependencies },
+  timing: RunOptions,
+): Promise<SQSBatchResponse> {
+  const others = records.filter((record) => record !== continuation.record);
+  const failures: { itemIdentifier: string }[] = [];
+  if (others.length > 0) {
+    try {
+      if (!dependencies.intake) throw new Error('no intake queue (SECRET_REFRESH_INTAKE_QUEUE_URL)');
+      await dependencies.intake.deliver(others.map((record) => ({ body: record.body, delaySeconds: 0 })));
+    } catch (error) {
+      logger.warn('secret-refresh: messages beside a scan continuation could not be given back: SQS delivers them again', { error: errorText(error) });
+      failures.push(...others.map((record) => ({ itemIdentifier: record.messageId })));
+    }
+  }
+  const id = continuation.record.messageId;
+  let report: RefreshReport;
+  try {
+    report = await runRefresh([], config, dependencies, { ...timing, continuation: { message: continuation.message, source: id } });
+  } catch (error) {
+    if (error instanceof LeaseUnavailableError && dependencies.intake) {
+      try {
+        await dependencies.intake.deliver([{ body: continuation.record.body, delaySeconds: LEASE_RETRY_DELAY_SECONDS }]);
+        return { batchItemFailures: failures };
+      } catch {
+        // retried by SQS below
+      }
+    }
+    logger.error('secret-refresh scan continuation failed: it is delivered again', { error: errorText(error), checkpoint: continuation.message.checkpoint });
+    return { batchItemFailures: [...failures, { itemIdentifier: id }] };
+  }
+  recordRunMetrics(metrics, report, new Date());
+  const retry = !report.scan?.continued && report.changes.some((entry) => entry.retry);
+  if (retry) logger.error('secret-refresh scan continuation finished with failures', { report });
+  else logger.info('secret-refresh scan continuation finished', { report });
+  return { batchItemFailures: retry ? [...failures, { itemIdentifier: id }] : failures };
 }
 
 /** The records of an SQS event, or an {@link EventParseError} when the invocation is not one. */
@@ -99,6 +174,9 @@ function sqsRecords(event: unknown): SqsRecord[] {
 /** The requests of one message: its event (or events), or one unreadable input when its body cannot be unwrapped. */
 function requestsOf(record: SqsRecord): RefreshRequest[] {
   try {
+    // A continuation message that is not valid (a valid one is never in a batch of events): reported, deleted.
+    const body = parsedBody(record);
+    if (isContinuationBody(body)) parseContinuation(body);
     const events = unwrapIntake({ messageId: record.messageId, body: record.body, eventSource: 'aws:sqs' });
     return events.map((found): ChangeRequest => ({ type: 'event', event: found.event, source: record.messageId }));
   } catch (error) {
