@@ -105,6 +105,7 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
  * or not started. The returned inventory holds the services of the units done in *this* call; `cursor` is set when
  * units are left (the clusters still to read with the token of their next page, Regions whose ListClusters did not
  * run), and a later call given it as `resume` reads exactly those, so no page is read twice and none is skipped.
+ * Each call finishes at least one unit, whatever the time (a resumed scan always moves on).
  *
  * Why pages and not whole clusters: a cluster of thousands of services takes minutes at the service-read quota.
  * Why not DescribeServices batches: the cursor would have to hold the listed ARNs not yet described; a page's
@@ -113,7 +114,10 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
 export async function scanEcsInventory(options: EcsInventoryOptions, limits: ScanLimits): Promise<EcsInventory & { readonly cursor?: EcsScanCursor }> {
   const problems: InventoryProblem[] = [];
   const vanished: VanishedEcsService[] = [];
-  const stopped = () => Date.now() >= limits.stopAt.getTime();
+  // Every call makes progress: until one unit (a ListClusters or a page) is done, the stop is not heeded, so a
+  // scan resumed with little time left still moves on instead of handing the same cursor on forever.
+  let progressed = false;
+  const stopped = () => progressed && Date.now() >= limits.stopAt.getTime();
   const resumed = new Map((limits.resume?.regions ?? []).map((region) => [region.region, region]));
   let clusters = 0;
   const perRegion = await Promise.all(
@@ -127,6 +131,7 @@ export async function scanEcsInventory(options: EcsInventoryOptions, limits: Sca
       else {
         try {
           queue = (await listClusterArns(client)).map((cluster) => ({ cluster }));
+          progressed = true;
         } catch (error) {
           problems.push({ region, subject: 'ListClusters', message: errorText(error) });
           return { records: [], cursor: { region, clusters: [] } };
@@ -156,6 +161,7 @@ export async function scanEcsInventory(options: EcsInventoryOptions, limits: Sca
               missing.push(...described.missing);
               problems.push(...described.problems);
               token = page.nextToken;
+              progressed = true;
             } while (token);
           } catch (error) {
             problems.push({ region, subject: unit.cluster, message: errorText(error) });

@@ -355,7 +355,9 @@ async function scanStep(context: {
   const servicesScanned = (checkpoint?.servicesScanned ?? 0) + scanned.ecs.services.length;
   const problems = [...(checkpoint?.problems ?? []), ...scanned.ecs.problems];
   const cursor = 'cursor' in scanned ? scanned.cursor : undefined;
-  if (cursor || Date.now() >= steps.actBy.getTime()) {
+  // Too late to act after scanning: the next invocation reads the matches again and acts (never when this
+  // invocation only resumed a finished scan: it acts whatever the time, so the batch always moves on).
+  if (cursor || (!finished && Date.now() >= steps.actBy.getTime())) {
     const found = matchesOf(changes, scanned.ecs.services, config, run);
     const next: ScanCheckpoint = {
       id,

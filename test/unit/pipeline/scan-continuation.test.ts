@@ -1,0 +1,271 @@
+/**
+ * Scans that finish at any size (issue 16, item 3), end to end through the intake queue's function body
+ * (`runIntakeBatch`) on the ECS simulator (bench/aws-sim: real SDK clients over HTTP, ECS's paging, calls counted
+ * per action; moto cannot count calls or UpdateService per service): with a deadline so short that each invocation
+ * reads only the units it must (one ListClusters, or one ListServices page per lane), a batch's scan takes several
+ * invocations chained by continuation messages, deploys exactly the services a one-go scan would, each once, and
+ * repeats no ECS read; a duplicated continuation does nothing, and a lost checkpoint starts the scan over.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type AwsSimulator, startAwsSimulator } from '../../../bench/aws-sim/server.js';
+import { ACCOUNT, CHANGED_SECRET, generateAccount, REGION } from '../../../bench/aws-sim/synthetic-account.js';
+import { createAwsClients } from '../../../lib/aws/clients.js';
+import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
+import { InMemoryRevisionIndex } from '../../../lib/aws/revision-index.js';
+import { InMemoryScanCheckpoints } from '../../../lib/aws/scan-checkpoints.js';
+import type { MetadataDirectory } from '../../../lib/changes/index.js';
+import { loadConfig } from '../../../lib/config/config.js';
+import { logger } from '../../../lib/lambda/logger.js';
+import { runIntakeBatch } from '../../../lib/lambda/run-changes-in-lambda.js';
+import { type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
+import { SCAN_RESERVE_MS } from '../../../lib/pipeline/scan-checkpoint.js';
+import type { RefreshReport } from '../../../lib/report/types.js';
+import { MemoryStateTable } from '../../support/memory-state-table.js';
+
+const directory: MetadataDirectory = {
+  describeSecret: async (secretId) =>
+    secretId === CHANGED_SECRET.arn || secretId === CHANGED_SECRET.name
+      ? { arn: CHANGED_SECRET.arn, name: CHANGED_SECRET.name, versionIdsToStages: { [CHANGED_SECRET.currentVersion]: ['AWSCURRENT'] } }
+      : undefined,
+  describeParameter: async () => undefined,
+};
+
+const ECS_READS = ['ListClusters', 'ListServices', 'DescribeServices', 'DescribeTaskDefinition'] as const;
+
+/** One simulated account and everything a run of `onChanges` keeps between invocations. */
+class Account {
+  public readonly queue: { messageId: string; body: string }[] = [];
+  public readonly reports: RefreshReport[] = [];
+  public readonly state = new MemoryStateTable();
+  public readonly checkpoints = new InMemoryScanCheckpoints();
+  readonly #revisions = new InMemoryRevisionIndex();
+  #sent = 0;
+
+  public constructor(public readonly simulator: AwsSimulator) {}
+
+  public config() {
+    return loadConfig({
+      AWS_REGION: REGION,
+      SECRET_REFRESH_ACCOUNT_ID: ACCOUNT,
+      SECRET_REFRESH_MAX_TARGETS: '10000',
+      SECRET_REFRESH_ECS_QUOTA_SHARE: '0',
+      // One call in flight per quota category: two clusters are read at once (2 × concurrency).
+      SECRET_REFRESH_CONCURRENCY: '1',
+    });
+  }
+
+  /** A new execution environment for each invocation (cold caches); the revision index persists, as in DynamoDB. */
+  public dependencies(): PipelineDependencies {
+    return {
+      clients: createAwsClients({ ecsQuotaShare: 0, maxAttempts: 1 }),
+      directory,
+      taskDefinitions: new TaskDefinitionCache(10_000, this.#revisions),
+      state: this.state,
+      scanCheckpoints: this.checkpoints,
+      expectedAccount: ACCOUNT,
+      intake: {
+        deliver: async (messages) => {
+          for (const message of messages) this.queue.push({ messageId: `q-${++this.#sent}`, body: message.body });
+        },
+      },
+    };
+  }
+
+  /** One `onChanges` invocation on the next message, with a deadline that leaves the scan no time past its first units. */
+  public async invoke(): Promise<{ messageId: string; body: string; failures: number }> {
+    const record = this.queue.shift();
+    if (!record) throw new Error('the intake queue is empty');
+    const now = Date.now();
+    const timing = { deadline: new Date(now + SCAN_RESERVE_MS - 1000), leaseUntil: new Date(now + SCAN_RESERVE_MS + 30_000), leaseWaitMs: 1000 };
+    const response = await runIntakeBatch([record], { config: this.config(), dependencies: this.dependencies() }, timing);
+    return { ...record, failures: response.batchItemFailures.length };
+  }
+
+  public reads(): Record<string, number> {
+    const calls = this.simulator.stats().calls;
+    return Object.fromEntries(ECS_READS.map((action) => [action, calls[action] ?? 0]));
+  }
+
+  public async updates(): Promise<Record<string, { count: number }>> {
+    return (await (await fetch(`${this.simulator.url}/__sim/updates`, { method: 'POST' })).json()) as Record<string, { count: number }>;
+  }
+
+  /** What a scan in one go finds and reads: a dry run of the same change (no state, no queue). */
+  public async oneGo(): Promise<{ targets: string[]; matches: number; reads: Record<string, number>; perCluster: Map<string, number> }> {
+    const { state: _state, intake: _intake, scanCheckpoints: _checkpoints, ...rest } = this.dependencies();
+    const report = await runRefresh(changeEvent(), this.config(), { ...rest, taskDefinitions: new TaskDefinitionCache() }, { dryRun: true });
+    // Matches: every service the plan decides on (redeploys and skips such as CODE_DEPLOY or desiredCount 0).
+    const matched = report.targets.filter((target) => target.type === 'ecs-service');
+    const perCluster = new Map<string, number>();
+    for (const target of matched) perCluster.set(target.cluster, (perCluster.get(target.cluster) ?? 0) + 1);
+    const reads = this.reads();
+    this.simulator.reset();
+    const targets = matched.filter((target) => target.status === 'planned').map((target) => target.arn);
+    return { targets: targets.sort(), matches: matched.length, reads, perCluster };
+  }
+}
+
+function changeEvent() {
+  return {
+    type: 'event' as const,
+    source: 'm-0',
+    event: {
+      version: '0',
+      id: '5c7e9a1b-3d4f-4c6d-8e8f-a0b2c4d6e891',
+      'detail-type': 'Secret Label Updated',
+      source: 'aws.secretsmanager',
+      account: ACCOUNT,
+      time: new Date().toISOString(),
+      region: REGION,
+      resources: [CHANGED_SECRET.arn],
+      detail: { name: CHANGED_SECRET.name, labelUpdated: 'AWSCURRENT', versionId: CHANGED_SECRET.currentVersion },
+    },
+  };
+}
+
+const simulators: AwsSimulator[] = [];
+async function account(seed: number): Promise<Account> {
+  // 3 clusters of 200 services: 2 ListServices pages each.
+  const simulator = await startAwsSimulator({
+    account: generateAccount({ seed, services: 600, clusters: 3, revisions: 150, changedShare: 0.05, jobDefinitions: 3 }),
+    latencyMedianMs: 0,
+    throttling: false,
+  });
+  simulators.push(simulator);
+  process.env.AWS_ENDPOINT_URL = simulator.url;
+  return new Account(simulator);
+}
+
+let reports: RefreshReport[] = [];
+beforeAll(() => {
+  process.env.AWS_ACCESS_KEY_ID = 'test';
+  process.env.AWS_SECRET_ACCESS_KEY = 'test';
+});
+beforeEach(() => {
+  reports = [];
+  const keep = (_message: unknown, context?: unknown) => {
+    const report = (context as { report?: RefreshReport } | undefined)?.report;
+    if (report) reports.push(report);
+  };
+  vi.spyOn(logger, 'info').mockImplementation(keep as never);
+  vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+  vi.spyOn(logger, 'error').mockImplementation(keep as never);
+  return () => vi.restoreAllMocks();
+});
+afterAll(async () => {
+  await Promise.all(simulators.map((simulator) => simulator.close()));
+});
+
+describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () => {
+  it('continues where it stopped: every match deployed once, no ECS read repeated, a duplicated continuation does nothing', async () => {
+    const sim = await account(1603);
+    const expected = await sim.oneGo();
+    expect(expected.targets.length).toBeGreaterThan(10);
+    sim.queue.push({ messageId: 'm-0', body: JSON.stringify(changeEvent().event) });
+
+    // 1st invocation: ListClusters only; the batch's message is done, a continuation carries it on.
+    const first = await sim.invoke();
+    expect(first.failures).toBe(0);
+    expect(reports.at(-1)?.scan).toMatchObject({ invocations: 1, complete: false, continued: true, servicesScanned: 0 });
+    expect(sim.state.items.records.size).toBe(0);
+    const continuation = sim.queue[0]?.body ?? '';
+    expect(JSON.parse(continuation)).toMatchObject({ secretRefresh: 'scan-continuation', version: 1, step: 1 });
+
+    // 2nd: one page of each of two clusters. Then a copy of the message it took arrives: the cursor has moved.
+    await sim.invoke();
+    expect(reports.at(-1)?.scan).toMatchObject({ invocations: 2, complete: false, servicesScanned: 200 });
+    const before = sim.reads();
+    sim.queue.unshift({ messageId: 'dup-1', body: continuation });
+    const duplicate = await sim.invoke();
+    expect(duplicate.failures).toBe(0);
+    expect(reports.at(-1)?.skipped).toMatch(/^scan continuation scan#[0-9a-f-]+ step 1: already taken \(the checkpoint is at step 2\): nothing to do$/);
+    expect(sim.reads()).toEqual(before);
+    expect(sim.queue).toHaveLength(1);
+
+    let invocations = 2;
+    while (sim.queue.length > 0 && invocations < 20) {
+      await sim.invoke();
+      invocations++;
+    }
+    const last = reports.at(-1);
+    expect(last?.scan).toEqual({
+      invocations,
+      complete: true,
+      servicesScanned: 600,
+      matches: expected.matches,
+      checkpoint: expect.stringMatching(/^scan#/),
+    });
+    expect(invocations).toBeGreaterThanOrEqual(3);
+    expect(last?.summary.failed).toBe(0);
+
+    // Exactly the one-go scan's matches, each deployed once, and nothing else.
+    const deployed = (last?.targets ?? []).filter((target) => target.type === 'ecs-service' && target.status === 'done').map((target) => target.arn);
+    expect(deployed.sort()).toEqual(expected.targets);
+    const updates = await sim.updates();
+    expect(Object.keys(updates).sort()).toEqual(expected.targets);
+    expect(Object.values(updates).every((update) => update.count === 1)).toBe(true);
+
+    // No ECS read repeated: every list and task definition read exactly as the one-go scan made it; DescribeServices
+    // as many as it made, plus at most the re-read of the matches of the earlier invocations (10 a call, per cluster).
+    const reads = sim.reads();
+    expect(reads.ListClusters).toBe(expected.reads.ListClusters);
+    expect(reads.ListServices).toBe(expected.reads.ListServices);
+    expect(reads.DescribeTaskDefinition).toBe(expected.reads.DescribeTaskDefinition);
+    const reread = [...expected.perCluster.values()].reduce((sum, count) => sum + Math.ceil(count / 10), 0);
+    expect(reads.DescribeServices).toBeGreaterThan(expected.reads.DescribeServices ?? 0);
+    expect(reads.DescribeServices).toBeLessThanOrEqual((expected.reads.DescribeServices ?? 0) + reread);
+
+    // The change record is written once the change is finished; a late copy of a continuation does nothing.
+    expect(sim.state.items.records.size).toBe(1);
+    const after = sim.reads();
+    sim.queue.push({ messageId: 'dup-2', body: continuation });
+    await sim.invoke();
+    // The change record stops it first (the complete checkpoint would: see the unit tests of the checkpoint).
+    expect(reports.at(-1)?.skipped).toMatch(/^duplicate: this change \(same secret and version, .*\) was handled by a run at .*; nothing was done$/);
+    expect(sim.reads()).toEqual(after);
+    expect(Object.values(await sim.updates()).every((update) => update.count === 1)).toBe(true);
+  });
+
+  it('starts the scan over when its checkpoint is lost (never skips), and still deploys every match once', async () => {
+    const sim = await account(1604);
+    const expected = await sim.oneGo();
+    sim.queue.push({ messageId: 'm-0', body: JSON.stringify(changeEvent().event) });
+    await sim.invoke();
+    await sim.invoke();
+    const lost = reports.at(-1)?.scan?.checkpoint as string;
+    expect(lost).toMatch(/^scan#/);
+    sim.checkpoints.lose(lost);
+    let invocations = 2;
+    while (sim.queue.length > 0 && invocations < 20) {
+      await sim.invoke();
+      invocations++;
+    }
+    expect(reports.some((report) => report.warnings.includes(`scan checkpoint ${lost} is gone (expired, lost or unreadable): the scan of its batch starts over`))).toBe(
+      true,
+    );
+    const last = reports.at(-1);
+    expect(last?.scan).toMatchObject({ complete: true, servicesScanned: 600, matches: expected.matches });
+    expect(last?.scan?.checkpoint).not.toBe(lost);
+    const updates = await sim.updates();
+    expect(Object.keys(updates).sort()).toEqual(expected.targets);
+    expect(Object.values(updates).every((update) => update.count === 1)).toBe(true);
+    // The pages read before the loss are read again (that is what starting over costs), and nothing more.
+    expect(sim.reads().ListServices).toBe((expected.reads.ListServices ?? 0) + 2);
+  });
+
+  it('acts in one invocation when the scan finishes in time: the report says 1 invocation, no checkpoint is written', async () => {
+    const sim = await account(1605);
+    const expected = await sim.oneGo();
+    sim.queue.push({ messageId: 'm-0', body: JSON.stringify(changeEvent().event) });
+    const now = Date.now();
+    const response = await runIntakeBatch([sim.queue.shift() as { messageId: string; body: string }], { config: sim.config(), dependencies: sim.dependencies() }, {
+      deadline: new Date(now + 280_000),
+      leaseUntil: new Date(now + 300_000),
+    });
+    expect(response.batchItemFailures).toEqual([]);
+    expect(reports.at(-1)?.scan).toEqual({ invocations: 1, complete: true, servicesScanned: 600, matches: expected.matches });
+    expect(sim.checkpoints.writes).toBe(0);
+    expect(sim.queue).toEqual([]);
+    expect(sim.reads()).toEqual(expected.reads);
+  });
+});
