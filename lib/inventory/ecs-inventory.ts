@@ -126,7 +126,8 @@ export async function scanEcsInventory(options: EcsInventoryOptions, limits: Sca
       const previous = resumed.get(region);
       let queue: { cluster: string; next?: string }[];
       if (previous?.clusters) queue = [...previous.clusters];
-      else if (limits.resume && !previous) return { records: [], cursor: { region, clusters: [] } }; // finished before
+      else if (limits.resume && !previous)
+        return { records: [], cursor: { region, clusters: [] } }; // finished before
       else if (stopped()) return { records: [], cursor: { region } };
       else {
         try {

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { type ExecuteOptions, type Execution, executePlan } from '../actions/index.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TaskDefinitionCache } from '../aws/ecs.js';
+import type { ScanCheckpointStore } from '../aws/scan-checkpoints.js';
 import type { IntakeMessage } from '../aws/sqs.js';
 import type { ChangeRecord, StateTable } from '../aws/state-table.js';
 import { callerAccount } from '../aws/sts.js';
 import { type BatchEntry, type ChangeContext, type ChangeRequest, detectChanges, type IdentifiedChange, type MetadataDirectory } from '../changes/index.js';
 import type { Config } from '../config/config.js';
-import type { ScanCheckpointStore } from '../aws/scan-checkpoints.js';
 import {
   collectBatch,
   collectInventory,
@@ -177,7 +177,9 @@ interface Run {
 /** The batch a continuation message names: its changes, each an `act` entry (they were detected by the first invocation). */
 function continuedBatch({ message, source }: NonNullable<RunOptions['continuation']>): { entries: BatchEntry[]; changes: IdentifiedChange[] } {
   const changes = [...message.changes];
-  const entries = changes.map((change, index): BatchEntry => ({ id: change.id, index, ...(source ? { source } : {}), change, decision: 'act', reason: change.reason }));
+  const entries = changes.map(
+    (change, index): BatchEntry => ({ id: change.id, index, ...(source ? { source } : {}), change, decision: 'act', reason: change.reason }),
+  );
   return { entries, changes };
 }
 
@@ -241,10 +243,14 @@ async function refresh(
   if (finish && steps) {
     // Marked complete only now that the batch was acted on: a run killed while acting is continued again by the
     // same message (what it deployed is then fresh), and later copies of it do nothing.
-    const written = await steps.store.write(finish.id, { step: finish.step, body: encodeCheckpoint(finish) }, finish.step - 1, CHECKPOINT_TTL_SECONDS).catch((error) => {
-      warnings.push(`scan checkpoint ${finish?.id}: could not be marked complete (${String(error)}); a copy of its continuation is stopped by the change records`);
-      return true;
-    });
+    const written = await steps.store
+      .write(finish.id, { step: finish.step, body: encodeCheckpoint(finish) }, finish.step - 1, CHECKPOINT_TTL_SECONDS)
+      .catch((error) => {
+        warnings.push(
+          `scan checkpoint ${finish?.id}: could not be marked complete (${String(error)}); a copy of its continuation is stopped by the change records`,
+        );
+        return true;
+      });
     if (!written) warnings.push(`scan checkpoint ${finish.id}: another invocation moved it while this one acted`);
   }
   if (!dependencies.serviceIndex) return buildReport({ ...run, entries, inventory, plan, execution, ...after, warnings, ...(scan ? { scan } : {}) });
@@ -350,7 +356,9 @@ async function scanStep(context: {
   const { steps, id, checkpoint, changes, fast, config, dependencies, run } = context;
   const options = inventoryOptions(config, dependencies);
   const finished = checkpoint !== undefined && !checkpoint.cursor;
-  const scanned = finished ? { ecs: emptyEcs(config.regions) } : await scanInventory(options, { stopAt: steps.stopAt, ...(checkpoint?.cursor ? { resume: checkpoint.cursor } : {}) });
+  const scanned = finished
+    ? { ecs: emptyEcs(config.regions) }
+    : await scanInventory(options, { stopAt: steps.stopAt, ...(checkpoint?.cursor ? { resume: checkpoint.cursor } : {}) });
   const invocations = (checkpoint?.invocations ?? 0) + 1;
   const servicesScanned = (checkpoint?.servicesScanned ?? 0) + scanned.ecs.services.length;
   const problems = [...(checkpoint?.problems ?? []), ...scanned.ecs.problems];
@@ -375,7 +383,11 @@ async function scanStep(context: {
   }
   const batch = await collectBatch(options);
   if (!checkpoint) {
-    return { status: 'act', inventory: { ecs: scanned.ecs, batch }, scan: { invocations, complete: true, servicesScanned, matches: matchesOf(changes, scanned.ecs.services, config, run).length } };
+    return {
+      status: 'act',
+      inventory: { ecs: scanned.ecs, batch },
+      scan: { invocations, complete: true, servicesScanned, matches: matchesOf(changes, scanned.ecs.services, config, run).length },
+    };
   }
   // Earlier invocations' matches read again; this invocation's records are fresh already (pages never overlap).
   const earlier = matchedServices(checkpoint.matches);
@@ -398,7 +410,11 @@ async function scanStep(context: {
 function matchesOf(changes: readonly IdentifiedChange[], records: readonly EcsServiceRecord[], config: Config, run: Run): KnownEcsService[] {
   if (records.length === 0) return [];
   const byArn = new Map(records.map((record) => [record.arn, record]));
-  const plan = planRefresh(changes, { ecs: { ...emptyEcs(config.regions), services: records }, batch: emptyBatch(config.regions) }, { ...planSettings(config, run), maxTargets: Number.MAX_SAFE_INTEGER });
+  const plan = planRefresh(
+    changes,
+    { ecs: { ...emptyEcs(config.regions), services: records }, batch: emptyBatch(config.regions) },
+    { ...planSettings(config, run), maxTargets: Number.MAX_SAFE_INTEGER },
+  );
   return plan.targets.flatMap((target) => {
     const record = target.type === 'ecs-service' ? byArn.get(target.arn) : undefined;
     return record ? [{ arn: record.arn, clusterArn: record.clusterArn, region: record.region }] : [];
@@ -668,7 +684,8 @@ async function afterActions(context: {
       const change = changes.find((candidate) => candidate.id === id) as IdentifiedChange;
       const request = run.requests[Number(id.slice(1)) - 1];
       // A change of a continued scan has no event here: it comes again as a message that starts a new scan of it.
-      const body = request?.type === 'event' ? JSON.stringify(request.event) : run.continued ? continuationBody(`scan#${randomUUID()}`, 1, [change]) : undefined;
+      const body =
+        request?.type === 'event' ? JSON.stringify(request.event) : run.continued ? continuationBody(`scan#${randomUUID()}`, 1, [change]) : undefined;
       return { id, at, change, body };
     });
     for (const message of messages) {

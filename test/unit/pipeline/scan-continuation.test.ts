@@ -240,9 +240,9 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
       await sim.invoke();
       invocations++;
     }
-    expect(reports.some((report) => report.warnings.includes(`scan checkpoint ${lost} is gone (expired, lost or unreadable): the scan of its batch starts over`))).toBe(
-      true,
-    );
+    expect(
+      reports.some((report) => report.warnings.includes(`scan checkpoint ${lost} is gone (expired, lost or unreadable): the scan of its batch starts over`)),
+    ).toBe(true);
     const last = reports.at(-1);
     expect(last?.scan).toMatchObject({ complete: true, servicesScanned: 600, matches: expected.matches });
     expect(last?.scan?.checkpoint).not.toBe(lost);
@@ -258,10 +258,14 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
     const expected = await sim.oneGo();
     sim.queue.push({ messageId: 'm-0', body: JSON.stringify(changeEvent().event) });
     const now = Date.now();
-    const response = await runIntakeBatch([sim.queue.shift() as { messageId: string; body: string }], { config: sim.config(), dependencies: sim.dependencies() }, {
-      deadline: new Date(now + 280_000),
-      leaseUntil: new Date(now + 300_000),
-    });
+    const response = await runIntakeBatch(
+      [sim.queue.shift() as { messageId: string; body: string }],
+      { config: sim.config(), dependencies: sim.dependencies() },
+      {
+        deadline: new Date(now + 280_000),
+        leaseUntil: new Date(now + 300_000),
+      },
+    );
     expect(response.batchItemFailures).toEqual([]);
     expect(reports.at(-1)?.scan).toEqual({ invocations: 1, complete: true, servicesScanned: 600, matches: expected.matches });
     expect(sim.checkpoints.writes).toBe(0);
