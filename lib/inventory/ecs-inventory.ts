@@ -32,6 +32,11 @@ export interface EcsInventoryOptions {
   readonly taskDefinitions: TaskDefinitionCache;
 }
 
+/** Task definition reads that may wait per call in flight before a stepwise scan starts another page. */
+const TASK_DEFINITION_BACKLOG_PER_CALL = 4;
+/** How often a lane held back by that rule looks again. */
+const GATE_POLL_MS = 25;
+
 /** A scan that may stop before it is finished and resume later (see {@link scanEcsInventory}). */
 export interface ScanLimits {
   /** No ListServices page is started at or after this moment; the pages in flight finish. */
@@ -139,7 +144,23 @@ export async function scanEcsInventory(options: EcsInventoryOptions, limits: Sca
         }
       }
       clusters += queue.length;
-      const calls = { services: createLimiter(options.concurrency), taskDefinitions: createLimiter(options.concurrency) };
+      // What must finish once the stop comes is what is queued then: task definition reads are the slowest quota
+      // (a cold page of 100 services may need 70), so a page is started only while few of them wait, and one page
+      // at a time is listed and described. The drain is then at most one page's reads plus the backlog bound, seconds
+      // at the quota (unbounded, ten cold pages in flight took 70 s), and the scan still keeps every bucket busy.
+      const taskDefinitionCalls = createLimiter(options.concurrency);
+      let waitingReads = 0;
+      const taskDefinitions: Limiter = async (call) => {
+        waitingReads++;
+        try {
+          return await taskDefinitionCalls(call);
+        } finally {
+          waitingReads--;
+        }
+      };
+      const services = createLimiter(options.concurrency);
+      let describing: object | undefined;
+      const backlog = TASK_DEFINITION_BACKLOG_PER_CALL * Math.max(1, options.concurrency);
       const records: EcsServiceRecord[] = [];
       const missing: VanishedEcsService[] = [];
       const left: { cluster: string; next?: string }[] = [];
@@ -150,14 +171,31 @@ export async function scanEcsInventory(options: EcsInventoryOptions, limits: Sca
           let token = unit.next;
           try {
             do {
+              while ((describing || waitingReads > backlog) && !stopped()) await new Promise((resolve) => setTimeout(resolve, GATE_POLL_MS));
               if (stopped()) {
                 left.push({ cluster: unit.cluster, ...(token ? { next: token } : {}) });
                 break;
               }
               const from = token;
-              const page = await calls.services(() => listServicePage(client, unit.cluster, from));
+              const mine = {};
+              describing = mine;
+              const release = () => {
+                if (describing === mine) describing = undefined;
+              };
+              let answers = 0;
+              const page = await services(() => listServicePage(client, unit.cluster, from)).catch((error: unknown) => {
+                release();
+                throw error;
+              });
               const arns = page.arns.filter((arn) => listedInCluster(arn, clusterName));
-              const described = await describeServiceRecords(options, region, unit.cluster, arns, calls);
+              answers = Math.ceil(arns.length / DESCRIBE_SERVICES_BATCH);
+              if (answers === 0) release();
+              // The next page may start once this one's DescribeServices answered (its task definitions then wait).
+              const pageServices: Limiter = (call) =>
+                services(call).finally(() => {
+                  if (--answers === 0) release();
+                });
+              const described = await describeServiceRecords(options, region, unit.cluster, arns, { services: pageServices, taskDefinitions }).finally(release);
               records.push(...described.records);
               missing.push(...described.missing);
               problems.push(...described.problems);

@@ -219,7 +219,7 @@ async function refresh(
   let finish: ScanCheckpoint | undefined;
   if (steps) {
     const id = (resumed?.status !== 'lost' && options.continuation?.message.checkpoint) || `scan#${randomUUID()}`;
-    const step = await scanStep({ steps, id, checkpoint, changes, fast, config, dependencies, run });
+    const step = await scanStep({ steps, id, checkpoint, changes, fast, config, dependencies, run, startedAt: handledAt });
     if (step.status === 'continue') {
       const sent = await continueScan(steps, step.next, checkpoint?.step, changes);
       return continuedReport({ run, entries, fast, state, inventory: step.inventory, scan: step.next, sent, warnings: stepWarnings, config });
@@ -238,7 +238,9 @@ async function refresh(
   const executed = await executePlan(backstop, executeOptions(config, dependencies, run, options));
   const { plan, execution: merged } = fast ? mergeWithFastPath(fast, backstop, executed) : { plan: backstop, execution: executed };
   const execution = dependencies.intake && run.mode === 'event' ? continueLater(merged, run.now()) : merged;
-  const after = await afterActions({ run, changes, plan, execution, inventory, records, handledAt, state, config, dependencies });
+  // A scan of several invocations started acting in its first (the fast path): its records say so.
+  const actedFrom = checkpoint ? new Date(checkpoint.startedAt) : handledAt;
+  const after = await afterActions({ run, changes, plan, execution, inventory, records, handledAt: actedFrom, state, config, dependencies });
   const warnings = [...(after.warnings ?? []), ...stepWarnings];
   if (finish && steps) {
     // Marked complete only now that the batch was acted on: a run killed while acting is continued again by the
@@ -352,8 +354,9 @@ async function scanStep(context: {
   config: Config;
   dependencies: PipelineDependencies;
   run: Run;
+  startedAt: Date;
 }): Promise<ScanStep> {
-  const { steps, id, checkpoint, changes, fast, config, dependencies, run } = context;
+  const { steps, id, checkpoint, changes, fast, config, dependencies, run, startedAt } = context;
   const options = inventoryOptions(config, dependencies);
   const finished = checkpoint !== undefined && !checkpoint.cursor;
   const scanned = finished
@@ -371,7 +374,7 @@ async function scanStep(context: {
       id,
       step: (checkpoint?.step ?? 0) + 1,
       complete: false,
-      startedAt: checkpoint?.startedAt ?? new Date(run.now()).toISOString(),
+      startedAt: checkpoint?.startedAt ?? startedAt.toISOString(),
       invocations,
       servicesScanned,
       ...(cursor ? { cursor } : {}),

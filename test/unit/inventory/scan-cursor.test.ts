@@ -1,7 +1,7 @@
 /**
  * The scan cursor (`scanEcsInventory`) on the ECS simulator (bench/aws-sim: ECS's paging with opaque `nextToken`,
  * calls counted per action; moto does not page ListServices): a scan stopped at every chance and resumed from its
- * cursor until it is done reads every service exactly once, with exactly the ListServices and DescribeServices
+ * cursor until it is done (one unit per call) reads every service exactly once, with exactly the ListServices and DescribeServices
  * calls of a scan in one go; a scan with time enough is the one-go inventory; every call moves on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +15,8 @@ import type { EcsScanCursor } from '../../../lib/inventory/types.js';
 let simulator: AwsSimulator;
 const REGION = 'us-east-1';
 const ACCOUNT = generateAccount({ seed: 77, services: 1000, clusters: 4, revisions: 200, jobDefinitions: 1 });
-/** ListServices pages of the largest cluster (100 a page). */
-const MOST_PAGES = Math.max(...[...ACCOUNT.servicesByCluster.values()].map((services) => Math.ceil(services.length / 100)));
+/** ListServices pages of the account (100 a page). */
+const PAGES = [...ACCOUNT.servicesByCluster.values()].reduce((sum, services) => sum + Math.ceil(services.length / 100), 0);
 
 beforeAll(async () => {
   // 4 clusters of about 250 services: 3 or more ListServices pages each.
@@ -64,12 +64,15 @@ describe('the scan cursor', { timeout: 15_000 }, () => {
       steps++;
     } while (cursor && steps < 50);
 
-    // 1: ListClusters. Then each of the 4 lanes (2 × concurrency, one per cluster) reads one page per call.
-    expect(MOST_PAGES).toBeGreaterThanOrEqual(3);
-    expect(steps).toBe(1 + MOST_PAGES);
+    // 1: ListClusters. Then few pages per call: the stop came before the first, but a call always finishes one unit;
+    // one page at a time is described, and a lane that starts while the first page's task definitions are read
+    // finishes its page too.
+    expect(PAGES).toBeGreaterThanOrEqual(10);
+    expect(steps).toBeGreaterThanOrEqual(1 + Math.ceil(PAGES / 4));
+    expect(steps).toBeLessThanOrEqual(1 + PAGES);
     expect(cursors[0]).toEqual({ regions: [{ region: REGION, clusters: oneGo.services.length ? expect.any(Array) : [] }] });
     expect(cursors[0]?.regions[0]?.clusters?.every((entry) => entry.next === undefined)).toBe(true);
-    expect(cursors[1]?.regions[0]?.clusters?.every((entry) => typeof entry.next === 'string')).toBe(true);
+    expect(cursors[1]?.regions[0]?.clusters?.some((entry) => typeof entry.next === 'string')).toBe(true);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.sort()).toEqual(oneGo.services.map((record) => record.arn).sort());
     const stepwise = calls();

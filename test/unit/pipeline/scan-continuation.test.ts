@@ -2,7 +2,7 @@
  * Scans that finish at any size (issue 16, item 3), end to end through the intake queue's function body
  * (`runIntakeBatch`) on the ECS simulator (bench/aws-sim: real SDK clients over HTTP, ECS's paging, calls counted
  * per action; moto cannot count calls or UpdateService per service): with a deadline so short that each invocation
- * reads only the units it must (one ListClusters, or one ListServices page per lane), a batch's scan takes several
+ * reads only the unit it must (one ListClusters, or one ListServices page), a batch's scan takes several
  * invocations chained by continuation messages, deploys exactly the services a one-go scan would, each once, and
  * repeats no ECS read; a duplicated continuation does nothing, and a lost checkpoint starts the scan over.
  */
@@ -171,9 +171,12 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
     const continuation = sim.queue[0]?.body ?? '';
     expect(JSON.parse(continuation)).toMatchObject({ secretRefresh: 'scan-continuation', version: 1, step: 1 });
 
-    // 2nd: one page of each of two clusters. Then a copy of the message it took arrives: the cursor has moved.
+    // 2nd: a page or two (an invocation always finishes one). Then a copy of the message it took arrives: the cursor
+    // has moved.
     await sim.invoke();
-    expect(reports.at(-1)?.scan).toMatchObject({ invocations: 2, complete: false, servicesScanned: 200 });
+    expect(reports.at(-1)?.scan).toMatchObject({ invocations: 2, complete: false, servicesScanned: expect.any(Number) });
+    expect(reports.at(-1)?.scan?.servicesScanned).toBeGreaterThanOrEqual(100);
+    expect(reports.at(-1)?.scan?.servicesScanned).toBeLessThan(600);
     const before = sim.reads();
     sim.queue.unshift({ messageId: 'dup-1', body: continuation });
     const duplicate = await sim.invoke();
@@ -195,6 +198,7 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
       matches: expected.matches,
       checkpoint: expect.stringMatching(/^scan#/),
     });
+    // ListClusters, then the 6 pages, a few per invocation at most; the last acts.
     expect(invocations).toBeGreaterThanOrEqual(3);
     expect(last?.summary.failed).toBe(0);
 
@@ -220,8 +224,10 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
     const after = sim.reads();
     sim.queue.push({ messageId: 'dup-2', body: continuation });
     await sim.invoke();
-    // The change record stops it first (the complete checkpoint would: see the unit tests of the checkpoint).
-    expect(reports.at(-1)?.skipped).toMatch(/^duplicate: this change \(same secret and version, .*\) was handled by a run at .*; nothing was done$/);
+    // The change record or the complete checkpoint stops it (whichever judges first; both mean nothing is done).
+    expect(reports.at(-1)?.skipped).toMatch(
+      /^(duplicate: this change \(same secret and version, .*\) was handled by a run at .*; nothing was done|scan continuation scan#[0-9a-f-]+ step 1: already taken \(the checkpoint is at step \d+, complete\): nothing to do)$/,
+    );
     expect(sim.reads()).toEqual(after);
     expect(Object.values(await sim.updates()).every((update) => update.count === 1)).toBe(true);
   });
@@ -232,6 +238,7 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
     sim.queue.push({ messageId: 'm-0', body: JSON.stringify(changeEvent().event) });
     await sim.invoke();
     await sim.invoke();
+    const readBefore = reports.at(-1)?.scan?.servicesScanned ?? 0;
     const lost = reports.at(-1)?.scan?.checkpoint as string;
     expect(lost).toMatch(/^scan#/);
     sim.checkpoints.lose(lost);
@@ -250,7 +257,8 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
     expect(Object.keys(updates).sort()).toEqual(expected.targets);
     expect(Object.values(updates).every((update) => update.count === 1)).toBe(true);
     // The pages read before the loss are read again (that is what starting over costs), and nothing more.
-    expect(sim.reads().ListServices).toBe((expected.reads.ListServices ?? 0) + 2);
+    expect(readBefore).toBeGreaterThan(0);
+    expect(sim.reads().ListServices).toBe((expected.reads.ListServices ?? 0) + readBefore / 100);
   });
 
   it('acts in one invocation when the scan finishes in time: the report says 1 invocation, no checkpoint is written', async () => {
