@@ -502,6 +502,9 @@ async function continuedReport(context: {
     });
   }
   const unfinished = sent.ok ? undefined : new Set(entries.filter((entry) => entry.decision === 'act').map((entry) => entry.id));
+  // The fast path's part of the index report (the backstop is not done: it misses nothing yet, writes nothing yet).
+  const index = fast ? serviceIndexReport(fast, { changes: [], targets: [], warnings: [] }, { written: 0, removed: 0, regions: [] }) : undefined;
+  if (index) warnings.push(...index.warnings);
   const report: ScanReport = {
     invocations: scan.invocations,
     complete: false,
@@ -521,6 +524,7 @@ async function continuedReport(context: {
       `scan: not finished in this invocation (${scan.servicesScanned} services read so far, ${report.matches} matched): it continues in the next one (checkpoint ${scan.id}, step ${scan.step})`,
     ],
     ...(unfinished ? { unfinished } : {}),
+    ...(index ? { serviceIndex: index.report } : {}),
     scan: report,
   });
 }

@@ -13,6 +13,7 @@ import { createAwsClients } from '../../../lib/aws/clients.js';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import { InMemoryRevisionIndex } from '../../../lib/aws/revision-index.js';
 import { InMemoryScanCheckpoints } from '../../../lib/aws/scan-checkpoints.js';
+import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.js';
 import type { MetadataDirectory } from '../../../lib/changes/index.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import { logger } from '../../../lib/lambda/logger.js';
@@ -22,10 +23,12 @@ import { SCAN_RESERVE_MS } from '../../../lib/pipeline/scan-checkpoint.js';
 import type { RefreshReport } from '../../../lib/report/types.js';
 import { MemoryStateTable } from '../../support/memory-state-table.js';
 
+/** The changed secret's current version (a later test makes a second version current). */
+let currentVersion: string = CHANGED_SECRET.currentVersion;
 const directory: MetadataDirectory = {
   describeSecret: async (secretId) =>
     secretId === CHANGED_SECRET.arn || secretId === CHANGED_SECRET.name
-      ? { arn: CHANGED_SECRET.arn, name: CHANGED_SECRET.name, versionIdsToStages: { [CHANGED_SECRET.currentVersion]: ['AWSCURRENT'] } }
+      ? { arn: CHANGED_SECRET.arn, name: CHANGED_SECRET.name, versionIdsToStages: { [currentVersion]: ['AWSCURRENT'] } }
       : undefined,
   describeParameter: async () => undefined,
 };
@@ -38,6 +41,9 @@ class Account {
   public readonly reports: RefreshReport[] = [];
   public readonly state = new MemoryStateTable();
   public readonly checkpoints = new InMemoryScanCheckpoints();
+  public serviceIndex?: InMemoryServiceIndexStore;
+  /** Settings on top of the defaults below. */
+  public settings: Record<string, string> = {};
   readonly #revisions = new InMemoryRevisionIndex();
   #sent = 0;
 
@@ -51,6 +57,7 @@ class Account {
       SECRET_REFRESH_ECS_QUOTA_SHARE: '0',
       // One call in flight per quota category: two clusters are read at once (2 × concurrency).
       SECRET_REFRESH_CONCURRENCY: '1',
+      ...this.settings,
     });
   }
 
@@ -63,6 +70,7 @@ class Account {
       state: this.state,
       scanCheckpoints: this.checkpoints,
       expectedAccount: ACCOUNT,
+      ...(this.serviceIndex ? { serviceIndex: this.serviceIndex } : {}),
       intake: {
         deliver: async (messages) => {
           for (const message of messages) this.queue.push({ messageId: `q-${++this.#sent}`, body: message.body });
@@ -71,12 +79,12 @@ class Account {
     };
   }
 
-  /** One `onChanges` invocation on the next message, with a deadline that leaves the scan no time past its first units. */
-  public async invoke(): Promise<{ messageId: string; body: string; failures: number }> {
+  /** One `onChanges` invocation on the next message, with a deadline that leaves the scan no time past its first units (or `ms` left). */
+  public async invoke(ms = SCAN_RESERVE_MS - 1000): Promise<{ messageId: string; body: string; failures: number }> {
     const record = this.queue.shift();
     if (!record) throw new Error('the intake queue is empty');
     const now = Date.now();
-    const timing = { deadline: new Date(now + SCAN_RESERVE_MS - 1000), leaseUntil: new Date(now + SCAN_RESERVE_MS + 30_000), leaseWaitMs: 1000 };
+    const timing = { deadline: new Date(now + ms), leaseUntil: new Date(now + ms + 30_000), leaseWaitMs: 1000 };
     const response = await runIntakeBatch([record], { config: this.config(), dependencies: this.dependencies() }, timing);
     return { ...record, failures: response.batchItemFailures.length };
   }
@@ -105,7 +113,7 @@ class Account {
   }
 }
 
-function changeEvent() {
+function changeEvent(versionId: string = CHANGED_SECRET.currentVersion) {
   return {
     type: 'event' as const,
     source: 'm-0',
@@ -118,7 +126,7 @@ function changeEvent() {
       time: new Date().toISOString(),
       region: REGION,
       resources: [CHANGED_SECRET.arn],
-      detail: { name: CHANGED_SECRET.name, labelUpdated: 'AWSCURRENT', versionId: CHANGED_SECRET.currentVersion },
+      detail: { name: CHANGED_SECRET.name, labelUpdated: 'AWSCURRENT', versionId },
     },
   };
 }
@@ -259,6 +267,42 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
     // The pages read before the loss are read again (that is what starting over costs), and nothing more.
     expect(readBefore).toBeGreaterThan(0);
     expect(sim.reads().ListServices).toBe((expected.reads.ListServices ?? 0) + readBefore / 100);
+  });
+
+  it('with the service index: the fast path deploys in the first invocation, the backstop over the others deploys none of them again', async () => {
+    const sim = await account(1606);
+    sim.serviceIndex = new InMemoryServiceIndexStore();
+    // The second change comes a second after the first deployments: no minimum interval between them here.
+    sim.settings = { SECRET_REFRESH_MIN_REDEPLOY_INTERVAL_SECONDS: '0' };
+    const expected = await sim.oneGo();
+    // A first change with time enough: one invocation, which fills the index (the Region was not covered).
+    sim.queue.push({ messageId: 'm-0', body: JSON.stringify(changeEvent().event) });
+    await sim.invoke(280_000);
+    expect(reports.at(-1)?.serviceIndex?.indexedRegions).toEqual([REGION]);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a later second than those deployments
+    // The next version, with the short deadline: the scan takes several invocations.
+    currentVersion = '9d1c0a2b-0000-4000-8000-000000000002';
+    sim.queue.push({ messageId: 'm-1', body: JSON.stringify(changeEvent(currentVersion).event) });
+    const first = reports.length;
+    let invocations = 0;
+    while (sim.queue.length > 0 && invocations < 20) {
+      await sim.invoke();
+      invocations++;
+    }
+    currentVersion = CHANGED_SECRET.currentVersion;
+    const chain = reports.slice(first);
+    expect(chain[0]?.serviceIndex?.fastPathTargets).toBe(expected.targets.length);
+    expect(chain[0]?.scan).toMatchObject({ invocations: 1, complete: false, continued: true });
+    expect(chain.at(-1)?.scan).toMatchObject({ invocations, complete: true, servicesScanned: 600, matches: expected.matches });
+    expect(invocations).toBeGreaterThanOrEqual(3);
+    // The backstop planned none of the fast path's services again, and each was deployed once per change.
+    expect(chain.at(-1)?.targets.filter((target) => target.type === 'ecs-service' && target.status === 'done')).toEqual([]);
+    const updates = await sim.updates();
+    expect(Object.keys(updates).sort()).toEqual(expected.targets);
+    expect(Object.values(updates).every((update) => update.count === 2)).toBe(true);
+    expect(chain.at(-1)?.warnings).toContain(
+      `service index: the scan took ${invocations} invocations; the index of its Regions is rewritten by the reconcile, not by this run`,
+    );
   });
 
   it('acts in one invocation when the scan finishes in time: the report says 1 invocation, no checkpoint is written', async () => {
