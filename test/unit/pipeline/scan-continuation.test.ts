@@ -305,6 +305,30 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
     );
   });
 
+  it('runs a continuation alone: the other messages of its batch go back to the queue at once; an invalid one is dropped', async () => {
+    const sim = await account(1607);
+    sim.queue.push({ messageId: 'm-0', body: JSON.stringify(changeEvent().event) });
+    await sim.invoke();
+    const continuation = sim.queue.shift() as { messageId: string; body: string };
+    const other = { messageId: 'm-9', body: JSON.stringify(changeEvent().event) };
+    const invalid = { messageId: 'm-bad', body: JSON.stringify({ ...JSON.parse(continuation.body), step: 0 }) };
+    const now = Date.now();
+    const timing = { deadline: new Date(now + SCAN_RESERVE_MS - 1000), leaseUntil: new Date(now + SCAN_RESERVE_MS + 30_000) };
+    const response = await runIntakeBatch([other, continuation, invalid], { config: sim.config(), dependencies: sim.dependencies() }, timing);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(reports.at(-1)?.scan).toMatchObject({ invocations: 2, complete: false, continued: true });
+    // Given back as they came (the new change is its own batch), then the next continuation.
+    expect(sim.queue.map((message) => message.body)).toEqual([other.body, invalid.body, expect.stringContaining('"step":2')]);
+    // The invalid continuation, in a batch of its own, is reported and dropped.
+    const dropped = await runIntakeBatch([invalid], { config: sim.config(), dependencies: sim.dependencies() }, timing);
+    expect(dropped.batchItemFailures).toEqual([]);
+    expect(reports.at(-1)?.changes[0]).toMatchObject({
+      decision: 'invalid',
+      source: 'm-bad',
+      error: expect.stringMatching(/^InvalidInputError: invalid scan continuation message \(step: Too small/),
+    });
+  });
+
   it('acts in one invocation when the scan finishes in time: the report says 1 invocation, no checkpoint is written', async () => {
     const sim = await account(1605);
     const expected = await sim.oneGo();
