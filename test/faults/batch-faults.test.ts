@@ -8,33 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-const { motoEnvironment, startMotoServer } = await import('../../demo/moto-server.js');
-const { startAwsProxy } = await import('./aws-proxy.js');
-const { BATCH_SCENARIOS } = await import('./batch-scenarios.js');
+const { BATCH_SCENARIOS, startBatchFaultWorld } = await import('./batch-scenarios.js');
 
 type World = import('./batch-scenarios.js').BatchFaultWorld;
 let world: World;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  const moto = await startMotoServer();
-  const proxy = await startAwsProxy(moto.url);
-  // Seeding, the checks and the pipeline all reach moto through the proxy.
-  Object.assign(process.env, motoEnvironment(proxy.url));
-  world = {
-    motoUrl: moto.url,
-    proxy,
-    reset: async () => {
-      await moto.reset();
-      proxy.clear();
-      proxy.hook = () => undefined;
-      proxy.onAnswered = () => undefined;
-    },
-  };
-  stop = async () => {
-    await proxy.close();
-    await moto.stop();
-  };
+  ({ world, stop } = await startBatchFaultWorld());
 }, 60_000);
 
 afterAll(async () => stop?.());

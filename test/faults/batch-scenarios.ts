@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { rotationInput, secretLabelUpdatedEvent, updateSecretVersionStageEvent } from '../../demo/demo-events.js';
+import { motoEnvironment, startMotoServer } from '../../demo/moto-server.js';
 import { rotateSecret } from '../../demo/rotate-demo-secret.js';
 import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.js';
 import { createIdempotencyTable } from '../../demo/tables.js';
@@ -25,13 +26,40 @@ import { createPipelineDependencies } from '../../lib/pipeline/dependencies.js';
 import type { PipelineDependencies, RunOptions } from '../../lib/pipeline/run-refresh.js';
 import { IntakeModel, type Received } from '../support/intake-model.js';
 import { serializedConditionalWrites } from '../support/moto-state-table.js';
-import { type AwsProxy, DYNAMODB_DENIED, DYNAMODB_INTERNAL, DYNAMODB_THROTTLED, ECS_THROTTLED, type ProxiedRequest } from './aws-proxy.js';
+import { type AwsProxy, DYNAMODB_DENIED, DYNAMODB_INTERNAL, DYNAMODB_THROTTLED, ECS_THROTTLED, type ProxiedRequest, startAwsProxy } from './aws-proxy.js';
 
 /** What a scenario needs: moto behind the proxy. */
 export interface BatchFaultWorld {
   readonly motoUrl: string;
   readonly proxy: AwsProxy;
   reset(): Promise<void>;
+}
+
+/**
+ * Starts a moto_server and the fault-injecting proxy in front of it, and points this process's SDK clients at the
+ * proxy (seeding, the checks and the pipeline all go through it). `reset` empties moto and clears the proxy's record
+ * and faults between scenarios; `stop` ends both.
+ */
+export async function startBatchFaultWorld(): Promise<{ readonly world: BatchFaultWorld; stop(): Promise<void> }> {
+  const moto = await startMotoServer();
+  const proxy = await startAwsProxy(moto.url);
+  Object.assign(process.env, motoEnvironment(proxy.url));
+  return {
+    world: {
+      motoUrl: moto.url,
+      proxy,
+      reset: async () => {
+        await moto.reset();
+        proxy.clear();
+        proxy.hook = () => undefined;
+        proxy.onAnswered = () => undefined;
+      },
+    },
+    stop: async () => {
+      await proxy.close();
+      await moto.stop();
+    },
+  };
 }
 
 /** What one batch fault scenario did. */

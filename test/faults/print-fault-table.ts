@@ -50,22 +50,8 @@ async function main(): Promise<number> {
  * against a moto_server started here, every request through the fault-injecting proxy.
  */
 async function printBatchTable(): Promise<number> {
-  const { motoEnvironment, startMotoServer } = await import('../../demo/moto-server.js');
-  const { startAwsProxy } = await import('./aws-proxy.js');
-  const { BATCH_SCENARIOS } = await import('./batch-scenarios.js');
-  const moto = await startMotoServer();
-  const proxy = await startAwsProxy(moto.url);
-  Object.assign(process.env, motoEnvironment(proxy.url));
-  const world = {
-    motoUrl: moto.url,
-    proxy,
-    reset: async () => {
-      await moto.reset();
-      proxy.clear();
-      proxy.hook = () => undefined;
-      proxy.onAnswered = () => undefined;
-    },
-  };
+  const { BATCH_SCENARIOS, startBatchFaultWorld } = await import('./batch-scenarios.js');
+  const { world, stop } = await startBatchFaultWorld();
   const rows = ['| fault (batch model, moto_server) | outcome | lost or twice |', '|---|---|---|'];
   const problems: string[] = [];
   const started = Date.now();
@@ -81,8 +67,7 @@ async function printBatchTable(): Promise<number> {
       if (wrong.length > 0) problems.push(`${scenario.name}: ${wrong.join('; ')}`);
     }
   } finally {
-    await proxy.close();
-    await moto.stop();
+    await stop();
   }
   console.log(`\n${rows.join('\n')}`);
   console.log(`\n${BATCH_SCENARIOS.length} batch scenarios in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

@@ -188,12 +188,14 @@ describe('batch sequences against moto', () => {
 
   it('a parameter rewritten in a loop deploys its readers once, defers the next writes, and deploys once more when they are due', async () => {
     const queueUrl = await createIntakeQueue('secret-refresh-test-loop', 'us-east-1');
-    const loop = config({ SECRET_REFRESH_MIN_REDEPLOY_INTERVAL_SECONDS: '3' });
+    // 8 s: the two deferred runs must start within the interval even on a loaded CI machine (3 s was not always).
+    const loop = config({ SECRET_REFRESH_MIN_REDEPLOY_INTERVAL_SECONDS: '8' });
     const firstAt = await putParameter(account.parameterName, 'k2');
     await nextSecond();
     const first = pipeline(queueUrl);
     await runRefresh({ type: 'event', event: parameterEvent(account, 'Update', firstAt) }, loop, first.dependencies);
     const writes = [];
+    const redeliveries: string[] = [];
     for (const value of ['k3', 'k4']) {
       writes.push(await putParameter(account.parameterName, value));
       await nextSecond();
@@ -202,11 +204,20 @@ describe('batch sequences against moto', () => {
       expect(updatedServices(next.calls)).toEqual([]);
       expect(deferred.summary).toMatchObject({ deferred: parameterReaders(account).length, failed: 0 });
       expect(deferred.changes[0]?.redelivery).toBeDefined();
+      redeliveries.push(deferred.changes[0]?.redelivery as string);
     }
     // The deferred changes come back through the queue when due, and one deployment covers both.
-    await new Promise((resolve) => setTimeout(resolve, 3500));
+    const dueAt = Math.max(...redeliveries.map((at) => Date.parse(at)));
+    expect(dueAt - Date.now()).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, dueAt - Date.now()));
     const { ReceiveMessageCommand, SQSClient } = await import('@aws-sdk/client-sqs');
-    const received = await new SQSClient({ region: 'us-east-1' }).send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+    // SQS delays are whole seconds from the send: the messages show up within a second or two of the due time.
+    const received: { Messages: import('@aws-sdk/client-sqs').Message[] } = { Messages: [] };
+    const sqs = new SQSClient({ region: 'us-east-1' });
+    while (received.Messages.length < 2 && Date.now() < dueAt + 5000) {
+      const page = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      received.Messages.push(...(page.Messages ?? []));
+    }
     expect(received.Messages).toHaveLength(2);
     const due = pipeline(queueUrl);
     const report = await runRefresh(

@@ -14,28 +14,11 @@ import { main } from '../../lib/cli/main.js';
 import type { RefreshReport } from '../../lib/report/types.js';
 import { dynamoDbRolloutRecords, runRolloutStep } from '../../lib/rollout/index.js';
 import type { RolloutStepInput } from '../../lib/rollout/types.js';
+import { capturedCliIo } from '../support/cli-io.js';
 import { DEFINITION_TEXT, ROLLOUT_STEP_ARN } from '../support/local-rollouts.js';
 import { resetMoto } from '../support/moto.js';
 
 const TABLE = 'secret-refresh-cli-changes';
-
-function io(env: Record<string, string | undefined>, sleep?: (ms: number) => Promise<void>) {
-  const out = { stdout: '', stderr: '' };
-  return {
-    out,
-    io: {
-      stdout: (text: string) => {
-        out.stdout += text;
-      },
-      stderr: (text: string) => {
-        out.stderr += text;
-      },
-      env,
-      readText: async () => '',
-      ...(sleep ? { sleep } : {}),
-    },
-  };
-}
 
 describe('secret-refresh rollouts, approve, reject, refresh --wait and --now (moto)', () => {
   let account: DemoAccount;
@@ -78,7 +61,7 @@ describe('secret-refresh rollouts, approve, reject, refresh --wait and --now (mo
   });
 
   async function refresh(args: string[], extra: Record<string, string> = {}, sleep?: (ms: number) => Promise<void>) {
-    const cli = io(env(extra), sleep);
+    const cli = capturedCliIo(env(extra), sleep);
     const code = await main(['refresh', '--ref', 'demo/orders/db', ...args], cli.io);
     return { code, ...cli.out };
   }
@@ -118,7 +101,7 @@ describe('secret-refresh rollouts, approve, reject, refresh --wait and --now (mo
     expect(await deploymentIds()).toEqual(before);
 
     await firstStep(report.rollout?.executionArn ?? '', 'prepare-wave');
-    const listed = io(env());
+    const listed = capturedCliIo(env());
     expect(await main(['rollouts', '--json'], listed.io)).toBe(0);
     const document = JSON.parse(listed.out.stdout) as { format: string; rollouts: Record<string, unknown>[] };
     expect(document.format).toBe('secret-refresh/rollouts@1');
@@ -132,7 +115,7 @@ describe('secret-refresh rollouts, approve, reject, refresh --wait and --now (mo
         waiting: { reason: expect.stringMatching(/^inside the freeze "2000-01-01\.\.2099-12-31 UTC"/), until: expect.any(String) },
       }),
     ]);
-    const text = io(env());
+    const text = capturedCliIo(env());
     expect(await main(['rollouts'], text.io)).toBe(0);
     expect(text.out.stdout).toMatch(
       new RegExp(`^\\S+  ${report.rollout?.name} RUNNING waiting-window wave 1/3: inside the freeze "2000-01-01\\.\\.2099-12-31 UTC".* until \\S+\\n$`),
@@ -154,15 +137,15 @@ describe('secret-refresh rollouts, approve, reject, refresh --wait and --now (mo
     expect(report.rollout?.approval).toBe(true);
     await firstStep(report.rollout?.executionArn ?? '', 'request-approval');
 
-    const approve = io(env());
+    const approve = capturedCliIo(env());
     expect(await main(['approve', name], approve.io)).toBe(0);
     expect(approve.out.stdout).toMatch(new RegExp(`^rollout ${name} approved by arn:aws:\\S+: it deploys at its next look \\(within 5 minutes\\)\\n$`));
     expect(await records().approval(name)).toMatchObject({ status: 'approved', answeredBy: expect.stringMatching(/^arn:aws:/) });
 
-    const again = io(env());
+    const again = capturedCliIo(env());
     expect(await main(['reject', report.rollout?.executionArn ?? ''], again.io)).toBe(2);
     expect(again.out.stderr).toMatch(new RegExp(`^secret-refresh: rollout ${name} was approved already by arn:aws:\\S+ at \\S+\\n$`));
-    const unknown = io(env());
+    const unknown = capturedCliIo(env());
     expect(await main(['reject', 'no-such-rollout'], unknown.io)).toBe(2);
     expect(unknown.out.stderr).toBe(
       'secret-refresh: rollout no-such-rollout does not wait for an approval (no approval was asked for it; see secret-refresh rollouts)\n',
@@ -186,7 +169,7 @@ describe('secret-refresh rollouts, approve, reject, refresh --wait and --now (mo
   });
 
   it('refuses --wait without the state machine, before changing anything', async () => {
-    const cli = io({ ...env(), SECRET_REFRESH_STATE_MACHINE_ARN: '' });
+    const cli = capturedCliIo({ ...env(), SECRET_REFRESH_STATE_MACHINE_ARN: '' });
     expect(await main(['refresh', '--ref', 'demo/orders/db', '--wait'], cli.io)).toBe(2);
     expect(cli.out.stderr).toBe(
       'secret-refresh: refresh --wait follows the rollout in Step Functions: set SECRET_REFRESH_STATE_MACHINE_ARN (the stack output RolloutStateMachineArn)\n',

@@ -13,26 +13,10 @@ import { type DemoAccount, seedDemoAccount } from '../../demo/seed-demo-account.
 import { main } from '../../lib/cli/main.js';
 import type { SecretsMap } from '../../lib/map/types.js';
 import type { RefreshReport } from '../../lib/report/types.js';
+import { capturedCliIo } from '../support/cli-io.js';
 import { nextSecond, resetMoto } from '../support/moto.js';
 
 const run = promisify(execFile);
-
-function io(env: Record<string, string | undefined>) {
-  const out = { stdout: '', stderr: '' };
-  return {
-    out,
-    io: {
-      stdout: (text: string) => {
-        out.stdout += text;
-      },
-      stderr: (text: string) => {
-        out.stderr += text;
-      },
-      env,
-      readText: async (path: string) => (await import('node:fs/promises')).readFile(path, 'utf8'),
-    },
-  };
-}
 
 async function deploymentIds(account: DemoAccount): Promise<string[]> {
   const ids: string[] = [];
@@ -58,7 +42,7 @@ describe('secret-refresh CLI against moto', () => {
     const before = await deploymentIds(account);
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ source: 'aws.secretsmanager', 'detail-type': 'Secret Label Updated', detail: {} }));
-    const { io: cliIo, out } = io(env());
+    const { io: cliIo, out } = capturedCliIo(env());
 
     const code = await main(['event', file], cliIo);
 
@@ -73,7 +57,7 @@ describe('secret-refresh CLI against moto', () => {
     const rotation = await rotateSecret(account.secretArn, 'us-east-1', '{"password":"v3"}');
     const file = join(dir, 'label.json');
     await writeFile(file, JSON.stringify(secretLabelUpdatedEvent(rotationInput(account, rotation))));
-    const { io: cliIo, out } = io(env());
+    const { io: cliIo, out } = capturedCliIo(env());
 
     const code = await main(['event', file, '--json'], cliIo);
 
@@ -85,13 +69,13 @@ describe('secret-refresh CLI against moto', () => {
   it('refuses a bare name that is both a secret and a parameter, asking for --kind (exit 2)', async () => {
     await new SecretsManagerClient({ region: 'us-east-1' }).send(new CreateSecretCommand({ Name: 'shared-name', SecretString: 'x' }));
     await new SSMClient({ region: 'us-east-1' }).send(new PutParameterCommand({ Name: 'shared-name', Value: 'y', Type: 'String' }));
-    const { io: cliIo, out } = io(env());
+    const { io: cliIo, out } = capturedCliIo(env());
 
     const code = await main(['refresh', '--ref', 'shared-name'], cliIo);
 
     expect(code).toBe(2);
     expect(out.stderr).toMatch(/--kind/);
-    const resolved = io(env());
+    const resolved = capturedCliIo(env());
     const code2 = await main(['refresh', '--ref', 'shared-name', '--kind', 'parameter', '--dry-run'], resolved.io);
     expect(resolved.out.stderr).toBe('');
     expect(code2).toBe(0);
@@ -99,7 +83,7 @@ describe('secret-refresh CLI against moto', () => {
   });
 
   it('names the Regions scanned and warns about what is out of sight when only another Region is scanned', async () => {
-    const { io: cliIo, out } = io({ ...process.env, SECRET_REFRESH_REGIONS: 'us-west-2' });
+    const { io: cliIo, out } = capturedCliIo({ ...process.env, SECRET_REFRESH_REGIONS: 'us-west-2' });
 
     const code = await main(['refresh', '--ref', account.secretArn, '--dry-run'], cliIo);
 
@@ -117,7 +101,7 @@ describe('secret-refresh CLI against moto', () => {
 
   it('a blast-radius refusal says in the normal output how to proceed: the exact command, which then acts (issue 13, point 4)', async () => {
     const capped = { ...env(), SECRET_REFRESH_MAX_TARGETS: '2' };
-    const { io: cliIo, out } = io(capped);
+    const { io: cliIo, out } = capturedCliIo(capped);
 
     const code = await main(['refresh', '--ref', account.secretName], cliIo);
 
@@ -127,7 +111,7 @@ describe('secret-refresh CLI against moto', () => {
     const next = /\n {2}next: the blast-radius cap refused the run \(SECRET_REFRESH_MAX_TARGETS\): [^\n]+\n {6}(secret-refresh [^\n]+)\n/.exec(out.stdout);
     expect(next?.[1]).toBe(`secret-refresh refresh --ref ${account.secretName} --confirm-large`);
     // The command it names, run as written, goes past the cap.
-    const proceed = io(capped);
+    const proceed = capturedCliIo(capped);
     const words = (next?.[1] ?? '').split(' ').slice(1);
     expect(await main(words, proceed.io)).toBe(0);
     expect(proceed.out.stdout).toContain('\n  done     5: 5 ECS services redeployed\n');
@@ -137,11 +121,11 @@ describe('secret-refresh CLI against moto', () => {
   it('colours the output on a terminal, never in a pipe, and not with NO_COLOR; same text once the codes are stripped', async () => {
     const args = ['refresh', '--ref', account.secretArn, '--dry-run'];
     // Whatever the runner's own colour settings are: a terminal that allows colour.
-    const tty = io({ ...env(), NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color' });
+    const tty = capturedCliIo({ ...env(), NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color' });
     expect(await main(args, { ...tty.io, stdoutIsTTY: true })).toBe(0);
-    const pipe = io(env());
+    const pipe = capturedCliIo(env());
     expect(await main(args, { ...pipe.io, stdoutIsTTY: false })).toBe(0);
-    const noColor = io({ ...env(), NO_COLOR: '1' });
+    const noColor = capturedCliIo({ ...env(), NO_COLOR: '1' });
     expect(await main(args, { ...noColor.io, stdoutIsTTY: true })).toBe(0);
 
     expect(tty.out.stdout).toContain('\n  \u001b[36mPLANNED\u001b[39m  us-east-1  ');
@@ -156,9 +140,9 @@ describe('secret-refresh CLI against moto', () => {
   it('draws the progress line on stderr only when stderr is a terminal, erased before the report', async () => {
     const args = ['refresh', '--ref', account.secretArn, '--dry-run'];
     const timing = { delayMs: 0, intervalMs: 0 };
-    const terminal = io(env());
+    const terminal = capturedCliIo(env());
     expect(await main(args, { ...terminal.io, stderrIsTTY: true, columns: 200, progressTiming: timing })).toBe(0);
-    const piped = io(env());
+    const piped = capturedCliIo(env());
     expect(await main(args, { ...piped.io, stderrIsTTY: false, progressTiming: timing })).toBe(0);
 
     // Each draw erases the line first (carriage return, erase line); the last write erases it for good.
@@ -170,23 +154,23 @@ describe('secret-refresh CLI against moto', () => {
     expect(piped.out.stderr).toBe('');
     expect(terminal.out.stdout).toBe(piped.out.stdout);
     // --quiet draws none either.
-    const quiet = io(env());
+    const quiet = capturedCliIo(env());
     expect(await main([...args, '--quiet'], { ...quiet.io, stderrIsTTY: true, progressTiming: timing })).toBe(0);
     expect(quiet.out.stderr).toBe('');
   });
 
   it('--quiet prints nothing when all went well, and only the refusal or the failures otherwise; the exit code says the rest', async () => {
-    const fine = io(env());
+    const fine = capturedCliIo(env());
     expect(await main(['refresh', '--ref', account.secretArn, '--dry-run', '--quiet'], { ...fine.io, notice: 'secret-refresh: note: x' })).toBe(0);
     expect(fine.out).toEqual({ stdout: '', stderr: '' });
 
-    const capped = io({ ...env(), SECRET_REFRESH_MAX_TARGETS: '2' });
+    const capped = capturedCliIo({ ...env(), SECRET_REFRESH_MAX_TARGETS: '2' });
     expect(await main(['refresh', '--ref', account.secretArn, '-q'], capped.io)).toBe(0);
     expect(capped.out.stdout).toMatch(
       /^refused: blast-radius cap: 5 targets would be acted on, more than SECRET_REFRESH_MAX_TARGETS=2; nothing was done\. [^\n]+\n$/,
     );
 
-    const audit = io(env());
+    const audit = capturedCliIo(env());
     expect(await main(['audit', '--quiet'], audit.io)).toBe(0);
     expect(audit.out.stderr).toBe('');
     expect(audit.out.stdout).not.toContain('FRESH');
@@ -194,7 +178,7 @@ describe('secret-refresh CLI against moto', () => {
   });
 
   it('audit --json prints the staleness audit and exits 0', async () => {
-    const { io: cliIo, out } = io(env());
+    const { io: cliIo, out } = capturedCliIo(env());
     const code = await main(['audit', '--json'], cliIo);
     expect(code).toBe(0);
     const audit = JSON.parse(out.stdout) as { audit: boolean; summary: { servicesScanned: number }; targets: { status: string }[] };
@@ -220,7 +204,7 @@ describe('secret-refresh CLI against moto', () => {
     await writeFile(join(dir, 'stage.json'), JSON.stringify(updateSecretVersionStageEvent({ ...input, previousVersionId: rotation.previousVersionId })));
     await writeFile(join(dir, 'label.json'), JSON.stringify(secretLabelUpdatedEvent(input)));
     await writeFile(join(dir, 'more.jsonl'), `${JSON.stringify(update)}\n42\n`);
-    const { io: cliIo, out } = io(env());
+    const { io: cliIo, out } = capturedCliIo(env());
 
     const code = await main(['event', join(dir, 'stage.json'), join(dir, 'label.json'), join(dir, 'more.jsonl'), '--json'], cliIo);
 
@@ -242,7 +226,7 @@ describe('secret-refresh CLI against moto', () => {
 
   it('map prints the secrets map of both Regions as text, read-only, and exits 0', async () => {
     const before = await deploymentIds(account);
-    const { io: cliIo, out } = io(env());
+    const { io: cliIo, out } = capturedCliIo(env());
 
     const code = await main(['map'], cliIo);
 
@@ -261,7 +245,7 @@ describe('secret-refresh CLI against moto', () => {
 
   it('map --json prints only the document, the same the page embeds, and --html writes that self-contained page', async () => {
     const page = join(dir, 'secrets-map.html');
-    const { io: cliIo, out } = io(env());
+    const { io: cliIo, out } = capturedCliIo(env());
 
     const code = await main(['map', '--json', '--html', page], cliIo);
 
@@ -280,7 +264,7 @@ describe('secret-refresh CLI against moto', () => {
   });
 
   it('map --html to a directory that does not exist: exit 2, nothing printed', async () => {
-    const { io: cliIo, out } = io(env());
+    const { io: cliIo, out } = capturedCliIo(env());
     const code = await main(['map', '--html', join(dir, 'no-such-directory', 'map.html')], cliIo);
     expect(code).toBe(2);
     expect(out.stdout).toBe('');
