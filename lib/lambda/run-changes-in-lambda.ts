@@ -4,13 +4,14 @@ import type { Config } from '../config/config.js';
 import { EventParseError, errorText, InvalidInputError } from '../errors.js';
 import { LeaseUnavailableError } from '../pipeline/lease.js';
 import { type PipelineDependencies, type RefreshRequest, type RunOptions, runRefresh } from '../pipeline/run-refresh.js';
-import { isContinuationBody, parseContinuation, type ScanContinuation } from '../pipeline/scan-checkpoint.js';
+import { isContinuationBody, parseContinuation, reconcileContinuationOf, type ScanContinuation } from '../pipeline/scan-checkpoint.js';
 import { recordRunMetrics } from '../report/run-metrics.js';
 import type { RefreshReport } from '../report/types.js';
 import { lambdaDependencies } from './environment.js';
 import { logger } from './logger.js';
 import { metrics } from './metrics.js';
 import { DEADLINE_MARGIN_MS } from './run-in-lambda.js';
+import { reconcileIndexInSteps } from './run-index-in-lambda.js';
 
 /** A batch given back because another run holds the account's lease comes again after this long. */
 export const LEASE_RETRY_DELAY_SECONDS = 60;
@@ -60,6 +61,8 @@ export async function runIntakeBatch(
   { config, dependencies }: { readonly config: Config; readonly dependencies: PipelineDependencies },
   timing: RunOptions,
 ): Promise<SQSBatchResponse> {
+  const reconcile = records.find((record) => reconcileContinuationOf(parsedBody(record)) !== undefined);
+  if (reconcile) return continueReconcile(records, reconcile, { config, dependencies }, timing);
   const continuation = firstContinuation(records);
   if (continuation) return continueScanBatch(records, continuation, { config, dependencies }, timing);
   const requests = records.flatMap(requestsOf);
@@ -159,6 +162,38 @@ async function continueScanBatch(
   if (retry) logger.error('secret-refresh scan continuation finished with failures', { report });
   else logger.info('secret-refresh scan continuation finished', { report });
   return { batchItemFailures: retry ? [...failures, { itemIdentifier: id }] : failures };
+}
+
+/**
+ * A batch holding a continuation of the `indexServices` reconcile (it continues through the intake queue, the only
+ * queue both functions may send to): this invocation runs that step alone, outside the account lease like every
+ * reconcile, and gives the batch's other messages back at once.
+ */
+async function continueReconcile(
+  records: readonly SqsRecord[],
+  record: SqsRecord,
+  { config, dependencies }: { readonly config: Config; readonly dependencies: PipelineDependencies },
+  timing: RunOptions,
+): Promise<SQSBatchResponse> {
+  const others = records.filter((candidate) => candidate !== record);
+  const failures: { itemIdentifier: string }[] = [];
+  if (others.length > 0) {
+    try {
+      if (!dependencies.intake) throw new Error('no intake queue (SECRET_REFRESH_INTAKE_QUEUE_URL)');
+      await dependencies.intake.deliver(others.map((other) => ({ body: other.body, delaySeconds: 0 })));
+    } catch (error) {
+      logger.warn('secret-refresh: messages beside a reconcile continuation could not be given back: SQS delivers them again', { error: errorText(error) });
+      failures.push(...others.map((other) => ({ itemIdentifier: other.messageId })));
+    }
+  }
+  try {
+    const message = reconcileContinuationOf(parsedBody(record));
+    await reconcileIndexInSteps(config, dependencies, timing.deadline ?? new Date(Date.now() + 240_000), message);
+    return { batchItemFailures: failures };
+  } catch (error) {
+    logger.error('indexServices reconcile step failed: its continuation is delivered again', { error: errorText(error) });
+    return { batchItemFailures: [...failures, { itemIdentifier: record.messageId }] };
+  }
 }
 
 /** The records of an SQS event, or an {@link EventParseError} when the invocation is not one. */

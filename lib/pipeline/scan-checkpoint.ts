@@ -23,6 +23,31 @@ import type { EcsScanCursor, InventoryProblem, KnownEcsService } from '../invent
 /** The value of a continuation message's `secretRefresh` field: what tells it from an EventBridge event. */
 export const SCAN_CONTINUATION = 'scan-continuation';
 
+/** The value of a reconcile continuation's `secretRefresh` field (the `indexServices` reconcile in steps). */
+export const RECONCILE_CONTINUATION = 'index-reconcile';
+
+/** A reconcile continuation on the intake queue: `onChanges` hands it to the reconcile, which continues from the checkpoint. */
+export interface ReconcileContinuation {
+  readonly secretRefresh: typeof RECONCILE_CONTINUATION;
+  readonly version: 1;
+  readonly checkpoint: string;
+  readonly step: number;
+}
+
+const ReconcileSchema = z.strictObject({
+  secretRefresh: z.literal(RECONCILE_CONTINUATION),
+  version: z.literal(1),
+  checkpoint: z.string().check(z.regex(/^scan#reconcile-[A-Za-z0-9-]{1,100}$/)),
+  step: z.number().check(z.int(), z.minimum(1)),
+});
+
+/** A reconcile continuation, or `undefined` when `body` is not one (a valid one: its fields are checked). */
+export function reconcileContinuationOf(body: unknown): ReconcileContinuation | undefined {
+  if (typeof body !== 'object' || body === null || (body as { secretRefresh?: unknown }).secretRefresh !== RECONCILE_CONTINUATION) return undefined;
+  const result = ReconcileSchema.safeParse(body);
+  return result.success ? (result.data as ReconcileContinuation) : undefined;
+}
+
 /** How long a checkpoint is kept: a continuation runs seconds after the last; a day is ample, and then it is lost. */
 export const CHECKPOINT_TTL_SECONDS = 24 * 3600;
 
