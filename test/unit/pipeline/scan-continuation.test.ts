@@ -1,8 +1,8 @@
 /**
  * Scans that finish at any size (issue 16, item 3), end to end through the intake queue's function body
  * (`runIntakeBatch`) on the ECS simulator (bench/aws-sim: real SDK clients over HTTP, ECS's paging, calls counted
- * per action; moto cannot count calls or UpdateService per service): with a deadline so short that each invocation
- * reads only the unit it must (one ListClusters, or one ListServices page), a batch's scan takes several
+ * per action; moto cannot count calls or UpdateService per service): with a scan stop (`scanUntil`) so early that each
+ * invocation reads only the units it must (one ListClusters, or one ListServices page), a batch's scan takes several
  * invocations chained by continuation messages, deploys exactly the services a one-go scan would, each once, and
  * repeats no ECS read; a duplicated continuation does nothing, and a lost checkpoint starts the scan over.
  */
@@ -19,7 +19,6 @@ import { loadConfig } from '../../../lib/config/config.js';
 import { logger } from '../../../lib/lambda/logger.js';
 import { runIntakeBatch } from '../../../lib/lambda/run-changes-in-lambda.js';
 import { type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
-import { SCAN_RESERVE_MS } from '../../../lib/pipeline/scan-checkpoint.js';
 import type { RefreshReport } from '../../../lib/report/types.js';
 import { MemoryStateTable } from '../../support/memory-state-table.js';
 
@@ -80,11 +79,12 @@ class Account {
   }
 
   /** One `onChanges` invocation on the next message, with a deadline that leaves the scan no time past its first units (or `ms` left). */
-  public async invoke(ms = SCAN_RESERVE_MS - 1000): Promise<{ messageId: string; body: string; failures: number }> {
+  public async invoke(scanMs = -1000): Promise<{ messageId: string; body: string; failures: number }> {
     const record = this.queue.shift();
     if (!record) throw new Error('the intake queue is empty');
     const now = Date.now();
-    const timing = { deadline: new Date(now + ms), leaseUntil: new Date(now + ms + 30_000), leaseWaitMs: 1000 };
+    // A Lambda's 270 s deadline, and a scan that must stop `scanMs` from now (by default before its first page).
+    const timing = { deadline: new Date(now + 270_000), leaseUntil: new Date(now + 300_000), leaseWaitMs: 1000, scanUntil: new Date(now + scanMs) };
     const response = await runIntakeBatch([record], { config: this.config(), dependencies: this.dependencies() }, timing);
     return { ...record, failures: response.batchItemFailures.length };
   }
@@ -277,7 +277,7 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
     const expected = await sim.oneGo();
     // A first change with time enough: one invocation, which fills the index (the Region was not covered).
     sim.queue.push({ messageId: 'm-0', body: JSON.stringify(changeEvent().event) });
-    await sim.invoke(280_000);
+    await sim.invoke(225_000);
     expect(reports.at(-1)?.serviceIndex?.indexedRegions).toEqual([REGION]);
     await new Promise((resolve) => setTimeout(resolve, 1100)); // a later second than those deployments
     // The next version, with the short deadline: the scan takes several invocations.
@@ -313,7 +313,7 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
     const other = { messageId: 'm-9', body: JSON.stringify(changeEvent().event) };
     const invalid = { messageId: 'm-bad', body: JSON.stringify({ ...JSON.parse(continuation.body), step: 0 }) };
     const now = Date.now();
-    const timing = { deadline: new Date(now + SCAN_RESERVE_MS - 1000), leaseUntil: new Date(now + SCAN_RESERVE_MS + 30_000) };
+    const timing = { deadline: new Date(now + 270_000), leaseUntil: new Date(now + 300_000), scanUntil: new Date(now - 1000) };
     const response = await runIntakeBatch([other, continuation, invalid], { config: sim.config(), dependencies: sim.dependencies() }, timing);
     expect(response.batchItemFailures).toEqual([]);
     expect(reports.at(-1)?.scan).toMatchObject({ invocations: 2, complete: false, continued: true });
