@@ -11,7 +11,7 @@ const end = (name: string) => `<!-- /bench:${name} -->`;
  * Writes `markdown` as the section `name` of the results file, replacing that section and keeping the others. Text
  * outside any marker (a results file from before sections) is taken as the `discovery` section.
  */
-export function writeResultsSection(name: 'discovery' | 'burst' | 'cold-start' | 'pacing' | 'index', markdown: string): void {
+export function writeResultsSection(name: 'discovery' | 'burst' | 'cold-start' | 'pacing' | 'index' | 'scan', markdown: string): void {
   const sections = new Map<string, string>();
   const text = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '';
   const pattern = /<!-- bench:([\w-]+) -->\n([\s\S]*?)\n<!-- \/bench:\1 -->/g;

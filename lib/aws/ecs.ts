@@ -5,6 +5,7 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
+  ListServicesCommand,
   paginateListClusters,
   paginateListServices,
   type Service,
@@ -41,6 +42,15 @@ export async function listServiceArns(client: ECSClient, cluster: string): Promi
     arns.push(...(page.serviceArns ?? []));
   }
   return arns;
+}
+
+/**
+ * One ListServices page of a cluster (100 ARNs at most), from `nextToken` (absent: the first page). What a scan that
+ * can stop and resume reads: the token of the next page is the cursor's position in the cluster.
+ */
+export async function listServicePage(client: ECSClient, cluster: string, nextToken?: string): Promise<{ arns: string[]; nextToken?: string }> {
+  const output = await client.send(new ListServicesCommand({ cluster, maxResults: LIST_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) }));
+  return { arns: output.serviceArns ?? [], ...(output.nextToken ? { nextToken: output.nextToken } : {}) };
 }
 
 /** Result of {@link describeServices}: services found, plus ARNs ECS reported as failures (e.g. MISSING). */

@@ -1,10 +1,27 @@
 import { parseServiceArn, resourceId, safeParseArn } from '../arn/arn.js';
 import type { AwsClients } from '../aws/clients.js';
 import { chunk, createLimiter, type Limiter } from '../aws/concurrency.js';
-import { DESCRIBE_SERVICES_BATCH, describeServices, listClusterArns, listServiceArns, type Service, type TaskDefinitionCache } from '../aws/ecs.js';
+import {
+  DESCRIBE_SERVICES_BATCH,
+  describeServices,
+  listClusterArns,
+  listServiceArns,
+  listServicePage,
+  type Service,
+  type TaskDefinitionCache,
+} from '../aws/ecs.js';
 import { errorText } from '../errors.js';
 import { taskDefinitionContainers, taskDefinitionReferences } from './task-definition-references.js';
-import type { DeploymentController, EcsDeploymentStyle, EcsInventory, EcsServiceRecord, InventoryProblem, VanishedEcsService } from './types.js';
+import type {
+  DeploymentController,
+  EcsDeploymentStyle,
+  EcsInventory,
+  EcsScanCursor,
+  EcsServiceRecord,
+  InventoryProblem,
+  RegionScanCursor,
+  VanishedEcsService,
+} from './types.js';
 
 /** What {@link collectEcsInventory} needs. */
 export interface EcsInventoryOptions {
@@ -13,6 +30,19 @@ export interface EcsInventoryOptions {
   /** Calls in flight per Region and ECS quota category (service reads; task-definition reads). */
   readonly concurrency: number;
   readonly taskDefinitions: TaskDefinitionCache;
+}
+
+/** Task definition reads that may wait per call in flight before a stepwise scan starts another page. */
+const TASK_DEFINITION_BACKLOG_PER_CALL = 4;
+/** How often a lane held back by that rule looks again. */
+const GATE_POLL_MS = 25;
+
+/** A scan that may stop before it is finished and resume later (see {@link scanEcsInventory}). */
+export interface ScanLimits {
+  /** No ListServices page is started at or after this moment; the pages in flight finish. */
+  readonly stopAt: Date;
+  /** Where an earlier invocation stopped; absent: from the start. */
+  readonly resume?: EcsScanCursor;
 }
 
 /**
@@ -69,6 +99,132 @@ export async function collectEcsInventory(options: EcsInventoryOptions): Promise
     }),
   );
   return { regions: options.regions, clusters, services: perRegion.flat(), ...(vanished.length > 0 ? { vanished } : {}), problems };
+}
+
+/**
+ * The scan of {@link collectEcsInventory} as units that can stop and resume: per Region one ListClusters (its
+ * clusters become the cursor), then per cluster one ListServices page at a time, each page's services described
+ * (DescribeServices, 10 a call) with their task definitions before the next page of that cluster starts. At most
+ * `2 × concurrency` clusters of a Region are read at once, so when `stopAt` passes only that many pages are in
+ * flight (at most 20 × concurrency DescribeServices to finish: seconds at the quota) and every unit is either done
+ * or not started. The returned inventory holds the services of the units done in *this* call; `cursor` is set when
+ * units are left (the clusters still to read with the token of their next page, Regions whose ListClusters did not
+ * run), and a later call given it as `resume` reads exactly those, so no page is read twice and none is skipped.
+ * Each call finishes at least one unit, whatever the time (a resumed scan always moves on).
+ *
+ * Why pages and not whole clusters: a cluster of thousands of services takes minutes at the service-read quota.
+ * Why not DescribeServices batches: the cursor would have to hold the listed ARNs not yet described; a page's
+ * token is a few hundred bytes and the checkpoint stays small however large the account is.
+ */
+export async function scanEcsInventory(options: EcsInventoryOptions, limits: ScanLimits): Promise<EcsInventory & { readonly cursor?: EcsScanCursor }> {
+  const problems: InventoryProblem[] = [];
+  const vanished: VanishedEcsService[] = [];
+  // Every call makes progress: until one unit (a ListClusters or a page) is done, the stop is not heeded, so a
+  // scan resumed with little time left still moves on instead of handing the same cursor on forever.
+  let progressed = false;
+  const stopped = () => progressed && Date.now() >= limits.stopAt.getTime();
+  const resumed = new Map((limits.resume?.regions ?? []).map((region) => [region.region, region]));
+  let clusters = 0;
+  const perRegion = await Promise.all(
+    options.regions.map(async (region): Promise<{ records: EcsServiceRecord[]; cursor: RegionScanCursor }> => {
+      const client = options.clients.ecs(region);
+      const previous = resumed.get(region);
+      let queue: { cluster: string; next?: string }[];
+      if (previous?.clusters) queue = [...previous.clusters];
+      else if (limits.resume && !previous)
+        return { records: [], cursor: { region, clusters: [] } }; // finished before
+      else if (stopped()) return { records: [], cursor: { region } };
+      else {
+        try {
+          queue = (await listClusterArns(client)).map((cluster) => ({ cluster }));
+          progressed = true;
+        } catch (error) {
+          problems.push({ region, subject: 'ListClusters', message: errorText(error) });
+          return { records: [], cursor: { region, clusters: [] } };
+        }
+      }
+      clusters += queue.length;
+      // What must finish once the stop comes is what is queued then: task definition reads are the slowest quota
+      // (a cold page of 100 services may need 70), so a page is started only while few of them wait, and one page
+      // at a time is listed and described. The drain is then at most one page's reads plus the backlog bound, seconds
+      // at the quota (unbounded, ten cold pages in flight took 70 s), and the scan still keeps every bucket busy.
+      const taskDefinitionCalls = createLimiter(options.concurrency);
+      let waitingReads = 0;
+      const taskDefinitions: Limiter = async (call) => {
+        waitingReads++;
+        try {
+          return await taskDefinitionCalls(call);
+        } finally {
+          waitingReads--;
+        }
+      };
+      const services = createLimiter(options.concurrency);
+      let describing: object | undefined;
+      const backlog = TASK_DEFINITION_BACKLOG_PER_CALL * Math.max(1, options.concurrency);
+      const records: EcsServiceRecord[] = [];
+      const missing: VanishedEcsService[] = [];
+      const left: { cluster: string; next?: string }[] = [];
+      const pending = [...queue];
+      const lanes = Array.from({ length: Math.min(pending.length, 2 * Math.max(1, options.concurrency)) }, async () => {
+        for (let unit = pending.shift(); unit; unit = pending.shift()) {
+          const clusterName = resourceId(unit.cluster, 'ecs', 'cluster/') ?? unit.cluster;
+          let token = unit.next;
+          try {
+            do {
+              while ((describing || waitingReads > backlog) && !stopped()) await new Promise((resolve) => setTimeout(resolve, GATE_POLL_MS));
+              if (stopped()) {
+                left.push({ cluster: unit.cluster, ...(token ? { next: token } : {}) });
+                break;
+              }
+              const from = token;
+              const mine = {};
+              describing = mine;
+              const release = () => {
+                if (describing === mine) describing = undefined;
+              };
+              let answers = 0;
+              const page = await services(() => listServicePage(client, unit.cluster, from)).catch((error: unknown) => {
+                release();
+                throw error;
+              });
+              const arns = page.arns.filter((arn) => listedInCluster(arn, clusterName));
+              answers = Math.ceil(arns.length / DESCRIBE_SERVICES_BATCH);
+              if (answers === 0) release();
+              // The next page may start once this one's DescribeServices answered (its task definitions then wait).
+              const pageServices: Limiter = (call) =>
+                services(call).finally(() => {
+                  if (--answers === 0) release();
+                });
+              const described = await describeServiceRecords(options, region, unit.cluster, arns, { services: pageServices, taskDefinitions }).finally(release);
+              records.push(...described.records);
+              missing.push(...described.missing);
+              problems.push(...described.problems);
+              token = page.nextToken;
+              progressed = true;
+            } while (token);
+          } catch (error) {
+            problems.push({ region, subject: unit.cluster, message: errorText(error) });
+          }
+        }
+      });
+      await Promise.all(lanes);
+      // Clusters no lane took (the stop came first) are left whole, after those left mid-way, in the listed order.
+      const order = new Map(queue.map((entry, index) => [entry.cluster, index]));
+      const remaining = [...left, ...pending].sort((a, b) => (order.get(a.cluster) ?? 0) - (order.get(b.cluster) ?? 0));
+      const described = new Set(records.map((record) => record.arn));
+      vanished.push(...missing.filter((service) => !described.has(service.arn)));
+      return { records, cursor: { region, clusters: remaining } };
+    }),
+  );
+  const open = perRegion.map((entry) => entry.cursor).filter((cursor) => cursor.clusters === undefined || cursor.clusters.length > 0);
+  return {
+    regions: options.regions,
+    clusters,
+    services: perRegion.flatMap((entry) => entry.records),
+    ...(vanished.length > 0 ? { vanished } : {}),
+    problems,
+    ...(open.length > 0 ? { cursor: { regions: open } } : {}),
+  };
 }
 
 /** What {@link describeServiceRecords} found of the services it was given. */

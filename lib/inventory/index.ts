@@ -5,10 +5,10 @@
 import type { AwsClients } from '../aws/clients.js';
 import type { TaskDefinitionCache } from '../aws/ecs.js';
 import { collectBatchInventory } from './batch-inventory.js';
-import { collectEcsInventory, collectKnownEcsServices, type KnownEcsService } from './ecs-inventory.js';
-import type { Inventory } from './types.js';
+import { collectEcsInventory, collectKnownEcsServices, type KnownEcsService, type ScanLimits, scanEcsInventory } from './ecs-inventory.js';
+import type { EcsScanCursor, Inventory } from './types.js';
 
-export type { KnownEcsService } from './ecs-inventory.js';
+export type { KnownEcsService, ScanLimits } from './ecs-inventory.js';
 export type * from './types.js';
 
 /** What {@link collectInventory} needs. */
@@ -31,6 +31,25 @@ export async function collectInventory(options: InventoryOptions): Promise<Inven
   const { taskDefinitions, ...common } = options;
   const [ecs, batch] = await Promise.all([collectEcsInventory({ ...common, taskDefinitions }), collectBatchInventory(common)]);
   return { ecs, batch };
+}
+
+/**
+ * The ECS inventory as a scan that stops when `limits.stopAt` passes and resumes from `limits.resume` (see
+ * `scanEcsInventory`): `cursor` is set while units are left. Batch is not read here: the run that acts reads it once
+ * with {@link collectBatch}, so a scan that takes several invocations reads Batch once, in the last.
+ *
+ * @example
+ * const { ecs, cursor } = await scanInventory(options, { stopAt, resume: checkpoint.cursor });
+ */
+export async function scanInventory(options: InventoryOptions, limits: ScanLimits): Promise<{ ecs: Inventory['ecs']; cursor?: EcsScanCursor }> {
+  const { cursor, ...ecs } = await scanEcsInventory(options, limits);
+  return { ecs, ...(cursor ? { cursor } : {}) };
+}
+
+/** The Batch side of the inventory alone (job definitions and running jobs), for a run whose ECS side was scanned in steps. */
+export function collectBatch(options: InventoryOptions): Promise<Inventory['batch']> {
+  const { taskDefinitions: _unused, ...common } = options;
+  return collectBatchInventory(common);
 }
 
 /**

@@ -98,6 +98,21 @@ export interface InventoryProblem {
   readonly message: string;
 }
 
+/**
+ * Where a scan that stopped at its deadline resumes (see `scanEcsInventory`): per Region not finished, the clusters
+ * still to read, each with the token of its next ListServices page (absent: from the first page); `clusters` absent:
+ * the Region's ListClusters has not run. A Region that is not listed is finished. ARNs and page tokens only.
+ */
+export interface EcsScanCursor {
+  readonly regions: readonly RegionScanCursor[];
+}
+
+/** One Region of an {@link EcsScanCursor}. */
+export interface RegionScanCursor {
+  readonly region: string;
+  readonly clusters?: readonly { readonly cluster: string; readonly next?: string }[];
+}
+
 /** The ECS side of the inventory. */
 export interface EcsInventory {
   readonly regions: readonly string[];

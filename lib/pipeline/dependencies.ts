@@ -4,6 +4,7 @@ import { type AwsClientOptions, type AwsClients, createAwsClients } from '../aws
 import { TaskDefinitionCache } from '../aws/ecs.js';
 import { createMetadataDirectory } from '../aws/metadata-directory.js';
 import { DynamoDbRevisionIndex } from '../aws/revision-index.js';
+import { dynamoDbScanCheckpoints } from '../aws/scan-checkpoints.js';
 import { DynamoDbServiceIndexStore } from '../aws/service-index-table.js';
 import { sendToQueue } from '../aws/sqs.js';
 import { dynamoDbStateTable } from '../aws/state-table.js';
@@ -26,7 +27,7 @@ export interface DependencyOptions extends AwsClientOptions {
  * The composition root: builds the clients and every dependency of the pipeline and the audit from the
  * configuration: the metadata directory, the task definition cache (with the revision index when
  * `SECRET_REFRESH_REVISION_INDEX_TABLE` is set), the state table (`SECRET_REFRESH_IDEMPOTENCY_TABLE`: the account
- * lease, change records, deployment limits, the rollout items), the service index
+ * lease, change records, deployment limits, the rollout items, scan checkpoints), the service index
  * (`SECRET_REFRESH_SERVICE_INDEX_TABLE`), the intake queue (`SECRET_REFRESH_INTAKE_QUEUE_URL`) and the rollout
  * engine (`SECRET_REFRESH_STATE_MACHINE_ARN`), all on the one client set. Every entry point
  * (Lambda handlers, CLI, demo) builds its dependencies here, and nothing else creates an SDK client.
@@ -46,6 +47,7 @@ export function createPipelineDependencies(config: Config, options: DependencyOp
     ...(config.serviceIndexTable ? { serviceIndex: new DynamoDbServiceIndexStore(config.serviceIndexTable, dynamodb()) } : {}),
     ...(config.intakeQueueUrl ? { intake: intakeQueue(clients, config.intakeQueueUrl, config.homeRegion) } : {}),
     ...(config.idempotencyTable ? { rolloutRecords: dynamoDbRolloutRecords(dynamodb(), config.idempotencyTable) } : {}),
+    ...(config.idempotencyTable ? { scanCheckpoints: dynamoDbScanCheckpoints(dynamodb(), config.idempotencyTable) } : {}),
     ...(config.stateMachineArn ? { rollouts: stepFunctionsEngine(clients, config.stateMachineArn, config.homeRegion) } : {}),
     ...(lambdaAccount ? { expectedAccount: lambdaAccount } : {}),
   };

@@ -1,14 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { type ExecuteOptions, type Execution, executePlan } from '../actions/index.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TaskDefinitionCache } from '../aws/ecs.js';
+import type { ScanCheckpointStore } from '../aws/scan-checkpoints.js';
 import type { IntakeMessage } from '../aws/sqs.js';
 import type { ChangeRecord, StateTable } from '../aws/state-table.js';
 import { callerAccount } from '../aws/sts.js';
 import { type BatchEntry, type ChangeContext, type ChangeRequest, detectChanges, type IdentifiedChange, type MetadataDirectory } from '../changes/index.js';
 import type { Config } from '../config/config.js';
-import { collectInventory, collectKnownServices, type Inventory, type InventoryOptions } from '../inventory/index.js';
+import {
+  collectBatch,
+  collectInventory,
+  collectKnownServices,
+  type EcsServiceRecord,
+  type Inventory,
+  type InventoryOptions,
+  type KnownEcsService,
+  scanInventory,
+} from '../inventory/index.js';
 import { type DeploymentLimits, limitPlan, nothingToPlan, type Plan, type PlanSettings, planRefresh, type RunMode } from '../plan/index.js';
-import { buildReport, publishReport, type RefreshReport, type ReportParts } from '../report/index.js';
+import { buildReport, publishReport, type RefreshReport, type ReportParts, type ScanReport } from '../report/index.js';
 import { rolloutReasons } from '../rollout/plan-rollout.js';
 import type { RolloutRecords } from '../rollout/rollout-records.js';
 import type { RolloutEngine } from '../rollout/start-rollout.js';
@@ -17,6 +28,20 @@ import { CHANGE_RECORD_TTL_SECONDS, judgeChange, readRecords, recordFor, recordK
 import { budgetKey, continueLater, countActions, redeliveries } from './deferral.js';
 import { decidedServices, type FastPath, lookUpCandidates, mergeWithFastPath, serviceIndexReport, updateIndex, withoutHandled } from './indexed-path.js';
 import { withAccountLease } from './lease.js';
+import {
+  ACT_RESERVE_MS,
+  addMatches,
+  CHECKPOINT_TTL_SECONDS,
+  continuationBody,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  MAX_CHECKPOINT_BYTES,
+  MAX_CONTINUATION_BYTES,
+  matchedServices,
+  SCAN_RESERVE_MS,
+  type ScanCheckpoint,
+  type ScanContinuation,
+} from './scan-checkpoint.js';
 
 /** What started the run: an EventBridge event, or a manual refresh request (`confirmLarge`: past the cap). */
 export type RefreshRequest = ChangeRequest & { readonly confirmLarge?: boolean };
@@ -43,6 +68,11 @@ export interface PipelineDependencies {
    * the full scan backs it up and rewrites it. Absent: the scan alone.
    */
   readonly serviceIndex?: ServiceIndexStore;
+  /**
+   * Scan checkpoints (the state table's `scan#…` items): with them and the intake queue, an automatic run's scan
+   * that cannot finish before the deadline continues in the next invocation (see lib/pipeline/scan-checkpoint.ts).
+   */
+  readonly scanCheckpoints?: ScanCheckpointStore;
   /** Starts rollouts (`SECRET_REFRESH_STATE_MACHINE_ARN`); absent: see `executePlan`. */
   readonly rollouts?: RolloutEngine;
   /** The state table's rollout items (the newest rollout of each secret and parameter). */
@@ -66,6 +96,16 @@ export interface RunOptions {
   readonly leaseWaitMs?: number;
   /** `refresh --now`: deploy past the maintenance windows and freezes on purpose. */
   readonly ignoreWindows?: boolean;
+  /**
+   * A continuation message of the intake queue (its SQS message id as `source`): the run continues the scan of
+   * the batch it names, from its checkpoint, instead of detecting changes from events.
+   */
+  readonly continuation?: { readonly message: ScanContinuation; readonly source?: string };
+  /**
+   * When a scan in steps stops starting ListServices pages (tests: a stop before the first page). Default: 45 s
+   * before `deadline`, or a quarter of the time left when that is less (a short invocation still scans most of it).
+   */
+  readonly scanUntil?: Date;
 }
 
 /** Without a Lambda deadline (the CLI), a run holds the account's lease at most this long, and acts only within it. */
@@ -97,14 +137,16 @@ export async function runRefresh(
 ): Promise<RefreshReport> {
   const single = !Array.isArray(input);
   const requests: readonly RefreshRequest[] = single ? [input as RefreshRequest] : (input as readonly RefreshRequest[]);
+  const continuation = options.continuation;
   const run: Run = {
     dryRun: config.dryRun || options.dryRun === true,
-    mode: requests.length > 0 && requests.every((request) => request.type === 'manual') ? 'manual' : 'event',
+    mode: continuation || !(requests.length > 0 && requests.every((request) => request.type === 'manual')) ? 'event' : 'manual',
     single,
     requests,
     now: dependencies.now ?? (() => new Date()),
+    continued: continuation !== undefined,
   };
-  const batch = await detectChanges(requests, changeContext(config, dependencies), config.concurrency);
+  const batch = continuation ? continuedBatch(continuation) : await detectChanges(requests, changeContext(config, dependencies), config.concurrency);
   const refused = single ? batch.entries[0]?.cause : undefined;
   if (refused) throw refused;
   const entries = [...batch.entries];
@@ -133,6 +175,17 @@ interface Run {
   readonly single: boolean;
   readonly requests: readonly RefreshRequest[];
   readonly now: () => Date;
+  /** The run continues a scan (a continuation message): its changes come from the message, not from events. */
+  readonly continued: boolean;
+}
+
+/** The batch a continuation message names: its changes, each an `act` entry (they were detected by the first invocation). */
+function continuedBatch({ message, source }: NonNullable<RunOptions['continuation']>): { entries: BatchEntry[]; changes: IdentifiedChange[] } {
+  const changes = [...message.changes];
+  const entries = changes.map(
+    (change, index): BatchEntry => ({ id: change.id, index, ...(source ? { source } : {}), change, decision: 'act', reason: change.reason }),
+  );
+  return { entries, changes };
 }
 
 /**
@@ -154,23 +207,334 @@ async function refresh(
     return buildReport({ ...run, entries, ...firstReason(entries), ...(run.single ? { idempotency: 'replayed' as const } : {}) });
   }
   const handledAt = run.now();
-  // The fast path: the services the index holds for these changes, read again, planned and acted on first.
-  const fast = dependencies.serviceIndex ? await fastPath(dependencies.serviceIndex, run, changes, config, dependencies, options, state) : undefined;
+  const steps = stepwiseScan(run, dependencies, options);
+  const resumed = steps && options.continuation ? await resumeScan(steps.store, options.continuation.message) : undefined;
+  if (resumed?.status === 'taken') return buildReport({ ...run, entries, skipped: resumed.reason, scan: resumed.scan });
+  const checkpoint = resumed?.status === 'resumed' ? resumed.checkpoint : undefined;
+  const stepWarnings = resumed?.status === 'lost' ? [resumed.warning] : [];
+  // The fast path: the services the index holds for these changes, read again, planned and acted on first (once:
+  // not again in the invocations that continue the scan).
+  const fast =
+    dependencies.serviceIndex && !checkpoint ? await fastPath(dependencies.serviceIndex, run, changes, config, dependencies, options, state) : undefined;
   // The backstop: the full scan, without the services the fast path decided on.
   const scannedAt = Date.now();
-  const inventory = await collectInventory(inventoryOptions(config, dependencies));
+  let inventory: Inventory;
+  let handled: ReadonlySet<string> = fast?.handled ?? new Set();
+  let scan: ScanReport | undefined;
+  let finish: ScanCheckpoint | undefined;
+  if (steps) {
+    const id = (resumed?.status !== 'lost' && options.continuation?.message.checkpoint) || `scan#${randomUUID()}`;
+    const step = await scanStep({ steps, id, checkpoint, changes, fast, config, dependencies, run, startedAt: handledAt });
+    if (step.status === 'continue') {
+      const sent = await continueScan(steps, step.next, checkpoint?.step, changes);
+      return continuedReport({ run, entries, fast, state, inventory: step.inventory, scan: step.next, sent, warnings: stepWarnings, config });
+    }
+    inventory = step.inventory;
+    scan = step.scan;
+    if (checkpoint) {
+      handled = new Set(checkpoint.handled);
+      finish = { ...checkpoint, step: checkpoint.step + 1, complete: true, invocations: scan.invocations, matches: [] };
+      delete (finish as { cursor?: unknown }).cursor;
+    }
+  } else inventory = await collectInventory(inventoryOptions(config, dependencies));
   const fullPlan = planRefresh(changes, inventory, planSettings(config, run));
-  const planned = fast ? withoutHandled(fullPlan, fast.handled) : fullPlan;
+  const planned = withoutHandled(fullPlan, handled);
   const backstop = state ? await limitAndReserve(planned, state, config, run, changes) : planned;
   const executed = await executePlan(backstop, executeOptions(config, dependencies, run, options));
   const { plan, execution: merged } = fast ? mergeWithFastPath(fast, backstop, executed) : { plan: backstop, execution: executed };
   const execution = dependencies.intake && run.mode === 'event' ? continueLater(merged, run.now()) : merged;
-  const after = await afterActions({ run, changes, plan, execution, inventory, records, handledAt, state, config, dependencies });
-  if (!fast || !dependencies.serviceIndex) return buildReport({ ...run, entries, inventory, plan, execution, ...after });
+  // A scan of several invocations started acting in its first (the fast path): its records say so.
+  const actedFrom = checkpoint ? new Date(checkpoint.startedAt) : handledAt;
+  const after = await afterActions({ run, changes, plan, execution, inventory, records, handledAt: actedFrom, state, config, dependencies });
+  const warnings = [...(after.warnings ?? []), ...stepWarnings];
+  if (finish && steps) {
+    // Marked complete only now that the batch was acted on: a run killed while acting is continued again by the
+    // same message (what it deployed is then fresh), and later copies of it do nothing.
+    const written = await steps.store
+      .write(finish.id, { step: finish.step, body: encodeCheckpoint(finish) }, finish.step - 1, CHECKPOINT_TTL_SECONDS)
+      .catch((error) => {
+        warnings.push(
+          `scan checkpoint ${finish?.id}: could not be marked complete (${String(error)}); a copy of its continuation is stopped by the change records`,
+        );
+        return true;
+      });
+    if (!written) warnings.push(`scan checkpoint ${finish.id}: another invocation moved it while this one acted`);
+  }
+  if (!dependencies.serviceIndex) return buildReport({ ...run, entries, inventory, plan, execution, ...after, warnings, ...(scan ? { scan } : {}) });
+  if (!fast || (scan && scan.invocations > 1)) {
+    const note =
+      scan && scan.invocations > 1
+        ? [`service index: the scan took ${scan.invocations} invocations; the index of its Regions is rewritten by the reconcile, not by this run`]
+        : [];
+    return buildReport({ ...run, entries, inventory, plan, execution, ...after, warnings: [...warnings, ...note], ...(scan ? { scan } : {}) });
+  }
   const updated = await updateIndex(dependencies.serviceIndex, inventory, scannedAt);
   const index = serviceIndexReport(fast, backstop, updated);
-  const warnings = [...(after.warnings ?? []), ...index.warnings, ...updated.warnings];
-  return buildReport({ ...run, entries, inventory, plan, execution, ...after, warnings, serviceIndex: index.report });
+  return buildReport({
+    ...run,
+    entries,
+    inventory,
+    plan,
+    execution,
+    ...after,
+    warnings: [...warnings, ...index.warnings, ...updated.warnings],
+    serviceIndex: index.report,
+    ...(scan ? { scan } : {}),
+  });
+}
+
+/** What a run that may scan in steps needs: the checkpoints, the intake queue, and when to stop starting pages. */
+interface StepwiseScan {
+  readonly store: ScanCheckpointStore;
+  readonly intake: IntakeQueue;
+  readonly stopAt: Date;
+  /** A scan finished after this leaves reading its matches again and acting to the next invocation. */
+  readonly actBy: Date;
+}
+
+/**
+ * An automatic run (the intake queue's batches) with a deadline, the state table's checkpoints and the intake queue
+ * scans in steps; every other run (the CLI, the `refresh` function, a dry run) scans in one go, as before.
+ */
+function stepwiseScan(run: Run, dependencies: PipelineDependencies, options: RunOptions): StepwiseScan | undefined {
+  if (run.dryRun || run.mode !== 'event' || !options.deadline || !dependencies.scanCheckpoints || !dependencies.intake || !dependencies.state) return undefined;
+  const deadline = options.deadline.getTime();
+  // The reserves are a Lambda's (a 270 s deadline): an invocation with little time left (a long lease wait, a short
+  // test) keeps a quarter of it instead, so it still scans and acts rather than checkpointing at once.
+  const left = Math.max(0, deadline - Date.now());
+  return {
+    store: dependencies.scanCheckpoints,
+    intake: dependencies.intake,
+    stopAt: options.scanUntil ?? new Date(deadline - Math.min(SCAN_RESERVE_MS, left / 4)),
+    actBy: new Date(deadline - Math.min(ACT_RESERVE_MS, left / 4)),
+  };
+}
+
+type Resumed =
+  | { readonly status: 'resumed'; readonly checkpoint: ScanCheckpoint }
+  | { readonly status: 'lost'; readonly warning: string }
+  | { readonly status: 'new' }
+  | { readonly status: 'taken'; readonly reason: string; readonly scan: ScanReport };
+
+/**
+ * What a continuation message finds: its checkpoint at its step (continue), at another step or complete (a copy of
+ * a message already taken: nothing to do), or gone (expired, a restored table: the scan starts over, never skips).
+ * A message that starts a scan (step 1, nothing written yet: a redelivered deferred change) starts it.
+ */
+async function resumeScan(store: ScanCheckpointStore, message: ScanContinuation): Promise<Resumed> {
+  const stored = await store.read(message.checkpoint);
+  const checkpoint = stored ? decodeCheckpoint(stored.body) : undefined;
+  if (!stored || !checkpoint) {
+    if (message.step === 1 && !stored) return { status: 'new' };
+    return { status: 'lost', warning: `scan checkpoint ${message.checkpoint} is gone (expired, lost or unreadable): the scan of its batch starts over` };
+  }
+  if (stored.step === message.step && !checkpoint.complete) return { status: 'resumed', checkpoint };
+  return {
+    status: 'taken',
+    reason: `scan continuation ${message.checkpoint} step ${message.step}: already taken (the checkpoint is at step ${stored.step}${checkpoint.complete ? ', complete' : ''}): nothing to do`,
+    scan: {
+      invocations: checkpoint.invocations,
+      complete: checkpoint.complete,
+      servicesScanned: checkpoint.servicesScanned,
+      matches: matchedServices(checkpoint.matches).length,
+      checkpoint: checkpoint.id,
+    },
+  };
+}
+
+type ScanStep =
+  | { readonly status: 'continue'; readonly next: ScanCheckpoint; readonly inventory: Inventory }
+  | { readonly status: 'act'; readonly inventory: Inventory; readonly scan: ScanReport };
+
+/**
+ * One invocation's part of a stepwise scan: the scan resumes from the checkpoint's cursor (or starts) and stops
+ * starting pages at `stopAt`. Left units, or too little time left to act: the next checkpoint (this invocation's
+ * matches added). Finished: the inventory to plan: a scan of one invocation is the inventory itself; one of several
+ * is the matched services of the earlier invocations read again (DescribeServices, 10 a call) plus this
+ * invocation's records, and Batch read once now.
+ */
+async function scanStep(context: {
+  steps: StepwiseScan;
+  id: string;
+  checkpoint: ScanCheckpoint | undefined;
+  changes: readonly IdentifiedChange[];
+  fast: FastPath | undefined;
+  config: Config;
+  dependencies: PipelineDependencies;
+  run: Run;
+  startedAt: Date;
+}): Promise<ScanStep> {
+  const { steps, id, checkpoint, changes, fast, config, dependencies, run, startedAt } = context;
+  const options = inventoryOptions(config, dependencies);
+  const finished = checkpoint !== undefined && !checkpoint.cursor;
+  const scanned = finished
+    ? { ecs: emptyEcs(config.regions) }
+    : await scanInventory(options, { stopAt: steps.stopAt, ...(checkpoint?.cursor ? { resume: checkpoint.cursor } : {}) });
+  const invocations = (checkpoint?.invocations ?? 0) + 1;
+  const servicesScanned = (checkpoint?.servicesScanned ?? 0) + scanned.ecs.services.length;
+  const problems = [...(checkpoint?.problems ?? []), ...scanned.ecs.problems];
+  const cursor = 'cursor' in scanned ? scanned.cursor : undefined;
+  // Too late to act after scanning: the next invocation reads the matches again and acts (never when this
+  // invocation only resumed a finished scan: it acts whatever the time, so the batch always moves on).
+  if (cursor || (!finished && Date.now() >= steps.actBy.getTime())) {
+    const found = matchesOf(changes, scanned.ecs.services, config, run);
+    const next: ScanCheckpoint = {
+      id,
+      step: (checkpoint?.step ?? 0) + 1,
+      complete: false,
+      startedAt: checkpoint?.startedAt ?? startedAt.toISOString(),
+      invocations,
+      servicesScanned,
+      ...(cursor ? { cursor } : {}),
+      matches: addMatches(checkpoint?.matches ?? [], found),
+      handled: checkpoint?.handled ?? finishedByFastPath(fast),
+      problems,
+    };
+    return { status: 'continue', next, inventory: { ecs: scanned.ecs, batch: emptyBatch(config.regions) } };
+  }
+  const batch = await collectBatch(options);
+  if (!checkpoint) {
+    return {
+      status: 'act',
+      inventory: { ecs: scanned.ecs, batch },
+      scan: { invocations, complete: true, servicesScanned, matches: matchesOf(changes, scanned.ecs.services, config, run).length },
+    };
+  }
+  // Earlier invocations' matches read again; this invocation's records are fresh already (pages never overlap).
+  const earlier = matchedServices(checkpoint.matches);
+  const reread = earlier.length > 0 ? (await collectKnownServices(options, earlier)).ecs : emptyEcs([]);
+  const fresh = new Set(scanned.ecs.services.map((record) => record.arn));
+  const services = [...reread.services.filter((record) => !fresh.has(record.arn)), ...scanned.ecs.services];
+  const vanished = [...(reread.vanished ?? []), ...(scanned.ecs.vanished ?? [])];
+  const ecs = {
+    regions: config.regions,
+    clusters: scanned.ecs.clusters + reread.clusters,
+    services,
+    ...(vanished.length > 0 ? { vanished } : {}),
+    problems: [...problems, ...reread.problems],
+  };
+  const matches = earlier.length + matchesOf(changes, scanned.ecs.services, config, run).length;
+  return { status: 'act', inventory: { ecs, batch }, scan: { invocations, complete: true, servicesScanned, matches, checkpoint: id } };
+}
+
+/** The services among `records` that the batch's changes match: the ECS targets the Plan lists for them, whatever its decision. */
+function matchesOf(changes: readonly IdentifiedChange[], records: readonly EcsServiceRecord[], config: Config, run: Run): KnownEcsService[] {
+  if (records.length === 0) return [];
+  const byArn = new Map(records.map((record) => [record.arn, record]));
+  const plan = planRefresh(
+    changes,
+    { ecs: { ...emptyEcs(config.regions), services: records }, batch: emptyBatch(config.regions) },
+    { ...planSettings(config, run), maxTargets: Number.MAX_SAFE_INTEGER },
+  );
+  return plan.targets.flatMap((target) => {
+    const record = target.type === 'ecs-service' ? byArn.get(target.arn) : undefined;
+    return record ? [{ arn: record.arn, clusterArn: record.clusterArn, region: record.region }] : [];
+  });
+}
+
+/** The services the fast path finished (done, skipped, planned, waiting): its failed or deferred ones are left to the backstop. */
+function finishedByFastPath(fast: FastPath | undefined): string[] {
+  return (fast?.execution?.results ?? []).flatMap((result) =>
+    result.report.type === 'ecs-service' && result.report.status !== 'failed' && result.report.status !== 'deferred' ? [result.report.arn] : [],
+  );
+}
+
+const emptyEcs = (regions: readonly string[]): Inventory['ecs'] => ({ regions, clusters: 0, services: [], problems: [] });
+const emptyBatch = (regions: readonly string[]): Inventory['batch'] => ({ regions, queues: 0, jobDefinitions: [], jobs: [], problems: [] });
+
+/**
+ * Keeps the scan's place and hands the batch to the next invocation: the checkpoint is written (only if it is
+ * still at the step this invocation continued), then the continuation message is sent. Returns what went wrong,
+ * if anything: then the batch's own messages are retried (a first invocation: the scan starts over) or the
+ * checkpoint is put back to the step the retried continuation carries (nothing skipped, a few pages read again).
+ */
+async function continueScan(
+  steps: StepwiseScan,
+  next: ScanCheckpoint,
+  expectedStep: number | undefined,
+  changes: readonly IdentifiedChange[],
+): Promise<{ readonly ok: boolean; readonly warning?: string }> {
+  const body = encodeCheckpoint(next);
+  const message = continuationBody(next.id, next.step, changes);
+  if (Buffer.byteLength(body) > MAX_CHECKPOINT_BYTES || Buffer.byteLength(message) > MAX_CONTINUATION_BYTES) {
+    return {
+      ok: false,
+      warning: `scan checkpoint ${next.id}: too large to keep (${Buffer.byteLength(body)} bytes of checkpoint, ${Buffer.byteLength(message)} of message; at most ${MAX_CHECKPOINT_BYTES} and ${MAX_CONTINUATION_BYTES}): the batch is retried`,
+    };
+  }
+  let written: boolean;
+  try {
+    written = await steps.store.write(next.id, { step: next.step, body }, expectedStep, CHECKPOINT_TTL_SECONDS);
+  } catch (error) {
+    return { ok: false, warning: `scan checkpoint ${next.id}: could not be written (${String(error)}): the batch is retried` };
+  }
+  if (!written) return { ok: true, warning: `scan checkpoint ${next.id}: another invocation moved it first: this one leaves the scan to it` };
+  try {
+    await steps.intake.deliver([{ body: message, delaySeconds: 0 }]);
+    return { ok: true };
+  } catch (error) {
+    const previous = expectedStep === undefined ? undefined : await steps.store.read(next.id).catch(() => undefined);
+    if (previous && expectedStep !== undefined) {
+      // Back to the step the retried message carries. The pages read in this invocation are read again then.
+      const back = { ...next, step: expectedStep, invocations: next.invocations };
+      await steps.store.write(next.id, { step: expectedStep, body: encodeCheckpoint(back) }, next.step, CHECKPOINT_TTL_SECONDS).catch(() => false);
+    }
+    return { ok: false, warning: `scan continuation of ${next.id} could not be sent through the intake queue (${String(error)}): the batch is retried` };
+  }
+}
+
+/**
+ * The report of an invocation whose scan continues in the next: the fast path's targets (the first invocation
+ * only), what was scanned, and `scan` (`complete: false`, `continued` when the next invocation has the batch). The
+ * fast path's deployments are recorded for the minimum interval; change records wait for the last invocation.
+ */
+async function continuedReport(context: {
+  run: Run;
+  entries: BatchEntry[];
+  fast: FastPath | undefined;
+  state: StateTable | undefined;
+  inventory: Inventory;
+  scan: ScanCheckpoint;
+  sent: { readonly ok: boolean; readonly warning?: string };
+  warnings: readonly string[];
+  config: Config;
+}): Promise<RefreshReport> {
+  const { run, entries, fast, state, inventory, scan, sent, config } = context;
+  const warnings = [...context.warnings, ...(sent.warning ? [sent.warning] : [])];
+  const deployed = (fast?.execution?.results ?? []).flatMap((result) =>
+    result.report.type === 'ecs-service' && result.report.status === 'done' ? [result.report.arn] : [],
+  );
+  if (state && deployed.length > 0) {
+    await state.putDeployed(deployed, run.now(), config.minRedeployIntervalSeconds + 3600).catch((error) => {
+      warnings.push(`could not record when the services were deployed (the minimum redeploy interval will not see them): ${String(error)}`);
+    });
+  }
+  const unfinished = sent.ok ? undefined : new Set(entries.filter((entry) => entry.decision === 'act').map((entry) => entry.id));
+  // The fast path's part of the index report (the backstop is not done: it misses nothing yet, writes nothing yet).
+  const index = fast ? serviceIndexReport(fast, { changes: [], targets: [], warnings: [] }, { written: 0, removed: 0, regions: [] }) : undefined;
+  if (index) warnings.push(...index.warnings);
+  const report: ScanReport = {
+    invocations: scan.invocations,
+    complete: false,
+    ...(sent.ok ? { continued: true as const } : {}),
+    servicesScanned: scan.servicesScanned,
+    matches: matchedServices(scan.matches).length,
+    checkpoint: scan.id,
+  };
+  return buildReport({
+    ...run,
+    entries,
+    inventory,
+    ...(fast?.plan ? { plan: fast.plan } : {}),
+    ...(fast?.execution ? { execution: fast.execution } : {}),
+    warnings: [
+      ...warnings,
+      `scan: not finished in this invocation (${scan.servicesScanned} services read so far, ${report.matches} matched): it continues in the next one (checkpoint ${scan.id}, step ${scan.step})`,
+    ],
+    ...(unfinished ? { unfinished } : {}),
+    ...(index ? { serviceIndex: index.report } : {}),
+    scan: report,
+  });
 }
 
 /**
@@ -334,7 +698,10 @@ async function afterActions(context: {
     const messages = [...due].map(([id, at]) => {
       const change = changes.find((candidate) => candidate.id === id) as IdentifiedChange;
       const request = run.requests[Number(id.slice(1)) - 1];
-      return { id, at, change, body: request?.type === 'event' ? JSON.stringify(request.event) : undefined };
+      // A change of a continued scan has no event here: it comes again as a message that starts a new scan of it.
+      const body =
+        request?.type === 'event' ? JSON.stringify(request.event) : run.continued ? continuationBody(`scan#${randomUUID()}`, 1, [change]) : undefined;
+      return { id, at, change, body };
     });
     for (const message of messages) {
       if (!dependencies.intake || message.body === undefined) {

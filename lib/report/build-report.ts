@@ -3,7 +3,7 @@ import type { BatchEntry, Change } from '../changes/types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Plan } from '../plan/index.js';
 import { outOfSightWarnings } from './out-of-sight.js';
-import type { BatchChangeReport, ChangeReport, RefreshReport, ServiceIndexReport, TargetReport } from './types.js';
+import type { BatchChangeReport, ChangeReport, RefreshReport, ScanReport, ServiceIndexReport, TargetReport } from './types.js';
 
 /** Everything a report is made of: the run's settings, its inputs, and what each later step produced. */
 export interface ReportParts {
@@ -31,6 +31,8 @@ export interface ReportParts {
   readonly unfinished?: ReadonlySet<string>;
   /** The service index's part of the run. */
   readonly serviceIndex?: ServiceIndexReport;
+  /** The scan's invocations, when it can continue in the next one. */
+  readonly scan?: ScanReport;
 }
 
 /**
@@ -91,6 +93,7 @@ export function buildReport(parts: ReportParts): RefreshReport {
     },
     ...(parts.idempotency ? { idempotency: parts.idempotency } : {}),
     ...(parts.serviceIndex ? { serviceIndex: parts.serviceIndex } : {}),
+    ...(parts.scan ? { scan: parts.scan } : {}),
   };
 }
 

@@ -187,6 +187,25 @@ export interface RefreshReport {
   readonly serviceIndex?: ServiceIndexReport;
   /** The rollout the run's redeploys became (several waves, a steady-state wait, a window, an approval). */
   readonly rollout?: RolloutReport;
+  /** A scan that can continue in the next invocation (`onChanges`): how many invocations it took, and whether it is done. */
+  readonly scan?: ScanReport;
+}
+
+/**
+ * The scan of an `onChanges` run, which stops before the deadline and continues in the next invocation when the
+ * account is too large for one (see README, "Scale"): `invocations` it has taken so far (this one included),
+ * `complete` (false: a continuation message carries the batch to the next invocation, `continued`), the services it
+ * read over all of them and the services the batch's changes matched; `checkpoint` names its state table item when
+ * it took more than one invocation.
+ */
+export interface ScanReport {
+  readonly invocations: number;
+  readonly complete: boolean;
+  /** Set when the next invocation carries on (a continuation message was sent): the batch's messages are done. */
+  readonly continued?: true;
+  readonly servicesScanned: number;
+  readonly matches: number;
+  readonly checkpoint?: string;
 }
 
 /**

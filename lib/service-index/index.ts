@@ -173,6 +173,22 @@ export async function reindexServices(
   return { written, removed, stale };
 }
 
+/**
+ * The end of a full scan made in steps (the reconcile across invocations, which wrote every service it read with
+ * {@link reindexServices} as it went, each as read at its step's start): the services of `region` that no step of the
+ * scan started at `since` wrote (their reading is older) are removed, and the Region is marked covered from `since`.
+ * A service a hint wrote meanwhile has a newer reading and stays. Call it only for a Region read without problems.
+ */
+export async function finishSteppedScan(store: ServiceIndexStore, region: string, since: number): Promise<{ readonly removed: number }> {
+  const unseen = (await store.servicesOf(region)).filter((service) => service.present && service.readAt < since);
+  let removed = 0;
+  await mapWithConcurrency(unseen, PARALLEL_SERVICES, async (service) => {
+    if (await store.putService({ ...service, present: false, readAt: since }, service.keys)) removed++;
+  });
+  await store.putCoverage(region, since);
+  return { removed };
+}
+
 function storedOf(record: EcsServiceRecord, readAt: number): StoredService {
   return {
     arn: record.arn,
