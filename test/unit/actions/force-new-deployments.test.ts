@@ -272,6 +272,18 @@ describe('executeEcsPlan: SECRET_REFRESH_IMAGE_DRIFT', () => {
     expect(reports[1]).not.toHaveProperty('imageDrift');
   });
 
+  it('block: still skips the drifted service when a deadline is set but not reached (the guard looks until the deadline)', async () => {
+    const [report] = await executeEcsPlan([mutable('svc-a')], {
+      clients: fakeClients(),
+      dryRun: false,
+      concurrency: 1,
+      imageDrift: 'block',
+      deadline: new Date(Date.now() + 60_000),
+    });
+    expect(report).toMatchObject({ status: 'skipped', code: 'image-drift', imageDrift: { status: 'drift' } });
+    expect(updated()).toEqual([]);
+  });
+
   it('block never blocks on unknown: an image of another registry is redeployed, with the unknown reported', async () => {
     const other = redeploy('svc-hub', { images: { containers: [{ name: 'web', image: 'nginx:latest' }], currentServiceDeployment: deployment('svc-hub') } });
     const [report] = await executeEcsPlan([other], { clients: fakeClients(), dryRun: false, concurrency: 1, imageDrift: 'block' });

@@ -8,7 +8,7 @@ import { DescribeImagesCommand, ECRClient, ImageNotFoundException, RepositoryNot
 import { DescribeServiceDeploymentsCommand, DescribeServiceRevisionsCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { inspectImageDrift } from '../../../lib/actions/image-drift.js';
+import { describeDrift, inspectImageDrift, shortDigest } from '../../../lib/actions/image-drift.js';
 import type { ContainerImageRecord } from '../../../lib/inventory/types.js';
 import type { PlannedEcsService } from '../../../lib/plan/types.js';
 import { ACCOUNT, clusterArn, ecsError, fakeClients, REGION, serviceArn, throttling } from '../aws/ecs-doubles.js';
@@ -219,5 +219,105 @@ describe('inspectImageDrift', () => {
     expect(ecs.commandCalls(DescribeServiceDeploymentsCommand).map((call) => call.args[0].input.serviceDeploymentArns?.length)).toEqual([20, 5]);
     expect(ecs.commandCalls(DescribeServiceRevisionsCommand).map((call) => call.args[0].input.serviceRevisionArns?.length)).toEqual([20, 5]);
     expect(ecr.commandCalls(DescribeImagesCommand)).toHaveLength(2);
+  });
+});
+
+describe('inspectImageDrift: what each finding says (rows that npm run mutation showed missing)', () => {
+  it('calls a service drifted when one container drifts and another is unknown', async () => {
+    tags['orders:latest'] = MOVED;
+    revisions[revisionArn('mixed')] = { app: RUNNING };
+    const mixed = target('mixed', [
+      { name: 'app', image: `${REPOSITORY}:latest` },
+      { name: 'proxy', image: 'public.ecr.aws/nginx/nginx:latest' },
+    ]);
+    const [drift] = await inspect([mixed]);
+    expect(drift?.status).toBe('drift');
+    expect(drift?.containers.map((container) => [container.container, container.status])).toEqual([
+      ['app', 'drift'],
+      ['proxy', 'unknown'],
+    ]);
+  });
+
+  it('resolves no tag for a container the running revision has no digest for, and calls it unknown', async () => {
+    revisions[revisionArn('api')] = { other: RUNNING };
+    const [drift] = await inspect([target('api', [{ name: 'app', image: `${REPOSITORY}:latest` }])]);
+    expect(drift).toMatchObject({ status: 'unknown', containers: [{ container: 'app', status: 'unknown' }] });
+    expect(ecr.calls()).toEqual([]);
+  });
+
+  it('takes no digest from a revision image ECS recorded without one', async () => {
+    ecs.on(DescribeServiceRevisionsCommand).resolves({
+      serviceRevisions: [{ serviceRevisionArn: revisionArn('api'), containerImages: [{ containerName: 'app', image: 'x' }] }],
+      failures: [],
+    });
+    revisions[revisionArn('api')] = { app: RUNNING };
+    const [drift] = await inspect([target('api', [{ name: 'app', image: `${REPOSITORY}:latest` }])]);
+    expect(drift?.containers[0]).toEqual({
+      container: 'app',
+      image: `${REPOSITORY}:latest`,
+      status: 'unknown',
+      reason: 'the current service revision records no resolved digest for this container',
+    });
+    expect(ecr.calls()).toEqual([]);
+  });
+
+  it('says when ECS describes the service deployment without a target revision', async () => {
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [{ serviceDeploymentArn: deploymentArn('api') }], failures: [] });
+    const [drift] = await inspect([target('api', [{ name: 'app', image: `${REPOSITORY}:latest` }])]);
+    expect(drift?.containers[0]).toMatchObject({
+      status: 'unknown',
+      reason: `DescribeServiceDeployments could not describe ${deploymentArn('api')}: no target revision`,
+    });
+  });
+
+  it('says when ECS cannot describe the target revision, with its reason or that it was not returned', async () => {
+    revisions[revisionArn('failed')] = { app: RUNNING };
+    revisions[revisionArn('dropped')] = { app: RUNNING };
+    ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [], failures: [{ arn: revisionArn('failed'), reason: 'MISSING' }] });
+    const image = [{ name: 'app', image: `${REPOSITORY}:latest` }];
+    const [failed, dropped] = await inspect([target('failed', image), target('dropped', image)]);
+    expect(failed?.containers[0]).toMatchObject({ status: 'unknown', reason: `DescribeServiceRevisions could not describe ${revisionArn('failed')}: MISSING` });
+    expect(dropped?.containers[0]).toMatchObject({
+      status: 'unknown',
+      reason: `DescribeServiceRevisions could not describe ${revisionArn('dropped')}: not returned`,
+    });
+    expect(ecr.calls()).toEqual([]);
+  });
+
+  it('keeps what it knew of a service when the look-up of another one of its Region fails', async () => {
+    // The deployments are described; the revisions' look-up then fails: what was known before it stays.
+    ecs.on(DescribeServiceRevisionsCommand).rejects(throttling());
+    revisions[revisionArn('api')] = { app: RUNNING };
+    const image = [{ name: 'app', image: `${REPOSITORY}:latest` }];
+    const [unnamed, failed] = await inspect([target('unnamed', image, {}), target('api', image)]);
+    expect(unnamed?.containers[0]?.reason).toBe('ECS names no current service deployment for the service, so the digest it runs is not known');
+    expect(failed?.containers[0]?.reason).toBe("could not read the running deployment's images: ThrottlingException: Rate exceeded");
+  });
+
+  it('adds the other-account hint only to an access denial, not to a throttled DescribeImages', async () => {
+    ecr.on(DescribeImagesCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    const [drift] = await inspect([running('api')]);
+    expect(drift?.containers[0]?.reason).toBe('could not resolve tag latest: ThrottlingException: Rate exceeded');
+  });
+});
+
+describe('shortDigest and describeDrift', () => {
+  it('cuts a digest after sha256: and 12 hex digits, and leaves one that short whole', () => {
+    expect(shortDigest(RUNNING)).toBe('sha256:aaaaaaaaaaaa…');
+    expect(shortDigest('sha256:aaaaaaaaaaaa')).toBe('sha256:aaaaaaaaaaaa');
+    expect(shortDigest('sha256:aaaaaaaaaaaab')).toBe('sha256:aaaaaaaaaaaa…');
+  });
+
+  it('names the drifting containers only, each with its image and reason, joined by "; "', () => {
+    expect(
+      describeDrift({
+        status: 'drift',
+        containers: [
+          { container: 'app', image: 'orders:latest', status: 'drift', reason: 'tag latest now resolves to b' },
+          { container: 'proxy', image: 'nginx:latest', status: 'unknown', reason: 'not an Amazon ECR private image' },
+          { container: 'worker', image: 'orders:v2', status: 'drift', reason: 'tag v2 no longer exists' },
+        ],
+      }),
+    ).toBe('app (orders:latest): tag latest now resolves to b; worker (orders:v2): tag v2 no longer exists');
   });
 });

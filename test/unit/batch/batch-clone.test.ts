@@ -72,7 +72,8 @@ describe('buildCloneInput', () => {
 
   it('sends only the clone tag, and no optional field, for a bare job', () => {
     const input = buildCloneInput(jobRecord('j1', DEFINITION, { jobName: 'bare' }));
-    expect(input).toEqual({
+    // Strict: a field the job does not have is not sent at all (not even as undefined).
+    expect(input).toStrictEqual({
       jobName: 'bare-refresh',
       jobQueue: QUEUE_ARN,
       jobDefinition: DEFINITION,
@@ -144,6 +145,56 @@ describe('buildCloneInput', () => {
       }),
     });
     expect(buildCloneInput(job).nodeOverrides?.numNodes).toBe(5);
+  });
+
+  it('keeps numNodes when one of several node ranges is open-ended', () => {
+    const job = jobRecord('mnp', DEFINITION, {
+      kind: 'multi-node',
+      detail: jobDetail('mnp', DEFINITION, {
+        nodeProperties: {
+          numNodes: 4,
+          mainNode: 0,
+          nodeRangeProperties: [
+            { targetNodes: '0:0', container: { image: 'main' } },
+            { targetNodes: '1:', container: { image: 'workers' } },
+          ],
+        },
+      }),
+    });
+    expect(buildCloneInput(job).nodeOverrides?.numNodes).toBe(4);
+  });
+
+  it('sends no numNodes for an open-ended multi-node job that names no node count', () => {
+    const job = jobRecord('mnp', DEFINITION, {
+      kind: 'multi-node',
+      detail: jobDetail('mnp', DEFINITION, {
+        nodeProperties: { numNodes: undefined, mainNode: 0, nodeRangeProperties: [{ targetNodes: '0:', container: { image: 'all' } }] },
+      }),
+    });
+    expect(Object.keys(buildCloneInput(job).nodeOverrides ?? {})).toEqual(['nodePropertyOverrides']);
+  });
+
+  it('gives a multi-node job without node ranges, and a task without containers, empty override lists', () => {
+    const bare = jobRecord('mnp', DEFINITION, {
+      kind: 'multi-node',
+      detail: jobDetail('mnp', DEFINITION, { nodeProperties: { numNodes: 2, mainNode: 0, nodeRangeProperties: undefined } }),
+    });
+    expect(buildCloneInput(bare).nodeOverrides).toEqual({ nodePropertyOverrides: [] });
+    const ranged = jobRecord('mnp', DEFINITION, {
+      kind: 'multi-node',
+      detail: jobDetail('mnp', DEFINITION, {
+        nodeProperties: {
+          numNodes: 2,
+          mainNode: 0,
+          nodeRangeProperties: [{ targetNodes: '0:1', ecsProperties: { taskProperties: [{ containers: undefined }] } }],
+        },
+      }),
+    });
+    expect(buildCloneInput(ranged).nodeOverrides?.nodePropertyOverrides).toEqual([
+      { targetNodes: '0:1', ecsPropertiesOverride: { taskProperties: [{ containers: [] }] } },
+    ]);
+    const ecs = jobRecord('ecs', DEFINITION, { detail: jobDetail('ecs', DEFINITION, { ecsProperties: { taskProperties: [{ containers: undefined }] } }) });
+    expect(buildCloneInput(ecs).ecsPropertiesOverride).toEqual({ taskProperties: [{ containers: [] }] });
   });
 
   it('clones an ecsProperties job with per-container overrides: name, command, environment, resources', () => {

@@ -162,6 +162,14 @@ describe('executeBatchPlan', () => {
     expect(result).toMatchObject({ status: 'done', newJobId: 'clone-of-j1' });
   });
 
+  it('submits a clone when the only job of that name carries no tags at all', async () => {
+    batch.on(ListJobsCommand).resolves({ jobSummaryList: [{ jobId: 'c-bare', jobName: 'job-j1-refresh' }] });
+    batch.on(DescribeJobsCommand).resolves({ jobs: [jobDetail('c-bare', jobDefinitionArn('nightly', 2))] });
+    const [result] = await execute([planned('j1')]);
+    expect(submitted()).toHaveLength(1);
+    expect(result).toMatchObject({ status: 'done', newJobId: 'clone-of-j1', reason: `submitted clone clone-of-j1: ${REASON}` });
+  });
+
   it('fails only the job whose SubmitJob fails; the other two are submitted and tagged', async () => {
     batch.on(SubmitJobCommand).callsFake((input: SubmitJobCommandInput) => {
       const original = input.tags?.['secret-refresh:resubmitted-from'];
