@@ -25,15 +25,10 @@ import { availableParallelism } from 'node:os';
 import type { SimulatorStats } from '../aws-sim/server.js';
 import { SimulatorProcess } from '../aws-sim/simulator-process.js';
 import { ACCOUNT, REGION } from '../aws-sim/synthetic-account.js';
+import { useBenchEnvironment } from '../bench-environment.js';
 import { writeResultsSection } from '../results-file.js';
 
-process.env.AWS_REGION = REGION;
-process.env.AWS_ACCESS_KEY_ID = 'bench';
-process.env.AWS_SECRET_ACCESS_KEY = 'bench';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-delete process.env.AWS_PROFILE;
+useBenchEnvironment(REGION);
 
 const SERVICES = Number(process.env.BURST_SERVICES ?? 5000);
 const PARAMETERS = Number(process.env.BURST_PARAMETERS ?? 100);

@@ -8,13 +8,10 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { startAwsSimulator } from '../aws-sim/server.js';
 import { generateAccount, REGION } from '../aws-sim/synthetic-account.js';
+import { useBenchEnvironment } from '../bench-environment.js';
 import { writeResultsSection } from '../results-file.js';
 
-process.env.AWS_REGION = REGION;
-process.env.AWS_ACCESS_KEY_ID = 'bench';
-process.env.AWS_SECRET_ACCESS_KEY = 'bench';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-delete process.env.AWS_PROFILE;
+useBenchEnvironment(REGION);
 
 const { createAwsClients } = await import('../../lib/aws/clients.js');
 const { mapWithConcurrency } = await import('../../lib/aws/concurrency.js');

@@ -19,16 +19,11 @@ import type { SimulatorStats } from '../aws-sim/server.js';
 import { SimulatorProcess } from '../aws-sim/simulator-process.js';
 import { ACCOUNT, CHANGED_SECRET, generateAccount, REGION, type SyntheticAccountOptions } from '../aws-sim/synthetic-account.js';
 import { ECS_THROTTLING_CATEGORIES, throttlingCategory } from '../aws-sim/token-bucket.js';
+import { useBenchEnvironment } from '../bench-environment.js';
 import { discoveryFloor } from '../discovery/floor.js';
 import { writeResultsSection } from '../results-file.js';
 
-process.env.AWS_REGION = REGION;
-process.env.AWS_ACCESS_KEY_ID = 'bench';
-process.env.AWS_SECRET_ACCESS_KEY = 'bench';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-delete process.env.AWS_PROFILE;
+useBenchEnvironment(REGION);
 
 const { createAwsClients } = await import('../../lib/aws/clients.js');
 const { TaskDefinitionCache } = await import('../../lib/aws/ecs.js');
