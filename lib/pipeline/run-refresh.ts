@@ -247,18 +247,30 @@ async function refresh(
   const actedFrom = checkpoint ? new Date(checkpoint.startedAt) : handledAt;
   const after = await afterActions({ run, changes, plan, execution, inventory, records, handledAt: actedFrom, state, config, dependencies });
   const warnings = [...(after.warnings ?? []), ...stepWarnings];
-  if (finish && steps) {
+  if (finish && steps && checkpoint) {
+    // A last step that left a change unfinished (a cluster or Region that could not be read, a failed target, a
+    // record not written) must be retried as a one-go batch would be: its checkpoint stays at this step, with what
+    // could not be read back in the cursor, and the continuation message fails, so SQS delivers it again (and after
+    // maxReceiveCount puts it in the failed-events queue). Marking it complete would make that copy "already taken".
+    const unfinished = buildReport({ ...run, entries, inventory, plan, execution, ...after }).changes.some((entry) => entry.retry);
+    const next = unfinished ? retriedLastStep(checkpoint, inventory, plan, scan) : finish;
+    if (unfinished) {
+      if (scan) scan = { ...scan, complete: false };
+      warnings.push(
+        `scan checkpoint ${checkpoint.id}: its last step left changes unfinished; the continuation is delivered again and reads again what could not be read`,
+      );
+    }
     // Marked complete only now that the batch was acted on: a run killed while acting is continued again by the
     // same message (what it deployed is then fresh), and later copies of it do nothing.
     const written = await steps.store
-      .write(finish.id, { step: finish.step, body: encodeCheckpoint(finish) }, finish.step - 1, CHECKPOINT_TTL_SECONDS)
+      .write(next.id, { step: next.step, body: encodeCheckpoint(next) }, checkpoint.step, CHECKPOINT_TTL_SECONDS)
       .catch((error) => {
         warnings.push(
-          `scan checkpoint ${finish?.id}: could not be marked complete (${String(error)}); a copy of its continuation is stopped by the change records`,
+          `scan checkpoint ${next.id}: could not be ${unfinished ? 'kept for the retry' : 'marked complete'} (${String(error)}); a copy of its continuation is stopped by the change records`,
         );
         return true;
       });
-    if (!written) warnings.push(`scan checkpoint ${finish.id}: another invocation moved it while this one acted`);
+    if (!written) warnings.push(`scan checkpoint ${next.id}: another invocation moved it while this one acted`);
   }
   if (!dependencies.serviceIndex) return buildReport({ ...run, entries, inventory, plan, execution, ...after, warnings, ...(scan ? { scan } : {}) });
   if (!fast || (scan && scan.invocations > 1)) {
@@ -430,6 +442,40 @@ function matchesOf(changes: readonly IdentifiedChange[], records: readonly EcsSe
     const record = target.type === 'ecs-service' ? byArn.get(target.arn) : undefined;
     return record ? [{ arn: record.arn, clusterArn: record.clusterArn, region: record.region }] : [];
   });
+}
+
+/**
+ * The checkpoint a last step that left changes unfinished keeps, at the same step (its continuation is delivered
+ * again): the matches and the fast path's services as they were, the problems cleared, and a cursor back over what
+ * could not be read: a cluster whose pages failed is read again from its first page; a Region whose ListClusters
+ * failed, or with a problem no cluster names (a task definition, a service), is read again whole (never skips).
+ * Without ECS problems (a failed target, a record not written, Batch) the cursor stays done: the retry acts again.
+ * The services this step found and planned join the matches, so the retry reads them again too.
+ */
+function retriedLastStep(checkpoint: ScanCheckpoint, inventory: Inventory, plan: Plan, scan: ScanReport | undefined): ScanCheckpoint {
+  const regions = new Map<string, { region: string; clusters?: { cluster: string }[] }>();
+  for (const problem of inventory.ecs.problems) {
+    const entry = regions.get(problem.region) ?? { region: problem.region, clusters: [] };
+    if (/^arn:[^:]+:ecs:[^:]*:[^:]*:cluster\//.test(problem.subject) && entry.clusters) {
+      if (!entry.clusters.some((cluster) => cluster.cluster === problem.subject)) entry.clusters.push({ cluster: problem.subject });
+    } else delete entry.clusters;
+    regions.set(problem.region, entry);
+  }
+  const planned = new Set(plan.targets.flatMap((target) => (target.type === 'ecs-service' ? [target.arn] : [])));
+  const found = inventory.ecs.services.filter((record) => planned.has(record.arn));
+  const { cursor: _done, ...rest } = checkpoint;
+  return {
+    ...rest,
+    matches: addMatches(
+      checkpoint.matches,
+      found.map((record) => ({ arn: record.arn, clusterArn: record.clusterArn, region: record.region })),
+    ),
+    complete: false,
+    invocations: scan?.invocations ?? checkpoint.invocations,
+    servicesScanned: scan?.servicesScanned ?? checkpoint.servicesScanned,
+    problems: [],
+    ...(regions.size > 0 ? { cursor: { regions: [...regions.values()] } } : {}),
+  };
 }
 
 /** The services the fast path finished (done, skipped, planned, waiting): its failed or deferred ones are left to the backstop. */

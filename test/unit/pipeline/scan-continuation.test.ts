@@ -61,9 +61,22 @@ class Account {
   }
 
   /** A new execution environment for each invocation (cold caches); the revision index persists, as in DynamoDB. */
+  /** A fault below the pipeline: the ECS calls it names fail (AccessDeniedException) while it says so. */
+  public fault?: (command: string, input: Record<string, unknown>) => boolean;
+
   public dependencies(): PipelineDependencies {
+    const clients = createAwsClients({ ecsQuotaShare: 0, maxAttempts: 1 });
+    clients.ecs(REGION).middlewareStack.add(
+      (next, context) => async (args) => {
+        if (this.fault?.(context.commandName ?? '', args.input as Record<string, unknown>)) {
+          throw Object.assign(new Error('simulated: not authorized to perform ecs:ListServices'), { name: 'AccessDeniedException' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'simulatedFault' },
+    );
     return {
-      clients: createAwsClients({ ecsQuotaShare: 0, maxAttempts: 1 }),
+      clients,
       directory,
       taskDefinitions: new TaskDefinitionCache(10_000, this.#revisions),
       state: this.state,
@@ -238,6 +251,42 @@ describe('a scan that cannot finish in one invocation', { timeout: 20_000 }, () 
     );
     expect(sim.reads()).toEqual(after);
     expect(Object.values(await sim.updates()).every((update) => update.count === 1)).toBe(true);
+  });
+
+  it('a last step that could not read a cluster is retried (its continuation fails, the checkpoint stays), and the retry reads that cluster again', async () => {
+    const sim = await account(1605);
+    const expected = await sim.oneGo();
+    // The cluster with the most matches cannot be listed until the fault is lifted.
+    const [cluster] = [...expected.perCluster].sort((a, b) => b[1] - a[1])[0] ?? [''];
+    let failing = true;
+    sim.fault = (command, input) => failing && command === 'ListServicesCommand' && String(input.cluster).endsWith(`/${cluster.split('/').pop()}`);
+    sim.queue.push({ messageId: 'm-0', body: JSON.stringify(changeEvent().event) });
+    let failed: { messageId: string; body: string; failures: number } | undefined;
+    for (let invocation = 0; invocation < 20 && sim.queue.length > 0 && !failed; invocation++) {
+      const done = await sim.invoke();
+      if (done.failures > 0) failed = done;
+    }
+    const report = reports.at(-1);
+    expect(failed).toBeDefined();
+    expect(report?.scan).toMatchObject({ complete: false });
+    expect(report?.summary.inventoryProblems).toBe(1);
+    expect(report?.warnings.some((warning) => /^inventory: us-east-1 \S+cluster\/\S+: .*not authorized to perform ecs:ListServices/.test(warning))).toBe(true);
+    expect(report?.warnings).toContain(
+      `scan checkpoint ${report?.scan?.checkpoint}: its last step left changes unfinished; the continuation is delivered again and reads again what could not be read`,
+    );
+    expect(sim.state.items.records.size).toBe(0);
+
+    // SQS delivers the failed continuation again; the cluster can be read now.
+    failing = false;
+    sim.queue.push({ messageId: `${failed?.messageId}-again`, body: failed?.body ?? '' });
+    for (let invocation = 0; invocation < 20 && sim.queue.length > 0; invocation++) await sim.invoke();
+    const last = reports.at(-1);
+    expect(last?.scan).toMatchObject({ complete: true, servicesScanned: 600, matches: expected.matches });
+    expect(last?.summary.failed).toBe(0);
+    const updates = await sim.updates();
+    expect(Object.keys(updates).sort()).toEqual(expected.targets);
+    expect(Object.values(updates).every((update) => update.count === 1)).toBe(true);
+    expect(sim.state.items.records.size).toBe(1);
   });
 
   it('starts the scan over when its checkpoint is lost (never skips), and still deploys every match once', async () => {
