@@ -253,7 +253,7 @@ async function refresh(
     // could not be read back in the cursor, and the continuation message fails, so SQS delivers it again (and after
     // maxReceiveCount puts it in the failed-events queue). Marking it complete would make that copy "already taken".
     const unfinished = buildReport({ ...run, entries, inventory, plan, execution, ...after }).changes.some((entry) => entry.retry);
-    const next = unfinished ? retriedLastStep(checkpoint, inventory, plan, scan) : finish;
+    const next = unfinished ? retriedLastStep(checkpoint, inventory, plan, execution, scan) : finish;
     if (unfinished) {
       if (scan) scan = { ...scan, complete: false };
       warnings.push(
@@ -450,9 +450,11 @@ function matchesOf(changes: readonly IdentifiedChange[], records: readonly EcsSe
  * could not be read: a cluster whose pages failed is read again from its first page; a Region whose ListClusters
  * failed, or with a problem no cluster names (a task definition, a service), is read again whole (never skips).
  * Without ECS problems (a failed target, a record not written, Batch) the cursor stays done: the retry acts again.
- * The services this step found and planned join the matches, so the retry reads them again too.
+ * The services this step found and planned join the matches, so the retry reads them again too; those it finished
+ * (deployed, skipped) join the fast path's as handled, so the retry leaves them out as the backstop leaves the fast
+ * path's (a deployment in the change's own second would not look fresh, and the minimum interval would defer it).
  */
-function retriedLastStep(checkpoint: ScanCheckpoint, inventory: Inventory, plan: Plan, scan: ScanReport | undefined): ScanCheckpoint {
+function retriedLastStep(checkpoint: ScanCheckpoint, inventory: Inventory, plan: Plan, execution: Execution, scan: ScanReport | undefined): ScanCheckpoint {
   const regions = new Map<string, { region: string; clusters?: { cluster: string }[] }>();
   for (const problem of inventory.ecs.problems) {
     const entry = regions.get(problem.region) ?? { region: problem.region, clusters: [] };
@@ -473,6 +475,7 @@ function retriedLastStep(checkpoint: ScanCheckpoint, inventory: Inventory, plan:
     complete: false,
     invocations: scan?.invocations ?? checkpoint.invocations,
     servicesScanned: scan?.servicesScanned ?? checkpoint.servicesScanned,
+    handled: [...new Set([...checkpoint.handled, ...finishedServices(execution)])],
     problems: [],
     ...(regions.size > 0 ? { cursor: { regions: [...regions.values()] } } : {}),
   };
@@ -480,7 +483,12 @@ function retriedLastStep(checkpoint: ScanCheckpoint, inventory: Inventory, plan:
 
 /** The services the fast path finished (done, skipped, planned, waiting): its failed or deferred ones are left to the backstop. */
 function finishedByFastPath(fast: FastPath | undefined): string[] {
-  return (fast?.execution?.results ?? []).flatMap((result) =>
+  return finishedServices(fast?.execution);
+}
+
+/** The ECS services `execution` finished (done, skipped, planned, waiting): not its failed or deferred ones. */
+function finishedServices(execution: Execution | undefined): string[] {
+  return (execution?.results ?? []).flatMap((result) =>
     result.report.type === 'ecs-service' && result.report.status !== 'failed' && result.report.status !== 'deferred' ? [result.report.arn] : [],
   );
 }
