@@ -21,6 +21,15 @@ export function discoveryFloor(clusterSizes: readonly number[], revisionsInUse: 
     DescribeServices: clusterSizes.reduce((sum, n) => sum + Math.ceil(n / 10), 0),
     DescribeTaskDefinition: revisionsInUse,
   };
+  const seconds = quotaSeconds(calls) + (4 * medianLatencyMs) / 1000;
+  return { calls, totalCalls: Object.values(calls).reduce((a, b) => a + b, 0), seconds };
+}
+
+/**
+ * The least time `calls` need under the simulated quotas at `share` of each sustained rate: each throttling category
+ * spends its burst at once, then runs at share × sustained, the categories in parallel (no latency counted).
+ */
+export function quotaSeconds(calls: Readonly<Record<string, number>>, share = 1): number {
   const perCategory = new Map<string, number>();
   for (const [action, count] of Object.entries(calls)) {
     const category = throttlingCategory(action) as string;
@@ -29,8 +38,7 @@ export function discoveryFloor(clusterSizes: readonly number[], revisionsInUse: 
   let seconds = 0;
   for (const [category, count] of perCategory) {
     const limits = ECS_THROTTLING_CATEGORIES[category];
-    if (limits) seconds = Math.max(seconds, Math.max(0, count - limits.burst) / limits.sustained);
+    if (limits) seconds = Math.max(seconds, Math.max(0, count - limits.burst) / (limits.sustained * share));
   }
-  seconds += (4 * medianLatencyMs) / 1000;
-  return { calls, totalCalls: Object.values(calls).reduce((a, b) => a + b, 0), seconds };
+  return seconds;
 }

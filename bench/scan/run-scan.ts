@@ -18,9 +18,8 @@ import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { SimulatorStats } from '../aws-sim/server.js';
 import { SimulatorProcess } from '../aws-sim/simulator-process.js';
 import { ACCOUNT, CHANGED_SECRET, generateAccount, REGION, type SyntheticAccountOptions } from '../aws-sim/synthetic-account.js';
-import { ECS_THROTTLING_CATEGORIES, throttlingCategory } from '../aws-sim/token-bucket.js';
 import { useBenchEnvironment } from '../bench-environment.js';
-import { discoveryFloor } from '../discovery/floor.js';
+import { discoveryFloor, quotaSeconds } from '../discovery/floor.js';
 import { writeResultsSection } from '../results-file.js';
 
 useBenchEnvironment(REGION);
@@ -64,21 +63,6 @@ const options: SyntheticAccountOptions = {
 };
 const account = generateAccount(options);
 const clusterSizes = [...account.servicesByCluster.values()].map((services) => services.length);
-
-/** How long the single-invocation scan's calls need at `share` of the quotas: each category's burst, then its share of the sustained rate. */
-function oneGoSeconds(calls: Record<string, number>, share: number): number {
-  const perCategory = new Map<string, number>();
-  for (const [action, count] of Object.entries(calls)) {
-    const category = throttlingCategory(action) as string;
-    perCategory.set(category, (perCategory.get(category) ?? 0) + count);
-  }
-  let seconds = 0;
-  for (const [category, count] of perCategory) {
-    const limits = ECS_THROTTLING_CATEGORIES[category];
-    if (limits) seconds = Math.max(seconds, Math.max(0, count - limits.burst) / (limits.sustained * share));
-  }
-  return seconds;
-}
 
 // Capture every report the function body logs (logger is silent otherwise).
 const reports: Report[] = [];
@@ -176,7 +160,7 @@ for (const run of RUNS) {
     total: perInvocation.reduce((sum, seconds) => sum + seconds, 0),
     calls,
     oneGo: floor.calls,
-    oneGoSeconds: oneGoSeconds(floor.calls, SHARE),
+    oneGoSeconds: quotaSeconds(floor.calls, SHARE),
     deployed: Object.keys(updates).length,
     once: Object.values(updates).every((update) => update.count === 1),
     matches: last.scan.matches,
