@@ -1,3 +1,4 @@
+import type { MetadataDirectory } from '../../lib/changes/types.js';
 import { addBurstParameters, type BurstParameterOptions } from './burst-parameters.js';
 import { pick, seededRandom } from './random.js';
 
@@ -33,6 +34,21 @@ export const CHANGED_SECRET = {
   arn: `${SECRET_PREFIX}bench/orders/db-Ab12Cd`,
   currentVersion: '3f2b6f6e-7c1a-4d0e-9a51-1e2f3a4b5c6d',
 } as const;
+
+/**
+ * The metadata directory of a synthetic account: DescribeSecret knows the changed secret only (by ARN or name),
+ * with `currentVersion()` as its AWSCURRENT version, so a caller can make a second version current; parameters are
+ * unknown. One directory for every benchmark and simulator test, instead of a copy in each.
+ */
+export function changedSecretDirectory(currentVersion: () => string = () => CHANGED_SECRET.currentVersion): MetadataDirectory {
+  return {
+    describeSecret: async (secretId) =>
+      secretId === CHANGED_SECRET.arn || secretId === CHANGED_SECRET.name
+        ? { arn: CHANGED_SECRET.arn, name: CHANGED_SECRET.name, versionIdsToStages: { [currentVersion()]: ['AWSCURRENT'] } }
+        : undefined,
+    describeParameter: async () => undefined,
+  };
+}
 
 /** Every form that reads the changed secret (some pinned: they match, with a pinned impact). */
 const CHANGED_FORMS: readonly { location: Location; valueFrom: string }[] = [

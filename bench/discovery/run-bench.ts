@@ -15,14 +15,13 @@ import { TaskDefinitionCache } from '../../lib/aws/ecs.js';
 import { resetEcsPacing } from '../../lib/aws/ecs-pacing.js';
 import { InMemoryRevisionIndex } from '../../lib/aws/revision-index.js';
 import { resolveManualChange } from '../../lib/changes/manual-refresh-change.js';
-import type { MetadataDirectory } from '../../lib/changes/types.js';
 import { loadConfig } from '../../lib/config/config.js';
 import { type PipelineDependencies, runRefresh } from '../../lib/pipeline/run-refresh.js';
 import { changeForMatching } from '../../lib/plan/change-for-matching.js';
 import type { ActionableChange } from '../../lib/plan/types.js';
 import type { SimulatorStats } from '../aws-sim/server.js';
 import { SimulatorProcess } from '../aws-sim/simulator-process.js';
-import { ACCOUNT, CHANGED_SECRET, REGION } from '../aws-sim/synthetic-account.js';
+import { ACCOUNT, CHANGED_SECRET, changedSecretDirectory, REGION } from '../aws-sim/synthetic-account.js';
 import { writeResultsSection } from '../results-file.js';
 import { type DiscoveryFloor, discoveryFloor } from './floor.js';
 import { naiveDiscovery } from './naive-discovery.js';
@@ -82,13 +81,7 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak
   }
 }
 
-const directory: MetadataDirectory = {
-  describeSecret: async (secretId) =>
-    secretId === CHANGED_SECRET.arn || secretId === CHANGED_SECRET.name
-      ? { arn: CHANGED_SECRET.arn, name: CHANGED_SECRET.name, versionIdsToStages: { [CHANGED_SECRET.currentVersion]: ['AWSCURRENT'] } }
-      : undefined,
-  describeParameter: async () => undefined,
-};
+const directory = changedSecretDirectory();
 
 async function runOurs(sim: SimulatorProcess, label: string, dependencies: PipelineDependencies): Promise<Measured> {
   const config = loadConfig({

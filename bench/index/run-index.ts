@@ -18,7 +18,7 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { SimulatorStats } from '../aws-sim/server.js';
 import { SimulatorProcess } from '../aws-sim/simulator-process.js';
-import { ACCOUNT, CHANGED_SECRET, generateAccount, REGION, type SyntheticAccountOptions } from '../aws-sim/synthetic-account.js';
+import { ACCOUNT, CHANGED_SECRET, changedSecretDirectory, generateAccount, REGION, type SyntheticAccountOptions } from '../aws-sim/synthetic-account.js';
 import { useBenchEnvironment } from '../bench-environment.js';
 import { writeResultsSection } from '../results-file.js';
 
@@ -39,13 +39,7 @@ const SIZES = (process.env.BENCH_INDEX_SIZES ?? '5000,20000').split(',').map(Num
 const SEED = 20261201;
 const ECS_ACTIONS = ['ListClusters', 'ListServices', 'DescribeServices', 'DescribeTaskDefinition', 'UpdateService'] as const;
 
-const directory = {
-  describeSecret: async (secretId: string) =>
-    secretId === CHANGED_SECRET.arn || secretId === CHANGED_SECRET.name
-      ? { arn: CHANGED_SECRET.arn, name: CHANGED_SECRET.name, versionIdsToStages: { [CHANGED_SECRET.currentVersion]: ['AWSCURRENT'] } }
-      : undefined,
-  describeParameter: async () => undefined,
-};
+const directory = changedSecretDirectory();
 
 interface Row {
   readonly size: number;

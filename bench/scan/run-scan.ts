@@ -17,7 +17,7 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { SimulatorStats } from '../aws-sim/server.js';
 import { SimulatorProcess } from '../aws-sim/simulator-process.js';
-import { ACCOUNT, CHANGED_SECRET, generateAccount, REGION, type SyntheticAccountOptions } from '../aws-sim/synthetic-account.js';
+import { ACCOUNT, CHANGED_SECRET, changedSecretDirectory, generateAccount, REGION, type SyntheticAccountOptions } from '../aws-sim/synthetic-account.js';
 import { useBenchEnvironment } from '../bench-environment.js';
 import { discoveryFloor, quotaSeconds } from '../discovery/floor.js';
 import { writeResultsSection } from '../results-file.js';
@@ -45,13 +45,7 @@ const SHARE = 0.5;
 const LATENCY_MS = 40;
 const ECS_ACTIONS = ['ListClusters', 'ListServices', 'DescribeServices', 'DescribeTaskDefinition', 'UpdateService'] as const;
 
-const directory = {
-  describeSecret: async (secretId: string) =>
-    secretId === CHANGED_SECRET.arn || secretId === CHANGED_SECRET.name
-      ? { arn: CHANGED_SECRET.arn, name: CHANGED_SECRET.name, versionIdsToStages: { [CHANGED_SECRET.currentVersion]: ['AWSCURRENT'] } }
-      : undefined,
-  describeParameter: async () => undefined,
-};
+const directory = changedSecretDirectory();
 
 const options: SyntheticAccountOptions = {
   seed: 20261201,

@@ -6,24 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsSimulator, startAwsSimulator } from '../../../bench/aws-sim/server.js';
-import { ACCOUNT, CHANGED_SECRET, generateAccount, REGION } from '../../../bench/aws-sim/synthetic-account.js';
+import { ACCOUNT, CHANGED_SECRET, changedSecretDirectory, generateAccount, REGION } from '../../../bench/aws-sim/synthetic-account.js';
 import { createAwsClients } from '../../../lib/aws/clients.js';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.js';
-import type { MetadataDirectory } from '../../../lib/changes/index.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import { type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
 import type { RolloutPlan } from '../../../lib/rollout/types.js';
 
 let simulator: AwsSimulator;
 const store = new InMemoryServiceIndexStore();
-const directory: MetadataDirectory = {
-  describeSecret: async (secretId) =>
-    secretId === CHANGED_SECRET.arn || secretId === CHANGED_SECRET.name
-      ? { arn: CHANGED_SECRET.arn, name: CHANGED_SECRET.name, versionIdsToStages: { [CHANGED_SECRET.currentVersion]: ['AWSCURRENT'] } }
-      : undefined,
-  describeParameter: async () => undefined,
-};
+const directory = changedSecretDirectory();
 
 beforeAll(async () => {
   simulator = await startAwsSimulator({

@@ -8,13 +8,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AwsSimulator, startAwsSimulator } from '../../../bench/aws-sim/server.js';
-import { ACCOUNT, CHANGED_SECRET, generateAccount, REGION } from '../../../bench/aws-sim/synthetic-account.js';
+import { ACCOUNT, CHANGED_SECRET, changedSecretDirectory, generateAccount, REGION } from '../../../bench/aws-sim/synthetic-account.js';
 import { createAwsClients } from '../../../lib/aws/clients.js';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import { InMemoryRevisionIndex } from '../../../lib/aws/revision-index.js';
 import { InMemoryScanCheckpoints } from '../../../lib/aws/scan-checkpoints.js';
 import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.js';
-import type { MetadataDirectory } from '../../../lib/changes/index.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import { logger } from '../../../lib/lambda/logger.js';
 import { runIntakeBatch } from '../../../lib/lambda/run-changes-in-lambda.js';
@@ -24,13 +23,7 @@ import { MemoryStateTable } from '../../support/memory-state-table.js';
 
 /** The changed secret's current version (a later test makes a second version current). */
 let currentVersion: string = CHANGED_SECRET.currentVersion;
-const directory: MetadataDirectory = {
-  describeSecret: async (secretId) =>
-    secretId === CHANGED_SECRET.arn || secretId === CHANGED_SECRET.name
-      ? { arn: CHANGED_SECRET.arn, name: CHANGED_SECRET.name, versionIdsToStages: { [currentVersion]: ['AWSCURRENT'] } }
-      : undefined,
-  describeParameter: async () => undefined,
-};
+const directory = changedSecretDirectory(() => currentVersion);
 
 const ECS_READS = ['ListClusters', 'ListServices', 'DescribeServices', 'DescribeTaskDefinition'] as const;
 
