@@ -13,6 +13,12 @@ describe('startedSince (the already-fresh rule)', () => {
     expect(startedSince(new Date('2026-11-20T10:05:00.000Z'), '2026-11-20T10:00:20Z')).toBe(true);
   });
 
+  it('is never fresh when a moment cannot be read: the service is acted on rather than left stale', () => {
+    expect(startedSince('not a date', '2026-11-20T10:00:20Z')).toBe(false);
+    expect(startedSince('2026-11-20T10:05:00.000Z', 'not a date')).toBe(false);
+    expect(startedSince(new Date(Number.NaN), '2026-11-20T10:00:20Z')).toBe(false);
+  });
+
   it('is false before the change', () => {
     expect(startedSince('2026-11-20T10:00:19.999Z', '2026-11-20T10:00:20Z')).toBe(false);
   });
