@@ -19,12 +19,10 @@ import type { Change } from '../changes/types.js';
  * startedSince('2026-11-20T10:00:20.950Z', '2026-11-20T10:00:20.100Z') // → false (same second, whatever the fraction)
  */
 export function startedSince(startedAt: string | Date, moment: string): boolean {
-  // Stryker disable next-line ConditionalExpression: equivalent: Date.parse of a Date parses its toString, which keeps the whole second this rule compares.
   const started = typeof startedAt === 'string' ? Date.parse(startedAt) : startedAt.getTime();
   const since = Date.parse(moment);
   // An unreadable moment is never fresh: the service is acted on, not left stale. The comparison below is false
   // for NaN too; the check says it on purpose.
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, a NaN comparison is false either way.
   if (Number.isNaN(started) || Number.isNaN(since)) return false;
   return Math.floor(started / 1000) > Math.floor(since / 1000);
 }

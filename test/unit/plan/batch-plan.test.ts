@@ -326,6 +326,52 @@ describe('limitPlan: Batch resubmits and the budget', () => {
     expect(limited.targets.find((target) => target.type === 'ecs-service')).not.toHaveProperty('terminate');
   });
 
+  it('defers ECS redeploys only: a Batch resubmit, a skipped job definition and a skipped service deployed a minute ago keep their decisions', () => {
+    const planned = planRefresh(
+      [{ ...secretChange(), id: 'c1' }],
+      inventory([service('api', [SECRET_ARN]), service('pinned', [`${SECRET_ARN}::AWSPREVIOUS:`])], {
+        jobDefinitions: [definition],
+        jobs: [jobRecord('j1', definition.arn)],
+      }),
+      { ...SETTINGS, batchPolicy: 'resubmit-and-terminate' },
+    );
+    const decisions = (plan: typeof planned) => plan.targets.map((target) => `${target.type} ${target.name}: ${target.decision}`);
+    expect(decisions(planned)).toEqual([
+      'ecs-service api: redeploy',
+      'ecs-service pinned: skip',
+      'batch-job-definition nightly:1: skip',
+      'batch-job job-j1: resubmit',
+    ]);
+    const aMinuteAgo = new Map(planned.targets.map((target) => [target.arn, '2026-11-20T10:09:00.000Z'] as const));
+    expect(decisions(limitPlan(planned, limits({ lastDeployed: aMinuteAgo, budgetLeft: 10 })))).toEqual([
+      'ecs-service api: defer',
+      'ecs-service pinned: skip',
+      'batch-job-definition nightly:1: skip',
+      'batch-job job-j1: resubmit',
+    ]);
+  });
+
+  it('with the interval off (0) never defers, even a deployment recorded ahead of this run’s clock', () => {
+    const ahead = new Map([[`arn:aws:ecs:${REGION}:${ACCOUNT}:service/orders/api`, '2026-11-20T10:11:00.000Z']]);
+    const limited = limitPlan(withJob(), limits({ lastDeployed: ahead, minRedeployIntervalSeconds: 0, budgetLeft: 10 }));
+    expect(limited.targets.find((target) => target.type === 'ecs-service')?.decision).toBe('redeploy');
+    // With the interval on, the same record defers the service (until the record's time plus the interval).
+    const on = limitPlan(withJob(), limits({ lastDeployed: ahead, budgetLeft: 10 }));
+    expect(on.targets.find((target) => target.type === 'ecs-service')).toMatchObject({ decision: 'defer', due: '2026-11-20T10:16:00.000Z' });
+  });
+
+  it('counts only actions in the budget: a job left alone (batch policy report) is not a deployment', () => {
+    const reported = planRefresh(
+      [{ ...secretChange(), id: 'c1' }],
+      inventory([service('api', [SECRET_ARN])], { jobDefinitions: [definition], jobs: [jobRecord('j1', definition.arn)] }),
+      { ...SETTINGS, batchPolicy: 'report' },
+    );
+    expect(reported.targets.find((target) => target.type === 'batch-job')?.decision).toBe('skip');
+    const limited = limitPlan(reported, limits({ budgetLeft: 1 }));
+    expect(limited.refused).toBeUndefined();
+    expect(limited.targets.map((target) => target.decision)).toEqual(reported.targets.map((target) => target.decision));
+  });
+
   it('acts when the actions fit exactly in what is left, and says 0 left (never a negative count) when the budget is overdrawn', () => {
     expect(limitPlan(withJob(), limits({ budgetLeft: 2 })).refused).toBeUndefined();
     expect(limitPlan(withJob(), limits({ budgetLeft: -3 })).refused).toContain('(0 left this hour)');
