@@ -269,6 +269,33 @@ describe('planRefresh over a batch: one code when the changes disagree about a t
     expect(plan.targets.map((target) => target.name)).toEqual(['beta', 'alpha', 'zeta', 'a-def:1', 'z-def:1', 'alpha', 'zeta']);
   });
 
+  it('sorts Batch jobs of one Region by queue before name', () => {
+    const definition = definitionRecord('nightly', { references: [secretReference(PARAMETER_A)] });
+    const queue = (name: string) => `arn:aws:batch:${REGION}:${ACCOUNT}:job-queue/${name}`;
+    const jobs = [
+      jobRecord('j1', definition.arn, { jobName: 'alpha', jobQueue: queue('z-queue') }),
+      jobRecord('j2', definition.arn, { jobName: 'zeta', jobQueue: queue('a-queue') }),
+    ];
+    const plan = planRefresh([A, B], inventory([], { jobDefinitions: [definition], jobs }), SETTINGS);
+    expect(plan.targets.filter((target) => target.type === 'batch-job').map((target) => target.name)).toEqual(['zeta', 'alpha']);
+  });
+
+  it('says only the deletions when every change of the batch deleted what a job reads (no "not acted on" clause)', () => {
+    const definition = definitionRecord('nightly', { references: [secretReference(PARAMETER_A), secretReference(PARAMETER_B, 'API_KEY')] });
+    const { versionId: _a, ...deletedA } = parameterChange('c1', '/app/a', { effect: 'deleted', reason: 'parameter /app/a was deleted' });
+    const { versionId: _b, ...deletedB } = parameterChange('c2', '/app/b', { effect: 'deleted', reason: 'parameter /app/b was deleted' });
+    const plan = planRefresh(
+      [deletedA as IdentifiedChange, deletedB as IdentifiedChange],
+      inventory([], { jobDefinitions: [definition], jobs: [jobRecord('j1', definition.arn)] }),
+      { ...SETTINGS, batchPolicy: 'resubmit-and-terminate' },
+    );
+    const job = plan.targets.find((target) => target.type === 'batch-job');
+    expect(job).toMatchObject({ decision: 'skip', code: 'deleted', terminate: false });
+    expect(job?.reason).toBe(
+      'c1: parameter /app/a was deleted or is scheduled for deletion: a resubmitted job would fail to start; c2: parameter /app/b was deleted or is scheduled for deletion: a resubmitted job would fail to start',
+    );
+  });
+
   it('never terminates a job one change would resubmit-and-terminate when another change deleted what it reads', () => {
     const definition = definitionRecord('nightly', { references: [secretReference(PARAMETER_A), secretReference(PARAMETER_B, 'API_KEY')] });
     const { versionId: _versionId, ...deleted } = parameterChange('c2', '/app/b', { effect: 'deleted', reason: 'parameter /app/b was deleted' });
