@@ -119,6 +119,25 @@ describe('planEcsRefresh: redeploy', () => {
     ]);
   });
 
+  it('carries the rollout tags a service has (wave, window trimmed, approval in any casing) and none it lacks', () => {
+    const services = [
+      service('tagged', [READS_CURRENT], {
+        tags: { 'secret-refresh:wave': '2', 'secret-refresh:window': '  Mon-Fri 08:00-18:00 Europe/Berlin  ', 'secret-refresh:approval': 'TRUE' },
+      }),
+      service('blank', [READS_CURRENT], { tags: { 'secret-refresh:window': '   ', 'secret-refresh:approval': 'false' } }),
+      service('plain', [READS_CURRENT]),
+    ];
+    const byName = new Map(planEcsRefresh(secretChange(), services, EVENT).targets.map((target) => [target.name, target]));
+    const [tagged, blank, plain] = ['tagged', 'blank', 'plain'].map((name) => byName.get(name));
+    expect(tagged).toMatchObject({ name: 'tagged', wave: 2, window: 'Mon-Fri 08:00-18:00 Europe/Berlin', approval: true });
+    for (const target of [blank, plain]) {
+      expect(target).toBeDefined();
+      expect(target).not.toHaveProperty('wave');
+      expect(target).not.toHaveProperty('window');
+      expect(target).not.toHaveProperty('approval');
+    }
+  });
+
   it('does not list services that do not reference the changed resource at all', () => {
     const plan = planEcsRefresh(secretChange(), [service('api', [READS_CURRENT]), service('billing', [found(OTHER_SECRET_ARN)]), service('empty', [])], EVENT);
     expect(plan.targets.map((target) => target.name)).toEqual(['api']);
