@@ -67,6 +67,28 @@ describe('changeForMatching', () => {
     });
   });
 
+  it('leaves the version id out when the change has none (a deletion), rather than carrying it as undefined', () => {
+    const { versionId: _versionId, ...deleted } = change({ effect: 'deleted' });
+    expect(Object.keys(changeForMatching(deleted as ActionableChange))).toEqual(['resource', 'effect', 'labels']);
+  });
+
+  it('gives no suffix when the ARN does not start with the name: the suffix is never guessed', () => {
+    expect(changeForMatching(change({ name: 'rds!db-other' })).resource).not.toHaveProperty('suffix');
+    expect(changeForMatching(change({ name: 'rds' })).resource).not.toHaveProperty('suffix');
+  });
+
+  it('keys a parameter by its name without the leading slashes, and leaves a name without one as it is', () => {
+    const parameter = (name: string) =>
+      changeForMatching({
+        ...change(),
+        kind: 'parameter',
+        name,
+        arn: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/${name.replace(/^\/+/, '')}`,
+      } as ActionableChange).resource;
+    expect(parameter('//app/db/password')).toMatchObject({ kind: 'parameter', key: 'app/db/password' });
+    expect(parameter('app/db/password')).toMatchObject({ kind: 'parameter', key: 'app/db/password' });
+  });
+
   it('carries the replica Regions, without the primary’s own', () => {
     expect(changeForMatching(change({ replicaRegions: ['eu-west-1', 'us-east-1'] })).resource).toMatchObject({ replicaRegions: ['eu-west-1'] });
   });
