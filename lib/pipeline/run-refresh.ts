@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ExecuteOptions, type Execution, executePlan } from '../actions/index.js';
+import { resourceId } from '../arn/arn.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { TaskDefinitionCache } from '../aws/ecs.js';
 import type { ScanCheckpointStore } from '../aws/scan-checkpoints.js';
@@ -399,7 +400,7 @@ async function scanStep(context: {
       servicesScanned,
       ...(cursor ? { cursor } : {}),
       matches: addMatches(checkpoint?.matches ?? [], found),
-      handled: checkpoint?.handled ?? finishedByFastPath(fast),
+      handled: checkpoint?.handled ?? finishedServices(fast?.execution),
       problems,
     };
     return { status: 'continue', next, inventory: { ecs: scanned.ecs, batch: emptyBatch(config.regions) } };
@@ -458,7 +459,7 @@ function retriedLastStep(checkpoint: ScanCheckpoint, inventory: Inventory, plan:
   const regions = new Map<string, { region: string; clusters?: { cluster: string }[] }>();
   for (const problem of inventory.ecs.problems) {
     const entry = regions.get(problem.region) ?? { region: problem.region, clusters: [] };
-    if (/^arn:[^:]+:ecs:[^:]*:[^:]*:cluster\//.test(problem.subject) && entry.clusters) {
+    if (resourceId(problem.subject, 'ecs', 'cluster/') !== undefined && entry.clusters) {
       if (!entry.clusters.some((cluster) => cluster.cluster === problem.subject)) entry.clusters.push({ cluster: problem.subject });
     } else delete entry.clusters;
     regions.set(problem.region, entry);
@@ -481,12 +482,10 @@ function retriedLastStep(checkpoint: ScanCheckpoint, inventory: Inventory, plan:
   };
 }
 
-/** The services the fast path finished (done, skipped, planned, waiting): its failed or deferred ones are left to the backstop. */
-function finishedByFastPath(fast: FastPath | undefined): string[] {
-  return finishedServices(fast?.execution);
-}
-
-/** The ECS services `execution` finished (done, skipped, planned, waiting): not its failed or deferred ones. */
+/**
+ * The ECS services `execution` finished (done, skipped, planned, waiting): not its failed or deferred ones, which are
+ * left to the backstop (the fast path's) or to the retry (a last step's).
+ */
 function finishedServices(execution: Execution | undefined): string[] {
   return (execution?.results ?? []).flatMap((result) =>
     result.report.type === 'ecs-service' && result.report.status !== 'failed' && result.report.status !== 'deferred' ? [result.report.arn] : [],

@@ -53,16 +53,17 @@ class Account {
     });
   }
 
-  /** A new execution environment for each invocation (cold caches); the revision index persists, as in DynamoDB. */
   /** A fault below the pipeline: the ECS calls it names fail (AccessDeniedException) while it says so. */
   public fault?: (command: string, input: Record<string, unknown>) => boolean;
 
+  /** A new execution environment for each invocation (cold caches); the revision index persists, as in DynamoDB. */
   public dependencies(): PipelineDependencies {
     const clients = createAwsClients({ ecsQuotaShare: 0, maxAttempts: 1 });
     clients.ecs(REGION).middlewareStack.add(
       (next, context) => async (args) => {
-        if (this.fault?.(context.commandName ?? '', args.input as Record<string, unknown>)) {
-          throw Object.assign(new Error('simulated: not authorized to perform ecs:ListServices'), { name: 'AccessDeniedException' });
+        const command = context.commandName ?? '';
+        if (this.fault?.(command, args.input as Record<string, unknown>)) {
+          throw Object.assign(new Error(`simulated: not authorized to perform ecs:${command.replace(/Command$/, '')}`), { name: 'AccessDeniedException' });
         }
         return next(args);
       },
