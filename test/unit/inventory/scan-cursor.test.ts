@@ -4,7 +4,7 @@
  * cursor until it is done (one unit per call) reads every service exactly once, with exactly the ListServices and DescribeServices
  * calls of a scan in one go; a scan with time enough is the one-go inventory; every call moves on.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AwsSimulator, startAwsSimulator } from '../../../bench/aws-sim/server.js';
 import { generateAccount } from '../../../bench/aws-sim/synthetic-account.js';
 import { createAwsClients } from '../../../lib/aws/clients.js';
@@ -25,11 +25,12 @@ beforeAll(async () => {
     latencyMedianMs: 0,
     throttling: false,
   });
-  process.env.AWS_ENDPOINT_URL = simulator.url;
-  process.env.AWS_ACCESS_KEY_ID = 'test';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  vi.stubEnv('AWS_ENDPOINT_URL', simulator.url);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await simulator.close();
 });
 

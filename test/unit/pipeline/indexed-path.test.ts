@@ -4,7 +4,7 @@
  * Region falls back to the scan and says so, and fills the index; the next run deploys the indexed services first
  * and the backstop scan deploys nothing twice; a service the index lost is deployed by the backstop, once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AwsSimulator, startAwsSimulator } from '../../../bench/aws-sim/server.js';
 import { ACCOUNT, CHANGED_SECRET, changedSecretDirectory, generateAccount, REGION } from '../../../bench/aws-sim/synthetic-account.js';
 import { createAwsClients } from '../../../lib/aws/clients.js';
@@ -24,11 +24,12 @@ beforeAll(async () => {
     latencyMedianMs: 0,
     throttling: false,
   });
-  process.env.AWS_ENDPOINT_URL = simulator.url;
-  process.env.AWS_ACCESS_KEY_ID = 'test';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  vi.stubEnv('AWS_ENDPOINT_URL', simulator.url);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await simulator.close();
 });
 

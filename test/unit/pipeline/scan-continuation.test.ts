@@ -147,14 +147,14 @@ async function account(seed: number): Promise<Account> {
     throttling: false,
   });
   simulators.push(simulator);
-  process.env.AWS_ENDPOINT_URL = simulator.url;
+  vi.stubEnv('AWS_ENDPOINT_URL', simulator.url);
   return new Account(simulator);
 }
 
 let reports: RefreshReport[] = [];
 beforeAll(() => {
-  process.env.AWS_ACCESS_KEY_ID = 'test';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
 });
 beforeEach(() => {
   reports = [];
@@ -168,6 +168,7 @@ beforeEach(() => {
   return () => vi.restoreAllMocks();
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await Promise.all(simulators.map((simulator) => simulator.close()));
 });
 

@@ -23,11 +23,12 @@ const account = generateAccount({ seed: 1616, services: 600, clusters: 3, revisi
 let simulator: AwsSimulator;
 beforeAll(async () => {
   simulator = await startAwsSimulator({ account, latencyMedianMs: 0, throttling: false });
-  process.env.AWS_ENDPOINT_URL = simulator.url;
-  process.env.AWS_ACCESS_KEY_ID = 'test';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  vi.stubEnv('AWS_ENDPOINT_URL', simulator.url);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await simulator.close();
 });
 let reports: IndexReconcileReport[] = [];
