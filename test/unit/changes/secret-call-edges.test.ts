@@ -1,0 +1,202 @@
+/**
+ * The Secrets Manager decisions the sample events do not reach: calls without a version token, several custom
+ * labels, a DeleteSecret logged without its full ARN, calls and service events that move nothing, and the
+ * rotation's own labels in Secret Label Updated. Each asserts the whole reason an operator reads in the report.
+ */
+import { describe, expect, it } from 'vitest';
+import { detectEventChange } from '../../../lib/changes/detect-change.js';
+import { ForeignAccountError } from '../../../lib/errors.js';
+import { DB_SECRET_ARN, DB_SECRET_NAME, dbSecret, FakeMetadataDirectory, PUT_VERSION, ROTATION_VERSION, sampleEvent } from './fake-metadata-directory.js';
+
+/** A Secrets Manager CloudTrail API call `eventName` with these request parameters and response elements. */
+function apiCall(eventName: string, requestParameters: Record<string, unknown> | null, responseElements: Record<string, unknown> | null = null) {
+  const event = sampleEvent('secretsmanager-putsecretvalue-awscurrent.json');
+  return { ...event, detail: { ...(event.detail as Record<string, unknown>), eventName, requestParameters, responseElements } };
+}
+
+/** A Secrets Manager CloudTrail service event `eventName` with these members of `detail`. */
+function serviceEvent(eventName: string, members: Record<string, unknown>) {
+  const event = sampleEvent('secretsmanager-rotationfailed.json');
+  return {
+    ...event,
+    detail: {
+      ...(event.detail as Record<string, unknown>),
+      eventName,
+      additionalEventData: null,
+      serviceEventDetails: null,
+      requestParameters: null,
+      ...members,
+    },
+  };
+}
+
+const BY_ARN = { arn: DB_SECRET_ARN };
+
+describe('Secrets Manager API calls without a version token', () => {
+  it('PutSecretValue without a token: the version now carrying AWSCURRENT is the new value, named "a new version" in the reason', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'], [ROTATION_VERSION]: ['AWSPREVIOUS'] })]);
+    const change = await detectEventChange(apiCall('PutSecretValue', { secretId: DB_SECRET_NAME }, BY_ARN), directory);
+    expect(change).toMatchObject({
+      effect: 'new-current-value',
+      reason: 'PutSecretValue without VersionStages moved AWSCURRENT to a new version',
+      name: DB_SECRET_NAME,
+      arn: DB_SECRET_ARN,
+      versionId: PUT_VERSION,
+      labels: ['AWSCURRENT'],
+    });
+  });
+
+  it('UpdateSecret without a token changed no value: ignored without any AWS call', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(apiCall('UpdateSecret', { secretId: DB_SECRET_NAME, description: 'orders database' }, BY_ARN), directory);
+    expect(change).toMatchObject({
+      effect: 'none',
+      reason: 'UpdateSecret without clientRequestToken: no version id to confirm a new value with',
+      name: DB_SECRET_NAME,
+      arn: DB_SECRET_ARN,
+    });
+    expect(change.versionId).toBeUndefined();
+    expect(directory.calls).toEqual([]);
+  });
+
+  it('CreateSecret without a value: its secret has no AWSCURRENT version, so nothing is acted on', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({})]);
+    const change = await detectEventChange(apiCall('CreateSecret', { name: DB_SECRET_NAME }, BY_ARN), directory);
+    expect(change).toMatchObject({
+      effect: 'none',
+      reason: `no version of secret ${DB_SECRET_NAME} carries AWSCURRENT`,
+      name: DB_SECRET_NAME,
+      arn: DB_SECRET_ARN,
+    });
+    expect(change.stale).toBeUndefined();
+    expect(directory.calls).toEqual([{ operation: 'describeSecret', id: DB_SECRET_ARN, region: 'us-east-1' }]);
+  });
+
+  it('CreateSecret without a token whose secret has a current version: that version, named "a new version" in the reason', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(apiCall('CreateSecret', { name: DB_SECRET_NAME }, BY_ARN), directory);
+    expect(change).toMatchObject({
+      effect: 'new-current-value',
+      reason: `CreateSecret made a new version the AWSCURRENT value of secret ${DB_SECRET_NAME} (matters to references by name or partial ARN of a re-created secret)`,
+      versionId: PUT_VERSION,
+    });
+  });
+
+  it('PutSecretValue whose version is gone by the time it is confirmed: superseded and stale, the later change refreshes', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(apiCall('PutSecretValue', { secretId: DB_SECRET_NAME, clientRequestToken: PUT_VERSION }, BY_ARN), directory);
+    expect(change).toMatchObject({
+      effect: 'none',
+      reason: `superseded: version ${PUT_VERSION} no longer exists; the later change triggers its own refresh`,
+      stale: true,
+    });
+  });
+});
+
+describe('PutSecretValue with several custom labels', () => {
+  const call = () => apiCall('PutSecretValue', { secretId: DB_SECRET_NAME, clientRequestToken: PUT_VERSION, versionStages: ['blue', 'green'] }, BY_ARN);
+
+  it('moves both labels: only references pinned to those labels change', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['blue', 'green'], [ROTATION_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(call(), directory);
+    expect(change).toMatchObject({
+      effect: 'label-moved',
+      reason: `PutSecretValue staged version ${PUT_VERSION} as blue, green: only references pinned to those labels change`,
+      versionId: PUT_VERSION,
+      labels: ['blue', 'green'],
+    });
+  });
+
+  it('when the version carries neither label any more, it is superseded, naming both', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: [], [ROTATION_VERSION]: ['AWSCURRENT', 'blue', 'green'] })]);
+    const change = await detectEventChange(call(), directory);
+    expect(change).toMatchObject({
+      effect: 'none',
+      reason: `superseded: version ${PUT_VERSION} no longer carries blue, green; the later change triggers its own refresh`,
+      stale: true,
+    });
+  });
+});
+
+describe('DeleteSecret logged without its full ARN', () => {
+  const warning = `secret ${DB_SECRET_NAME} was deleted (or scheduled for deletion): it cannot be read, so new tasks that reference it will fail to start`;
+
+  it('takes the name and full ARN from DescribeSecret, which still answers for a secret scheduled for deletion', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'] }, new Date('2026-11-20T13:05:55Z'))]);
+    const change = await detectEventChange(apiCall('DeleteSecret', { secretId: DB_SECRET_NAME, recoveryWindowInDays: 7 }), directory);
+    expect(change).toMatchObject({ kind: 'secret', effect: 'deleted', reason: warning, name: DB_SECRET_NAME, arn: DB_SECRET_ARN, warnings: [warning] });
+    expect(directory.calls).toEqual([{ operation: 'describeSecret', id: DB_SECRET_NAME, region: 'us-east-1' }]);
+  });
+
+  it('a secret already gone: nothing to act on, with a warning that its ARN is unknown', async () => {
+    const directory = new FakeMetadataDirectory();
+    const change = await detectEventChange(apiCall('DeleteSecret', { secretId: DB_SECRET_NAME, forceDeleteWithoutRecovery: true }), directory);
+    const gone = `${warning}; it no longer exists, so its full ARN is unknown`;
+    expect(change).toMatchObject({ effect: 'none', reason: `DeleteSecret: ${gone}`, name: DB_SECRET_NAME, warnings: [gone] });
+    expect(change.arn).toBeUndefined();
+  });
+});
+
+describe('Secrets Manager API calls that move no label', () => {
+  it.each([
+    ['RestoreSecret', 'RestoreSecret cancels a scheduled deletion: the value is unchanged'],
+    ['TagResource', 'TagResource does not change which value AWSCURRENT points to'],
+  ])('%s is ignored without any AWS call', async (eventName, reason) => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(apiCall(eventName, { secretId: DB_SECRET_NAME }, BY_ARN), directory);
+    expect(change).toMatchObject({ effect: 'none', reason, name: DB_SECRET_NAME, arn: DB_SECRET_ARN, warnings: [] });
+    expect(directory.calls).toEqual([]);
+  });
+
+  it('a call that names no secret at all is ignored with an empty name', async () => {
+    const change = await detectEventChange(apiCall('ListSecrets', null), new FakeMetadataDirectory());
+    expect(change).toMatchObject({ effect: 'none', reason: 'ListSecrets does not change which value AWSCURRENT points to', name: '' });
+    expect(change.arn).toBeUndefined();
+  });
+});
+
+describe('Secrets Manager service events other than rotation outcomes', () => {
+  it('EndSecretVersionDelete with the full ARN in additionalEventData: ignored, keeping the ARN', async () => {
+    const directory = new FakeMetadataDirectory();
+    const change = await detectEventChange(serviceEvent('EndSecretVersionDelete', { additionalEventData: { SecretId: DB_SECRET_ARN } }), directory);
+    expect(change).toMatchObject({ effect: 'none', reason: 'EndSecretVersionDelete does not move AWSCURRENT', name: DB_SECRET_NAME, arn: DB_SECRET_ARN });
+    expect(directory.calls).toEqual([]);
+  });
+
+  it('a secret named elsewhere (serviceEventDetails) may be a partial ARN: no ARN is kept', async () => {
+    const partial = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/orders/db';
+    const change = await detectEventChange(serviceEvent('ReplicationSucceeded', { serviceEventDetails: { secretId: partial } }), new FakeMetadataDirectory());
+    expect(change).toMatchObject({ effect: 'none', reason: 'ReplicationSucceeded does not move AWSCURRENT', name: DB_SECRET_NAME });
+    expect(change.arn).toBeUndefined();
+  });
+
+  it('an event that names no secret is ignored with an empty name', async () => {
+    const change = await detectEventChange(serviceEvent('StartSecretVersionDelete', {}), new FakeMetadataDirectory());
+    expect(change).toMatchObject({ effect: 'none', reason: 'StartSecretVersionDelete does not move AWSCURRENT', name: '' });
+    expect(change.arn).toBeUndefined();
+  });
+
+  it("another account's secret is refused, naming where the event names it", async () => {
+    const foreign = 'arn:aws:secretsmanager:us-east-1:444455556666:secret:demo/orders/db-Ab12Cd';
+    const detected = detectEventChange(serviceEvent('EndSecretVersionDelete', { additionalEventData: { SecretId: foreign } }), new FakeMetadataDirectory());
+    await expect(detected).rejects.toThrow(ForeignAccountError);
+    await expect(detected).rejects.toThrow(
+      `EndSecretVersionDelete event detail.additionalEventData.SecretId names secret ${foreign} of account 444455556666, but the event was recorded for account 111122223333`,
+    );
+  });
+});
+
+describe('Secret Label Updated of a rotation label', () => {
+  it('AWSPENDING moving is rotation bookkeeping: ignored without any AWS call', async () => {
+    const event = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
+    const detail = { ...(event.detail as Record<string, unknown>), labelUpdated: 'AWSPENDING', versionId: ROTATION_VERSION };
+    const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSPENDING'] })]);
+    const change = await detectEventChange({ ...event, detail }, directory);
+    expect(change).toMatchObject({
+      effect: 'none',
+      reason: `AWSPENDING moved to version ${ROTATION_VERSION}: rotation bookkeeping, the current value did not change`,
+      versionId: ROTATION_VERSION,
+    });
+    expect(directory.calls).toEqual([]);
+  });
+});
