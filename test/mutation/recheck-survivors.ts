@@ -1,0 +1,90 @@
+/**
+ * Reruns the survivors of a Stryker run against the tests as they are now, without a new Stryker run: each
+ * surviving (or uncovered) mutant is applied to its source file in turn, the given test files run (vitest, stop at
+ * the first failure), and the file is put back. Prints each mutant as `killed` or `SURVIVED`, then the counts.
+ *
+ *   npx tsx test/mutation/recheck-survivors.ts reports/mutation/changes/events test/unit/changes
+ *   npx tsx test/mutation/recheck-survivors.ts reports/mutation/changes/mutation.json test/unit/changes test/faults
+ *
+ * It edits lib/ files while it runs: run it in a worktree nobody edits (`git worktree add --detach ../check main`),
+ * never under a running Stryker or `npm test`. The file is restored after each mutant, and on Ctrl-C.
+ * A score is still quoted from a Stryker run; this only says which survivors the new tests answer.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+interface Position {
+  line: number;
+  column: number;
+}
+interface Mutant {
+  id: string;
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  location: { start: Position; end: Position };
+  fileName: string;
+}
+
+/** The surviving and uncovered mutants of a report or events folder, with absolute file names. */
+function survivors(path: string): Mutant[] {
+  const open = (mutant: Mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage';
+  if (statSync(path).isDirectory()) {
+    return readdirSync(path)
+      .filter((entry) => entry.endsWith('-onMutantTested.json'))
+      .map((entry) => JSON.parse(readFileSync(join(path, entry), 'utf8')) as Mutant)
+      .filter(open);
+  }
+  const report = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, { mutants: Omit<Mutant, 'fileName'>[] }> };
+  return Object.entries(report.files).flatMap(([file, { mutants }]) => mutants.map((mutant) => ({ ...mutant, fileName: resolve(file) })).filter(open));
+}
+
+/** Offset of a 1-based line and column in `source`. */
+function offsetOf(source: string, { line, column }: Position): number {
+  let offset = 0;
+  for (let current = 1; current < line; current += 1) offset = source.indexOf('\n', offset) + 1;
+  return offset + column - 1;
+}
+
+const [path, ...tests] = process.argv.slice(2);
+if (path === undefined || tests.length === 0) {
+  console.error('usage: npx tsx test/mutation/recheck-survivors.ts <report folder>/events | <report folder>/mutation.json <test file or folder>...');
+  process.exit(2);
+}
+
+let restore: (() => void) | undefined;
+process.on('SIGINT', () => {
+  restore?.();
+  process.exit(130);
+});
+
+// The run may have been made in another worktree: its files are found here by their path in that project, and a
+// mutant is only applied to a file that is still the same as the one that run mutated.
+const runRoot = resolve(path).includes('/reports/') ? (resolve(path).split('/reports/')[0] ?? process.cwd()) : process.cwd();
+const counts = { killed: 0, survived: 0, skipped: 0 };
+for (const found of survivors(path).sort((a, b) => a.fileName.localeCompare(b.fileName) || a.location.start.line - b.location.start.line)) {
+  const mutant = { ...found, fileName: resolve(relative(runRoot, found.fileName)) };
+  const original = readFileSync(mutant.fileName, 'utf8');
+  if (original !== readFileSync(found.fileName, 'utf8')) {
+    counts.skipped += 1;
+    console.log(`skipped  ${relative(process.cwd(), mutant.fileName)} id=${mutant.id}: the file differs from the one the run mutated`);
+    continue;
+  }
+  const start = offsetOf(original, mutant.location.start);
+  const end = offsetOf(original, mutant.location.end);
+  restore = () => writeFileSync(mutant.fileName, original);
+  writeFileSync(mutant.fileName, original.slice(0, start) + (mutant.replacement ?? '') + original.slice(end));
+  try {
+    const run = spawnSync('npx', ['vitest', 'run', '--bail', '1', ...tests], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+    const killed = run.status !== 0;
+    counts[killed ? 'killed' : 'survived'] += 1;
+    const where = `${mutant.fileName.replace(`${process.cwd()}/`, '')}:${mutant.location.start.line}:${mutant.location.start.column}`;
+    const change = `${original.slice(start, end).replace(/\s+/g, ' ').slice(0, 80)} → ${(mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80)}`;
+    console.log(`${killed ? 'killed  ' : 'SURVIVED'} ${where} ${mutant.mutatorName} id=${mutant.id}: ${change}`);
+  } finally {
+    restore();
+    restore = undefined;
+  }
+}
+console.log(`${counts.killed} killed, ${counts.survived} still alive${counts.skipped > 0 ? `, ${counts.skipped} skipped` : ''}`);
