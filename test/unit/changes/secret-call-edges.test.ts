@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { detectEventChange } from '../../../lib/changes/detect-change.js';
-import { ForeignAccountError } from '../../../lib/errors.js';
+import { EventParseError, ForeignAccountError } from '../../../lib/errors.js';
 import { DB_SECRET_ARN, DB_SECRET_NAME, dbSecret, FakeMetadataDirectory, PUT_VERSION, ROTATION_VERSION, sampleEvent } from './fake-metadata-directory.js';
 
 /** A Secrets Manager CloudTrail API call `eventName` with these request parameters and response elements. */
@@ -198,5 +198,104 @@ describe('Secret Label Updated of a rotation label', () => {
       versionId: ROTATION_VERSION,
     });
     expect(directory.calls).toEqual([]);
+  });
+});
+
+describe('the reason of each Secrets Manager API call decision', () => {
+  const put = (stages: string[]) => apiCall('PutSecretValue', { secretId: DB_SECRET_NAME, clientRequestToken: PUT_VERSION, versionStages: stages }, BY_ARN);
+
+  it('PutSecretValue staging AWSCURRENT with a custom label names both', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT', 'blue'] })]);
+    const change = await detectEventChange(put(['AWSCURRENT', 'blue']), directory);
+    expect(change).toMatchObject({
+      effect: 'new-current-value',
+      reason: `PutSecretValue staged version ${PUT_VERSION} as AWSCURRENT, blue`,
+      labels: ['AWSCURRENT', 'blue'],
+    });
+  });
+
+  it('PutSecretValue staging one custom label: only references pinned to that label change', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['blue'], [ROTATION_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(put(['blue']), directory);
+    expect(change.reason).toBe(`PutSecretValue staged version ${PUT_VERSION} as blue: only references pinned to that label change`);
+  });
+
+  it('PutSecretValue staging only rotation labels is not current yet, naming every label', async () => {
+    const directory = new FakeMetadataDirectory();
+    const change = await detectEventChange(put(['AWSPENDING', 'AWSPREVIOUS']), directory);
+    expect(change).toMatchObject({
+      effect: 'none',
+      reason: `PutSecretValue staged version ${PUT_VERSION} as AWSPENDING, AWSPREVIOUS: not current yet (rotation createSecret step), a redeploy now would read the old value`,
+      versionId: PUT_VERSION,
+    });
+    expect(directory.calls).toEqual([]);
+  });
+
+  it('UpdateSecret with a new value says it moved AWSCURRENT, as confirmed by DescribeSecret', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(apiCall('UpdateSecret', { secretId: DB_SECRET_NAME, clientRequestToken: PUT_VERSION }, BY_ARN), directory);
+    expect(change.reason).toBe(`UpdateSecret created version ${PUT_VERSION} and moved AWSCURRENT to it (confirmed with DescribeSecret)`);
+  });
+
+  it('UpdateSecretVersionStage of AWSCURRENT is confirmed by the full ARN from responseElements, not the name the caller passed', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(
+      apiCall('UpdateSecretVersionStage', { secretId: DB_SECRET_NAME, versionStage: 'AWSCURRENT', moveToVersionId: ROTATION_VERSION }, BY_ARN),
+      directory,
+    );
+    expect(change.reason).toBe(`UpdateSecretVersionStage moved AWSCURRENT to version ${ROTATION_VERSION} (rotation finishSecret step or manual revert)`);
+    expect(directory.calls).toEqual([{ operation: 'describeSecret', id: DB_SECRET_ARN, region: 'us-east-1' }]);
+  });
+
+  it('UpdateSecretVersionStage of a custom label: only references pinned to that label change', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT', 'blue'] })]);
+    const change = await detectEventChange(
+      apiCall('UpdateSecretVersionStage', { secretId: DB_SECRET_NAME, versionStage: 'blue', moveToVersionId: ROTATION_VERSION }, BY_ARN),
+      directory,
+    );
+    expect(change).toMatchObject({
+      effect: 'label-moved',
+      reason: `UpdateSecretVersionStage moved custom label blue to version ${ROTATION_VERSION}: only references pinned to that label change`,
+    });
+  });
+
+  it('UpdateSecretVersionStage of AWSPREVIOUS is rotation bookkeeping', async () => {
+    const change = await detectEventChange(
+      apiCall('UpdateSecretVersionStage', { secretId: DB_SECRET_NAME, versionStage: 'AWSPREVIOUS', moveToVersionId: PUT_VERSION }, BY_ARN),
+      new FakeMetadataDirectory(),
+    );
+    expect(change.reason).toBe(`AWSPREVIOUS moved to version ${PUT_VERSION}: rotation bookkeeping, the current value did not change`);
+  });
+
+  it('CreateSecret whose token is no version of the secret yet: nothing to act on, naming the token', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({})]);
+    const change = await detectEventChange(apiCall('CreateSecret', { name: DB_SECRET_NAME, clientRequestToken: PUT_VERSION }, BY_ARN), directory);
+    expect(change).toMatchObject({ effect: 'none', reason: `CreateSecret without a value: secret ${DB_SECRET_NAME} has no version ${PUT_VERSION} yet` });
+    expect(change.stale).toBeUndefined();
+  });
+
+  it('a secretId that is not a string is refused as malformed, not read as a secret', async () => {
+    const detected = detectEventChange(apiCall('PutSecretValue', { secretId: 42, clientRequestToken: PUT_VERSION }), new FakeMetadataDirectory());
+    await expect(detected).rejects.toThrow(EventParseError);
+    await expect(detected).rejects.toThrow(
+      'PutSecretValue event detail.requestParameters is malformed: secretId: Invalid input: expected string, received number',
+    );
+  });
+});
+
+describe('when a value read from metadata became current', () => {
+  const rotation = (lastChangedDate: Date) =>
+    detectEventChange(
+      sampleEvent('secretsmanager-rotationsucceeded.json'),
+      new FakeMetadataDirectory([{ ...dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT'] }), lastChangedDate }]),
+    );
+
+  it('is the secret’s last change when that is after the event', async () => {
+    expect((await rotation(new Date('2026-11-20T10:00:23.250Z'))).currentSince).toBe('2026-11-20T10:00:23.250Z');
+  });
+
+  it('is the event’s time, as the event wrote it, when the secret last changed before it or at the same moment', async () => {
+    expect((await rotation(new Date('2026-11-20T10:00:19Z'))).currentSince).toBe('2026-11-20T10:00:21Z');
+    expect((await rotation(new Date('2026-11-20T10:00:21Z'))).currentSince).toBe('2026-11-20T10:00:21Z');
   });
 });
