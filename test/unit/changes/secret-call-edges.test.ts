@@ -299,3 +299,45 @@ describe('when a value read from metadata became current', () => {
     expect((await rotation(new Date('2026-11-20T10:00:21Z'))).currentSince).toBe('2026-11-20T10:00:21Z');
   });
 });
+
+describe('how a CloudTrail record names its secret', () => {
+  it('a failed CreateSecret is named by its request’s name', async () => {
+    const event = apiCall('CreateSecret', { name: DB_SECRET_NAME });
+    const change = await detectEventChange({ ...event, detail: { ...event.detail, errorCode: 'ResourceExistsException' } }, new FakeMetadataDirectory());
+    expect(change).toMatchObject({ effect: 'none', reason: 'CreateSecret failed (ResourceExistsException): nothing changed', name: DB_SECRET_NAME });
+  });
+
+  it('a partial ARN keeps its whole name: a name may end in six characters after a hyphen', async () => {
+    const partial = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/orders/db-backup';
+    const event = apiCall('PutSecretValue', { secretId: partial, clientRequestToken: PUT_VERSION });
+    const change = await detectEventChange({ ...event, detail: { ...event.detail, errorCode: 'AccessDenied' } }, new FakeMetadataDirectory());
+    expect(change).toMatchObject({ effect: 'none', name: 'demo/orders/db-backup' });
+  });
+
+  it('an errorCode of null is a call that succeeded', async () => {
+    const event = apiCall('RestoreSecret', { secretId: DB_SECRET_NAME }, BY_ARN);
+    const change = await detectEventChange({ ...event, detail: { ...event.detail, errorCode: null } }, new FakeMetadataDirectory());
+    expect(change.reason).toBe('RestoreSecret cancels a scheduled deletion: the value is unchanged');
+  });
+
+  it('a service event’s secretId is the member of that name, whatever other members come first, and a null one is passed over', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT'] })]);
+    const event = serviceEvent('RotationSucceeded', {
+      additionalEventData: { SecretId: null },
+      serviceEventDetails: { rotationStatus: 'SUCCEEDED', secretId: DB_SECRET_ARN },
+    });
+    const change = await detectEventChange(event, directory);
+    expect(change).toMatchObject({ effect: 'new-current-value', versionId: ROTATION_VERSION });
+    expect(directory.calls).toEqual([{ operation: 'describeSecret', id: DB_SECRET_ARN, region: 'us-east-1' }]);
+  });
+
+  it.each([
+    ['AWS API Call via CloudTrail', 'Secrets Manager AWS API Call via CloudTrail event'],
+    ['AWS Service Event via CloudTrail', 'Secrets Manager AWS Service Event via CloudTrail event'],
+  ])('a %s record without eventName is refused, naming the kind of event', async (detailType, label) => {
+    const event = serviceEvent('RotationSucceeded', {});
+    const detected = detectEventChange({ ...event, 'detail-type': detailType, detail: { ...event.detail, eventName: undefined } }, new FakeMetadataDirectory());
+    await expect(detected).rejects.toThrow(EventParseError);
+    await expect(detected).rejects.toThrow(`${label} is malformed: detail.eventName: Invalid input: expected string, received undefined`);
+  });
+});
