@@ -124,6 +124,9 @@ describe('coalesceChanges', () => {
       ['c1', 'merged', 'c2'],
       ['c2', 'act', undefined],
     ]);
+    expect(coalesceChanges(detected(stale, change({}))).entries[0]?.reason).toBe(
+      `merged into c2: superseded: version ${PUT_VERSION} no longer carries AWSCURRENT`,
+    );
     expect(decisions(detected(stale))).toEqual([['c1', 'nothing-to-do', undefined]]);
   });
 
@@ -236,5 +239,46 @@ describe('coalesceChanges: ties, moments and warnings', () => {
     const labels = batch.changes[0]?.labels ?? [];
     expect(labels[0]).toBe('AWSCURRENT');
     expect([...labels].sort()).toEqual(['AWSCURRENT', 'blue', 'green']);
+  });
+});
+
+describe('coalesceChanges: superseded signals and the order of changes', () => {
+  const OTHER_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/billing/db-Zz99Yy';
+  const superseded = change({
+    effect: 'none',
+    reason: `superseded: version ${PUT_VERSION} no longer carries AWSCURRENT; the later change triggers its own refresh`,
+    versionId: PUT_VERSION,
+    labels: [],
+    stale: true,
+  });
+
+  it('never merges it into a label move of that secret: a label move does not refresh AWSCURRENT’s readers', () => {
+    const labelMove = change({ effect: 'label-moved', labels: ['blue'], reason: 'blue moved' });
+    expect(decisions(detected(superseded, labelMove))).toEqual([
+      ['c1', 'nothing-to-do', undefined],
+      ['c2', 'act', undefined],
+    ]);
+  });
+
+  it('lists the changes in input order, whichever resource they belong to', () => {
+    const batch = coalesceChanges(
+      detected(
+        change({
+          effect: 'label-moved',
+          labels: ['blue'],
+          versionId: PREVIOUS_VERSION,
+          reason: 'blue moved',
+          time: '2026-11-20T09:00:00Z',
+          currentSince: '2026-11-20T09:00:00Z',
+        }),
+        change({ arn: OTHER_ARN, name: 'demo/billing/db' }),
+        change({}),
+      ),
+    );
+    expect(batch.changes.map((item) => [item.id, item.arn, item.effect])).toEqual([
+      ['c1', DB_SECRET_ARN, 'label-moved'],
+      ['c2', OTHER_ARN, 'new-current-value'],
+      ['c3', DB_SECRET_ARN, 'new-current-value'],
+    ]);
   });
 });

@@ -341,3 +341,12 @@ describe('how a CloudTrail record names its secret', () => {
     await expect(detected).rejects.toThrow(`${label} is malformed: detail.eventName: Invalid input: expected string, received undefined`);
   });
 });
+
+describe('the account and Region of a CloudTrail service event', () => {
+  it('are the record’s recipientAccountId and awsRegion, not the envelope’s', async () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:demo/orders/db-Ab12Cd';
+    const event = serviceEvent('RotationFailed', { additionalEventData: { SecretId: arn }, awsRegion: 'eu-west-1', recipientAccountId: '111122223333' });
+    const change = await detectEventChange({ ...event, account: '999999999999', region: 'us-east-1' }, new FakeMetadataDirectory());
+    expect(change).toMatchObject({ account: '111122223333', region: 'eu-west-1', arn });
+  });
+});
