@@ -74,6 +74,19 @@ describe('coalesceChanges', () => {
     expect(batch.changes.map((item) => [item.id, item.versionId])).toEqual([['c1', '7']]);
   });
 
+  it('at the same moment, keeps the higher parameter version, in either input order', () => {
+    const at = '2026-11-20T10:00:20Z';
+    expect(coalesceChanges(detected(parameter(6, at), parameter(7, at))).changes.map((item) => [item.id, item.versionId])).toEqual([['c2', '7']]);
+    expect(coalesceChanges(detected(parameter(7, at), parameter(6, at))).changes.map((item) => [item.id, item.versionId])).toEqual([['c1', '7']]);
+  });
+
+  it('at the same moment, keeps the later signal of a secret, even when its version ids look like numbers', () => {
+    // A client request token is any 32 to 64 characters: digits only is allowed, and means nothing about order.
+    const [high, low] = ['2'.repeat(32), '1'.repeat(32)];
+    const batch = coalesceChanges(detected(change({ versionId: high }), change({ versionId: low })));
+    expect(batch.changes.map((item) => [item.id, item.versionId])).toEqual([['c2', low]]);
+  });
+
   it('keeps the newest when the later input is the newer version', () => {
     expect(decisions(detected(parameter(5, '2026-11-20T10:00:10Z'), parameter(6, '2026-11-20T10:00:20Z')))).toEqual([
       ['c1', 'merged', 'c2'],
