@@ -7,7 +7,7 @@
  *   npx tsx test/mutation/recheck-survivors.ts reports/mutation/changes/mutation.json test/unit/changes test/faults
  *
  * It edits lib/ files while it runs: run it in a worktree nobody edits (`git worktree add --detach ../check main`),
- * never under a running Stryker or `npm test`. The file is restored after each mutant, and on Ctrl-C.
+ * never under a running Stryker or `npm test`. The file is restored after each mutant, and when it is interrupted (SIGINT, SIGTERM).
  * A score is still quoted from a Stryker run; this only says which survivors the new tests answer.
  */
 import { spawnSync } from 'node:child_process';
@@ -54,10 +54,12 @@ if (path === undefined || tests.length === 0) {
 }
 
 let restore: (() => void) | undefined;
-process.on('SIGINT', () => {
-  restore?.();
-  process.exit(130);
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    restore?.();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 
 // The run may have been made in another worktree: its files are found here by their path in that project, and a
 // mutant is only applied to a file that is still the same as the one that run mutated.
