@@ -295,3 +295,69 @@ describe('coalesceChanges: superseded signals and the order of changes', () => {
     ]);
   });
 });
+
+describe('coalesceChanges: deletions, label moves alone, and what merged signals bring', () => {
+  const at = (time: string) => ({ time, currentSince: time });
+  const deletion = (time: string) => {
+    const { versionId: _versionId, ...rest } = change({ effect: 'deleted', labels: [], reason: 'deleted', warnings: ['secret deleted'], ...at(time) });
+    return rest as Change;
+  };
+  const blue = (time: string, versionId = PREVIOUS_VERSION) =>
+    change({ effect: 'label-moved', labels: ['blue'], versionId, reason: 'blue moved', ...at(time) });
+
+  it('a label move before (or at) a deletion of its secret is moot: it merges into the deletion, which alone is acted on', () => {
+    for (const labelTime of ['2026-11-20T10:00:10Z', '2026-11-20T10:00:20Z']) {
+      const batch = coalesceChanges(detected(blue(labelTime), deletion('2026-11-20T10:00:20Z')));
+      expect(batch.entries.map((entry) => [entry.id, entry.decision, entry.mergedInto])).toEqual([
+        ['c1', 'merged', 'c2'],
+        ['c2', 'act', undefined],
+      ]);
+      expect(batch.changes.map((item) => [item.id, item.effect])).toEqual([['c2', 'deleted']]);
+    }
+  });
+
+  it('two deletions of one secret are one change, the first input acting', () => {
+    expect(decisions(detected(deletion('2026-11-20T10:00:20Z'), deletion('2026-11-20T10:00:30Z')))).toEqual([
+      ['c1', 'act', undefined],
+      ['c2', 'merged', 'c1'],
+    ]);
+  });
+
+  it('a label move after the deletion stays its own change (the secret was re-created)', () => {
+    const batch = coalesceChanges(detected(deletion('2026-11-20T10:00:20Z'), blue('2026-11-20T10:00:30Z')));
+    expect(batch.changes.map((item) => [item.id, item.effect, item.labels])).toEqual([
+      ['c1', 'deleted', []],
+      ['c2', 'label-moved', ['blue']],
+    ]);
+  });
+
+  it('a batch of label moves only: one change per version the labels moved to', () => {
+    const batch = coalesceChanges(detected(blue('2026-11-20T10:00:10Z'), blue('2026-11-20T10:00:20Z', ROTATION_VERSION)));
+    expect(batch.changes.map((item) => [item.id, item.versionId])).toEqual([
+      ['c1', PREVIOUS_VERSION],
+      ['c2', ROTATION_VERSION],
+    ]);
+  });
+
+  it('the first input of a version acts, even when a later input of it has the earlier moment', () => {
+    const batch = coalesceChanges(detected(change(at('2026-11-20T10:00:22Z')), change(at('2026-11-20T10:00:20Z'))));
+    expect(batch.entries.map((entry) => [entry.id, entry.decision, entry.mergedInto])).toEqual([
+      ['c1', 'act', undefined],
+      ['c2', 'merged', 'c1'],
+    ]);
+  });
+
+  it('older versions merged in bring their warnings but not their labels', () => {
+    const older = change({
+      versionId: PREVIOUS_VERSION,
+      labels: ['AWSCURRENT', 'blue'],
+      warnings: ['replica in eu-west-1 is out of sync'],
+      ...at('2026-11-20T09:00:00Z'),
+    });
+    const oldest = change({ versionId: PUT_VERSION, ...at('2026-11-20T08:00:00Z') });
+    const batch = coalesceChanges(detected(oldest, older, change({})));
+    expect(batch.changes.map((item) => [item.id, item.labels, item.warnings, item.currentSince])).toEqual([
+      ['c3', ['AWSCURRENT'], ['replica in eu-west-1 is out of sync'], '2026-11-20T10:00:20Z'],
+    ]);
+  });
+});
