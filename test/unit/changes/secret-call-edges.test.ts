@@ -350,3 +350,38 @@ describe('the account and Region of a CloudTrail service event', () => {
     expect(change).toMatchObject({ account: '111122223333', region: 'eu-west-1', arn });
   });
 });
+
+describe('confirming a claim against DescribeSecret', () => {
+  it('PutSecretValue of a custom label without a token: the version now carrying that label', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['blue'], [ROTATION_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(apiCall('PutSecretValue', { secretId: DB_SECRET_NAME, versionStages: ['blue'] }, BY_ARN), directory);
+    expect(change).toMatchObject({ effect: 'label-moved', versionId: PUT_VERSION, labels: ['blue'] });
+  });
+
+  it('a version the event names became current at the event’s time, however recently the secret changed since', async () => {
+    const secret = { ...dbSecret({ [PUT_VERSION]: ['AWSCURRENT'] }), lastChangedDate: new Date('2026-11-20T11:00:00Z') };
+    const change = await detectEventChange(sampleEvent('secretsmanager-putsecretvalue-awscurrent.json'), new FakeMetadataDirectory([secret]));
+    expect(change).toMatchObject({ effect: 'new-current-value', versionId: PUT_VERSION });
+    expect(change.currentSince).toBe(change.time);
+  });
+
+  it('RotationSucceeded when no version carries AWSCURRENT: nothing to act on, and not a superseded signal', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSPENDING'] })]);
+    const change = await detectEventChange(sampleEvent('secretsmanager-rotationsucceeded.json'), directory);
+    expect(change).toMatchObject({ effect: 'none', reason: `no version of secret ${DB_SECRET_NAME} carries AWSCURRENT` });
+    expect(change.stale).toBeUndefined();
+  });
+
+  it('a new value staged with a custom label is superseded once AWSCURRENT moved on, even if the label stayed', async () => {
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['blue'], [ROTATION_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(
+      apiCall('PutSecretValue', { secretId: DB_SECRET_NAME, clientRequestToken: PUT_VERSION, versionStages: ['AWSCURRENT', 'blue'] }, BY_ARN),
+      directory,
+    );
+    expect(change).toMatchObject({
+      effect: 'none',
+      reason: `superseded: version ${PUT_VERSION} no longer carries AWSCURRENT; the later change triggers its own refresh`,
+      stale: true,
+    });
+  });
+});

@@ -81,10 +81,9 @@ describe('detectEventChange on Secrets Manager variants', () => {
     const deletedDate = new Date('2026-11-20T10:05:00Z');
     const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT'] }, deletedDate)]);
     const change = await detectEventChange(sampleEvent('secretsmanager-rotationsucceeded.json'), directory);
-    expect(change).toMatchObject({ effect: 'none', name: DB_SECRET_NAME, arn: DB_SECRET_ARN });
-    expect(change.warnings).toEqual([
-      `secret ${DB_SECRET_NAME} is scheduled for deletion (since 2026-11-20T10:05:00.000Z): it cannot be read, so new tasks that reference it fail to start`,
-    ]);
+    const warning = `secret ${DB_SECRET_NAME} is scheduled for deletion (since 2026-11-20T10:05:00.000Z): it cannot be read, so new tasks that reference it fail to start`;
+    expect(change).toMatchObject({ effect: 'none', reason: `not redeploying: ${warning}`, name: DB_SECRET_NAME, arn: DB_SECRET_ARN });
+    expect(change.warnings).toEqual([warning]);
   });
 
   it('reports PutSecretValue with AWSCURRENT and a custom label as a new current value carrying both', async () => {
