@@ -61,9 +61,9 @@ describe('the tags of a changed resource', () => {
       context(directory),
       1,
     );
-    expect(batch.changes.map((change) => [change.name, change.tags])).toEqual([
-      ['/demo/orders/api-key', { team: 'orders' }],
-      ['/demo/billing/api-key', { team: 'billing', 'secret-refresh:ignore': 'true' }],
+    expect(batch.changes.map((change) => [change.name, change.versionId, change.tags])).toEqual([
+      ['/demo/orders/api-key', '7', { team: 'orders' }],
+      ['/demo/billing/api-key', '3', { team: 'billing', 'secret-refresh:ignore': 'true' }],
     ]);
     expect(directory.tagCalls).toEqual([
       ['parameter', '/demo/orders/api-key', 'us-east-1'],
@@ -135,5 +135,39 @@ describe('the shape of a change', () => {
     expect(Object.keys(named).sort()).toEqual(
       ['kind', 'effect', 'reason', 'partition', 'region', 'account', 'name', 'labels', 'time', 'currentSince', 'origin', 'warnings'].sort(),
     );
+  });
+});
+
+describe('the look-ups a batch shares', () => {
+  it('are kept per secret and per parameter: two secrets of one batch are each described once, with their own answer', async () => {
+    const billing = {
+      ...dbSecret({ [PUT_VERSION]: ['AWSCURRENT'] }),
+      name: 'demo/billing/db',
+      arn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/billing/db-Zz99Yy',
+    };
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'] }), billing], [{ name: '/demo/orders/api-key', version: 7 }]);
+    const put = (secretId: string) => {
+      const event = sampleEvent('secretsmanager-putsecretvalue-awscurrent.json');
+      return {
+        ...event,
+        detail: { ...(event.detail as Record<string, unknown>), requestParameters: { secretId, clientRequestToken: PUT_VERSION }, responseElements: null },
+      };
+    };
+    const batch = await detectChanges(
+      [
+        { type: 'event', event: put('demo/orders/db') },
+        { type: 'event', event: put('demo/billing/db') },
+        { type: 'event', event: put('demo/orders/db') },
+        { type: 'event', event: parameterUpdate('/demo/orders/api-key') },
+      ],
+      context(directory),
+      1,
+    );
+    expect(batch.changes.map((change) => [change.id, change.name])).toEqual([
+      ['c1', 'demo/orders/db'],
+      ['c2', 'demo/billing/db'],
+      ['c4', '/demo/orders/api-key'],
+    ]);
+    expect(directory.calls.map((call) => call.id)).toEqual(['demo/orders/db', 'demo/billing/db', '/demo/orders/api-key']);
   });
 });

@@ -124,4 +124,18 @@ describe('detectEventChange on malformed events', () => {
     event.resources = ['demo/orders/db'];
     expect((await parseErrorOf(event)).message).toBe('resources[0] "demo/orders/db" is not a secretsmanager ARN');
   });
+
+  it('quotes at most 200 characters of a resources[0] that is not an ARN', async () => {
+    const event = sampleEvent('secretsmanager-secret-label-updated-awscurrent.json');
+    event.resources = ['x'.repeat(5000)];
+    expect((await parseErrorOf(event)).message).toBe(`resources[0] "${'x'.repeat(200)}" is not a secretsmanager ARN`);
+  });
+
+  it('refuses a native event whose resources[0] is in another Region than the event', async () => {
+    const event = sampleEvent('ssm-parameter-store-change-update.json');
+    event.resources = ['arn:aws:ssm:eu-west-1:111122223333:parameter/demo/orders/api-key'];
+    expect((await parseErrorOf(event)).message).toBe(
+      'resources[0] is in account 111122223333 / eu-west-1, but the event is from account 111122223333 / us-east-1: refusing a self-contradictory event',
+    );
+  });
 });
