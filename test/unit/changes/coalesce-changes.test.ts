@@ -339,6 +339,16 @@ describe('coalesceChanges: deletions, label moves alone, and what merged signals
     ]);
   });
 
+  it('label moves to one version are one change carrying every label, the latest acting', () => {
+    const green = change({ effect: 'label-moved', labels: ['green'], versionId: PREVIOUS_VERSION, reason: 'green moved', ...at('2026-11-20T10:00:20Z') });
+    const batch = coalesceChanges(detected(blue('2026-11-20T10:00:10Z'), green));
+    expect(batch.entries.map((entry) => [entry.id, entry.decision, entry.mergedInto])).toEqual([
+      ['c1', 'merged', 'c2'],
+      ['c2', 'act', undefined],
+    ]);
+    expect(batch.changes.map((item) => [item.id, item.labels])).toEqual([['c2', ['green', 'blue']]]);
+  });
+
   it('the first input of a version acts, even when a later input of it has the earlier moment', () => {
     const batch = coalesceChanges(detected(change(at('2026-11-20T10:00:22Z')), change(at('2026-11-20T10:00:20Z'))));
     expect(batch.entries.map((entry) => [entry.id, entry.decision, entry.mergedInto])).toEqual([
