@@ -60,7 +60,7 @@ const SUPPORTED = [...DETECTORS].flatMap(([source, detailTypes]) => [...detailTy
 export async function detectEventChange(event: unknown, directory: MetadataDirectory): Promise<Change> {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     const result = EventBridgeSchema.safeParse(event);
-    const got = event === null ? 'null' : Array.isArray(event) ? 'an array' : `a ${typeof event}`;
+    const got = event === null || event === undefined ? String(event) : Array.isArray(event) ? 'an array' : `a ${typeof event}`;
     throw new EventParseError(`event must be an EventBridge event object, got ${got}`, {
       cause: result.success ? undefined : result.error,
     });

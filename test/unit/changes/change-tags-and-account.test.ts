@@ -171,3 +171,17 @@ describe('the look-ups a batch shares', () => {
     expect(directory.calls.map((call) => call.id)).toEqual(['demo/orders/db', 'demo/billing/db', '/demo/orders/api-key']);
   });
 });
+
+describe('a malformed event with an expected account set', () => {
+  it.each([
+    ['no event at all', undefined, 'event must be an EventBridge event object, got undefined'],
+    [
+      'a detail of null',
+      { ...sampleEvent('ssm-parameter-store-change-update.json'), detail: null },
+      'Parameter Store Change event is malformed: detail: Invalid input: expected object, received null',
+    ],
+  ])('%s is an invalid entry (reported, never retried), not a failure', async (_label, event, reason) => {
+    const batch = await detectChanges([{ type: 'event', event }], context(new FakeMetadataDirectory(), { expectedAccount: '111122223333' }));
+    expect(batch.entries.map((entry) => [entry.decision, entry.reason])).toEqual([['invalid', reason]]);
+  });
+});
