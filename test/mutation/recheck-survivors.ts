@@ -10,7 +10,7 @@
  * never under a running Stryker or `npm test`. The file is restored after each mutant, and when it is interrupted (SIGINT, SIGTERM).
  * A score is still quoted from a Stryker run; this only says which survivors the new tests answer.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
@@ -54,9 +54,22 @@ if (path === undefined || tests.length === 0) {
 }
 
 let restore: (() => void) | undefined;
+let running: ChildProcess | undefined;
+
+/** Whether the tests pass against the file as it is now (async, so an interruption restores the file at once). */
+function testsPass(files: readonly string[]): Promise<boolean> {
+  return new Promise((done) => {
+    running = spawn('npx', ['vitest', 'run', '--bail', '1', ...files], { stdio: 'ignore', env: { ...process.env, FORCE_COLOR: '0' } });
+    running.on('exit', (code) => {
+      running = undefined;
+      done(code === 0);
+    });
+  });
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     restore?.();
+    running?.kill();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 }
@@ -78,8 +91,7 @@ for (const found of survivors(path).sort((a, b) => a.fileName.localeCompare(b.fi
   restore = () => writeFileSync(mutant.fileName, original);
   writeFileSync(mutant.fileName, original.slice(0, start) + (mutant.replacement ?? '') + original.slice(end));
   try {
-    const run = spawnSync('npx', ['vitest', 'run', '--bail', '1', ...tests], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-    const killed = run.status !== 0;
+    const killed = (await testsPass(tests)) === false;
     counts[killed ? 'killed' : 'survived'] += 1;
     const where = `${mutant.fileName.replace(`${process.cwd()}/`, '')}:${mutant.location.start.line}:${mutant.location.start.column}`;
     const change = `${original.slice(start, end).replace(/\s+/g, ' ').slice(0, 80)} → ${(mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80)}`;
