@@ -118,4 +118,30 @@ describe('unwrapIntake: the edges of each envelope', () => {
       new IntakeEnvelopeError('envelopes nested more than 6 deep: expected an EventBridge event inside at most a few'),
     );
   });
+
+  it('counts on-failure records in the nesting too', () => {
+    const onFailure = (levels: number) => {
+      let value: unknown = EVENT;
+      for (let depth = 0; depth < levels; depth++) value = { requestContext: { condition: 'RetriesExhausted' }, requestPayload: value };
+      return value;
+    };
+    expect(unwrapIntake(onFailure(6))).toEqual([{ event: EVENT }]);
+    expect(() => unwrapIntake(onFailure(7))).toThrow(IntakeEnvelopeError);
+  });
+
+  it('leaves a list of records or messages as it is when any element is not one, keeping its source', () => {
+    const records = { Records: [{ messageId: 'm-1', body: JSON.stringify(EVENT) }, { messageId: 'm-2' }] };
+    expect(unwrapIntake(records, 'dlq.json')).toEqual([{ event: records, source: 'dlq.json' }]);
+    const messages = { Messages: [{ MessageId: 'm-1', Body: JSON.stringify(EVENT) }, { MessageId: 'm-2' }] };
+    expect(unwrapIntake(messages, 'dlq.json')).toEqual([{ event: messages, source: 'dlq.json' }]);
+  });
+
+  it.each([
+    ['a record without a message id', { body: JSON.stringify(EVENT) }],
+    ['a record whose body is not text', { messageId: 'm-1', body: EVENT }],
+    ['a message without a message id', { Body: JSON.stringify(EVENT) }],
+    ['a message whose body is not text', { MessageId: 'm-1', Body: EVENT }],
+  ])('leaves %s as it is', (_label, value) => {
+    expect(unwrapIntake(value)).toEqual([{ event: value }]);
+  });
 });
