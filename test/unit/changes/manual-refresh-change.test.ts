@@ -316,3 +316,36 @@ describe('resolveManualChange: multi-Region replicas', () => {
     ]);
   });
 });
+
+describe('resolveManualChange: refs that are not what they look like', () => {
+  it.each([
+    [
+      'an ARN without a Region',
+      `arn:aws:secretsmanager::${ACCOUNT}:secret:demo/orders/db`,
+      `ref "arn:aws:secretsmanager::${ACCOUNT}:secret:demo/orders/db" is not a Secrets Manager secret ARN or an SSM parameter ARN`,
+    ],
+    [
+      'an SSM ARN of another resource type',
+      `arn:aws:ssm:us-east-1:${ACCOUNT}:document/parameter/a`,
+      `ref "arn:aws:ssm:us-east-1:${ACCOUNT}:document/parameter/a" is not a parameter ARN (arn:<partition>:ssm:<region>:<account>:parameter/<name>)`,
+    ],
+  ])('refuses %s without any look-up', async (_label, ref, message) => {
+    const directory = new FakeMetadataDirectory([CURRENT_DB], [PARAMETER]);
+    const error = await rejection(resolveManualChange({ ref }, HOME, NOW, directory));
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe(message);
+    expect(directory.calls).toEqual([]);
+  });
+
+  it('refuses a ref that is not text (a JSON number in the refresh payload)', async () => {
+    const error = await rejection(resolveManualChange({ ref: 42 as unknown as string }, HOME, NOW, new FakeMetadataDirectory()));
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toBe('ref must be a secret or parameter ARN or name, without whitespace, at most 2048 characters');
+  });
+
+  it('carries the secret’s tags from DescribeSecret, for the secret-refresh:ignore tag', async () => {
+    const tagged = { ...CURRENT_DB, tags: { 'secret-refresh:ignore': 'true' } };
+    const change = await resolveManualChange({ ref: DB_SECRET_ARN }, HOME, NOW, new FakeMetadataDirectory([tagged]));
+    expect(change.tags).toEqual({ 'secret-refresh:ignore': 'true' });
+  });
+});
