@@ -35,14 +35,33 @@ describe('detectEventChange on SSM variants', () => {
     event.detail = { operation: 'Rename', name: '/demo/orders/api-key' };
     const directory = new FakeMetadataDirectory();
     const change = await detectEventChange(event, directory);
-    expect(change).toMatchObject({ effect: 'none', origin: { eventName: 'Rename' } });
+    expect(change).toMatchObject({
+      effect: 'none',
+      reason: 'operation Rename on parameter /demo/orders/api-key is not known to change its latest version',
+      origin: { eventName: 'Rename' },
+    });
     expect(directory.calls).toEqual([]);
   });
 
-  it('ignores an ExpirationNotification policy action without a warning', async () => {
+  it('ignores an ExpirationNotification policy action without a warning, building the ARN when resources is empty', async () => {
     const event = sampleEvent('ssm-parameter-store-policy-action-expiration.json');
+    event.resources = [];
     event.detail = { 'policy-type': 'ExpirationNotification', 'parameter-name': '/demo/orders/temp-token' };
     const change = await detectEventChange(event, new FakeMetadataDirectory());
-    expect(change).toMatchObject({ effect: 'none', name: '/demo/orders/temp-token', warnings: [] });
+    expect(change).toMatchObject({
+      effect: 'none',
+      reason: 'policy ExpirationNotification on parameter /demo/orders/temp-token is a notification: the value did not change',
+      name: '/demo/orders/temp-token',
+      arn: 'arn:aws:ssm:us-east-1:111122223333:parameter/demo/orders/temp-token',
+      warnings: [],
+    });
+  });
+
+  it('refuses a Parameter Store Policy Action without its parameter name, naming the event', async () => {
+    const event = sampleEvent('ssm-parameter-store-policy-action-expiration.json');
+    event.detail = { 'policy-type': 'Expiration' };
+    await expect(detectEventChange(event, new FakeMetadataDirectory())).rejects.toThrow(
+      /^Parameter Store Policy Action event is malformed: detail\.parameter-name: /,
+    );
   });
 });

@@ -385,3 +385,38 @@ describe('confirming a claim against DescribeSecret', () => {
     });
   });
 });
+
+describe('reading the secret of a CloudTrail API call', () => {
+  it('decides from the request when the record has no responseElements at all', async () => {
+    const event = apiCall('RestoreSecret', { secretId: DB_SECRET_NAME });
+    const { responseElements: _absent, ...detail } = event.detail as Record<string, unknown>;
+    const change = await detectEventChange({ ...event, detail }, new FakeMetadataDirectory());
+    expect(change).toMatchObject({ effect: 'none', name: DB_SECRET_NAME });
+  });
+
+  it('takes the secret’s ARN from the arn member only, not from another ARN of the response', async () => {
+    const kmsKey = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const directory = new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'] })]);
+    const change = await detectEventChange(
+      apiCall('PutSecretValue', { secretId: DB_SECRET_NAME, clientRequestToken: PUT_VERSION }, { kmsKeyId: kmsKey, arn: DB_SECRET_ARN }),
+      directory,
+    );
+    expect(change).toMatchObject({ arn: DB_SECRET_ARN, versionId: PUT_VERSION });
+    expect(directory.calls).toEqual([{ operation: 'describeSecret', id: DB_SECRET_ARN, region: 'us-east-1' }]);
+  });
+
+  it.each([
+    ['an ARN without an account', 'arn:aws:secretsmanager:us-east-1::secret:demo/orders/db'],
+    ['a truncated ARN', 'arn:aws'],
+  ])('refuses %s as a malformed secret id, not as another account’s secret', async (_label, secretId) => {
+    const detected = detectEventChange(apiCall('PutSecretValue', { secretId, clientRequestToken: PUT_VERSION }), new FakeMetadataDirectory());
+    await expect(detected).rejects.toThrow(EventParseError);
+    await expect(detected).rejects.toThrow(/^PutSecretValue event detail\.requestParameters is malformed: secretId: /);
+  });
+
+  it('quotes at most 300 characters of another account’s secret ARN', async () => {
+    const foreign = `arn:aws:secretsmanager:us-east-1:444455556666:secret:${'a'.repeat(1000)}`;
+    const detected = detectEventChange(apiCall('PutSecretValue', { secretId: foreign, clientRequestToken: PUT_VERSION }), new FakeMetadataDirectory());
+    await expect(detected).rejects.toThrow(`names secret ${foreign.slice(0, 300)} of account 444455556666,`);
+  });
+});
