@@ -91,6 +91,9 @@ describe('detectEventChange on malformed events', () => {
     event['detail-type'] = 'Parameter Store Rename';
     const error = await parseErrorOf(event);
     expect(error.message).toMatch(/^not a secret or parameter change event: source "aws\.ssm" with detail-type "Parameter Store Rename"/);
+    // The message lists every supported source and detail-type, so the operator sees what would be accepted.
+    expect(error.message).toContain(' (supported: aws.ssm "Parameter Store Change", ');
+    expect(error.message).toContain('aws.secretsmanager "AWS API Call via CloudTrail"');
   });
 
   it('rejects an unknown detail-type that names an Object.prototype member', async () => {

@@ -349,3 +349,18 @@ describe('resolveManualChange: refs that are not what they look like', () => {
     expect(change.tags).toEqual({ 'secret-refresh:ignore': 'true' });
   });
 });
+
+describe('resolveManualChange: replica metadata edge cases', () => {
+  it('a secret whose PrimaryRegion is its own Region is its own primary: no second DescribeSecret', async () => {
+    const directory = new FakeMetadataDirectory([{ ...CURRENT_DB, primaryRegion: 'us-east-1' }]);
+    const change = await resolveManualChange({ ref: DB_SECRET_ARN }, HOME, NOW, directory);
+    expect(change).toMatchObject({ arn: DB_SECRET_ARN, region: 'us-east-1', warnings: [] });
+    expect(directory.calls).toHaveLength(1);
+  });
+
+  it('a replica whose status is not given gets no warning', async () => {
+    const directory = new FakeMetadataDirectory([{ ...CURRENT_DB, replicas: [{ region: 'eu-west-1' }] }]);
+    const change = await resolveManualChange({ ref: DB_SECRET_ARN }, HOME, NOW, directory);
+    expect(change).toMatchObject({ replicaRegions: ['eu-west-1'], warnings: [] });
+  });
+});
