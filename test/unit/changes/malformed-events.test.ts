@@ -142,3 +142,39 @@ describe('detectEventChange on malformed events', () => {
     );
   });
 });
+
+describe('names no AWS resource can have', () => {
+  const parameterEvent = (name: string) => {
+    const event = sampleEvent('ssm-parameter-store-change-update.json');
+    event.resources = [];
+    event.detail = { operation: 'Update', name };
+    return event;
+  };
+  const createSecret = (secretId: string, field: 'name' | 'secretId') => {
+    const event = sampleEvent('secretsmanager-putsecretvalue-awscurrent.json');
+    const detail = event.detail as Record<string, unknown>;
+    event.detail = {
+      ...detail,
+      eventName: field === 'name' ? 'CreateSecret' : 'PutSecretValue',
+      requestParameters: { [field]: secretId },
+      responseElements: null,
+    };
+    return event;
+  };
+
+  it.each([
+    ['longer than 2048 characters', `/${'a'.repeat(2048)}`, 'a parameter name is at most 2048 characters'],
+    ['with a character SSM refuses', '/demo/orders/api key!', 'a parameter name has only letters, digits and _ . - /'],
+  ])('refuses a parameter name %s, saying why', async (_label, name, why) => {
+    expect((await parseErrorOf(parameterEvent(name))).message).toContain(`detail.name: ${why}`);
+  });
+
+  it('refuses a secret name longer than 512 characters, saying why', async () => {
+    expect((await parseErrorOf(createSecret('a'.repeat(513), 'name'))).message).toContain('name: a secret name is at most 512 characters');
+  });
+
+  it('refuses a secret id with text before its ARN', async () => {
+    const error = await parseErrorOf(createSecret('x-arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/orders/db', 'secretId'));
+    expect(error.message).toContain('secretId: a secret id is a secret name');
+  });
+});
