@@ -173,6 +173,10 @@ describe('names no AWS resource can have', () => {
     expect((await parseErrorOf(createSecret('a'.repeat(513), 'name'))).message).toContain('name: a secret name is at most 512 characters');
   });
 
+  it('refuses a secret id longer than 2048 characters, saying why', async () => {
+    expect((await parseErrorOf(createSecret('a'.repeat(2049), 'secretId'))).message).toContain('secretId: a secret id is at most 2048 characters');
+  });
+
   it('refuses a secret id with text before its ARN', async () => {
     const error = await parseErrorOf(createSecret('x-arn:aws:secretsmanager:us-east-1:111122223333:secret:demo/orders/db', 'secretId'));
     expect(error.message).toContain('secretId: a secret id is a secret name');
