@@ -40,7 +40,7 @@ export default {
   mutate,
   ignorePatterns: ['/dist', '/.serverless', '/.esbuild', '/coverage', '/test-results', '/bench/results'],
   // `event-recorder` writes each tested mutant to `<report folder>/events/` as soon as it is tested, so survivors can
-  // be read (`node test/mutation/survivors.mjs <report folder>/events`) and answered while a long run goes on.
+  // be read (`npx tsx test/mutation/survivors.ts <report folder>/events`) and answered while a long run goes on.
   reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
   eventReporter: { baseDir: `${reportDir}/events` },
   htmlReporter: { fileName: `${reportDir}/mutation.html` },

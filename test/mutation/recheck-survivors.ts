@@ -7,7 +7,8 @@
  *   npx tsx test/mutation/recheck-survivors.ts reports/mutation/changes/mutation.json test/unit/changes test/faults
  *
  * It edits lib/ files while it runs: run it in a worktree nobody edits (`git worktree add --detach ../check main`),
- * never under a running Stryker or `npm test`. The file is restored after each mutant, and when it is interrupted (SIGINT, SIGTERM).
+ * never under a running Stryker or `npm test`. The file is restored after each mutant, and when it is interrupted
+ * (SIGINT, SIGTERM). A mutant whose file changed since the run is skipped (its position would be wrong).
  * A score is still quoted from a Stryker run; this only says which survivors the new tests answer.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -27,8 +28,8 @@ interface Mutant {
   fileName: string;
 }
 
-/** The surviving and uncovered mutants of a report or events folder, with absolute file names. */
-function survivors(path: string): Mutant[] {
+/** The surviving and uncovered mutants of a report or events folder, with absolute file names in the run's project. */
+function survivors(path: string, runRoot: string): Mutant[] {
   const open = (mutant: Mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage';
   if (statSync(path).isDirectory()) {
     return readdirSync(path)
@@ -37,7 +38,7 @@ function survivors(path: string): Mutant[] {
       .filter(open);
   }
   const report = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, { mutants: Omit<Mutant, 'fileName'>[] }> };
-  return Object.entries(report.files).flatMap(([file, { mutants }]) => mutants.map((mutant) => ({ ...mutant, fileName: resolve(file) })).filter(open));
+  return Object.entries(report.files).flatMap(([file, { mutants }]) => mutants.map((mutant) => ({ ...mutant, fileName: resolve(runRoot, file) })).filter(open));
 }
 
 /** Offset of a 1-based line and column in `source`. */
@@ -78,7 +79,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 // mutant is only applied to a file that is still the same as the one that run mutated.
 const runRoot = resolve(path).includes('/reports/') ? (resolve(path).split('/reports/')[0] ?? process.cwd()) : process.cwd();
 const counts = { killed: 0, survived: 0, skipped: 0 };
-for (const found of survivors(path).sort((a, b) => a.fileName.localeCompare(b.fileName) || a.location.start.line - b.location.start.line)) {
+for (const found of survivors(path, runRoot).sort((a, b) => a.fileName.localeCompare(b.fileName) || a.location.start.line - b.location.start.line)) {
   const mutant = { ...found, fileName: resolve(relative(runRoot, found.fileName)) };
   const original = readFileSync(mutant.fileName, 'utf8');
   if (original !== readFileSync(found.fileName, 'utf8')) {
