@@ -1,7 +1,8 @@
 /**
  * What the Change step's face adds to every decision (lib/changes/index.ts): the changed resource's tags (for the
- * `secret-refresh:ignore` tag), read once per resource in a batch, and the account of a parameter named without
- * an ARN. Also the shape of a change: a key it has no value for is absent, not `undefined`.
+ * `secret-refresh:ignore` tag), read once per resource in a batch, look-ups shared per resource, the account of a
+ * parameter named without an ARN, and malformed events as invalid entries rather than failures. Also the shape of
+ * a change: a key it has no value for is absent, not `undefined`.
  */
 import { describe, expect, it } from 'vitest';
 import { detectEventChange } from '../../../lib/changes/detect-change.js';

@@ -1,7 +1,8 @@
 /**
  * The Secrets Manager decisions the sample events do not reach: calls without a version token, several custom
- * labels, a DeleteSecret logged without its full ARN, calls and service events that move nothing, and the
- * rotation's own labels in Secret Label Updated. Each asserts the whole reason an operator reads in the report.
+ * labels, a DeleteSecret logged without its full ARN, calls and service events that move nothing, the rotation's own
+ * labels in Secret Label Updated, the reason of every API-call decision, how a CloudTrail record names its secret,
+ * account and Region, and confirming a claim against DescribeSecret. Each asserts what an operator reads in the report.
  */
 import { describe, expect, it } from 'vitest';
 import { detectEventChange } from '../../../lib/changes/detect-change.js';
