@@ -7,38 +7,18 @@
  *   npx tsx test/mutation/recheck-survivors.ts reports/mutation/changes/mutation.json test/unit/changes test/faults
  *
  * It edits lib/ files while it runs: run it in a worktree nobody edits (`git worktree add --detach ../check main`),
- * never under a running Stryker or `npm test`. The file is restored after each mutant, and when it is interrupted
- * (SIGINT, SIGTERM). A mutant whose file changed since the run is skipped (its position would be wrong).
+ * never under a running Stryker or `npm test`. The file is restored after each mutant, and when the tool is
+ * interrupted (SIGINT, SIGTERM) or crashes. A mutant whose file changed since the run is skipped (its position would be wrong).
  * A score is still quoted from a Stryker run; this only says which survivors the new tests answer.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { type Mutant, type Position, readMutants, runRootOf } from './mutants.js';
 
-interface Position {
-  line: number;
-  column: number;
-}
-interface Mutant {
-  id: string;
-  mutatorName: string;
-  replacement?: string;
-  status: string;
-  location: { start: Position; end: Position };
-  fileName: string;
-}
-
-/** The surviving and uncovered mutants of a report or events folder, with absolute file names in the run's project. */
-function survivors(path: string, runRoot: string): Mutant[] {
-  const open = (mutant: Mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage';
-  if (statSync(path).isDirectory()) {
-    return readdirSync(path)
-      .filter((entry) => entry.endsWith('-onMutantTested.json'))
-      .map((entry) => JSON.parse(readFileSync(join(path, entry), 'utf8')) as Mutant)
-      .filter(open);
-  }
-  const report = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, { mutants: Omit<Mutant, 'fileName'>[] }> };
-  return Object.entries(report.files).flatMap(([file, { mutants }]) => mutants.map((mutant) => ({ ...mutant, fileName: resolve(runRoot, file) })).filter(open));
+/** The surviving and uncovered mutants of a report or events folder. */
+function survivors(path: string): Mutant[] {
+  return readMutants(path).filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage');
 }
 
 /** Offset of a 1-based line and column in `source`. */
@@ -67,19 +47,18 @@ function testsPass(files: readonly string[]): Promise<boolean> {
     });
   });
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    restore?.();
-    running?.kill();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  });
-}
+// However the process ends (an interruption, or a crash such as EPIPE when its output is cut), the file is put back.
+process.on('exit', () => {
+  restore?.();
+  running?.kill();
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
 
 // The run may have been made in another worktree: its files are found here by their path in that project, and a
 // mutant is only applied to a file that is still the same as the one that run mutated.
-const runRoot = resolve(path).includes('/reports/') ? (resolve(path).split('/reports/')[0] ?? process.cwd()) : process.cwd();
+const runRoot = runRootOf(path);
 const counts = { killed: 0, survived: 0, skipped: 0 };
-for (const found of survivors(path, runRoot).sort((a, b) => a.fileName.localeCompare(b.fileName) || a.location.start.line - b.location.start.line)) {
+for (const found of survivors(path).sort((a, b) => a.fileName.localeCompare(b.fileName) || a.location.start.line - b.location.start.line)) {
   const mutant = { ...found, fileName: resolve(relative(runRoot, found.fileName)) };
   const original = readFileSync(mutant.fileName, 'utf8');
   if (original !== readFileSync(found.fileName, 'utf8')) {

@@ -8,42 +8,19 @@
  * The events folder is the `event-recorder` reporter's (stryker.config.mjs): one `onMutantTested` file per mutant,
  * written as soon as the mutant is tested, so survivors can be answered while a long run goes on.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { type Mutant, readMutants } from './mutants.js';
 
-interface Position {
-  line: number;
-  column: number;
-}
-interface Mutant {
-  id: string;
-  mutatorName: string;
-  replacement?: string;
-  status: string;
-  location: { start: Position; end: Position };
-}
-interface FileMutants {
-  source: string;
-  mutants: Mutant[];
-}
-
-/** Mutants per file, from a mutation.json report or from the `onMutantTested` files of an events folder. */
-function readMutants(path: string): Map<string, FileMutants> {
-  const files = new Map<string, FileMutants>();
-  if (statSync(path).isDirectory()) {
-    for (const name of readdirSync(path)
-      .filter((entry) => entry.endsWith('-onMutantTested.json'))
-      .sort()) {
-      const mutant = JSON.parse(readFileSync(join(path, name), 'utf8')) as Mutant & { fileName: string };
-      const file = relative(process.cwd(), mutant.fileName);
-      const entry = files.get(file) ?? { source: readFileSync(mutant.fileName, 'utf8'), mutants: [] };
-      entry.mutants.push(mutant);
-      files.set(file, entry);
-    }
-    return files;
+/** Mutants per file (relative to this project), with the file's source. */
+function mutantsByFile(path: string): Map<string, { source: string; mutants: Mutant[] }> {
+  const files = new Map<string, { source: string; mutants: Mutant[] }>();
+  for (const mutant of readMutants(path)) {
+    const file = relative(process.cwd(), mutant.fileName);
+    const entry = files.get(file) ?? { source: readFileSync(mutant.fileName, 'utf8'), mutants: [] };
+    entry.mutants.push(mutant);
+    files.set(file, entry);
   }
-  const report = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, FileMutants> };
-  for (const [file, entry] of Object.entries(report.files)) files.set(file, entry);
   return files;
 }
 
@@ -67,7 +44,7 @@ if (path === undefined) {
 const summary = process.argv.includes('--summary');
 const total = empty();
 const rows: string[] = [];
-for (const [file, { source, mutants }] of [...readMutants(path)].sort(([a], [b]) => a.localeCompare(b))) {
+for (const [file, { source, mutants }] of [...mutantsByFile(path)].sort(([a], [b]) => a.localeCompare(b))) {
   const lines = source.split('\n');
   const counts = empty();
   for (const mutant of mutants.sort((a, b) => a.location.start.line - b.location.start.line)) {
