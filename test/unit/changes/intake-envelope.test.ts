@@ -129,6 +129,18 @@ describe('unwrapIntake: the edges of each envelope', () => {
     expect(() => unwrapIntake(onFailure(7))).toThrow(IntakeEnvelopeError);
   });
 
+  it('counts message bodies in the nesting too, and reports the innermost message', () => {
+    const messages = (levels: number) => {
+      let value: unknown = EVENT;
+      for (let depth = 0; depth < levels; depth++) value = { MessageId: `m-${depth}`, Body: JSON.stringify(value) };
+      return value;
+    };
+    expect(unwrapIntake(messages(6))).toEqual([{ event: EVENT, source: 'm-0' }]);
+    expect(() => unwrapIntake(messages(7))).toThrow(
+      new IntakeEnvelopeError('envelopes nested more than 6 deep: expected an EventBridge event inside at most a few'),
+    );
+  });
+
   it('leaves a list of records or messages as it is when any element is not one, keeping its source', () => {
     const records = { Records: [{ messageId: 'm-1', body: JSON.stringify(EVENT) }, { messageId: 'm-2' }] };
     expect(unwrapIntake(records, 'dlq.json')).toEqual([{ event: records, source: 'dlq.json' }]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { $ZodError as ZodError } from 'zod/v4/core';
 import { detectEventChange } from '../../../lib/changes/detect-change.js';
+import { SecretIdSchema } from '../../../lib/changes/schemas/names.js';
 import { EventParseError } from '../../../lib/errors.js';
 import { FakeMetadataDirectory, sampleEvent } from './fake-metadata-directory.js';
 
@@ -175,6 +176,19 @@ describe('names no AWS resource can have', () => {
 
   it('refuses a secret id longer than 2048 characters, saying why', async () => {
     expect((await parseErrorOf(createSecret('a'.repeat(2049), 'secretId'))).message).toContain('secretId: a secret id is at most 2048 characters');
+  });
+
+  it.each(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso-b', 'aws-eusc'])('accepts a secret ARN in the %s partition as a secret id', (partition) => {
+    const arn = `arn:${partition}:secretsmanager:us-east-1:111122223333:secret:demo/orders/db-AbCdEf`;
+    expect(SecretIdSchema.safeParse(arn)).toEqual({ success: true, data: arn });
+  });
+
+  it('checks the name inside a secret ARN in any partition', () => {
+    const result = SecretIdSchema.safeParse('arn:aws-us-gov:secretsmanager:us-gov-west-1:111122223333:secret:demo/orders db');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'a secret id is a secret name (letters, digits and /_+=.@-, or <service>!… for a managed secret) or a secret ARN',
+    ]);
   });
 
   it('refuses a secret id with text before its ARN', async () => {

@@ -126,6 +126,13 @@ describe('resolveManualChange: parameters', () => {
     expect(change).toMatchObject({ name: 'flat', arn: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/flat`, versionId: '1' });
   });
 
+  it('dates the version with the parameter\'s last modification, when DescribeParameters gives one', async () => {
+    const modified = new Date('2025-03-01T08:00:00.000Z');
+    const directory = new FakeMetadataDirectory([], [{ ...PARAMETER, lastModifiedDate: modified }]);
+    const change = await resolveManualChange({ ref: PARAMETER_ARN }, HOME, NOW, directory);
+    expect(change).toMatchObject({ versionId: '7', versionDate: '2025-03-01T08:00:00.000Z', currentSince: '2025-03-10T12:34:56.789Z' });
+  });
+
   it('resolves a parameter by name using the ARN DescribeParameters returned', async () => {
     const directory = new FakeMetadataDirectory([], [PARAMETER]);
     const change = await resolveManualChange({ ref: '/a/b' }, HOME, NOW, directory);

@@ -141,7 +141,13 @@ describe('detectEventChange on Secrets Manager variants', () => {
     event.detail = { name: DB_SECRET_NAME, labelUpdated: 'blue', versionId: ROTATION_VERSION };
     const directory = new FakeMetadataDirectory([dbSecret({ [ROTATION_VERSION]: ['AWSCURRENT', 'blue'] })]);
     const change = await detectEventChange(event, directory);
-    expect(change).toMatchObject({ effect: 'label-moved', versionId: ROTATION_VERSION, labels: ['blue'], arn: DB_SECRET_ARN });
+    expect(change).toMatchObject({
+      effect: 'label-moved',
+      reason: `custom label blue moved to version ${ROTATION_VERSION}: only references pinned to that label change`,
+      versionId: ROTATION_VERSION,
+      labels: ['blue'],
+      arn: DB_SECRET_ARN,
+    });
   });
 
   it('reports CreateSecret as a new current value with the client request token as version', async () => {
