@@ -126,7 +126,7 @@ describe('resolveManualChange: parameters', () => {
     expect(change).toMatchObject({ name: 'flat', arn: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/flat`, versionId: '1' });
   });
 
-  it('dates the version with the parameter\'s last modification, when DescribeParameters gives one', async () => {
+  it("dates the version with the parameter's last modification, when DescribeParameters gives one", async () => {
     const modified = new Date('2025-03-01T08:00:00.000Z');
     const directory = new FakeMetadataDirectory([], [{ ...PARAMETER, lastModifiedDate: modified }]);
     const change = await resolveManualChange({ ref: PARAMETER_ARN }, HOME, NOW, directory);
