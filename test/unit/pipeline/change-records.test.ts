@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeRecord } from '../../../lib/aws/state-table.js';
 import type { IdentifiedChange } from '../../../lib/changes/types.js';
-import { judgeChange, recordFor, recordKey } from '../../../lib/pipeline/change-records.js';
+import { judgeChange, readRecords, recordFor, recordKey } from '../../../lib/pipeline/change-records.js';
 import type { EcsServiceTargetReport } from '../../../lib/report/types.js';
+import { MemoryStateTable } from '../../support/memory-state-table.js';
 import { DB_SECRET_ARN, ROTATION_VERSION, rotationChange } from '../changes/fake-metadata-directory.js';
 
 const PARAMETER_ARN = 'arn:aws:ssm:us-east-1:111122223333:parameter/app/a';
@@ -197,5 +198,23 @@ describe('judgeChange and recordFor: the moment and the counts', () => {
 
   it('records nothing for a change without a key, whatever its targets', () => {
     expect(recordFor({ change: secret({ effect: 'deleted' }), targets: [target(1)], incomplete: false, refused: false, handledAt })).toBeUndefined();
+  });
+});
+
+describe('readRecords', () => {
+  it('reads the records of the changes that have a key, in one call, and asks nothing for a change without one', async () => {
+    const state = new MemoryStateTable();
+    await state.putChangeRecord(record());
+    const records = await readRecords(state, [secret({ id: 'c1', effect: 'deleted' }), secret({ id: 'c2' })]);
+    expect([...records.keys()]).toEqual([`change#${DB_SECRET_ARN}#${ROTATION_VERSION}`]);
+    expect(state.operations.filter((entry) => entry.operation === 'changeRecords')).toEqual([
+      { operation: 'changeRecords', key: `change#${DB_SECRET_ARN}#${ROTATION_VERSION}` },
+    ]);
+  });
+
+  it('reads nothing when no change has a key (a batch of deletions)', async () => {
+    const state = new MemoryStateTable();
+    expect(await readRecords(state, [secret({ effect: 'deleted' })])).toEqual(new Map());
+    expect(state.count('changeRecords')).toBe(0);
   });
 });

@@ -1,13 +1,13 @@
 /**
  * The composition root and the Lambda's wiring: with the stack's tables and queue configured, every handler gets the
  * state table on the change table (with the rollout items), the intake queue, the rollout engine on the state
- * machine and the revision index, and accepts the account of its own ARN. DynamoDB, SQS and Step Functions are
+ * machine, the revision index and the service index, and accepts the account of its own ARN. DynamoDB, SQS and Step Functions are
  * doubles (aws-sdk-client-mock): only which table, queue and state machine are written is asserted.
  */
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -35,6 +35,7 @@ beforeEach(() => {
   dynamodb.on(PutItemCommand).resolves({});
   dynamodb.on(UpdateItemCommand).resolves({});
   documents.on(PutCommand).resolves({});
+  documents.on(GetCommand).resolves({});
 });
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -47,6 +48,7 @@ const TABLES = {
   SECRET_REFRESH_IDEMPOTENCY_TABLE: 'stack-changes',
   SECRET_REFRESH_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:stack-rollout',
   SECRET_REFRESH_REVISION_INDEX_TABLE: 'stack-revisions',
+  SECRET_REFRESH_SERVICE_INDEX_TABLE: 'stack-services',
 };
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test-secret' };
 const context = {
@@ -79,20 +81,24 @@ async function tablesWritten(dependencies: PipelineDependencies): Promise<{ stat
 const MACHINE = 'arn:aws:states:us-east-1:111122223333:stateMachine:stack-rollout';
 
 describe('createPipelineDependencies', () => {
-  it('wires the state table, the rollout items, the rollout engine, the intake queue and the revision index to the configured table, state machine and queue, and the Lambda’s own account', async () => {
+  it('wires the state table, the rollout items, the rollout engine, the intake queue, the revision index and the service index to the configured table, state machine and queue, and the Lambda’s own account', async () => {
     for (const [name, value] of Object.entries(CREDENTIALS)) vi.stubEnv(name, value);
     const dependencies = createPipelineDependencies(loadConfig({ AWS_REGION: 'us-east-1', ...TABLES }), { lambdaContext: context, maxAttempts: 1 });
     expect(dependencies.expectedAccount).toBe('111122223333');
     expect(dependencies.taskDefinitions.index).toBeDefined();
     expect(await tablesWritten(dependencies)).toEqual({ state: 'stack-changes', rollouts: 'stack-changes', engine: MACHINE, intake: QUEUE_URL });
+    // The service index reads its own table.
+    expect(await dependencies.serviceIndex?.service('arn:aws:ecs:us-east-1:111122223333:service/orders/api')).toBeUndefined();
+    expect(documents.commandCalls(GetCommand).map((call) => call.args[0].input.TableName)).toEqual(['stack-services']);
   });
 
-  it('has no state table, intake queue, rollout engine, revision index or expected account when nothing is configured (the CLI without tables)', () => {
+  it('has no state table, intake queue, rollout engine, revision index, service index or expected account when nothing is configured (the CLI without tables)', () => {
     const dependencies = createPipelineDependencies(loadConfig({ AWS_REGION: 'us-east-1' }));
     expect(dependencies.state).toBeUndefined();
     expect(dependencies.intake).toBeUndefined();
     expect(dependencies.rollouts).toBeUndefined();
     expect(dependencies.rolloutRecords).toBeUndefined();
+    expect(dependencies.serviceIndex).toBeUndefined();
     expect(dependencies.taskDefinitions.index).toBeUndefined();
     expect(dependencies.expectedAccount).toBeUndefined();
   });

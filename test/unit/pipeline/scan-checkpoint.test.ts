@@ -50,6 +50,18 @@ describe('the continuation message', () => {
     expect(parseContinuation(body)).toEqual({ secretRefresh: 'scan-continuation', version: 1, checkpoint: 'scan#3f2b-1', step: 2, changes: [CHANGE] });
   });
 
+  it('keeps every optional field of a change: the version date, the stale mark, the replica Regions', () => {
+    const full: IdentifiedChange = {
+      ...CHANGE,
+      currentSince: '2026-12-01T09:59:58Z',
+      versionDate: '2026-12-01T09:59:57.000Z',
+      stale: true,
+      replicaRegions: ['eu-west-1', 'us-west-2'],
+    };
+    const [copy] = parseContinuation(JSON.parse(continuationBody('scan#full', 1, [full]))).changes;
+    expect(copy).toEqual(full);
+  });
+
   it('copies a change field by field: nothing else reaches the queue', () => {
     const leaky = { ...CHANGE, secretValue: 'hunter2', origin: { ...CHANGE.origin, raw: 'x' } } as unknown as IdentifiedChange;
     const body = continuationBody('scan#a', 1, [leaky]);
