@@ -1,8 +1,10 @@
 /**
  * runRefresh's behaviours that no other fast test noticed when mutated (npm run mutation -- lib/pipeline): the
- * service index failing either way never costs a refresh, and says so in the report. ECS is aws-sdk-client-mock
- * (the same world as run-refresh.test.ts: three services of cluster `orders` read the changed secret); the index is
- * the in-memory store, with one operation made to fail.
+ * service index failing either way never costs a refresh, and says so in the report; how long the account lease is
+ * held and how a run waits for it; a change tagged secret-refresh:ignore in a batch; a label moved again for a
+ * version already recorded; a continued scan's deferred change delivered again; the maintenance windows and
+ * `refresh --now`. ECS is aws-sdk-client-mock (the same world as run-refresh.test.ts: three services of cluster
+ * `orders` read the changed secret); the index is the in-memory store, with one operation made to fail.
  */
 import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
@@ -10,12 +12,24 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.js';
+import type { IntakeMessage } from '../../../lib/aws/sqs.js';
+import type { IdentifiedChange } from '../../../lib/changes/types.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import { CLI_LEASE_MS, type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
+import { parseContinuation } from '../../../lib/pipeline/scan-checkpoint.js';
 import type { ServiceIndexStore } from '../../../lib/service-index/index.js';
 import { MemoryStateTable } from '../../support/memory-state-table.js';
 import { fakeClients, REGION, serveEcsWorld, service, serviceArn, taskDefinition, taskDefinitionArn } from '../aws/ecs-doubles.js';
-import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, sampleEvent } from '../changes/fake-metadata-directory.js';
+import {
+  DB_SECRET_ARN,
+  DB_SECRET_NAME,
+  dbSecret,
+  FakeMetadataDirectory,
+  PREVIOUS_VERSION,
+  PUT_VERSION,
+  rotationChange,
+  sampleEvent,
+} from '../changes/fake-metadata-directory.js';
 
 const ecs = mockClient(ECSClient);
 const batch = mockClient(BatchClient);
@@ -123,5 +137,141 @@ describe('runRefresh: how long the account lease is held', () => {
     expect(expiry).toBeGreaterThanOrEqual(before + CLI_LEASE_MS);
     expect(expiry).toBeLessThanOrEqual(Date.now() + CLI_LEASE_MS);
     expect(CLI_LEASE_MS).toBe(15 * 60_000);
+  });
+});
+
+describe('runRefresh: waiting for the account lease', () => {
+  it('waits with the given sleep while another run holds the lease, then acts', async () => {
+    const state = new MemoryStateTable();
+    state.items.leases.set('lease#111122223333', { owner: 'another-run', expiresAt: Date.now() + 600_000 });
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => {
+      sleeps.push(ms);
+      state.items.leases.delete('lease#111122223333');
+    };
+    const report = await runRefresh(event(), loadConfig({ AWS_REGION: REGION }), { ...dependencies(undefined, state), sleep }, { leaseWaitMs: 2000 });
+    expect(sleeps).toEqual([1000]);
+    expect(report.summary).toMatchObject({ done: 3, failed: 0 });
+  });
+});
+
+/** The changed secret as the first invocation of a scan detected it (a continuation message carries it). */
+const CHANGED = {
+  id: 'c1',
+  ...rotationChange({ name: DB_SECRET_NAME, versionId: PUT_VERSION, origin: { channel: 'cloudtrail-api-call', eventName: 'PutSecretValue' } }),
+};
+const IGNORED = {
+  ...CHANGED,
+  id: 'c2',
+  name: 'demo/payments/api-key',
+  arn: `arn:aws:secretsmanager:${REGION}:111122223333:secret:demo/payments/api-key-Zz99Yy`,
+  tags: { 'secret-refresh:ignore': 'true' },
+};
+const continuation = (changes: IdentifiedChange[]) => ({
+  message: { secretRefresh: 'scan-continuation' as const, version: 1 as const, checkpoint: 'scan#batch-1', step: 1, changes },
+  source: 'm-1',
+});
+
+describe('runRefresh: a batch with a change tagged secret-refresh:ignore', () => {
+  it.each([
+    ['after', [CHANGED, IGNORED]],
+    ['before', [IGNORED, CHANGED]],
+  ])('reports the tagged change (%s the other) as nothing to do and acts on the other', async (_order, changes) => {
+    const report = await runRefresh([], loadConfig({ AWS_REGION: REGION }), dependencies(), { continuation: continuation(changes) });
+    expect(updated()).toHaveLength(3);
+    expect(report.changes.map((entry) => [entry.id, entry.decision, entry.decisionReason])).toEqual(
+      changes.map((change) =>
+        change.id === 'c2' ? ['c2', 'nothing-to-do', 'the secret is tagged secret-refresh:ignore=true: it triggers nothing'] : ['c1', 'act', CHANGED.reason],
+      ),
+    );
+  });
+});
+
+describe('runRefresh: a continued scan whose change has deferred services', () => {
+  it('delivers the change again as a message that starts a new scan of it (a continuation has no event to send back)', async () => {
+    const state = new MemoryStateTable();
+    state.items.deployed.set(serviceArn('orders', 'orders-api'), new Date(Date.now() - 60_000).toISOString());
+    const delivered: IntakeMessage[] = [];
+    const intake = { deliver: async (messages: readonly IntakeMessage[]) => void delivered.push(...messages) };
+    const report = await runRefresh(
+      [],
+      loadConfig({ AWS_REGION: REGION }),
+      { ...dependencies(undefined, state), intake },
+      { continuation: continuation([CHANGED]) },
+    );
+    expect(report.targets.map((target) => [target.name, target.status])).toEqual([
+      ['orders-api', 'deferred'],
+      ['orders-cron', 'done'],
+      ['orders-worker', 'done'],
+    ]);
+    expect(delivered).toHaveLength(1);
+    const message = parseContinuation(JSON.parse(delivered[0]?.body ?? '{}'));
+    expect(message).toEqual({
+      secretRefresh: 'scan-continuation',
+      version: 1,
+      checkpoint: expect.stringMatching(/^scan#[0-9a-f-]{36}$/),
+      step: 1,
+      changes: [CHANGED],
+    });
+    expect(message.checkpoint).not.toBe('scan#batch-1');
+  });
+});
+
+describe('runRefresh: a label moved again for a version whose record holds other labels', () => {
+  it('acts on the new label only, as a moved label: its readers are deployed, the current value’s readers are not', async () => {
+    const pinned = (label: string) => `${DB_SECRET_ARN}::${label}:`;
+    const names = [...NAMES, 'orders-blue', 'orders-green'];
+    const reads = (name: string) => (name === 'orders-blue' ? pinned('blue') : name === 'orders-green' ? pinned('green') : DB_SECRET_ARN);
+    serveEcsWorld(ecs, {
+      regions: { [REGION]: { orders: names.map((name) => service('orders', name)) } },
+      taskDefinitions: Object.fromEntries(names.map((name) => [taskDefinitionArn(name, 1), taskDefinition(taskDefinitionArn(name, 1), reads(name))])),
+    });
+    const state = new MemoryStateTable();
+    const moved = { ...CHANGED, effect: 'label-moved' as const, labels: ['blue', 'green'], reason: 'labels blue and green moved' };
+    await state.putChangeRecord({
+      key: `change#${DB_SECRET_ARN}#${PUT_VERSION}`,
+      arn: DB_SECRET_ARN,
+      versionId: PUT_VERSION,
+      since: moved.currentSince ?? moved.time,
+      handledAt: new Date(Date.now() - 60_000).toISOString(),
+      labels: ['blue'],
+      outcome: 'handled',
+      counts: { targets: 1, done: 1, skipped: 0 },
+    });
+    const report = await runRefresh([], loadConfig({ AWS_REGION: REGION }), dependencies(undefined, state), { continuation: continuation([moved]) });
+    expect(updated()).toEqual([serviceArn('orders', 'orders-green')]);
+    expect(report.summary).toMatchObject({ done: 1, failed: 0 });
+    expect(state.items.records.get(`change#${DB_SECRET_ARN}#${PUT_VERSION}`)?.labels).toEqual(['blue', 'green']);
+  });
+});
+
+describe('runRefresh: a batch of only changes tagged secret-refresh:ignore', () => {
+  it('reads nothing and says why', async () => {
+    const report = await runRefresh([], loadConfig({ AWS_REGION: REGION }), dependencies(), { continuation: continuation([IGNORED]) });
+    expect(ecs.calls()).toHaveLength(0);
+    expect(report.skipped).toBe('the secret is tagged secret-refresh:ignore=true: it triggers nothing');
+    expect(report.targets).toEqual([]);
+  });
+});
+
+describe('runRefresh: the maintenance windows', () => {
+  // A Sunday: outside Mon-Fri 08:00-18:00.
+  const SUNDAY = new Date('2026-11-22T12:00:00.000Z');
+  const windows = () => loadConfig({ AWS_REGION: REGION, SECRET_REFRESH_WINDOWS: 'Mon-Fri 08:00-18:00 Europe/Berlin' });
+
+  it('deploys nothing outside SECRET_REFRESH_WINDOWS, and everything with ignoreWindows (refresh --now)', async () => {
+    const closed = await runRefresh(event(), windows(), { ...dependencies(), now: () => SUNDAY });
+    expect(updated()).toEqual([]);
+    expect(closed.summary.done).toBe(0);
+    expect(closed.targets.map((target) => [target.name, target.status, 'error' in target ? target.error : undefined])).toEqual(
+      NAMES.map((name) => [
+        name,
+        'failed',
+        'not deployed: the plan needs a rollout (outside the maintenance window "Mon-Fri 08:00-18:00 Europe/Berlin": waits until 2026-11-23T07:00:00.000Z) but SECRET_REFRESH_STATE_MACHINE_ARN is not set; run it where the rollout state machine is deployed',
+      ]),
+    );
+    const now = await runRefresh(event(), windows(), { ...dependencies(), now: () => SUNDAY }, { ignoreWindows: true });
+    expect(updated()).toHaveLength(3);
+    expect(now.summary).toMatchObject({ done: 3, failed: 0 });
   });
 });
