@@ -1,7 +1,7 @@
 /**
  * The composition root and the Lambda's wiring: with the stack's tables and queue configured, every handler gets the
  * state table on the change table (with the rollout items), the intake queue, the rollout engine on the state
- * machine, the revision index and the service index, and accepts the account of its own ARN. DynamoDB, SQS and Step Functions are
+ * machine, the revision index, the service index and the scan checkpoints, and accepts the account of its own ARN. DynamoDB, SQS and Step Functions are
  * doubles (aws-sdk-client-mock): only which table, queue and state machine are written is asserted.
  */
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
@@ -87,9 +87,10 @@ describe('createPipelineDependencies', () => {
     expect(dependencies.expectedAccount).toBe('111122223333');
     expect(dependencies.taskDefinitions.index).toBeDefined();
     expect(await tablesWritten(dependencies)).toEqual({ state: 'stack-changes', rollouts: 'stack-changes', engine: MACHINE, intake: QUEUE_URL });
-    // The service index reads its own table.
+    // The service index reads its own table; the scan checkpoints are items of the change table.
     expect(await dependencies.serviceIndex?.service('arn:aws:ecs:us-east-1:111122223333:service/orders/api')).toBeUndefined();
-    expect(documents.commandCalls(GetCommand).map((call) => call.args[0].input.TableName)).toEqual(['stack-services']);
+    expect(await dependencies.scanCheckpoints?.read('scan#1')).toBeUndefined();
+    expect(documents.commandCalls(GetCommand).map((call) => call.args[0].input.TableName)).toEqual(['stack-services', 'stack-changes']);
   });
 
   it('has no state table, intake queue, rollout engine, revision index, service index or expected account when nothing is configured (the CLI without tables)', () => {
@@ -99,6 +100,7 @@ describe('createPipelineDependencies', () => {
     expect(dependencies.rollouts).toBeUndefined();
     expect(dependencies.rolloutRecords).toBeUndefined();
     expect(dependencies.serviceIndex).toBeUndefined();
+    expect(dependencies.scanCheckpoints).toBeUndefined();
     expect(dependencies.taskDefinitions.index).toBeUndefined();
     expect(dependencies.expectedAccount).toBeUndefined();
   });

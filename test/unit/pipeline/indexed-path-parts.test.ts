@@ -7,9 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Execution } from '../../../lib/actions/index.js';
-import type { ServiceIndexStore } from '../../../lib/aws/service-index-table.js';
+import { InMemoryServiceIndexStore, type ServiceIndexStore } from '../../../lib/aws/service-index-table.js';
 import type { IdentifiedChange } from '../../../lib/changes/types.js';
-import { type FastPath, lookUpCandidates, mergeWithFastPath } from '../../../lib/pipeline/indexed-path.js';
+import type { Inventory } from '../../../lib/inventory/index.js';
+import { type FastPath, lookUpCandidates, mergeWithFastPath, serviceIndexReport, updateIndex } from '../../../lib/pipeline/indexed-path.js';
 import type { Plan } from '../../../lib/plan/index.js';
 import { rotationChange } from '../changes/fake-metadata-directory.js';
 
@@ -101,5 +102,67 @@ describe('mergeWithFastPath', () => {
     const plain = mergeWithFastPath(fastPath(emptyPlan(), emptyExecution()), emptyPlan(), emptyExecution());
     expect(Object.keys(plain.plan).sort()).toEqual(['changes', 'targets', 'warnings']);
     expect(Object.keys(plain.execution).sort()).toEqual(['results', 'warnings']);
+  });
+});
+
+const OTHER_REGION = 'eu-west-1';
+
+/** An index holding one service in each of the two Regions, read an hour ago. */
+async function indexOfTwoRegions(): Promise<InMemoryServiceIndexStore> {
+  const store = new InMemoryServiceIndexStore();
+  for (const region of [REGION, OTHER_REGION]) {
+    await store.putService(
+      {
+        arn: `arn:aws:ecs:${region}:111122223333:service/orders/api`,
+        clusterArn: `arn:aws:ecs:${region}:111122223333:cluster/orders`,
+        region,
+        keys: [key('app/current')],
+        present: true,
+        readAt: Date.now() - 3600_000,
+      },
+      [],
+    );
+  }
+  return store;
+}
+
+const inventory = (problems: Inventory['ecs']['problems']): Inventory => ({
+  ecs: { regions: [REGION, OTHER_REGION], clusters: 1, services: [], problems },
+  batch: { regions: [REGION, OTHER_REGION], queues: 0, jobDefinitions: [], jobs: [], problems: [] },
+});
+
+describe('updateIndex', () => {
+  it('makes the index of each Region read without problems what the scan found, and leaves a troubled Region as it was', async () => {
+    const store = await indexOfTwoRegions();
+    const scannedAt = Date.now();
+    const problem = { region: OTHER_REGION, subject: 'ListClusters', message: 'ThrottlingException: Rate exceeded' };
+    const updated = await updateIndex(store, inventory([problem]), scannedAt);
+    // The service the scan no longer found in us-east-1 is removed; eu-west-1 could not be read: untouched.
+    expect(updated).toEqual({ written: 0, removed: 1, regions: [REGION], warnings: [] });
+    expect((await store.service(`arn:aws:ecs:${REGION}:111122223333:service/orders/api`))?.present).toBe(false);
+    expect((await store.service(`arn:aws:ecs:${OTHER_REGION}:111122223333:service/orders/api`))?.present).toBe(true);
+    expect(await store.coverage([REGION, OTHER_REGION])).toEqual(new Map([[REGION, scannedAt]]));
+  });
+
+  it('counts the removals of every Region', async () => {
+    const updated = await updateIndex(await indexOfTwoRegions(), inventory([]), Date.now());
+    expect(updated).toEqual({ written: 0, removed: 2, regions: [REGION, OTHER_REGION], warnings: [] });
+  });
+});
+
+describe('serviceIndexReport', () => {
+  it('has no warning when every Region is covered and the fast path acted', () => {
+    const index = serviceIndexReport(fastPath(emptyPlan(), emptyExecution()), emptyPlan(), { written: 0, removed: 0, regions: [REGION] });
+    expect(index.warnings).toEqual([]);
+    expect(index.report).toEqual({
+      coveredRegions: [REGION],
+      scannedOnlyRegions: [],
+      candidates: 0,
+      fastPathTargets: 0,
+      missedByIndex: [],
+      indexedRegions: [REGION],
+      servicesWritten: 0,
+      servicesRemoved: 0,
+    });
   });
 });

@@ -184,6 +184,8 @@ describe('runRefresh: a batch with a change tagged secret-refresh:ignore', () =>
         change.id === 'c2' ? ['c2', 'nothing-to-do', 'the secret is tagged secret-refresh:ignore=true: it triggers nothing'] : ['c1', 'act', CHANGED.reason],
       ),
     );
+    // Each entry names the continuation message it came from.
+    expect(report.changes.map((entry) => entry.source)).toEqual(['m-1', 'm-1']);
   });
 });
 
@@ -242,6 +244,26 @@ describe('runRefresh: a label moved again for a version whose record holds other
     expect(updated()).toEqual([serviceArn('orders', 'orders-green')]);
     expect(report.summary).toMatchObject({ done: 1, failed: 0 });
     expect(state.items.records.get(`change#${DB_SECRET_ARN}#${PUT_VERSION}`)?.labels).toEqual(['blue', 'green']);
+  });
+});
+
+describe('runRefresh: a manual refresh and the change records', () => {
+  it('acts even when a record covers the current version: the records stop repeated events, never a person', async () => {
+    const state = new MemoryStateTable();
+    await state.putChangeRecord({
+      key: `change#${DB_SECRET_ARN}#${PUT_VERSION}`,
+      arn: DB_SECRET_ARN,
+      versionId: PUT_VERSION,
+      since: '2026-11-20T09:58:00Z',
+      handledAt: new Date(Date.now() + 60_000).toISOString(),
+      labels: ['AWSCURRENT'],
+      outcome: 'handled',
+      counts: { targets: 3, done: 3, skipped: 0 },
+    });
+    const report = await runRefresh({ type: 'manual', ref: DB_SECRET_ARN, kind: 'secret' }, loadConfig({ AWS_REGION: REGION }), dependencies(undefined, state));
+    expect(report.changes.map((entry) => entry.decision)).toEqual(['act']);
+    expect(updated()).toHaveLength(3);
+    expect(state.count('changeRecords')).toBe(0);
   });
 });
 
