@@ -4,7 +4,8 @@
  * take: a checkpoint too large to keep, a checkpoint write that throws or finds another writer first, a
  * continuation that cannot be sent (the checkpoint is then put back to the step the retried message carries), a
  * last step whose checkpoint cannot be marked complete or kept for the retry, a checkpoint gone or unreadable, and
- * the fast path's deployments that cannot be recorded. Each case says what the user reads: the warning, the `scan`
+ * the fast path's deployments that cannot be recorded, and the checkpoint a last step that left a change unfinished
+ * keeps for its retry (what is read again, what is handled already). Each case says what the user reads: the warning, the `scan`
  * part of the report, the changes left to retry, what the checkpoint store holds and whether a continuation was
  * queued.
  *
@@ -13,7 +14,7 @@
  * invocation reads ListClusters only, a continuation one page. The stores are the in-memory ones, wrapped to fail.
  */
 import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
-import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, ECSClient, ListServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
@@ -21,7 +22,7 @@ import { InMemoryScanCheckpoints, type ScanCheckpointStore, type StoredCheckpoin
 import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import { type PipelineDependencies, type RefreshRequest, runRefresh } from '../../../lib/pipeline/run-refresh.js';
-import { decodeCheckpoint, encodeCheckpoint, parseContinuation, type ScanCheckpoint } from '../../../lib/pipeline/scan-checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, matchedServices, parseContinuation, type ScanCheckpoint } from '../../../lib/pipeline/scan-checkpoint.js';
 import type { RefreshReport } from '../../../lib/report/types.js';
 import { dynamoDbThrottled, MemoryStateTable } from '../../support/memory-state-table.js';
 import { clusterArn, ecsError, fakeClients, REGION, serveEcsWorld, service, serviceArn, taskDefinition, taskDefinitionArn } from '../aws/ecs-doubles.js';
@@ -420,5 +421,61 @@ describe('the first invocation with the service index (the fast path acts before
     const report = await other.continue(200_000);
     expect(report.scan).toMatchObject({ invocations: 1, complete: true, checkpoint: otherId });
     expect(report.warnings).toEqual([]);
+  });
+});
+
+describe('the checkpoint a last step that left a change unfinished keeps for its retry', () => {
+  it('after a failed deployment: the same step, no cursor (nothing to read again), the finished services handled, the matches kept', async () => {
+    const scan = new Scan();
+    const id = checkpointOf(await scan.start());
+    const [failing, deferred, done] = ARNS as [string, string, string];
+    ecs.on(UpdateServiceCommand, { service: failing }).rejects(ecsError('ServerException', 'simulated: UpdateService failed'));
+    // Deployed a minute ago: deferred by the minimum redeploy interval.
+    scan.state.items.deployed.set(deferred, new Date(Date.now() - 60_000).toISOString());
+    const message = scan.queue[0]?.body ?? '';
+    const report = await scan.continue(200_000);
+    expect(report.targets.map((target) => [target.arn, target.status])).toEqual([
+      [failing, 'failed'],
+      [deferred, 'deferred'],
+      [done, 'done'],
+    ]);
+    const stored = await scan.checkpoints.stored(id);
+    expect(stored?.step).toBe(1);
+    expect(stored?.checkpoint).toMatchObject({ id, step: 1, complete: false, invocations: 2, servicesScanned: 3, handled: [done], problems: [] });
+    expect(stored?.checkpoint).not.toHaveProperty('cursor');
+    expect(
+      matchedServices(stored?.checkpoint?.matches ?? [])
+        .map((match) => match.arn)
+        .sort(),
+    ).toEqual(ARNS);
+
+    // The retry reads the matches again and deploys the failed service only (the deferred one waits for its time).
+    ecs.on(UpdateServiceCommand, { service: failing }).resolves({ service: { deployments: [{ id: 'ecs-svc/retry', status: 'PRIMARY' }] } });
+    ecs.resetHistory();
+    // SQS delivers the same continuation again.
+    const retry = await scan.continueWith(message, 'q-1', 200_000);
+    expect(ecs.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input.service)).toEqual([failing]);
+    expect(retry.scan).toMatchObject({ complete: true, checkpoint: id });
+  });
+
+  it('after a task definition that could not be read: a cursor back over its whole Region', async () => {
+    const scan = new Scan();
+    const id = checkpointOf(await scan.start());
+    ecs.on(DescribeTaskDefinitionCommand).rejects(ecsError('ServerException', 'simulated: DescribeTaskDefinition failed'));
+    const report = await scan.continue(200_000);
+    expect(report.summary.inventoryProblems).toBeGreaterThan(0);
+    const stored = await scan.checkpoints.stored(id);
+    expect(stored?.step).toBe(1);
+    expect(stored?.checkpoint?.cursor).toEqual({ regions: [{ region: REGION }] });
+  });
+
+  it('after a cluster whose services could not be listed: a cursor back over that cluster from its first page', async () => {
+    const scan = new Scan();
+    const id = checkpointOf(await scan.start());
+    ecs.on(ListServicesCommand).rejects(ecsError('ServerException', 'simulated: ListServices failed'));
+    await scan.continue(200_000);
+    const stored = await scan.checkpoints.stored(id);
+    expect(stored?.step).toBe(1);
+    expect(stored?.checkpoint?.cursor).toEqual({ regions: [{ region: REGION, clusters: [{ cluster: clusterArn('orders') }] }] });
   });
 });
