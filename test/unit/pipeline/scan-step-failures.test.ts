@@ -3,11 +3,11 @@
  * `resumeScan` and the last step's checkpoint write), which the end-to-end chains of scan-continuation.test.ts never
  * take: a checkpoint too large to keep, a checkpoint write that throws or finds another writer first, a
  * continuation that cannot be sent (the checkpoint is then put back to the step the retried message carries), a
- * last step whose checkpoint cannot be marked complete or kept for the retry, a checkpoint gone or unreadable, and
- * the fast path's deployments that cannot be recorded, and the checkpoint a last step that left a change unfinished
- * keeps for its retry (what is read again, what is handled already). Each case says what the user reads: the warning, the `scan`
- * part of the report, the changes left to retry, what the checkpoint store holds and whether a continuation was
- * queued.
+ * last step whose checkpoint cannot be marked complete or kept for the retry, a checkpoint gone or unreadable, the
+ * fast path's deployments that cannot be recorded, and the checkpoint a last step that left a change unfinished
+ * keeps for its retry (what is read again, what is handled already). Each case says what the user reads: the
+ * warning, the `scan` part of the report, the changes left to retry, what the checkpoint store holds and whether a
+ * continuation was queued.
  *
  * ECS is aws-sdk-client-mock (the world of run-refresh.test.ts: three services of cluster `orders` read the changed
  * secret) with ListServices pages of one service, so an early `scanUntil` stops the scan after one unit: the first
