@@ -2,24 +2,26 @@
  * runRefresh's behaviours that no other fast test noticed when mutated (npm run mutation -- lib/pipeline): the
  * service index failing either way never costs a refresh, and says so in the report; how long the account lease is
  * held and how a run waits for it; a change tagged secret-refresh:ignore in a batch; a label moved again for a
- * version already recorded; a continued scan's deferred change delivered again; the maintenance windows and
- * `refresh --now`. ECS is aws-sdk-client-mock (the same world as run-refresh.test.ts: three services of cluster
- * `orders` read the changed secret); the index is the in-memory store, with one operation made to fail.
+ * version already recorded; a batch with a change already handled; a run that could not read every reader; a
+ * continued scan's deferred change delivered again; the maintenance windows and `refresh --now`. ECS is
+ * aws-sdk-client-mock (the same world as run-refresh.test.ts: three services of cluster `orders` read the changed
+ * secret); the index is the in-memory store, with one operation made to fail.
  */
 import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
-import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { ECSClient, ListClustersCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.js';
 import type { IntakeMessage } from '../../../lib/aws/sqs.js';
+import type { ChangeRecord } from '../../../lib/aws/state-table.js';
 import type { IdentifiedChange } from '../../../lib/changes/types.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import { CLI_LEASE_MS, type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
 import { parseContinuation } from '../../../lib/pipeline/scan-checkpoint.js';
 import type { ServiceIndexStore } from '../../../lib/service-index/index.js';
 import { MemoryStateTable } from '../../support/memory-state-table.js';
-import { fakeClients, REGION, serveEcsWorld, service, serviceArn, taskDefinition, taskDefinitionArn } from '../aws/ecs-doubles.js';
+import { ecsError, fakeClients, REGION, serveEcsWorld, service, serviceArn, taskDefinition, taskDefinitionArn } from '../aws/ecs-doubles.js';
 import {
   DB_SECRET_ARN,
   DB_SECRET_NAME,
@@ -297,5 +299,60 @@ describe('runRefresh: the maintenance windows', () => {
     const now = await runRefresh(event(), windows(), { ...dependencies(), now: () => SUNDAY }, { ignoreWindows: true });
     expect(updated()).toHaveLength(3);
     expect(now.summary).toMatchObject({ done: 3, failed: 0 });
+  });
+});
+
+/** A record saying the change of `arn` at `versionId` was handled by a run still acting (it covers any moment). */
+const coveringRecord = (arn: string, versionId: string): ChangeRecord => ({
+  key: `change#${arn}#${versionId}`,
+  arn,
+  versionId,
+  since: '2026-11-20T09:58:00Z',
+  handledAt: new Date(Date.now() + 60_000).toISOString(),
+  labels: ['AWSCURRENT'],
+  outcome: 'handled',
+  counts: { targets: 3, done: 3, skipped: 0 },
+});
+
+describe('runRefresh: a batch with a change already handled', () => {
+  it('marks that change already handled and acts on the other', async () => {
+    const state = new MemoryStateTable();
+    await state.putChangeRecord(coveringRecord(IGNORED.arn, PUT_VERSION));
+    const other = { ...IGNORED, tags: {} };
+    const report = await runRefresh([], loadConfig({ AWS_REGION: REGION }), dependencies(undefined, state), { continuation: continuation([CHANGED, other]) });
+    expect(report.changes.map((entry) => [entry.id, entry.decision])).toEqual([
+      ['c1', 'act'],
+      ['c2', 'already-handled'],
+    ]);
+    expect(updated()).toHaveLength(3);
+  });
+
+  it('says why a batch does nothing by the duplicate, not by an invalid input before it', async () => {
+    const state = new MemoryStateTable();
+    const record = coveringRecord(DB_SECRET_ARN, PUT_VERSION);
+    await state.putChangeRecord(record);
+    const report = await runRefresh(
+      [
+        { type: 'event', event: 7, source: 'm-1' },
+        { ...event(), source: 'm-2' },
+      ],
+      loadConfig({ AWS_REGION: REGION }),
+      dependencies(undefined, state),
+    );
+    expect(report.changes.map((entry) => entry.decision)).toEqual(['invalid', 'already-handled']);
+    expect(report.skipped).toMatch(/^duplicate: this change \(same secret and version, current since .+\) was handled by a run at /);
+    expect(report.skipped).toContain(record.handledAt);
+    expect(updated()).toEqual([]);
+  });
+});
+
+describe('runRefresh: a run that could not read every reader', () => {
+  it('records no change when both ECS and Batch had an inventory problem', async () => {
+    ecs.on(ListClustersCommand).rejects(ecsError('ServerException', 'simulated: ListClusters failed'));
+    batch.on(DescribeJobQueuesCommand).rejects(Object.assign(new Error('simulated: DescribeJobQueues failed'), { name: 'ServerException' }));
+    const state = new MemoryStateTable();
+    const report = await runRefresh(event(), loadConfig({ AWS_REGION: REGION, SECRET_REFRESH_REGIONS: REGION }), dependencies(undefined, state));
+    expect(report.summary.inventoryProblems).toBe(2);
+    expect(state.items.records.size).toBe(0);
   });
 });
