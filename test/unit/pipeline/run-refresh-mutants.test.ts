@@ -4,13 +4,13 @@
  * held and how a run waits for it; a change tagged secret-refresh:ignore in a batch; a label moved again for a
  * version already recorded; a batch with a change already handled; a run that could not read every reader; a
  * continued scan's deferred change delivered again; the maintenance windows and `refresh --now`. ECS is
- * aws-sdk-client-mock (the same world as run-refresh.test.ts: three services of cluster `orders` read the changed
- * secret); the index is the in-memory store, with one operation made to fail.
+ * aws-sdk-client-mock serving the world of scan-harness.ts (`serveOrders`: three services of cluster `orders` read
+ * the changed secret, as in run-refresh.test.ts); the index is the in-memory store, with one operation made to fail.
  */
-import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
+import { BatchClient, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
 import { ECSClient, ListClustersCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
 import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.js';
 import type { IntakeMessage } from '../../../lib/aws/sqs.js';
@@ -32,28 +32,11 @@ import {
   rotationChange,
   sampleEvent,
 } from '../changes/fake-metadata-directory.js';
+import { NAMES, serveOrdersInEachTest } from './scan-harness.js';
 
 const ecs = mockClient(ECSClient);
 const batch = mockClient(BatchClient);
-afterAll(() => {
-  ecs.restore();
-  batch.restore();
-});
-
-const NAMES = ['orders-api', 'orders-cron', 'orders-worker'];
-beforeEach(() => {
-  ecs.reset();
-  batch.reset();
-  serveEcsWorld(ecs, {
-    regions: { [REGION]: { orders: NAMES.map((name) => service('orders', name)) } },
-    taskDefinitions: Object.fromEntries(NAMES.map((name) => [taskDefinitionArn(name, 1), taskDefinition(taskDefinitionArn(name, 1), DB_SECRET_ARN)])),
-  });
-  ecs.on(UpdateServiceCommand).callsFake(async (input: { service: string }) => ({
-    service: { deployments: [{ id: `ecs-svc/new-${input.service.split('/').pop()}`, status: 'PRIMARY' }] },
-  }));
-  batch.on(DescribeJobDefinitionsCommand).resolves({ jobDefinitions: [] });
-  batch.on(DescribeJobQueuesCommand).resolves({ jobQueues: [] });
-});
+serveOrdersInEachTest(ecs, batch);
 
 const storeError = () => Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ThrottlingException' });
 

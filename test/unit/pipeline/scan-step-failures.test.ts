@@ -9,145 +9,38 @@
  * warning, the `scan` part of the report, the changes left to retry, what the checkpoint store holds and whether a
  * continuation was queued.
  *
- * ECS is aws-sdk-client-mock (the world of run-refresh.test.ts: three services of cluster `orders` read the changed
- * secret) with ListServices pages of one service, so an early `scanUntil` stops the scan after one unit: the first
- * invocation reads ListClusters only, a continuation one page. The stores are the in-memory ones, wrapped to fail.
+ * ECS is aws-sdk-client-mock, the world of scan-harness.ts (`serveOrders`: three services of cluster `orders` read
+ * the changed secret) with ListServices pages of one service, so an early `scanUntil` stops the scan after one unit:
+ * the first invocation reads ListClusters only, a continuation one page. The scan is the harness's `Scan`, its
+ * checkpoint store the in-memory one wrapped to log each call and fail on demand (`RecordingCheckpoints`); the
+ * state table is the in-memory one.
  */
-import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
+import { BatchClient } from '@aws-sdk/client-batch';
 import { DescribeTaskDefinitionCommand, ECSClient, ListServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
-import { InMemoryScanCheckpoints, type ScanCheckpointStore, type StoredCheckpoint } from '../../../lib/aws/scan-checkpoints.js';
+import { describe, expect, it, vi } from 'vitest';
 import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.js';
 import { loadConfig } from '../../../lib/config/config.js';
-import { type PipelineDependencies, type RefreshRequest, runRefresh } from '../../../lib/pipeline/run-refresh.js';
-import { decodeCheckpoint, encodeCheckpoint, matchedServices, parseContinuation, type ScanCheckpoint } from '../../../lib/pipeline/scan-checkpoint.js';
+import { runRefresh } from '../../../lib/pipeline/run-refresh.js';
+import { encodeCheckpoint, matchedServices, type ScanCheckpoint } from '../../../lib/pipeline/scan-checkpoint.js';
 import type { RefreshReport } from '../../../lib/report/types.js';
-import { dynamoDbThrottled, MemoryStateTable } from '../../support/memory-state-table.js';
-import { clusterArn, ecsError, fakeClients, REGION, serveEcsWorld, service, serviceArn, taskDefinition, taskDefinitionArn } from '../aws/ecs-doubles.js';
-import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, sampleEvent } from '../changes/fake-metadata-directory.js';
+import { dynamoDbThrottled } from '../../support/memory-state-table.js';
+import { clusterArn, ecsError, REGION, serviceArn } from '../aws/ecs-doubles.js';
+import { ARNS, checkpointOf, putEvent, Scan, serveOrdersInEachTest } from './scan-harness.js';
 
 const ecs = mockClient(ECSClient);
 const batch = mockClient(BatchClient);
-afterAll(() => {
-  ecs.restore();
-  batch.restore();
-});
+serveOrdersInEachTest(ecs, batch, { pageSize: 1 });
 
-const NAMES = ['orders-api', 'orders-cron', 'orders-worker'];
-const ARNS = NAMES.map((name) => serviceArn('orders', name));
-beforeEach(() => {
-  ecs.reset();
-  batch.reset();
-  serveEcsWorld(ecs, {
-    regions: { [REGION]: { orders: NAMES.map((name) => service('orders', name)) } },
-    taskDefinitions: Object.fromEntries(NAMES.map((name) => [taskDefinitionArn(name, 1), taskDefinition(taskDefinitionArn(name, 1), DB_SECRET_ARN)])),
-    pageSize: 1,
-  });
-  ecs.on(UpdateServiceCommand).callsFake(async (input: { service: string }) => ({
-    service: { deployments: [{ id: `ecs-svc/new-${input.service.split('/').pop()}`, status: 'PRIMARY' }] },
-  }));
-  batch.on(DescribeJobDefinitionsCommand).resolves({ jobDefinitions: [] });
-  batch.on(DescribeJobQueuesCommand).resolves({ jobQueues: [] });
-});
+/** A Lambda invocation's deadline, its scan stopped before the first ListServices page: each reads one unit. */
+const ONE_UNIT = { deadlineMs: 270_000, scanMs: -1000 };
 
 const THROTTLED = 'ProvisionedThroughputExceededException: The level of configured provisioned throughput for the table was exceeded';
 const SQS_DOWN = 'Error: simulated: the intake queue refused SendMessageBatch';
 
-/** A fault of one checkpoint write: it throws, or it finds the checkpoint moved by another invocation (`false`). */
-type WriteFault = 'throw' | 'moved';
-
-/** The in-memory checkpoints, logging each call, with faults injected per write or read. */
-class FaultyCheckpoints implements ScanCheckpointStore {
-  public readonly inner = new InMemoryScanCheckpoints();
-  /** Each call: `read <id>`, `write <id> step <n> if <expected>` (`if new`: only if it does not exist yet). */
-  public readonly calls: string[] = [];
-  /** The fault of the write with this step after `expected`, if any. */
-  public writeFault: (step: number, expected: number | undefined) => WriteFault | undefined = () => undefined;
-  /** Reads fail once `failReads` is set. */
-  public failReads = false;
-
-  public async read(id: string): Promise<StoredCheckpoint | undefined> {
-    this.calls.push(`read ${id}`);
-    if (this.failReads) throw dynamoDbThrottled();
-    return this.inner.read(id);
-  }
-
-  public async write(id: string, checkpoint: StoredCheckpoint, expectedStep: number | undefined): Promise<boolean> {
-    this.calls.push(`write ${id} step ${checkpoint.step} if ${expectedStep ?? 'new'}`);
-    const fault = this.writeFault(checkpoint.step, expectedStep);
-    if (fault === 'throw') throw dynamoDbThrottled();
-    if (fault === 'moved') return false;
-    return this.inner.write(id, checkpoint, expectedStep);
-  }
-
-  /** The stored checkpoint `id`: its step and what its body decodes to. */
-  public async stored(id: string): Promise<{ step: number; checkpoint: ScanCheckpoint | undefined } | undefined> {
-    const item = await this.inner.read(id);
-    return item ? { step: item.step, checkpoint: decodeCheckpoint(item.body) } : undefined;
-  }
-}
-
-const putEvent = (source = 'm-0'): RefreshRequest => ({ type: 'event', source, event: sampleEvent('secretsmanager-putsecretvalue-awscurrent.json') });
-
-/** One account's scan over several invocations: the checkpoints, the state table and the intake queue it keeps. */
-class Scan {
-  public readonly checkpoints = new FaultyCheckpoints();
-  public readonly state = new MemoryStateTable();
-  public readonly queue: { messageId: string; body: string }[] = [];
-  public serviceIndex?: InMemoryServiceIndexStore;
-  /** Sends through the intake queue fail while set. */
-  public failSend = false;
-  #sent = 0;
-
-  public dependencies(): PipelineDependencies {
-    return {
-      clients: fakeClients(),
-      directory: new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]),
-      taskDefinitions: new TaskDefinitionCache(),
-      state: this.state,
-      scanCheckpoints: this.checkpoints,
-      ...(this.serviceIndex ? { serviceIndex: this.serviceIndex } : {}),
-      intake: {
-        deliver: async (messages) => {
-          if (this.failSend) throw new Error('simulated: the intake queue refused SendMessageBatch');
-          for (const message of messages) this.queue.push({ messageId: `q-${++this.#sent}`, body: message.body });
-        },
-      },
-    };
-  }
-
-  /** A first invocation on `requests`, its scan stopped before the first ListServices page (`scanMs` from now). */
-  public start(requests: readonly RefreshRequest[] = [putEvent()], scanMs = -1000): Promise<RefreshReport> {
-    const now = Date.now();
-    return runRefresh(requests, loadConfig({ AWS_REGION: REGION }), this.dependencies(), {
-      deadline: new Date(now + 270_000),
-      scanUntil: new Date(now + scanMs),
-    });
-  }
-
-  /** The invocation that takes the queue's next message (a continuation); by default it reads one page only. */
-  public continue(scanMs = -1000): Promise<RefreshReport> {
-    const record = this.queue.shift();
-    if (!record) throw new Error('the intake queue is empty');
-    return this.continueWith(record.body, record.messageId, scanMs);
-  }
-
-  public continueWith(body: string, source: string, scanMs = -1000): Promise<RefreshReport> {
-    const now = Date.now();
-    return runRefresh([], loadConfig({ AWS_REGION: REGION }), this.dependencies(), {
-      deadline: new Date(now + 270_000),
-      scanUntil: new Date(now + scanMs),
-      continuation: { message: parseContinuation(JSON.parse(body)), source },
-    });
-  }
-}
-
 /** The continuation message `body` (a queued one) renamed to checkpoint `id` at `step`. */
 const renamed = (body: string, id: string, step: number): string => JSON.stringify({ ...JSON.parse(body), checkpoint: id, step });
 
-const checkpointOf = (report: RefreshReport): string => report.scan?.checkpoint ?? 'no checkpoint';
 const scanWarnings = (report: RefreshReport) =>
   report.warnings.filter((warning) => warning.startsWith('scan checkpoint ') || warning.startsWith('scan continuation '));
 const notFinished = (report: RefreshReport, read: number, matched: number, step: number) =>
@@ -155,7 +48,7 @@ const notFinished = (report: RefreshReport, read: number, matched: number, step:
 
 describe('the first invocation of a scan that cannot keep its place', () => {
   it('retries the batch when the checkpoint cannot be written: no continuation is sent', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     scan.checkpoints.writeFault = () => 'throw';
     const report = await scan.start();
     const id = checkpointOf(report);
@@ -169,7 +62,7 @@ describe('the first invocation of a scan that cannot keep its place', () => {
   });
 
   it('leaves the scan to the invocation that wrote the checkpoint first: no continuation, nothing retried', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     scan.checkpoints.writeFault = () => 'moved';
     const report = await scan.start();
     const id = checkpointOf(report);
@@ -183,7 +76,7 @@ describe('the first invocation of a scan that cannot keep its place', () => {
   });
 
   it('retries the batch when the continuation cannot be sent, and leaves its new checkpoint alone (the retry starts a new scan)', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     scan.failSend = true;
     const report = await scan.start();
     const id = checkpointOf(report);
@@ -197,7 +90,7 @@ describe('the first invocation of a scan that cannot keep its place', () => {
   });
 
   it('retries only the inputs that act when the continuation cannot be sent: a merged copy and an invalid input are not counted again', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     scan.failSend = true;
     const report = await scan.start([putEvent('m-1'), putEvent('m-2'), { type: 'event', event: 7, source: 'm-3' }]);
     expect(report.changes.map((entry) => [entry.source, entry.decision, entry.retry])).toEqual([
@@ -212,7 +105,7 @@ describe('the first invocation of a scan that cannot keep its place', () => {
 
 describe('a continuation that cannot hand the batch on', () => {
   it('puts the checkpoint back to the step of the retried message when the next continuation cannot be sent', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     const retried = scan.queue[0]?.body ?? '';
     scan.failSend = true;
@@ -232,13 +125,13 @@ describe('a continuation that cannot hand the batch on', () => {
 
     // SQS delivers the message again: it continues from the checkpoint put back, and the scan finishes.
     scan.failSend = false;
-    const again = await scan.continueWith(retried, 'q-1-again', 200_000);
+    const again = await scan.continueWith(retried, 'q-1-again', { scanMs: 200_000 });
     expect(again.scan).toMatchObject({ complete: true, servicesScanned: 3, matches: 3, checkpoint: id });
     expect(again.summary).toMatchObject({ done: 3, failed: 0 });
   });
 
   it('leaves the checkpoint at its new step when it cannot be read back after a failed send', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     scan.checkpoints.calls.length = 0;
     scan.failSend = true;
@@ -249,12 +142,12 @@ describe('a continuation that cannot hand the batch on', () => {
     const report = await scan.continue();
     expect(scanWarnings(report)).toEqual([`scan continuation of ${id} could not be sent through the intake queue (${SQS_DOWN}): the batch is retried`]);
     expect(report.changes.map((entry) => entry.retry)).toEqual([true]);
-    expect(scan.checkpoints.calls.filter((call) => call.startsWith('write'))).toEqual([`write ${id} step 2 if 1`]);
+    expect(scan.checkpoints.writes()).toEqual([`write ${id} step 2 if 1`]);
     expect((await scan.checkpoints.stored(id))?.step).toBe(2);
   });
 
   it('still reports the failed send when putting the checkpoint back fails too', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     scan.failSend = true;
     scan.checkpoints.writeFault = (step) => (step === 1 ? 'throw' : undefined);
@@ -265,7 +158,7 @@ describe('a continuation that cannot hand the batch on', () => {
   });
 
   it('retries the batch when the checkpoint has grown too large to keep: nothing is written or sent', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     // Matches of 5,000 services found so far (a very large account): the next checkpoint outgrows a DynamoDB item.
     const stored = (await scan.checkpoints.stored(id))?.checkpoint as ScanCheckpoint;
@@ -293,10 +186,10 @@ describe('a continuation that cannot hand the batch on', () => {
 
 describe('the last step of a scan whose checkpoint cannot be moved on', () => {
   it('acts and says so when the checkpoint cannot be marked complete: the change records stop a copy of the continuation', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     scan.checkpoints.writeFault = (step) => (step === 2 ? 'throw' : undefined);
-    const report = await scan.continue(200_000);
+    const report = await scan.continue({ scanMs: 200_000 });
     expect(scanWarnings(report)).toEqual([
       `scan checkpoint ${id}: could not be marked complete (${THROTTLED}); a copy of its continuation is stopped by the change records`,
     ]);
@@ -309,25 +202,25 @@ describe('the last step of a scan whose checkpoint cannot be moved on', () => {
   });
 
   it('says the checkpoint could not be kept for the retry when a last step left a change unfinished', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     ecs.on(UpdateServiceCommand, { service: ARNS[0] }).rejects(ecsError('ServerException', 'simulated: UpdateService failed'));
     scan.checkpoints.writeFault = (step, expected) => (step === 1 && expected === 1 ? 'throw' : undefined);
-    const report = await scan.continue(200_000);
+    const report = await scan.continue({ scanMs: 200_000 });
     expect(scanWarnings(report)).toEqual([
       `scan checkpoint ${id}: its last step left changes unfinished; the continuation is delivered again and reads again what could not be read`,
       `scan checkpoint ${id}: could not be kept for the retry (${THROTTLED}); a copy of its continuation is stopped by the change records`,
     ]);
     expect(report.scan).toMatchObject({ invocations: 2, complete: false, checkpoint: id });
     expect(report.changes.map((entry) => entry.retry)).toEqual([true]);
-    expect(scan.checkpoints.calls.filter((call) => call.startsWith('write'))).toEqual([`write ${id} step 1 if new`, `write ${id} step 1 if 1`]);
+    expect(scan.checkpoints.writes()).toEqual([`write ${id} step 1 if new`, `write ${id} step 1 if 1`]);
   });
 
   it('warns when another invocation moved the checkpoint while this one acted', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     scan.checkpoints.writeFault = (step) => (step === 2 ? 'moved' : undefined);
-    const report = await scan.continue(200_000);
+    const report = await scan.continue({ scanMs: 200_000 });
     expect(scanWarnings(report)).toEqual([`scan checkpoint ${id}: another invocation moved it while this one acted`]);
     expect(report.scan).toEqual({ invocations: 2, complete: true, servicesScanned: 3, matches: 3, checkpoint: id });
     expect(report.summary).toMatchObject({ done: 3, failed: 0 });
@@ -337,7 +230,7 @@ describe('the last step of a scan whose checkpoint cannot be moved on', () => {
 
 describe('a continuation whose checkpoint is not there', () => {
   it('starts the scan a step-1 message names when nothing was written yet (a redelivered deferred change): no warning', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     await scan.start();
     const id = 'scan#00000000-0000-4000-8000-00000000d1f7';
     const deferred = renamed(scan.queue.shift()?.body ?? '', id, 1);
@@ -350,7 +243,7 @@ describe('a continuation whose checkpoint is not there', () => {
   });
 
   it('starts the scan over, under a new checkpoint, when the checkpoint of a step-1 message is unreadable', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     await scan.checkpoints.inner.write(id, { step: 1, body: '{"truncated":' }, 1);
     const report = await scan.continue();
@@ -361,7 +254,7 @@ describe('a continuation whose checkpoint is not there', () => {
   });
 
   it('starts the scan over, under a new checkpoint, when the checkpoint of a later step is gone', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     await scan.continue();
     scan.checkpoints.inner.lose(id);
@@ -375,7 +268,7 @@ describe('a continuation whose checkpoint is not there', () => {
 describe('the first invocation with the service index (the fast path acts before the scan continues)', () => {
   /** An index that knows the three readers: a run in one go (no deadline: no steps) fills it. */
   async function indexedScan(): Promise<Scan> {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     scan.serviceIndex = new InMemoryServiceIndexStore();
     const { state: _state, scanCheckpoints: _checkpoints, intake: _intake, ...oneGo } = scan.dependencies();
     const filled = await runRefresh(putEvent(), loadConfig({ AWS_REGION: REGION }), oneGo);
@@ -412,7 +305,7 @@ describe('the first invocation with the service index (the fast path acts before
   it('notes that the index is left to the reconcile only when the scan took several invocations', async () => {
     const scan = await indexedScan();
     const id = checkpointOf(await scan.start());
-    const last = await scan.continue(200_000);
+    const last = await scan.continue({ scanMs: 200_000 });
     expect(last.scan).toMatchObject({ invocations: 2, complete: true, checkpoint: id });
     expect(last.warnings).toEqual(['service index: the scan took 2 invocations; the index of its Regions is rewritten by the reconcile, not by this run']);
 
@@ -423,7 +316,7 @@ describe('the first invocation with the service index (the fast path acts before
     const stored = (await other.checkpoints.stored(otherId))?.checkpoint as ScanCheckpoint;
     const { invocations: _count, ...uncounted } = stored;
     await other.checkpoints.inner.write(otherId, { step: 1, body: JSON.stringify(uncounted) }, 1);
-    const report = await other.continue(200_000);
+    const report = await other.continue({ scanMs: 200_000 });
     expect(report.scan).toMatchObject({ invocations: 1, complete: true, checkpoint: otherId });
     expect(report.warnings).toEqual([]);
   });
@@ -431,14 +324,14 @@ describe('the first invocation with the service index (the fast path acts before
 
 describe('the checkpoint a last step that left a change unfinished keeps for its retry', () => {
   it('after a failed deployment: the same step, no cursor (nothing to read again), the finished services handled, the matches kept', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     const [failing, deferred, done] = ARNS as [string, string, string];
     ecs.on(UpdateServiceCommand, { service: failing }).rejects(ecsError('ServerException', 'simulated: UpdateService failed'));
     // Deployed a minute ago: deferred by the minimum redeploy interval.
     scan.state.items.deployed.set(deferred, new Date(Date.now() - 60_000).toISOString());
     const message = scan.queue[0]?.body ?? '';
-    const report = await scan.continue(200_000);
+    const report = await scan.continue({ scanMs: 200_000 });
     expect(report.targets.map((target) => [target.arn, target.status])).toEqual([
       [failing, 'failed'],
       [deferred, 'deferred'],
@@ -458,16 +351,16 @@ describe('the checkpoint a last step that left a change unfinished keeps for its
     ecs.on(UpdateServiceCommand, { service: failing }).resolves({ service: { deployments: [{ id: 'ecs-svc/retry', status: 'PRIMARY' }] } });
     ecs.resetHistory();
     // SQS delivers the same continuation again.
-    const retry = await scan.continueWith(message, 'q-1', 200_000);
+    const retry = await scan.continueWith(message, 'q-1', { scanMs: 200_000 });
     expect(ecs.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input.service)).toEqual([failing]);
     expect(retry.scan).toMatchObject({ complete: true, checkpoint: id });
   });
 
   it('after a task definition that could not be read: a cursor back over its whole Region', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     ecs.on(DescribeTaskDefinitionCommand).rejects(ecsError('ServerException', 'simulated: DescribeTaskDefinition failed'));
-    const report = await scan.continue(200_000);
+    const report = await scan.continue({ scanMs: 200_000 });
     expect(report.summary.inventoryProblems).toBeGreaterThan(0);
     const stored = await scan.checkpoints.stored(id);
     expect(stored?.step).toBe(1);
@@ -475,10 +368,10 @@ describe('the checkpoint a last step that left a change unfinished keeps for its
   });
 
   it('after a cluster whose services could not be listed: a cursor back over that cluster from its first page', async () => {
-    const scan = new Scan();
+    const scan = new Scan(ONE_UNIT);
     const id = checkpointOf(await scan.start());
     ecs.on(ListServicesCommand).rejects(ecsError('ServerException', 'simulated: ListServices failed'));
-    await scan.continue(200_000);
+    await scan.continue({ scanMs: 200_000 });
     const stored = await scan.checkpoints.stored(id);
     expect(stored?.step).toBe(1);
     expect(stored?.checkpoint?.cursor).toEqual({ regions: [{ region: REGION, clusters: [{ cluster: clusterArn('orders') }] }] });

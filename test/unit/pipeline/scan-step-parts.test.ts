@@ -9,35 +9,20 @@
  * says what the user reads: the report's `scan` part, its targets and summary, the ECS calls made, what was deployed
  * and what the checkpoint store holds.
  *
- * ECS is aws-sdk-client-mock (three services of cluster `orders` read the changed secret) with ListServices pages of
- * one service, as in scan-step-failures.test.ts. Time is a fake clock (Date only): an ECS call moves it on, so an
- * invocation's reserves are crossed at a chosen point, exactly.
+ * ECS is aws-sdk-client-mock, the world of scan-harness.ts (`serveOrders`: three services of cluster `orders` read
+ * the changed secret) with ListServices pages of one service, as in scan-step-failures.test.ts, and the scan is the
+ * harness's `Scan` too (each invocation's deadline and scan stop given here; no deadline: a scan in one go). Time is a
+ * fake clock (Date only): an ECS call moves it on, so an invocation's reserves are crossed at a chosen point, exactly.
  */
-import { BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
+import { BatchClient } from '@aws-sdk/client-batch';
 import { DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
-import { InMemoryScanCheckpoints, type ScanCheckpointStore, type StoredCheckpoint } from '../../../lib/aws/scan-checkpoints.js';
 import { InMemoryServiceIndexStore } from '../../../lib/aws/service-index-table.js';
-import { loadConfig } from '../../../lib/config/config.js';
-import { type PipelineDependencies, type RefreshRequest, type RunOptions, runRefresh } from '../../../lib/pipeline/run-refresh.js';
-import { decodeCheckpoint, parseContinuation, type ScanCheckpoint } from '../../../lib/pipeline/scan-checkpoint.js';
 import type { RefreshReport } from '../../../lib/report/types.js';
-import { MemoryStateTable } from '../../support/memory-state-table.js';
-import {
-  clusterArn,
-  ecsError,
-  fakeClients,
-  REGION,
-  type SentRequest,
-  serveEcsWorld,
-  service,
-  serviceArn,
-  taskDefinition,
-  taskDefinitionArn,
-} from '../aws/ecs-doubles.js';
-import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_VERSION, sampleEvent } from '../changes/fake-metadata-directory.js';
+import { clusterArn, ecsError, REGION, type SentRequest, service, serviceArn } from '../aws/ecs-doubles.js';
+import { DB_SECRET_ARN } from '../changes/fake-metadata-directory.js';
+import { ARNS, checkpointOf, putEvent, Scan, serveOrders } from './scan-harness.js';
 
 const ecs = mockClient(ECSClient);
 const batch = mockClient(BatchClient);
@@ -46,24 +31,11 @@ afterAll(() => {
   batch.restore();
 });
 
-const NAMES = ['orders-api', 'orders-cron', 'orders-worker'];
-const ARNS = NAMES.map((name) => serviceArn('orders', name));
 const T0 = new Date('2025-03-01T12:00:00.000Z').getTime();
 let sent: SentRequest[] = [];
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'], now: T0 });
-  ecs.reset();
-  batch.reset();
-  sent = serveEcsWorld(ecs, {
-    regions: { [REGION]: { orders: NAMES.map((name) => service('orders', name)) } },
-    taskDefinitions: Object.fromEntries(NAMES.map((name) => [taskDefinitionArn(name, 1), taskDefinition(taskDefinitionArn(name, 1), DB_SECRET_ARN)])),
-    pageSize: 1,
-  });
-  ecs.on(UpdateServiceCommand).callsFake(async (input: { service: string }) => ({
-    service: { deployments: [{ id: `ecs-svc/new-${input.service.split('/').pop()}`, status: 'PRIMARY' }] },
-  }));
-  batch.on(DescribeJobDefinitionsCommand).resolves({ jobDefinitions: [] });
-  batch.on(DescribeJobQueuesCommand).resolves({ jobQueues: [] });
+  sent = serveOrders(ecs, batch, { pageSize: 1 });
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -82,80 +54,6 @@ const clockMovesOnListClusters = (ms: number) => {
   });
 };
 
-/** The in-memory checkpoints, logging each write. */
-class Checkpoints implements ScanCheckpointStore {
-  public readonly inner = new InMemoryScanCheckpoints();
-  public readonly writes: string[] = [];
-  public read(id: string): Promise<StoredCheckpoint | undefined> {
-    return this.inner.read(id);
-  }
-  public write(id: string, checkpoint: StoredCheckpoint, expectedStep: number | undefined): Promise<boolean> {
-    this.writes.push(`write ${id} step ${checkpoint.step}`);
-    return this.inner.write(id, checkpoint, expectedStep);
-  }
-  public async stored(id: string): Promise<{ step: number; checkpoint: ScanCheckpoint | undefined } | undefined> {
-    const item = await this.inner.read(id);
-    return item ? { step: item.step, checkpoint: decodeCheckpoint(item.body) } : undefined;
-  }
-}
-
-const putEvent = (source = 'm-0'): RefreshRequest => ({ type: 'event', source, event: sampleEvent('secretsmanager-putsecretvalue-awscurrent.json') });
-const config = () => loadConfig({ AWS_REGION: REGION });
-
-/** One account's scan over several invocations: the checkpoints, the state table and the intake queue it keeps. */
-class Scan {
-  public readonly checkpoints = new Checkpoints();
-  public readonly state = new MemoryStateTable();
-  public readonly queue: { messageId: string; body: string }[] = [];
-  public serviceIndex?: InMemoryServiceIndexStore;
-  #sent = 0;
-
-  public dependencies(): PipelineDependencies {
-    return {
-      clients: fakeClients(),
-      directory: new FakeMetadataDirectory([dbSecret({ [PUT_VERSION]: ['AWSCURRENT'], [PREVIOUS_VERSION]: ['AWSPREVIOUS'] })]),
-      taskDefinitions: new TaskDefinitionCache(),
-      state: this.state,
-      scanCheckpoints: this.checkpoints,
-      ...(this.serviceIndex ? { serviceIndex: this.serviceIndex } : {}),
-      intake: {
-        deliver: async (messages) => {
-          for (const message of messages) this.queue.push({ messageId: `q-${++this.#sent}`, body: message.body });
-        },
-      },
-    };
-  }
-
-  /** A first invocation on `requests` with the given options (`deadlineMs`, `scanMs`: from now). */
-  public start(request: RefreshRequest | readonly RefreshRequest[], options: { deadlineMs?: number; scanMs?: number; dryRun?: boolean } = {}) {
-    return runRefresh(request, config(), this.dependencies(), this.options(options));
-  }
-
-  /** The invocation that takes the continuation `body` (the queue's next message by default). */
-  public continueWith(body: string, source: string, options: { deadlineMs?: number; scanMs?: number } = {}): Promise<RefreshReport> {
-    return runRefresh([], config(), this.dependencies(), {
-      ...this.options(options),
-      continuation: { message: parseContinuation(JSON.parse(body)), source },
-    });
-  }
-
-  public continue(options: { deadlineMs?: number; scanMs?: number } = {}): Promise<RefreshReport> {
-    const record = this.queue.shift();
-    if (!record) throw new Error('the intake queue is empty');
-    return this.continueWith(record.body, record.messageId, options);
-  }
-
-  private options({ deadlineMs, scanMs, dryRun }: { deadlineMs?: number; scanMs?: number; dryRun?: boolean }): RunOptions {
-    const now = Date.now();
-    return {
-      ...(deadlineMs === undefined ? {} : { deadline: new Date(now + deadlineMs) }),
-      ...(scanMs === undefined ? {} : { scanUntil: new Date(now + scanMs) }),
-      ...(dryRun ? { dryRun } : {}),
-    };
-  }
-}
-
-const checkpointOf = (report: RefreshReport): string => report.scan?.checkpoint ?? 'no checkpoint';
 const targetsOf = (report: RefreshReport) => report.targets.map((target) => [target.type === 'ecs-service' ? target.arn : target.type, target.status]);
 const LAMBDA = 270_000;
 /** The clusters the last step's inventory counts: its own scan's and those of the earlier matches read again. */
@@ -167,7 +65,7 @@ describe('the runs that scan in one go, whatever their deadline', () => {
     expect(report.scan).toBeUndefined();
     expect(report.summary.servicesScanned).toBe(3);
     expect(reads().filter((command) => command === 'ListServices')).toHaveLength(3);
-    expect(scan.checkpoints.writes).toEqual([]);
+    expect(scan.checkpoints.writes()).toEqual([]);
     expect(scan.queue).toEqual([]);
   };
 
@@ -193,7 +91,7 @@ describe('the reserves an automatic run keeps before its deadline', () => {
     const report = await scan.start(putEvent(), { deadlineMs: LAMBDA });
     expect(report.scan).toEqual({ invocations: 1, complete: true, servicesScanned: 3, matches: 3 });
     expect(deployed().sort()).toEqual(ARNS);
-    expect(scan.checkpoints.writes).toEqual([]);
+    expect(scan.checkpoints.writes()).toEqual([]);
     expect(scan.queue).toEqual([]);
   });
 
