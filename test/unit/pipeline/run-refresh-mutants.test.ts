@@ -1,9 +1,10 @@
 /**
  * runRefresh's behaviours that no other fast test noticed when mutated (npm run mutation -- lib/pipeline): the
  * service index failing either way never costs a refresh, and says so in the report; how long the account lease is
- * held and how a run waits for it; a change tagged secret-refresh:ignore in a batch; a label moved again for a
- * version already recorded; a batch with a change already handled; a run that could not read every reader; a
- * continued scan's deferred change delivered again; the maintenance windows and `refresh --now`. ECS is
+ * held, how a run waits for it and when it gives up; a change tagged secret-refresh:ignore in a batch; a label moved
+ * again for a version already recorded; a batch with a change already handled; a run that could not read every
+ * reader; a continued scan's deferred change delivered again, and deferred services without an intake queue; opt-in
+ * mode; the blast-radius cap and its confirmation; the maintenance windows and `refresh --now`. ECS is
  * aws-sdk-client-mock serving the world of scan-harness.ts (`serveOrders`: three services of cluster `orders` read
  * the changed secret, as in run-refresh.test.ts); the index is the in-memory store, with one operation made to fail.
  */
@@ -337,5 +338,81 @@ describe('runRefresh: a run that could not read every reader', () => {
     const report = await runRefresh(event(), loadConfig({ AWS_REGION: REGION, SECRET_REFRESH_REGIONS: REGION }), dependencies(undefined, state));
     expect(report.summary.inventoryProblems).toBe(2);
     expect(state.items.records.size).toBe(0);
+  });
+});
+
+describe('runRefresh: SECRET_REFRESH_MODE=opt-in', () => {
+  it('redeploys only the services tagged secret-refresh:enabled=true and says why it skips the others', async () => {
+    const names = [...NAMES, 'orders-opted'];
+    serveEcsWorld(ecs, {
+      regions: {
+        [REGION]: {
+          orders: names.map((name) => service('orders', name, name === 'orders-opted' ? { tags: [{ key: 'secret-refresh:enabled', value: 'true' }] } : {})),
+        },
+      },
+      taskDefinitions: Object.fromEntries(names.map((name) => [taskDefinitionArn(name, 1), taskDefinition(taskDefinitionArn(name, 1), DB_SECRET_ARN)])),
+    });
+    const report = await runRefresh(event(), loadConfig({ AWS_REGION: REGION, SECRET_REFRESH_MODE: 'opt-in' }), dependencies());
+    expect(updated()).toEqual([serviceArn('orders', 'orders-opted')]);
+    expect(report.targets.filter((target) => target.status === 'skipped').map((target) => [target.name, 'code' in target ? target.code : undefined])).toEqual(
+      NAMES.map((name) => [name, 'not-opted-in']),
+    );
+  });
+});
+
+describe('runRefresh: the blast-radius cap and --confirm-large', () => {
+  const capped = () => loadConfig({ AWS_REGION: REGION, SECRET_REFRESH_MAX_TARGETS: '2' });
+  const manual = (confirmLarge?: boolean) => ({
+    type: 'manual' as const,
+    ref: DB_SECRET_ARN,
+    kind: 'secret' as const,
+    ...(confirmLarge ? { confirmLarge } : {}),
+  });
+
+  it('refuses a manual refresh above the cap unless it confirms, and then deploys every reader', async () => {
+    const refused = await runRefresh(manual(), capped(), dependencies());
+    expect(refused.refusedBy).toBe('blast-radius-cap');
+    expect(updated()).toEqual([]);
+    const confirmed = await runRefresh(manual(true), capped(), dependencies());
+    expect(confirmed.refusedBy).toBeUndefined();
+    expect(updated()).toHaveLength(3);
+  });
+
+  it('never lets an event confirm: an automatic run above the cap is refused', async () => {
+    const report = await runRefresh(event(), capped(), dependencies());
+    expect(report.refusedBy).toBe('blast-radius-cap');
+    expect(updated()).toEqual([]);
+  });
+});
+
+describe('runRefresh: an account lease that stays held', () => {
+  it('gives up after leaseWaitMs, says who holds it until when, and does nothing', async () => {
+    const state = new MemoryStateTable();
+    const heldUntil = Date.now() + 600_000;
+    state.items.leases.set('lease#111122223333', { owner: 'another-run', expiresAt: heldUntil });
+    const started = Date.now();
+    await expect(runRefresh(event(), loadConfig({ AWS_REGION: REGION }), dependencies(undefined, state), { leaseWaitMs: 300 })).rejects.toThrow(
+      `another secret-refresh run is acting on account 111122223333 (its lease expires at ${new Date(heldUntil).toISOString()} at the latest): nothing was done; the changes are delivered again`,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(updated()).toEqual([]);
+  });
+});
+
+describe('runRefresh: deferred services without an intake queue', () => {
+  it('retries the change instead, and says when to run it again', async () => {
+    const state = new MemoryStateTable();
+    const deployedAt = new Date(Date.now() - 60_000);
+    state.items.deployed.set(serviceArn('orders', 'orders-api'), deployedAt.toISOString());
+    const report = await runRefresh({ ...event(), source: 'm-1' }, loadConfig({ AWS_REGION: REGION }), dependencies(undefined, state));
+    expect(report.targets.find((target) => target.name === 'orders-api')?.status).toBe('deferred');
+    const [entry] = report.changes;
+    expect(entry).toMatchObject({ id: 'c1', retry: true });
+    expect(entry).not.toHaveProperty('redelivery');
+    expect(report.warnings).toContainEqual(
+      expect.stringMatching(
+        /^c1 \(demo\/orders\/db\) has deferred targets but no intake queue to deliver it again \(SECRET_REFRESH_INTAKE_QUEUE_URL\): run it again after \d{4}-\d\d-\d\dT/,
+      ),
+    );
   });
 });
