@@ -15,6 +15,7 @@ import {
   isContinuationBody,
   matchedServices,
   parseContinuation,
+  reconcileContinuationOf,
   type ScanCheckpoint,
 } from '../../../lib/pipeline/scan-checkpoint.js';
 
@@ -50,13 +51,14 @@ describe('the continuation message', () => {
     expect(parseContinuation(body)).toEqual({ secretRefresh: 'scan-continuation', version: 1, checkpoint: 'scan#3f2b-1', step: 2, changes: [CHANGE] });
   });
 
-  it('keeps every optional field of a change: the version date, the stale mark, the replica Regions', () => {
+  it('keeps every optional field of a change and its warnings: the version date, the stale mark, the replica Regions', () => {
     const full: IdentifiedChange = {
       ...CHANGE,
       currentSince: '2026-12-01T09:59:58Z',
       versionDate: '2026-12-01T09:59:57.000Z',
       stale: true,
       replicaRegions: ['eu-west-1', 'us-west-2'],
+      warnings: ['the event named a version that is no longer current'],
     };
     const [copy] = parseContinuation(JSON.parse(continuationBody('scan#full', 1, [full]))).changes;
     expect(copy).toEqual(full);
@@ -92,10 +94,53 @@ describe('the continuation message', () => {
     );
   });
 
+  it.each([
+    ['a parameter', { kind: 'parameter' as const }],
+    ['a moved label', { effect: 'label-moved' as const, labels: ['blue'] }],
+    ['a deletion', { effect: 'deleted' as const, labels: [] }],
+    ['a change that makes no new value', { effect: 'none' as const }],
+    ['a Parameter Store event', { origin: { channel: 'ssm-native' as const, eventName: 'Parameter Store Change' } }],
+    ['a CloudTrail call', { origin: { channel: 'cloudtrail-api-call' as const, eventName: 'PutSecretValue' } }],
+    ['a CloudTrail service event', { origin: { channel: 'cloudtrail-service-event' as const, eventName: 'RotationSucceeded' } }],
+    ['a manual refresh', { origin: { channel: 'manual' as const, eventName: 'refresh' } }],
+  ])('carries %s', (_what, patch) => {
+    const change = { ...CHANGE, ...patch } as IdentifiedChange;
+    expect(parseContinuation(JSON.parse(continuationBody('scan#a', 1, [change]))).changes).toEqual([change]);
+  });
+
+  it('refuses a change whose origin names no known channel, and keeps zod’s issues as the cause', () => {
+    const body = JSON.parse(continuationBody('scan#a', 1, [{ ...CHANGE, origin: { channel: 'sns', eventName: 'x' } } as unknown as IdentifiedChange]));
+    let caught: unknown;
+    try {
+      parseContinuation(body);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidInputError);
+    expect((caught as Error).message).toMatch(/^invalid scan continuation message \(changes\.0\.origin\.channel: /);
+    expect(((caught as Error).cause as { issues?: unknown[] }).issues).toHaveLength(1);
+  });
+
   it('is told from an EventBridge event by its secretRefresh field alone', () => {
     expect(isContinuationBody({ 'detail-type': 'Secret Label Updated' })).toBe(false);
     expect(isContinuationBody({ secretRefresh: 'scan-continuation' })).toBe(true);
     expect(isContinuationBody('scan-continuation')).toBe(false);
+  });
+});
+
+describe('the reconcile continuation', () => {
+  const message = { secretRefresh: 'index-reconcile', version: 1, checkpoint: 'scan#reconcile-us-east-1-3f2b', step: 2 };
+
+  it('is read back as it was sent', () => {
+    expect(reconcileContinuationOf(message)).toEqual(message);
+  });
+
+  it.each([
+    ['a checkpoint key with something before it', { checkpoint: 'x-scan#reconcile-us-east-1' }],
+    ['a checkpoint key with something after it', { checkpoint: 'scan#reconcile-us-east-1/../x' }],
+    ['a scan continuation', { secretRefresh: 'scan-continuation' }],
+  ])('is not one for %s', (_what, patch) => {
+    expect(reconcileContinuationOf({ ...message, ...patch })).toBeUndefined();
   });
 });
 
@@ -129,6 +174,15 @@ describe('the stored checkpoint', () => {
     expect(decodeCheckpoint(encodeCheckpoint(checkpoint))).toEqual(checkpoint);
     expect(decodeCheckpoint('{"id":"scan#a"}')).toBeUndefined();
     expect(decodeCheckpoint('not json')).toBeUndefined();
+  });
+
+  it.each([
+    ['id', { id: 7 }],
+    ['step', { step: '2' }],
+    ['matches', { matches: {} }],
+    ['handled', { handled: 'none' }],
+  ])('reads a checkpoint whose %s is not what it should be as no checkpoint', (_field, patch) => {
+    expect(decodeCheckpoint(JSON.stringify({ ...checkpoint, ...patch }))).toBeUndefined();
   });
 
   it('is written only at the step the writer continued: a second writer of the same step loses', async () => {

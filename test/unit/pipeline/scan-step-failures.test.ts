@@ -377,3 +377,15 @@ describe('the checkpoint a last step that left a change unfinished keeps for its
     expect(stored?.checkpoint?.cursor).toEqual({ regions: [{ region: REGION, clusters: [{ cluster: clusterArn('orders') }] }] });
   });
 });
+
+describe('how long a checkpoint is kept', () => {
+  it('is a day from each write (the item’s time to live)', async () => {
+    const scan = new Scan(ONE_UNIT);
+    const write = vi.spyOn(scan.checkpoints, 'write');
+    await scan.start();
+    await scan.continue({ scanMs: 200_000 });
+    // (The in-memory store ignores the time to live; the store interface takes it fourth.)
+    const ttls = (write.mock.calls as unknown as [string, unknown, unknown, number][]).map((call) => call[3]);
+    expect(ttls).toEqual([86_400, 86_400]);
+  });
+});
