@@ -291,6 +291,41 @@ describe('the first invocation with the service index (the fast path acts before
     expect(report.warnings.some((warning) => warning.startsWith('could not record'))).toBe(false);
   });
 
+  it('records only the services the fast path deployed, and nothing when it deployed none', async () => {
+    const scan = await indexedScan();
+    ecs.on(UpdateServiceCommand, { service: ARNS[0] }).rejects(ecsError('ServerException', 'simulated: UpdateService failed'));
+    const putDeployed = vi.spyOn(scan.state, 'putDeployed');
+    await scan.start();
+    expect(putDeployed.mock.calls.map(([arns]) => [...arns].sort())).toEqual([ARNS.slice(1)]);
+
+    const failing = await indexedScan();
+    ecs.on(UpdateServiceCommand).rejects(ecsError('ServerException', 'simulated: UpdateService failed'));
+    const none = vi.spyOn(failing.state, 'putDeployed');
+    const report = await failing.start();
+    expect(report.summary).toMatchObject({ done: 0, failed: 3 });
+    expect(none).not.toHaveBeenCalled();
+  });
+
+  it('reports the index as it stands when the scan continues: a Region not covered yet, nothing written yet', async () => {
+    const scan = new Scan(ONE_UNIT);
+    scan.serviceIndex = new InMemoryServiceIndexStore();
+    const report = await scan.start();
+    expect(report.scan).toMatchObject({ invocations: 1, complete: false, continued: true });
+    expect(report.serviceIndex).toEqual({
+      coveredRegions: [],
+      scannedOnlyRegions: [REGION],
+      candidates: 0,
+      fastPathTargets: 0,
+      missedByIndex: [],
+      indexedRegions: [],
+      servicesWritten: 0,
+      servicesRemoved: 0,
+    });
+    expect(report.warnings).toContain(
+      `service index: ${REGION} is not covered yet (first run, a restored table or a new Region): its services were found by the full scan alone`,
+    );
+  });
+
   it('keeps the deployments and warns when it cannot record them', async () => {
     const scan = await indexedScan();
     scan.state.fault = (operation) => (operation === 'putDeployed' ? { error: dynamoDbThrottled(), when: 'before' } : undefined);
