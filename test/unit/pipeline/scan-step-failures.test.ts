@@ -46,6 +46,18 @@ const scanWarnings = (report: RefreshReport) =>
 const notFinished = (report: RefreshReport, read: number, matched: number, step: number) =>
   `scan: not finished in this invocation (${read} services read so far, ${matched} matched): it continues in the next one (checkpoint ${checkpointOf(report)}, step ${step})`;
 
+describe('a scan in steps that goes well, for comparison', () => {
+  it('says only that it continues while it continues, and nothing of a service index it does not have when it ends', async () => {
+    const scan = new Scan(ONE_UNIT);
+    const first = await scan.start();
+    expect(first.warnings).toEqual([notFinished(first, 0, 0, 1)]);
+    const last = await scan.continue({ scanMs: 200_000 });
+    expect(last.scan).toMatchObject({ invocations: 2, complete: true });
+    expect(last.summary).toMatchObject({ done: 3, failed: 0 });
+    expect(last.warnings).toEqual([]);
+  });
+});
+
 describe('the first invocation of a scan that cannot keep its place', () => {
   it('retries the batch when the checkpoint cannot be written: no continuation is sent', async () => {
     const scan = new Scan(ONE_UNIT);
