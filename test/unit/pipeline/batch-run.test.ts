@@ -103,6 +103,15 @@ describe('runRefresh over a batch', () => {
     expect(report.summary).toMatchObject({ inputs: 3, done: 5, failed: 0 });
   });
 
+  it('records each change of a batch with the counts of its own targets', async () => {
+    const state = new MemoryStateTable();
+    await runRefresh(requests(update('a'), update('b')), config(), dependencies({ state }));
+    expect([...state.items.records.values()].map((record) => [record.arn, record.counts])).toEqual([
+      [PARAMETER('a'), { targets: 4, done: 4, skipped: 0 }],
+      [PARAMETER('b'), { targets: 2, done: 2, skipped: 0 }],
+    ]);
+  });
+
   it('defers services it deployed less than the interval ago and delivers their change again, unchanged, when they are due', async () => {
     const state = new MemoryStateTable();
     state.items.deployed.set(serviceArn('orders', 'both'), '2026-11-20T10:00:30.000Z');

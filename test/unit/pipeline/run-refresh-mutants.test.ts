@@ -4,9 +4,10 @@
  * held, how a run waits for it and when it gives up; a change tagged secret-refresh:ignore in a batch; a label moved
  * again for a version already recorded; a batch with a change already handled; a run that could not read every
  * reader; a continued scan's deferred change delivered again, and deferred services without an intake queue; opt-in
- * mode; the blast-radius cap and its confirmation; the maintenance windows and `refresh --now`. ECS is
- * aws-sdk-client-mock serving the world of scan-harness.ts (`serveOrders`: three services of cluster `orders` read
- * the changed secret, as in run-refresh.test.ts); the index is the in-memory store, with one operation made to fail.
+ * mode; the blast-radius cap and its confirmation; a rollout recorded as the newest of its change; the maintenance
+ * windows and `refresh --now`. ECS is aws-sdk-client-mock serving the world of scan-harness.ts (`serveOrders`: three
+ * services of cluster `orders` read the changed secret, as in run-refresh.test.ts); the index is the in-memory store,
+ * with one operation made to fail.
  */
 import { BatchClient, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
 import { ECSClient, ListClustersCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
@@ -20,6 +21,8 @@ import type { IdentifiedChange } from '../../../lib/changes/types.js';
 import { loadConfig } from '../../../lib/config/config.js';
 import { CLI_LEASE_MS, type PipelineDependencies, runRefresh } from '../../../lib/pipeline/run-refresh.js';
 import { parseContinuation } from '../../../lib/pipeline/scan-checkpoint.js';
+import type { RolloutRecords } from '../../../lib/rollout/rollout-records.js';
+import type { RolloutEngine } from '../../../lib/rollout/start-rollout.js';
 import type { ServiceIndexStore } from '../../../lib/service-index/index.js';
 import { MemoryStateTable } from '../../support/memory-state-table.js';
 import { ecsError, fakeClients, REGION, serveEcsWorld, service, serviceArn, taskDefinition, taskDefinitionArn } from '../aws/ecs-doubles.js';
@@ -414,5 +417,37 @@ describe('runRefresh: deferred services without an intake queue', () => {
         /^c1 \(demo\/orders\/db\) has deferred targets but no intake queue to deliver it again \(SECRET_REFRESH_INTAKE_QUEUE_URL\): run it again after \d{4}-\d\d-\d\dT/,
       ),
     );
+  });
+});
+
+describe('runRefresh: a rollout and the newest-rollout records', () => {
+  it('records the rollout it starts as the newest of its change, so an older rollout of the secret stops', async () => {
+    const claims: [string | undefined, string][] = [];
+    const unused = async (): Promise<never> => {
+      throw new Error('not used when a rollout starts');
+    };
+    const rolloutRecords: RolloutRecords = {
+      claimNewest: async (change, rollout) => {
+        claims.push([change.arn, rollout]);
+        return true;
+      },
+      newest: unused,
+      requestApproval: unused,
+      approval: unused,
+      answerApproval: unused,
+      putStatus: unused,
+      status: unused,
+    };
+    const rollouts: RolloutEngine = {
+      start: async (plan) => ({ executionArn: `arn:aws:states:${REGION}:111122223333:execution:rollout:${plan.name}`, existed: false }),
+    };
+    const report = await runRefresh(event(), loadConfig({ AWS_REGION: REGION, SECRET_REFRESH_WAIT_FOR_STEADY: 'true' }), {
+      ...dependencies(),
+      rollouts,
+      rolloutRecords,
+    });
+    expect(report.rollout?.status).toBe('started');
+    expect(claims).toEqual([[DB_SECRET_ARN, report.rollout?.name]]);
+    expect(report.warnings).toEqual([]);
   });
 });
