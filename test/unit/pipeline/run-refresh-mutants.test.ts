@@ -4,13 +4,15 @@
  * held, how a run waits for it and when it gives up; a change tagged secret-refresh:ignore in a batch; a label moved
  * again for a version already recorded; a batch with a change already handled; a run that could not read every
  * reader; a continued scan's deferred change delivered again, and deferred services without an intake queue; opt-in
- * mode; the blast-radius cap and its confirmation; a rollout recorded as the newest of its change; the maintenance
- * windows and `refresh --now`. ECS is aws-sdk-client-mock serving the world of scan-harness.ts (`serveOrders`: three
- * services of cluster `orders` read the changed secret, as in run-refresh.test.ts); the index is the in-memory store,
- * with one operation made to fail.
+ * mode; the blast-radius cap and its confirmation; a rollout recorded as the newest of its change; a parameter's
+ * account from the caller's credentials; the maintenance windows and `refresh --now`. ECS (and STS) are
+ * aws-sdk-client-mock, ECS serving the world of scan-harness.ts (`serveOrders`: three services of cluster `orders`
+ * read the changed secret, as in run-refresh.test.ts); the index is the in-memory store, with one operation made to
+ * fail.
  */
 import { BatchClient, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
 import { ECSClient, ListClustersCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { TaskDefinitionCache } from '../../../lib/aws/ecs.js';
@@ -449,5 +451,25 @@ describe('runRefresh: a rollout and the newest-rollout records', () => {
     expect(report.rollout?.status).toBe('started');
     expect(claims).toEqual([[DB_SECRET_ARN, report.rollout?.name]]);
     expect(report.warnings).toEqual([]);
+  });
+});
+
+describe('runRefresh: a manual refresh of a parameter DescribeParameters gives no ARN for', () => {
+  it('takes the account of the credentials in use (GetCallerIdentity) when none is configured', async () => {
+    const sts = mockClient(STSClient);
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '444455556666' });
+    try {
+      const directory = new FakeMetadataDirectory([], [{ name: '/app/flags', version: 3 }]);
+      const clients = { ...fakeClients(), sts: () => new STSClient({ region: REGION }) };
+      const report = await runRefresh({ type: 'manual', ref: '/app/flags', kind: 'parameter' }, loadConfig({ AWS_REGION: REGION }), {
+        clients,
+        directory,
+        taskDefinitions: new TaskDefinitionCache(),
+      });
+      expect(report.change).toMatchObject({ kind: 'parameter', account: '444455556666', arn: `arn:aws:ssm:${REGION}:444455556666:parameter/app/flags` });
+      expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
+    } finally {
+      sts.restore();
+    }
   });
 });
