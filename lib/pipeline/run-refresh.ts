@@ -499,7 +499,8 @@ const emptyBatch = (regions: readonly string[]): Inventory['batch'] => ({ region
  * Keeps the scan's place and hands the batch to the next invocation: the checkpoint is written (only if it is
  * still at the step this invocation continued), then the continuation message is sent. Returns what went wrong,
  * if anything: then the batch's own messages are retried (a first invocation: the scan starts over) or the
- * checkpoint is put back to the step the retried continuation carries (nothing skipped, a few pages read again).
+ * checkpoint is put back to the step the retried continuation carries, with this invocation's place and matches
+ * (nothing skipped, nothing read twice).
  */
 async function continueScan(
   steps: StepwiseScan,
@@ -528,7 +529,8 @@ async function continueScan(
   } catch (error) {
     const previous = expectedStep === undefined ? undefined : await steps.store.read(next.id).catch(() => undefined);
     if (previous && expectedStep !== undefined) {
-      // Back to the step the retried message carries. The pages read in this invocation are read again then.
+      // Back to the step the retried message carries, keeping this invocation's cursor and matches: the retry goes on
+      // after the pages read here (their matches are in the checkpoint), so nothing is read twice or skipped.
       const back = { ...next, step: expectedStep, invocations: next.invocations };
       await steps.store.write(next.id, { step: expectedStep, body: encodeCheckpoint(back) }, next.step, CHECKPOINT_TTL_SECONDS).catch(() => false);
     }
