@@ -27,7 +27,7 @@ import type { RolloutRecords } from '../../../lib/rollout/rollout-records.js';
 import type { RolloutEngine } from '../../../lib/rollout/start-rollout.js';
 import type { ServiceIndexStore } from '../../../lib/service-index/index.js';
 import { MemoryStateTable } from '../../support/memory-state-table.js';
-import { ecsError, fakeClients, REGION, serveEcsWorld, service, serviceArn, taskDefinition, taskDefinitionArn } from '../aws/ecs-doubles.js';
+import { ecsError, fakeClients, REGION, serviceArn } from '../aws/ecs-doubles.js';
 import {
   DB_SECRET_ARN,
   DB_SECRET_NAME,
@@ -38,7 +38,7 @@ import {
   rotationChange,
   sampleEvent,
 } from '../changes/fake-metadata-directory.js';
-import { NAMES, serveOrdersInEachTest } from './scan-harness.js';
+import { NAMES, serveOrders, serveOrdersInEachTest } from './scan-harness.js';
 
 const ecs = mockClient(ECSClient);
 const batch = mockClient(BatchClient);
@@ -165,6 +165,18 @@ const continuation = (changes: IdentifiedChange[]) => ({
   source: 'm-1',
 });
 
+/** A record saying the change of `arn` at `versionId` was handled by a run still acting (it covers any moment). */
+const coveringRecord = (arn: string, versionId: string): ChangeRecord => ({
+  key: `change#${arn}#${versionId}`,
+  arn,
+  versionId,
+  since: '2026-11-20T09:58:00Z',
+  handledAt: new Date(Date.now() + 60_000).toISOString(),
+  labels: ['AWSCURRENT'],
+  outcome: 'handled',
+  counts: { targets: 3, done: 3, skipped: 0 },
+});
+
 describe('runRefresh: a batch with a change tagged secret-refresh:ignore', () => {
   it.each([
     ['after', [CHANGED, IGNORED]],
@@ -214,23 +226,14 @@ describe('runRefresh: a continued scan whose change has deferred services', () =
 
 describe('runRefresh: a label moved again for a version whose record holds other labels', () => {
   it('acts on the new label only, as a moved label: its readers are deployed, the current value’s readers are not', async () => {
-    const pinned = (label: string) => `${DB_SECRET_ARN}::${label}:`;
-    const names = [...NAMES, 'orders-blue', 'orders-green'];
-    const reads = (name: string) => (name === 'orders-blue' ? pinned('blue') : name === 'orders-green' ? pinned('green') : DB_SECRET_ARN);
-    serveEcsWorld(ecs, {
-      regions: { [REGION]: { orders: names.map((name) => service('orders', name)) } },
-      taskDefinitions: Object.fromEntries(names.map((name) => [taskDefinitionArn(name, 1), taskDefinition(taskDefinitionArn(name, 1), reads(name))])),
-    });
+    serveOrders(ecs, batch, { extra: { 'orders-blue': { valueFrom: `${DB_SECRET_ARN}::blue:` }, 'orders-green': { valueFrom: `${DB_SECRET_ARN}::green:` } } });
     const state = new MemoryStateTable();
     const moved = { ...CHANGED, effect: 'label-moved' as const, labels: ['blue', 'green'], reason: 'labels blue and green moved' };
     await state.putChangeRecord({
-      key: `change#${DB_SECRET_ARN}#${PUT_VERSION}`,
-      arn: DB_SECRET_ARN,
-      versionId: PUT_VERSION,
+      ...coveringRecord(DB_SECRET_ARN, PUT_VERSION),
       since: moved.currentSince ?? moved.time,
       handledAt: new Date(Date.now() - 60_000).toISOString(),
       labels: ['blue'],
-      outcome: 'handled',
       counts: { targets: 1, done: 1, skipped: 0 },
     });
     const report = await runRefresh([], loadConfig({ AWS_REGION: REGION }), dependencies(undefined, state), { continuation: continuation([moved]) });
@@ -243,16 +246,7 @@ describe('runRefresh: a label moved again for a version whose record holds other
 describe('runRefresh: a manual refresh and the change records', () => {
   it('acts even when a record covers the current version: the records stop repeated events, never a person', async () => {
     const state = new MemoryStateTable();
-    await state.putChangeRecord({
-      key: `change#${DB_SECRET_ARN}#${PUT_VERSION}`,
-      arn: DB_SECRET_ARN,
-      versionId: PUT_VERSION,
-      since: '2026-11-20T09:58:00Z',
-      handledAt: new Date(Date.now() + 60_000).toISOString(),
-      labels: ['AWSCURRENT'],
-      outcome: 'handled',
-      counts: { targets: 3, done: 3, skipped: 0 },
-    });
+    await state.putChangeRecord(coveringRecord(DB_SECRET_ARN, PUT_VERSION));
     const report = await runRefresh({ type: 'manual', ref: DB_SECRET_ARN, kind: 'secret' }, loadConfig({ AWS_REGION: REGION }), dependencies(undefined, state));
     expect(report.changes.map((entry) => entry.decision)).toEqual(['act']);
     expect(updated()).toHaveLength(3);
@@ -289,18 +283,6 @@ describe('runRefresh: the maintenance windows', () => {
     expect(updated()).toHaveLength(3);
     expect(now.summary).toMatchObject({ done: 3, failed: 0 });
   });
-});
-
-/** A record saying the change of `arn` at `versionId` was handled by a run still acting (it covers any moment). */
-const coveringRecord = (arn: string, versionId: string): ChangeRecord => ({
-  key: `change#${arn}#${versionId}`,
-  arn,
-  versionId,
-  since: '2026-11-20T09:58:00Z',
-  handledAt: new Date(Date.now() + 60_000).toISOString(),
-  labels: ['AWSCURRENT'],
-  outcome: 'handled',
-  counts: { targets: 3, done: 3, skipped: 0 },
 });
 
 describe('runRefresh: a batch with a change already handled', () => {
@@ -348,15 +330,7 @@ describe('runRefresh: a run that could not read every reader', () => {
 
 describe('runRefresh: SECRET_REFRESH_MODE=opt-in', () => {
   it('redeploys only the services tagged secret-refresh:enabled=true and says why it skips the others', async () => {
-    const names = [...NAMES, 'orders-opted'];
-    serveEcsWorld(ecs, {
-      regions: {
-        [REGION]: {
-          orders: names.map((name) => service('orders', name, name === 'orders-opted' ? { tags: [{ key: 'secret-refresh:enabled', value: 'true' }] } : {})),
-        },
-      },
-      taskDefinitions: Object.fromEntries(names.map((name) => [taskDefinitionArn(name, 1), taskDefinition(taskDefinitionArn(name, 1), DB_SECRET_ARN)])),
-    });
+    serveOrders(ecs, batch, { extra: { 'orders-opted': { tags: [{ key: 'secret-refresh:enabled', value: 'true' }] } } });
     const report = await runRefresh(event(), loadConfig({ AWS_REGION: REGION, SECRET_REFRESH_MODE: 'opt-in' }), dependencies());
     expect(updated()).toEqual([serviceArn('orders', 'orders-opted')]);
     expect(report.targets.filter((target) => target.status === 'skipped').map((target) => [target.name, 'code' in target ? target.code : undefined])).toEqual(

@@ -3,8 +3,8 @@
  * and, for its ECS world, run-refresh-mutants.test.ts:
  *
  * - `serveOrders`: the ECS world of those files (three services of cluster `orders`, `NAMES` / `ARNS`, read the
- *   changed secret; UpdateService answers a new deployment `ecs-svc/new-<name>`; Batch has no job definition or
- *   queue), served by the mocks the test file made (aws-sdk-client-mock mocks are per file, so each file keeps its
+ *   changed secret, plus the `extra` services a test names; UpdateService answers a new deployment
+ *   `ecs-svc/new-<name>`; Batch has no job definition or queue), served by the mocks the test file made (aws-sdk-client-mock mocks are per file, so each file keeps its
  *   own `mockClient(ECSClient)` and `mockClient(BatchClient)` and passes them in); `serveOrdersInEachTest` serves it
  *   before each test of the file and restores the mocks after the last;
  * - `RecordingCheckpoints`: the in-memory checkpoint store, logging each call, with write and read faults injected;
@@ -13,6 +13,7 @@
  * - `putEvent` and `checkpointOf`.
  */
 import { type BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
+import type { Service } from '@aws-sdk/client-ecs';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach } from 'vitest';
@@ -32,16 +33,30 @@ import { DB_SECRET_ARN, dbSecret, FakeMetadataDirectory, PREVIOUS_VERSION, PUT_V
 export const NAMES = ['orders-api', 'orders-cron', 'orders-worker'];
 export const ARNS = NAMES.map((name) => serviceArn('orders', name));
 
+/** A further service of cluster `orders`: what its task definition reads (the changed secret by default), its tags. */
+export interface ExtraService {
+  readonly valueFrom?: string;
+  readonly tags?: Service['tags'];
+}
+
 /**
  * Resets `ecs` and `batch` and serves the world of cluster `orders` (ListClusters and ListServices pages of
- * `pageSize`, ECS's default otherwise). Returns the ECS requests sent, as `serveEcsWorld` does.
+ * `pageSize`, ECS's default otherwise), with the `extra` services after the three. Returns the ECS requests sent,
+ * as `serveEcsWorld` does.
  */
-export function serveOrders(ecs: EcsMock, batch: AwsClientStub<BatchClient>, { pageSize }: { pageSize?: number } = {}): SentRequest[] {
+export function serveOrders(
+  ecs: EcsMock,
+  batch: AwsClientStub<BatchClient>,
+  { pageSize, extra = {} }: { pageSize?: number; extra?: Readonly<Record<string, ExtraService>> } = {},
+): SentRequest[] {
   ecs.reset();
   batch.reset();
+  const names = [...NAMES, ...Object.keys(extra)];
   const sent = serveEcsWorld(ecs, {
-    regions: { [REGION]: { orders: NAMES.map((name) => service('orders', name)) } },
-    taskDefinitions: Object.fromEntries(NAMES.map((name) => [taskDefinitionArn(name, 1), taskDefinition(taskDefinitionArn(name, 1), DB_SECRET_ARN)])),
+    regions: { [REGION]: { orders: names.map((name) => service('orders', name, extra[name]?.tags ? { tags: extra[name].tags } : {})) } },
+    taskDefinitions: Object.fromEntries(
+      names.map((name) => [taskDefinitionArn(name, 1), taskDefinition(taskDefinitionArn(name, 1), extra[name]?.valueFrom ?? DB_SECRET_ARN)]),
+    ),
     ...(pageSize === undefined ? {} : { pageSize }),
   });
   ecs.on(UpdateServiceCommand).callsFake(async (input: { service: string }) => ({
