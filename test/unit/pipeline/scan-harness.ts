@@ -4,9 +4,10 @@
  *
  * - `serveOrders`: the ECS world of those files (three services of cluster `orders`, `NAMES` / `ARNS`, read the
  *   changed secret, plus the `extra` services a test names; UpdateService answers a new deployment
- *   `ecs-svc/new-<name>`; Batch has no job definition or queue), served by the mocks the test file made (aws-sdk-client-mock mocks are per file, so each file keeps its
- *   own `mockClient(ECSClient)` and `mockClient(BatchClient)` and passes them in); `serveOrdersInEachTest` serves it
- *   before each test of the file and restores the mocks after the last;
+ *   `ecs-svc/new-<name>`; Batch has no job definition or queue), served by the mocks the test file made
+ *   (aws-sdk-client-mock mocks are per file, so each file keeps its own `mockClient(ECSClient)` and
+ *   `mockClient(BatchClient)` and passes them in); `serveOrdersInEachTest` serves it before each test of the file
+ *   and restores the mocks after the last;
  * - `RecordingCheckpoints`: the in-memory checkpoint store, logging each call, with write and read faults injected;
  * - `Scan`: one account's scan over several invocations (its checkpoints, state table and intake queue), each
  *   invocation run with a deadline and a scan stop given in milliseconds from now;
